@@ -1,0 +1,48 @@
+# Khidmat: everything a developer or CI runs goes through here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+export AWS_DEFAULT_REGION ?= eu-west-3
+PORT ?= 8000
+ROLE ?= citizen
+STAGE ?= dev
+
+.PHONY: venv run test lint unit token bench deploy package clean
+
+venv: $(STAMP)
+
+# Install output goes to stderr so that `make -s token` prints only the token.
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) >&2
+	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt >&2
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: venv ## moto + the stack + demo data + the API on http://127.0.0.1:$(PORT)
+	@PORT=$(PORT) $(PY) -m scripts.run_local
+
+test: lint ## ruff, mypy, cfn-lint, then the whole suite
+	$(PY) -m pytest -n 2 -q
+
+unit: venv
+	$(PY) -m pytest -q tests/unit
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/cfn-lint infra/template.yaml
+
+token: venv ## make -s token ROLE=school_director OFFICE=... [ACR=cnie] [SUB=...]
+	@$(PY) -m scripts.devtokens --role $(ROLE) --office "$(OFFICE)" --acr "$(ACR)" --sub "$(SUB)"
+
+bench: venv ## cold start and DynamoDB calls per route; writes bench/results.json
+	$(PY) -m bench.run
+
+deploy: venv ## the stack with CloudFormation, then chalice deploy --stage $(STAGE)
+	$(PY) -m scripts.deploy --stage $(STAGE)
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache

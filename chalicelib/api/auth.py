@@ -1,0 +1,118 @@
+"""Bearer tokens: verified against the configured issuers, then checked against a route.
+
+Tokens are RS256 or ES256 JWTs from the citizen identity provider (OpenID Connect) or the
+staff directory. Keys come from each issuer's JWKS, a URL in the cloud, a file locally.
+PyJWT is imported on first use: public routes never pay for it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from chalicelib.api.principal import CITIZEN, STAFF_ROLES, Access, Principal
+from chalicelib.api.problems import Problem
+from chalicelib.settings import Issuer, get_settings
+
+ALGORITHMS = ["RS256", "ES256"]
+LEEWAY_SECONDS = 30
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="khidmat"'}
+
+
+def unauthenticated(detail: str) -> Problem:
+    return Problem("unauthenticated", detail, headers=dict(_CHALLENGE))
+
+
+def authenticate(authorization: str | None) -> Principal:
+    """The principal of a ``Bearer`` token, or a 401 problem saying what is wrong."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthenticated("Send 'Authorization: Bearer <token>'.")
+    return _verify(token.strip())
+
+
+def authorize(principal: Principal, access: Access, path_params: dict[str, str]) -> None:
+    """Raise 403 for a wrong role or a missing CNIe sign-in, 404 for another office's object."""
+    if not principal.has_any(access.roles):
+        raise Problem("forbidden", "Your role may not use this route.")
+    if access.cnie and not principal.signed_in_with_cnie:
+        raise Problem(
+            "cnie-required",
+            "Sign in with your electronic national ID card (CNIe) to use this service.",
+        )
+    other_office = path_params.get(access.office_param) != principal.office
+    if access.office_param and other_office and "admin" not in principal.roles:
+        raise Problem("not-found")
+
+
+def _verify(token: str) -> Principal:
+    import jwt
+
+    try:
+        header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as error:
+        raise unauthenticated("The token is not a well-formed JWT.") from error
+    if header.get("alg") not in ALGORITHMS:
+        raise unauthenticated("The token's algorithm is not accepted.")
+    issuer = _issuer(str(unverified.get("iss", "")))
+    if issuer is None:
+        raise unauthenticated("The token's issuer is not trusted.")
+    try:
+        key = _key_set(issuer)[str(header.get("kid", ""))]
+    except KeyError as error:
+        raise unauthenticated("The token's signing key is unknown.") from error
+    try:
+        claims = jwt.decode(
+            token,
+            key=key.key,
+            algorithms=ALGORITHMS,
+            audience=issuer.audience,
+            issuer=issuer.issuer,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise unauthenticated("The token has expired.") from error
+    except jwt.PyJWTError as error:
+        raise unauthenticated("The token could not be verified.") from error
+    return _principal(issuer, claims)
+
+
+def _principal(issuer: Issuer, claims: dict[str, Any]) -> Principal:
+    common = {
+        "subject": str(claims["sub"]),
+        "issuer_kind": issuer.name,
+        "given_name": str(claims.get("given_name", "")),
+        "family_name": str(claims.get("family_name", "")),
+        "email": str(claims.get("email", "")),
+        "phone": str(claims.get("phone_number", "")),
+        "locale": str(claims.get("locale", "")),
+    }
+    if issuer.name == "citizen":
+        return Principal(
+            roles=frozenset({CITIZEN}),
+            acr=str(claims.get("acr", "")),
+            cnie=str(claims.get("cnie", "")),
+            **common,
+        )
+    roles = frozenset(r for r in claims.get("roles", []) if r in STAFF_ROLES)
+    return Principal(roles=roles, office=str(claims.get("office", "")), **common)
+
+
+def _issuer(iss: str) -> Issuer | None:
+    return next((i for i in get_settings().issuers if i.issuer == iss), None)
+
+
+@lru_cache(maxsize=8)
+def _key_set(issuer: Issuer) -> dict[str, Any]:
+    """kid -> PyJWK. A URL is fetched once per cold start; a file is read once."""
+    import jwt
+
+    if issuer.jwks_file:
+        document = json.loads(Path(issuer.jwks_file).read_text())
+        return {str(k.key_id): k for k in jwt.PyJWKSet.from_dict(document).keys}
+    client = jwt.PyJWKClient(issuer.jwks_url, cache_keys=True, timeout=5)
+    return {str(k.key_id): k for k in client.get_signing_keys()}

@@ -1,0 +1,181 @@
+"""OpenAPI 3.1, generated from the route declarations and their pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from chalicelib.api.problems import PROBLEM_CONTENT_TYPE
+from chalicelib.api.routing import JSON, RouteSpec
+
+TITLE = "Khidmat API"
+VERSION = "0.1.0"
+DESCRIPTION = (
+    "Moroccan public e-services: diploma equivalence, school pre-registration, "
+    "baccalaureate services, consular appointments and eTimbre. Errors are RFC 9457 "
+    "problem+json with a title in the language of Accept-Language (ar, fr, en)."
+)
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "correlation_id": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "code", "message"],
+                "properties": {
+                    "field": {"type": "string"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+_ERROR_TEXT = {
+    400: "Malformed request",
+    401: "Missing or invalid token",
+    403: "Not allowed",
+    404: "Not found, or not yours",
+    406: "Format not available",
+    409: "Conflict",
+    413: "Body too large",
+    415: "Unsupported media type",
+    422: "Invalid data",
+    429: "Too many requests",
+    500: "Internal error",
+    503: "Unavailable",
+}
+
+
+Refs = dict[Any, Any]
+
+
+def _models(routes: list[RouteSpec]) -> list[Any]:
+    wanted: dict[tuple[type[BaseModel], str], None] = {}
+    for spec in routes:
+        if spec.body is not None:
+            wanted[(spec.body, "validation")] = None
+        if spec.response is not None:
+            wanted[(spec.response, "serialization")] = None
+    return list(wanted)
+
+
+def _error_statuses(spec: RouteSpec) -> list[int]:
+    statuses = {500, *spec.errors}
+    if not spec.access.public:
+        statuses |= {401, 403}
+    if spec.path_params:
+        statuses.add(404)
+    if spec.body is not None:
+        statuses |= {400, 413, 415, 422}
+    if spec.query is not None:
+        statuses |= {400, 422}
+    if spec.idempotent:
+        statuses |= {409, 422}
+    return sorted(statuses)
+
+
+def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "pattern": "^[^/]+$"},
+        }
+        for name in spec.path_params
+    ]
+    if spec.query is not None:
+        schema = spec.query.model_json_schema()
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            params.append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop}
+            )
+    if spec.idempotent:
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "pattern": "^[!-~]+$",
+                },
+            }
+        )
+    params.append(
+        {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"}}
+    )
+    return params
+
+
+def _operation(spec: RouteSpec, refs: Refs) -> dict[str, Any]:
+    success: dict[str, Any] = {"description": "Success"}
+    if spec.response is not None:
+        success["content"] = {spec.media_type: {"schema": refs[(spec.response, "serialization")]}}
+    elif spec.media_type != JSON:
+        success["content"] = {spec.media_type: {"schema": {"type": "string"}}}
+    responses: dict[str, Any] = {str(spec.status): success}
+    for status in _error_statuses(spec):
+        responses[str(status)] = {"$ref": f"#/components/responses/Problem{status}"}
+    operation: dict[str, Any] = {
+        "operationId": spec.operation_id,
+        "summary": spec.summary,
+        "description": f"Access: {spec.access.describe()}.",
+        "tags": list(spec.tags),
+        "parameters": _parameters(spec),
+        "responses": responses,
+        "security": [] if spec.access.public else [{"bearer": []}],
+    }
+    if spec.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {JSON: {"schema": refs[(spec.body, "validation")]}},
+        }
+    return operation
+
+
+def document(routes: list[RouteSpec]) -> dict[str, Any]:
+    refs, definitions = models_json_schema(
+        _models(routes), ref_template="#/components/schemas/{model}"
+    )
+    paths: dict[str, dict[str, Any]] = {}
+    for spec in sorted(routes, key=lambda s: (s.path, s.method)):
+        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, refs)
+    schemas = dict(definitions.get("$defs", {}))
+    schemas["Problem"] = PROBLEM_SCHEMA
+    problem_responses = {
+        f"Problem{status}": {
+            "description": text,
+            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status, text in _ERROR_TEXT.items()
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "responses": problem_responses,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+        },
+    }

@@ -1,0 +1,73 @@
+"""Who is calling: the principal built from a verified token, and what a route requires."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CITIZEN = "citizen"
+STAFF_ROLES = (
+    "school_director",
+    "consular_agent",
+    "equivalence_officer",
+    "committee_member",
+    "exam_officer",
+    "treasury_auditor",
+    "admin",
+)
+ALL_ROLES = (CITIZEN, *STAFF_ROLES)
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    issuer_kind: str  # "citizen" or "staff"
+    roles: frozenset[str]
+    office: str = ""
+    acr: str = ""
+    cnie: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    email: str = ""
+    phone: str = ""
+    locale: str = ""
+
+    @property
+    def is_citizen(self) -> bool:
+        return CITIZEN in self.roles
+
+    @property
+    def signed_in_with_cnie(self) -> bool:
+        return self.acr == "cnie" and bool(self.cnie)
+
+    def has_any(self, roles: frozenset[str]) -> bool:
+        return bool(self.roles & roles)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a route asks of its caller. ``roles`` empty and ``public`` true: anyone."""
+
+    public: bool = False
+    roles: frozenset[str] = field(default_factory=frozenset)
+    cnie: bool = False  # the citizen must have signed in with the electronic ID card
+    office_param: str = ""  # a path parameter naming the staff member's own office
+
+    def describe(self) -> str:
+        if self.public:
+            return "public"
+        text = "roles: " + ", ".join(sorted(self.roles))
+        if self.cnie:
+            text += "; electronic ID card sign-in (acr=cnie)"
+        if self.office_param:
+            text += f"; only for the office named by {{{self.office_param}}}"
+        return text
+
+
+PUBLIC = Access(public=True)
+
+
+def allow(*roles: str, cnie: bool = False, office_param: str = "") -> Access:
+    unknown = set(roles) - set(ALL_ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+    return Access(roles=frozenset(roles), cnie=cnie, office_param=office_param)

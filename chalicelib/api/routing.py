@@ -1,0 +1,278 @@
+"""Routes with a contract: every route declares who may call it and the shapes it takes and
+gives. The same declaration drives the checks at run time, ``/openapi.json`` and the
+authorisation-matrix test, so they cannot drift apart.
+
+A view receives a ``Call`` (the parsed request) and returns a pydantic model, a dict, or a
+``Reply``. Anything it raises becomes a problem+json answer here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response  # type: ignore[attr-defined]
+from chalice.app import Request
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.api import auth, idempotency
+from chalicelib.api.i18n import Language, negotiate
+from chalicelib.api.principal import Access, Principal
+from chalicelib.api.problems import PROBLEM_CONTENT_TYPE, FieldError, Problem
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    method: str
+    path: str
+    summary: str
+    access: Access
+    tags: tuple[str, ...] = ()
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    media_type: str = JSON
+    idempotent: bool = False
+    errors: tuple[int, ...] = ()  # statuses the route itself may answer, besides the usual
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    @property
+    def operation_id(self) -> str:
+        words = re.sub(r"[{}]", "", self.path).replace(".", "").strip("/").replace("-", "_")
+        return f"{self.method.lower()}_{words.replace('/', '_') or 'root'}"
+
+
+SPEC_ATTRIBUTE = "__khidmat_route__"
+
+
+def specs_of(app: Any) -> list[RouteSpec]:
+    """The declared routes of a Chalice app, read from its route table."""
+    specs = []
+    for methods in app.routes.values():
+        for entry in methods.values():
+            spec = getattr(entry.view_function, SPEC_ATTRIBUTE, None)
+            if spec is None:
+                raise TypeError(f"{entry.method} {entry.path} was not declared with route()")
+            specs.append(spec)
+    return specs
+
+
+@dataclass
+class Call:
+    """One request as a view sees it: already authenticated, authorised and parsed."""
+
+    request: Request
+    spec: RouteSpec
+    principal: Principal | None
+    language: Language
+    correlation_id: str
+    body: Any = None
+    query: Any = None
+
+    def header(self, name: str) -> str | None:
+        value = self.request.headers.get(name)
+        return None if value is None else str(value)
+
+    @property
+    def user(self) -> Principal:
+        """The principal of a route that is not public."""
+        if self.principal is None:
+            raise auth.unauthenticated("Sign in first.")
+        return self.principal
+
+
+@dataclass
+class Reply:
+    body: Any = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = JSON
+
+
+View = Callable[..., Any]
+
+
+def route(
+    blueprint: Blueprint,
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    access: Access,
+    tags: tuple[str, ...] = (),
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    media_type: str = JSON,
+    idempotent: bool = False,
+    errors: tuple[int, ...] = (),
+) -> Callable[[View], View]:
+    spec = RouteSpec(
+        method,
+        path,
+        summary,
+        access,
+        tags,
+        body,
+        query,
+        response,
+        status,
+        media_type,
+        idempotent,
+        errors,
+    )
+
+    def register(view: View) -> View:
+        @functools.wraps(view)
+        def chalice_view(**path_params: str) -> Response:
+            return handle(spec, view, blueprint.current_request, path_params)
+
+        setattr(chalice_view, SPEC_ATTRIBUTE, spec)
+        options: dict[str, Any] = {"content_types": [JSON]} if body is not None else {}
+        blueprint.route(path, methods=[method], **options)(chalice_view)
+        return view
+
+    return register
+
+
+def handle(spec: RouteSpec, view: View, request: Request, path_params: dict[str, str]) -> Response:
+    language = negotiate(request.headers.get("accept-language"))
+    correlation_id = str(request.context.get("correlation_id", ""))
+    try:
+        call = _prepare(spec, request, path_params, language, correlation_id)
+        key = request.headers.get(idempotency.HEADER) if spec.idempotent else None
+        if key is None:
+            return _to_response(_reply(spec, view(call, **path_params)))
+        scope = f"{call.user.subject}|{spec.method} {request.path}"
+        executed: list[bool] = []
+
+        def work() -> idempotency.StoredReply:
+            executed.append(True)
+            return _stored(spec, view(call, **path_params))
+
+        reply = _from_stored(idempotency.run_once(scope, key, _raw(request), work))
+        if not executed:
+            reply.headers["Idempotent-Replayed"] = "true"
+        return _to_response(reply)
+    except Problem as problem:
+        return problem_response(problem, language, request.path)
+    except Exception:
+        logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})
+        return problem_response(
+            Problem(
+                "internal-error",
+                "Quote the correlation id when you report this.",
+                extra={"correlation_id": correlation_id},
+            ),
+            language,
+            request.path,
+        )
+
+
+def problem_response(problem: Problem, language: Language, instance: str) -> Response:
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": PROBLEM_CONTENT_TYPE,
+        "Content-Language": language,
+        **problem.headers,
+    }
+    return Response(
+        body=json.dumps(problem.body(language, instance), ensure_ascii=False),
+        status_code=problem.status,
+        headers=headers,
+    )
+
+
+def _prepare(
+    spec: RouteSpec,
+    request: Request,
+    path_params: dict[str, str],
+    language: Language,
+    correlation_id: str,
+) -> Call:
+    principal = None
+    if not spec.access.public:
+        principal = auth.authenticate(request.headers.get("authorization"))
+        auth.authorize(principal, spec.access, path_params)
+    call = Call(request, spec, principal, language, correlation_id)
+    if spec.query is not None:
+        call.query = _validated(spec.query, dict(request.query_params or {}), "query")
+    if spec.body is not None:
+        call.body = _validated(spec.body, _json_body(request), "body")
+    return call
+
+
+def _raw(request: Request) -> bytes:
+    raw = request.raw_body or b""
+    return raw.encode() if isinstance(raw, str) else raw
+
+
+def _json_body(request: Request) -> Any:
+    raw = _raw(request)
+    if len(raw) > get_settings().max_body_bytes:
+        raise Problem("payload-too-large", f"At most {get_settings().max_body_bytes} bytes.")
+    if not raw.strip():
+        raise Problem("malformed-request", errors=[FieldError("body", "a JSON body is required")])
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Problem(
+            "malformed-request",
+            errors=[FieldError("body", f"not valid JSON: {error}", "json_invalid")],
+        ) from error
+
+
+def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise Problem(
+            "validation-failed",
+            errors=[
+                FieldError(".".join([where, *(str(p) for p in e["loc"])]), e["msg"], e["type"])
+                for e in error.errors(include_url=False, include_input=False)
+            ],
+        ) from error
+
+
+def _reply(spec: RouteSpec, result: Any) -> Reply:
+    if isinstance(result, Reply):
+        return result
+    if isinstance(result, BaseModel):
+        result = result.model_dump(mode="json", by_alias=True)
+    return Reply(result, spec.status, media_type=spec.media_type)
+
+
+def _stored(spec: RouteSpec, result: Any) -> idempotency.StoredReply:
+    reply = _reply(spec, result)
+    return {
+        "status": reply.status,
+        "headers": reply.headers,
+        "body": reply.body,
+        "media_type": reply.media_type,
+    }
+
+
+def _from_stored(stored: idempotency.StoredReply) -> Reply:
+    headers = dict(stored.get("headers") or {})
+    return Reply(stored["body"], int(stored["status"]), headers, str(stored["media_type"]))
+
+
+def _to_response(reply: Reply) -> Response:
+    headers: dict[str, str | list[str]] = {"Content-Type": reply.media_type, **reply.headers}
+    body = reply.body
+    if reply.media_type == JSON and not isinstance(body, str | bytes):
+        body = json.dumps(body, ensure_ascii=False, default=str)
+    return Response(body=body, status_code=reply.status, headers=headers)

@@ -1,0 +1,1 @@
+"""Routes every deployment has: health, keys, the API's own description, the audit reader."""

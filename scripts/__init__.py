@@ -1,0 +1,1 @@
+"""Developer tooling: the local stack, development tokens, benchmarks. Never packaged."""

@@ -1,0 +1,79 @@
+"""Shared fixtures. The AWS ones deploy infra/template.yaml into in-process moto, once per
+test process, exactly as ``make run`` deploys it into the moto server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.local_stack import FAKE_CREDENTIALS
+
+os.environ.update(FAKE_CREDENTIALS)
+for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+    os.environ.pop(_name, None)
+os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+from tests.support import caches  # noqa: E402
+from tests.support.aws_calls import RECORDER  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Stack:
+    env: dict[str, str]
+    key_dir: Path
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    from moto import mock_aws
+
+    from scripts.local_stack import provision
+
+    key_dir = tmp_path_factory.mktemp("keys")
+    mock = mock_aws()
+    mock.start()
+    try:
+        env = provision("local", key_dir)
+        os.environ.update(env)
+        caches.cold_start()
+        RECORDER.install()
+        yield Stack(env, key_dir)
+    finally:
+        RECORDER.uninstall()
+        mock.stop()
+
+
+@pytest.fixture
+def token(stack: Stack) -> Callable[..., str]:
+    """token(role, office=..., acr=..., sub=...) -> a signed token from a local issuer."""
+    from scripts.devtokens import mint
+
+    def make(role: str = "citizen", **claims: Any) -> str:
+        return mint(role, directory=stack.key_dir, **claims)
+
+    return make
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[Any]:
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def no_scan(stack: Stack) -> Iterator[None]:
+    """Fails the test if anything it ran called DynamoDB Scan (DESIGN.md, rule 5)."""
+    RECORDER.clear()
+    yield
+    scans = [c for c in RECORDER.of("dynamodb") if c.operation == "Scan"]
+    assert not scans, f"DynamoDB Scan on a request path: {[c.params for c in scans]}"

@@ -1,0 +1,25 @@
+"""The app caches settings, clients and keys per cold start; tests start new ones."""
+
+from __future__ import annotations
+
+from chalicelib import aws, settings
+from chalicelib.api import auth, idempotency
+from chalicelib.documents import signing
+from chalicelib.platform import health, routes
+from chalicelib.store import idempotency as idempotency_store
+from chalicelib.store import secrets
+
+
+def cold_start() -> None:
+    for cached in (
+        settings.get_settings,
+        aws.client,
+        auth._key_set,
+        idempotency._runner,
+        idempotency_store.persistence_layer,
+        signing.public_jwk,
+        secrets.cursor_key,
+        routes._document,
+    ):
+        cached.cache_clear()
+    health._cached = None
