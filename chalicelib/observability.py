@@ -31,9 +31,25 @@ def redact(text: str) -> str:
     return text
 
 
+def _redact_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_values(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_values(v) for v in value]
+    if value is None or isinstance(value, int | float | bool):
+        return value
+    return redact(str(value))  # exceptions and other objects are logged by their text
+
+
 class RedactingFormatter(LambdaPowertoolsFormatter):
-    def format(self, record: Any) -> str:
-        return redact(super().format(record))
+    """Masks personal data in every field of a log line but its timestamp."""
+
+    def serialize(self, log: Any) -> str:
+        return super().serialize(
+            {k: v if k == "timestamp" else _redact_values(v) for k, v in log.items()}
+        )
 
 
 logger = Logger(service=SERVICE, logger_formatter=RedactingFormatter())

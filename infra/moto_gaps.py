@@ -1,15 +1,18 @@
 """What moto's CloudFormation leaves out of the template, applied through the service APIs.
 
-Only for moto (``make run`` and the tests); AWS builds all of it from the template. Each gap
-is written down in ``../shared/STACK-NOTES.md``: the ECC signing key comes out symmetric,
-Secrets Manager secrets are not created, and the audit bucket's versioning and Object Lock
-are ignored.
+Only for moto (``make run`` and the tests); AWS builds all of it from the template. The gaps
+(moto 5.2.5): the ECC signing key comes out symmetric, Secrets Manager secrets are not
+created, the audit bucket's versioning and Object Lock are ignored, and tables get no TTL.
 """
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
+
+import yaml
+
+from infra.stack import TEMPLATE
 
 
 def close_gaps(session: Any, stage: str, outputs: dict[str, str]) -> dict[str, str]:
@@ -18,6 +21,7 @@ def close_gaps(session: Any, stage: str, outputs: dict[str, str]) -> dict[str, s
     fixed["SigningKeyId"] = _signing_key(session.client("kms"), stage)
     fixed["CursorSecretArn"] = _cursor_secret(session.client("secretsmanager"), stage)
     _lock_audit_bucket(session.client("s3"), outputs["AuditBucket"])
+    _time_to_live(session.client("dynamodb"), stage)
     return fixed
 
 
@@ -51,3 +55,31 @@ def _lock_audit_bucket(s3: Any, bucket: str) -> None:
             "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 3650}},
         },
     )
+
+
+class _TemplateLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """Reads the template's CloudFormation tags (!Sub, !Ref ...) as plain values."""
+
+
+_TemplateLoader.add_multi_constructor(
+    "!",
+    lambda loader, suffix, node: (
+        loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+    ),
+)
+
+
+def _time_to_live(dynamodb: Any, stage: str) -> None:
+    resources = yaml.load(TEMPLATE.read_text(), Loader=_TemplateLoader)["Resources"]  # noqa: S506
+    for resource in resources.values():
+        ttl = resource.get("Properties", {}).get("TimeToLiveSpecification")
+        if resource["Type"] != "AWS::DynamoDB::Table" or not ttl:
+            continue
+        table = resource["Properties"]["TableName"].replace("${Stage}", stage)
+        current = dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+        if current.get("TimeToLiveStatus") == "ENABLED":
+            continue
+        dynamodb.update_time_to_live(
+            TableName=table,
+            TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+        )

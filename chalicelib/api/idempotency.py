@@ -35,17 +35,25 @@ def check_key(key: str) -> str:
     return key
 
 
-def run_once(scope: str, key: str, body: bytes, work: Callable[[], StoredReply]) -> StoredReply:
-    """Do ``work`` once for (scope, key); later calls with the same body get its reply."""
+def run_once(
+    scope: str, key: str, body: bytes, work: Callable[[], StoredReply], lambda_context: Any = None
+) -> StoredReply:
+    """Do ``work`` once for (scope, key); later calls with the same body get its reply.
+
+    The Lambda context lets an in-progress record expire with the invocation, so a request
+    that died mid-way does not block its retries for long."""
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
     )
 
     request = {"key": f"{scope}|{check_key(key)}", "body": hashlib.sha256(body).hexdigest()}
+    runner, config = _runner()
+    if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
+        config.register_lambda_context(lambda_context)
     token = _work.set(work)
     try:
-        reply: StoredReply = _runner()(request=request)
+        reply: StoredReply = runner(request=request)
     except IdempotencyValidationError as error:
         raise Problem(
             "idempotency-key-reused",
@@ -64,7 +72,7 @@ def run_once(scope: str, key: str, body: bytes, work: Callable[[], StoredReply])
 
 
 @lru_cache(maxsize=1)
-def _runner() -> Callable[..., StoredReply]:
+def _runner() -> tuple[Callable[..., StoredReply], Any]:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 
     config = IdempotencyConfig(
@@ -80,4 +88,4 @@ def _runner() -> Callable[..., StoredReply]:
     runner: Callable[..., StoredReply] = idempotent_function(
         data_keyword_argument="request", persistence_store=persistence_layer(), config=config
     )(perform)
-    return runner
+    return runner, config

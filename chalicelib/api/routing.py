@@ -138,7 +138,9 @@ def route(
     def register(view: View) -> View:
         @functools.wraps(view)
         def chalice_view(**path_params: str) -> Response:
-            return handle(spec, view, blueprint.current_request, path_params)
+            return handle(
+                spec, view, blueprint.current_request, path_params, blueprint.lambda_context
+            )
 
         setattr(chalice_view, SPEC_ATTRIBUTE, spec)
         options: dict[str, Any] = {"content_types": [JSON]} if body is not None else {}
@@ -148,7 +150,13 @@ def route(
     return register
 
 
-def handle(spec: RouteSpec, view: View, request: Request, path_params: dict[str, str]) -> Response:
+def handle(
+    spec: RouteSpec,
+    view: View,
+    request: Request,
+    path_params: dict[str, str],
+    lambda_context: Any = None,
+) -> Response:
     language = negotiate(request.headers.get("accept-language"))
     correlation_id = str(request.context.get("correlation_id", ""))
     try:
@@ -163,7 +171,8 @@ def handle(spec: RouteSpec, view: View, request: Request, path_params: dict[str,
             executed.append(True)
             return _stored(spec, view(call, **path_params))
 
-        reply = _from_stored(idempotency.run_once(scope, key, _raw(request), work))
+        stored = idempotency.run_once(scope, key, _raw(request), work, lambda_context)
+        reply = _from_stored(stored)
         if not executed:
             reply.headers["Idempotent-Replayed"] = "true"
         return _to_response(reply)
