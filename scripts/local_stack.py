@@ -7,6 +7,7 @@ in-process moto): one way to build an environment, the template's.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import boto3
@@ -22,6 +23,14 @@ FAKE_CREDENTIALS = {
     # moto serves no account-specific DynamoDB endpoint
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
+
+
+def isolate_environment() -> None:
+    """Fake credentials and no endpoint: in-process moto, never a real account or a server."""
+    os.environ.update(FAKE_CREDENTIALS)
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 
 
 def provision(stage: str = "local", key_dir: Path = devtokens.DEFAULT_DIR) -> dict[str, str]:

@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _start_moto(port: int) -> Any:
     from moto.server import ThreadedMotoServer
 
+    from infra import moto_atomic
+
+    moto_atomic.install()
     os.environ["MOTO_PORT"] = str(port)  # lets moto's Step Functions call its own SQS
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()

@@ -11,12 +11,9 @@ from typing import Any
 
 import pytest
 
-from scripts.local_stack import FAKE_CREDENTIALS
+from scripts.local_stack import isolate_environment
 
-os.environ.update(FAKE_CREDENTIALS)
-for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
-    os.environ.pop(_name, None)
-os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+isolate_environment()
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from tests.support import caches  # noqa: E402
@@ -33,8 +30,10 @@ class Stack:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     from moto import mock_aws
 
+    from infra import moto_atomic
     from scripts.local_stack import provision
 
+    moto_atomic.install()
     key_dir = tmp_path_factory.mktemp("keys")
     mock = mock_aws()
     mock.start()

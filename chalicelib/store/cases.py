@@ -1,0 +1,284 @@
+"""The case repository: the only code that reads and writes cases in DynamoDB.
+
+A transition is one TransactWriteItems: the case (conditioned on its version), its history
+entry (never overwritten), its outbox messages and its timer requests. A lost race is a
+``Conflict``, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.settings import get_settings
+from chalicelib.store.binding import bound
+from chalicelib.store.case_items import (
+    CaseItem,
+    CounterItem,
+    HistoryItem,
+    OutboxItem,
+    ReferenceItem,
+    TimerItem,
+)
+from chalicelib.workflow.case import Case, Contact, Deadline, HistoryEntry
+
+
+class Conflict(Exception):
+    """Someone changed the case first (or the object already exists)."""
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    channel: str
+    template: str
+    recipient: str
+    language: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TimerRequest:
+    name: str
+    action: str  # start or stop
+    execution_name: str
+    due_at: datetime | None = None
+    on_expiry: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    cases: list[Case]
+    last_key: dict[str, Any] | None
+
+
+def new_case_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _pk(case_id: str) -> str:
+    return f"CASE#{case_id}"
+
+
+def to_item(case: Case) -> CaseItem:
+    return CaseItem(
+        _pk(case.id),
+        "CASE",
+        case_id=case.id,
+        reference=case.reference,
+        case_type=case.case_type,
+        owner=case.owner,
+        office=case.office,
+        state=case.state,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        contact=vars(case.contact),
+        payload=case.payload,
+        deadlines={n: _deadline_json(d) for n, d in case.deadlines.items()},
+        history_length=case.history_length,
+        owner_pk=f"OWNER#{case.owner}",
+        owner_sk=f"{case.created_at.isoformat()}#{case.id}",
+        queue_pk=f"QUEUE#{case.case_type}#{case.office}#{case.state}",
+        queue_sk=f"{case.updated_at.isoformat()}#{case.id}",
+    )
+
+
+def from_item(item: CaseItem) -> Case:
+    return Case(
+        id=item.case_id,
+        reference=item.reference,
+        case_type=item.case_type,
+        owner=item.owner,
+        office=item.office,
+        state=item.state,
+        version=int(item.version or 0),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        contact=Contact(**(item.contact or {})),
+        payload=dict(item.payload or {}),
+        deadlines={n: _deadline(d) for n, d in (item.deadlines or {}).items()},
+        history_length=int(item.history_length),
+    )
+
+
+def _deadline_json(d: Deadline) -> dict[str, str]:
+    return {
+        "name": d.name,
+        "due_at": d.due_at.isoformat(),
+        "on_expiry": d.on_expiry,
+        "started_at": d.started_at.isoformat(),
+    }
+
+
+def _deadline(d: dict[str, str]) -> Deadline:
+    return Deadline(
+        d["name"],
+        datetime.fromisoformat(d["due_at"]),
+        d["on_expiry"],
+        datetime.fromisoformat(d["started_at"]),
+    )
+
+
+def _history_item(case_id: str, e: HistoryEntry) -> HistoryItem:
+    return HistoryItem(
+        _pk(case_id),
+        f"HIST#{e.seq:06d}",
+        seq=e.seq,
+        event=e.event,
+        from_state=e.from_state,
+        to_state=e.to_state,
+        actor=e.actor,
+        role=e.role,
+        office=e.office,
+        at=e.at,
+        reason=e.reason,
+        data=e.data,
+    )
+
+
+def _outbox_item(case: Case, seq: int, n: int, m: OutboxMessage, now: datetime) -> OutboxItem:
+    return OutboxItem(
+        _pk(case.id),
+        f"OUTBOX#{seq:06d}#{n:02d}",
+        case_id=case.id,
+        reference=case.reference,
+        channel=m.channel,
+        template=m.template,
+        recipient=m.recipient,
+        language=m.language,
+        data=m.data,
+        created_at=now,
+    )
+
+
+def _timer_item(case: Case, seq: int, t: TimerRequest, now: datetime) -> TimerItem:
+    return TimerItem(
+        _pk(case.id),
+        f"TIMER#{t.name}#{seq:06d}",
+        case_id=case.id,
+        name=t.name,
+        action=t.action,
+        due_at=t.due_at,
+        on_expiry=t.on_expiry,
+        execution_name=t.execution_name,
+        created_at=now,
+    )
+
+
+def next_reference(prefix: str, year: int) -> str:
+    """``EQ-2026-000123``: an atomic counter per type and year, so no two cases share one."""
+    counter = bound(CounterItem)(f"COUNTER#{prefix}#{year}", "COUNTER")
+    counter.update(actions=[CounterItem.value.add(1)])
+    return f"{prefix}-{year}-{int(counter.value):06d}"
+
+
+def save_transition(
+    before: Case,
+    after: Case,
+    entry: HistoryEntry,
+    outbox: Iterable[OutboxMessage] = (),
+    timers: Iterable[TimerRequest] = (),
+    now: datetime | None = None,
+) -> None:
+    """Write a transition (or, with ``before.version == 0``, a new case) in one transaction."""
+    stamp = now or after.updated_at
+    item = to_item(after)
+    if before.version:
+        item.version = before.version  # PynamoDB conditions on it and writes it + 1
+    for model in (CaseItem, HistoryItem, OutboxItem, TimerItem, ReferenceItem):
+        bound(model)
+    try:
+        with TransactWrite(connection=_connection()) as transaction:
+            transaction.save(item)
+            transaction.save(
+                _history_item(after.id, entry), condition=HistoryItem.pk.does_not_exist()
+            )
+            if before.version == 0:
+                transaction.save(
+                    ReferenceItem(f"REF#{after.reference}", "REF", case_id=after.id),
+                    condition=ReferenceItem.pk.does_not_exist(),
+                )
+            for n, message in enumerate(outbox):
+                transaction.save(_outbox_item(after, entry.seq, n, message, stamp))
+            for timer in timers:
+                transaction.save(_timer_item(after, entry.seq, timer, stamp))
+    except TransactWriteError as error:
+        if _conditional_failure(error):
+            raise Conflict(f"case {after.id} changed meanwhile") from error
+        raise
+
+
+def _conditional_failure(error: TransactWriteError) -> bool:
+    reasons = error.cancellation_reasons or []
+    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+
+
+@lru_cache(maxsize=1)
+def _connection() -> Connection:
+    return Connection(region=get_settings().region)
+
+
+def load(case_id: str) -> Case | None:
+    try:
+        return from_item(bound(CaseItem).get(_pk(case_id), "CASE"))
+    except CaseItem.DoesNotExist:
+        return None
+
+
+def load_by_reference(reference: str) -> Case | None:
+    try:
+        pointer = bound(ReferenceItem).get(f"REF#{reference}", "REF")
+    except ReferenceItem.DoesNotExist:
+        return None
+    return load(pointer.case_id)
+
+
+def history(case_id: str) -> list[HistoryEntry]:
+    items = bound(HistoryItem).query(_pk(case_id), HistoryItem.sk.startswith("HIST#"))
+    return [
+        HistoryEntry(
+            int(i.seq),
+            i.event,
+            i.from_state,
+            i.to_state,
+            i.actor,
+            i.role,
+            i.office,
+            i.at,
+            i.reason,
+            dict(i.data or {}),
+        )
+        for i in items
+    ]
+
+
+def of_owner(owner: str, limit: int, start_after: dict[str, Any] | None) -> Page:
+    """A citizen's cases of every type, newest first: one Query on the owner index."""
+    result = bound(CaseItem).by_owner.query(
+        f"OWNER#{owner}",
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=start_after,
+    )
+    cases = [from_item(i) for i in result]
+    return Page(cases, result.last_evaluated_key)
+
+
+def queue(
+    case_type: str, office: str, state: str, limit: int, start_after: dict[str, Any] | None
+) -> Page:
+    """A staff queue, oldest first: one Query on the queue index."""
+    result = bound(CaseItem).by_queue.query(
+        f"QUEUE#{case_type}#{office}#{state}",
+        limit=limit,
+        last_evaluated_key=start_after,
+    )
+    cases = [from_item(i) for i in result]
+    return Page(cases, result.last_evaluated_key)

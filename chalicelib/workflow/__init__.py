@@ -1,0 +1,1 @@
+"""The case engine: case types as data, transitions checked and recorded, deadlines."""

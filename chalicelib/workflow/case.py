@@ -1,0 +1,58 @@
+"""A case: one citizen request moving through the states of its type, with its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach the case's owner, and in which language."""
+
+    email: str = ""
+    phone: str = ""
+    language: str = "ar"
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A running timer: when it falls due and what it fires then."""
+
+    name: str
+    due_at: datetime
+    on_expiry: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    seq: int
+    event: str
+    from_state: str
+    to_state: str
+    actor: str
+    role: str
+    office: str
+    at: datetime
+    reason: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    reference: str
+    case_type: str
+    owner: str  # the citizen's subject
+    office: str  # the routing office: a school code, a consulate, MEN, MESRSI ...
+    state: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    contact: Contact = field(default_factory=Contact)
+    payload: dict[str, Any] = field(default_factory=dict)
+    deadlines: dict[str, Deadline] = field(default_factory=dict)
+    history_length: int = 0

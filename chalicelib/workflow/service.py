@@ -1,0 +1,117 @@
+"""Opening cases and firing transitions: load, decide (engine), write (store) in one go.
+
+What a transition must notify becomes outbox messages and what it arms or disarms becomes
+timer requests, all in the transition's own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.store import cases as store
+from chalicelib.workflow import engine
+from chalicelib.workflow.case import Case, Contact, Deadline, HistoryEntry
+from chalicelib.workflow.engine import Actor, Fired
+from chalicelib.workflow.machine import Machine, Notify
+
+
+class NotFound(Exception):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def execution_name(case_id: str, deadline: Deadline) -> str:
+    """One Step Functions execution per armed deadline: starting it twice is harmless."""
+    return f"{case_id}-{deadline.name}-{int(deadline.started_at.timestamp() * 1000)}"[:80]
+
+
+def open_case(
+    machine: Machine,
+    owner: str,
+    office: str,
+    contact: Contact,
+    payload: Mapping[str, Any],
+    actor: Actor,
+    at: datetime | None = None,
+) -> Case:
+    at = at or now()
+    draft = Case(
+        id=store.new_case_id(),
+        reference=store.next_reference(machine.prefix, at.year),
+        case_type=machine.case_type,
+        owner=owner,
+        office=office,
+        state=machine.initial.name,
+        version=0,
+        created_at=at,
+        updated_at=at,
+        contact=contact,
+        payload=dict(payload),
+    )
+    entry = HistoryEntry(
+        1, "created", "", draft.state, actor.subject, _role(actor), actor.office, at
+    )
+    opened = replace(draft, version=1, history_length=1)
+    store.save_transition(draft, opened, entry)
+    return opened
+
+
+def act(
+    machine: Machine,
+    case: Case,
+    name: str,
+    actor: Actor,
+    payload: Mapping[str, Any],
+    reason: str = "",
+    at: datetime | None = None,
+) -> Fired:
+    """Fire ``name`` on ``case`` and write it; raises engine.Refusal or store.Conflict."""
+    at = at or now()
+    fired = engine.fire(machine, case, name, actor, payload, at, reason)
+    outbox = [m for n in fired.notifications for m in _messages(fired, n)]
+    timers = [
+        store.TimerRequest(d.name, "start", execution_name(case.id, d), d.due_at, d.on_expiry)
+        for d in fired.timers_started
+    ] + [
+        store.TimerRequest(name, "stop", execution_name(case.id, case.deadlines[name]))
+        for name in fired.timers_cancelled
+        if name in case.deadlines
+    ]
+    store.save_transition(case, fired.case, fired.entry, outbox, timers, at)
+    return fired
+
+
+def load(case_id: str) -> Case:
+    case = store.load(case_id)
+    if case is None:
+        raise NotFound(case_id)
+    return case
+
+
+def _role(actor: Actor) -> str:
+    return sorted(actor.roles)[0] if actor.roles else ""
+
+
+def _messages(fired: Fired, notify: Notify) -> list[store.OutboxMessage]:
+    case, contact = fired.case, fired.case.contact
+    data = {
+        "reference": case.reference,
+        "case_type": case.case_type,
+        "state": case.state,
+        "event": fired.entry.event,
+        "reason": fired.entry.reason,
+        "name": contact.name,
+        "deadlines": {n: d.due_at.isoformat() for n, d in case.deadlines.items()},
+    }
+    addresses = {"email": contact.email, "sms": contact.phone}
+    return [
+        store.OutboxMessage(channel, notify.template, addresses[channel], contact.language, data)
+        for channel in notify.channels
+        if addresses.get(channel)
+    ]

@@ -1,0 +1,295 @@
+"""``make deploy STAGE=dev|prod``: the stateful stack, the app's environment, then the app.
+
+1. ``infra/template.yaml`` becomes the stack ``khidmat-<stage>`` (``infra.stack.deploy``).
+2. Its outputs and ``AUTH_ISSUERS`` are written into ``.chalice/config.json`` under
+   ``stages.<stage>.environment_variables``, the rest of the file kept as it was.
+3. ``chalice package --merge-template infra/gateway.json`` builds the app's SAM template
+   (with ``.chalice/policy-<stage>.json`` as the role's policy) and its zip.
+4. Both go to the artifacts bucket, and the stack ``khidmat-<stage>-api`` is created or
+   updated through a change set.
+
+Why CloudFormation and not ``chalice deploy``: the gateway responses (API Gateway's own
+errors as problem+json) are part of the API's OpenAPI body, and only ``chalice package`` can
+merge them in; ``chalice deploy`` would re-import the body without them on every deploy.
+A stack also gives change sets, rollback and drift detection for the role and the API.
+
+``--dry-run`` changes nothing: no stack, no config file, no package, no upload. It reads
+the stack's outputs when it can and prints what each step would do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from infra import stack
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / ".chalice" / "config.json"
+GATEWAY = ROOT / "infra" / "gateway.json"
+ISSUERS_ENV = "KHIDMAT_AUTH_ISSUERS"
+ARTIFACTS_ENV = "KHIDMAT_ARTIFACTS_BUCKET"
+ISSUER_FIELDS = {"name", "issuer", "audience", "jwks_url"}
+# Names reserved for examples and tests (RFC 2606, RFC 6761): the example file must not
+# deploy as it is.
+RESERVED_DOMAINS = ("example.org", "example.com", "example.net", "example", "invalid", "test")
+
+
+class DeployError(Exception):
+    """A deploy that cannot go on; the message says what to do."""
+
+
+def app_stack_name(stage: str) -> str:
+    return f"{stack.stack_name(stage)}-api"
+
+
+def issuers_file(stage: str) -> Path:
+    return ROOT / "infra" / f"issuers-{stage}.json"
+
+
+def load_issuers(stage: str, environ: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """The token issuers of a cloud stage: from $KHIDMAT_AUTH_ISSUERS or the stage's file."""
+    environ = dict(os.environ) if environ is None else environ
+    source, path = ISSUERS_ENV, issuers_file(stage)
+    if environ.get(ISSUERS_ENV):
+        raw = environ[ISSUERS_ENV]
+    elif path.exists():
+        source, raw = str(path), path.read_text()
+    else:
+        raise DeployError(
+            f"no token issuers for stage {stage!r}: set ${ISSUERS_ENV} or write {path} "
+            "(copy infra/issuers.example.json, fill in the real identity provider and staff "
+            "directory; ops own these values)"
+        )
+    try:
+        document = json.loads(raw)
+    except ValueError as error:
+        raise DeployError(f"{source} is not JSON: {error}") from error
+    issuers = document.get("issuers") if isinstance(document, dict) else document
+    return [{k: str(v) for k, v in item.items()} for item in _checked(issuers, source)]
+
+
+def _checked(issuers: Any, source: str) -> list[dict[str, Any]]:
+    if not isinstance(issuers, list) or not all(isinstance(i, dict) for i in issuers):
+        raise DeployError(f"{source}: expected a list of issuer objects")
+    names = sorted(str(i.get("name")) for i in issuers)
+    if names != ["citizen", "staff"]:
+        raise DeployError(f"{source}: need one 'citizen' and one 'staff' issuer, got {names}")
+    for item in issuers:
+        if set(item) != ISSUER_FIELDS:
+            raise DeployError(f"{source}: an issuer has exactly {sorted(ISSUER_FIELDS)}")
+        url = str(item["jwks_url"])
+        host = url.removeprefix("https://").split("/", 1)[0].split(":", 1)[0].lower()
+        reserved = any(host == d or host.endswith(f".{d}") for d in RESERVED_DOMAINS)
+        if not url.startswith("https://") or reserved or host in ("", "localhost"):
+            raise DeployError(f"{source}: {url!r} is not a real https JWKS URL")
+    return issuers
+
+
+def write_environment(config_path: Path, stage: str, env: dict[str, str]) -> dict[str, str]:
+    """Set ``env`` in the stage's environment variables; return what changed.
+
+    Existing keys keep their place and new ones are appended, so the diff stays small.
+    """
+    config = json.loads(config_path.read_text())
+    variables = config["stages"][stage].setdefault("environment_variables", {})
+    changed = {k: v for k, v in env.items() if variables.get(k) != v}
+    variables.update(changed)
+    if changed:
+        config_path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+    return changed
+
+
+def app_environment(
+    outputs: dict[str, str], stage: str, issuers: list[dict[str, str]]
+) -> dict[str, str]:
+    env = stack.environment(outputs, stage)
+    env["AUTH_ISSUERS"] = json.dumps(issuers, separators=(",", ":"))
+    return env
+
+
+def package_command(stage: str, outdir: Path, merge_template: Path = GATEWAY) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "from chalice.cli import main; main()",
+        "package",
+        "--stage",
+        stage,
+        "--merge-template",
+        str(merge_template),
+        str(outdir),
+    ]
+
+
+def package(
+    stage: str,
+    outdir: Path,
+    region: str,
+    project_dir: Path = ROOT,
+    merge_template: Path = GATEWAY,
+) -> Path:
+    """Run ``chalice package`` (it needs a region, and no AWS); return the SAM template."""
+    env = {**os.environ, "AWS_DEFAULT_REGION": region}
+    command = package_command(stage, outdir, merge_template)
+    subprocess.run(command, cwd=project_dir, env=env, check=True)
+    return outdir / "sam.json"
+
+
+def deploy_app(session: Any, stage: str, sam_path: Path, bucket: str) -> dict[str, str]:
+    """Upload the code and the template, then create or update the app's stack."""
+    cloudformation = session.client("cloudformation")
+    _apply_change_set(
+        cloudformation, app_stack_name(stage), upload(session, stage, sam_path, bucket)
+    )
+    described = cloudformation.describe_stacks(StackName=app_stack_name(stage))["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
+
+
+def upload(session: Any, stage: str, sam_path: Path, bucket: str) -> str:
+    """Put the zips and the template (pointing at them) in the bucket; return its URL.
+
+    The template goes by URL because an inline one is limited to 51,200 bytes, which the
+    OpenAPI body of every route soon exceeds.
+    """
+    s3 = session.client("s3")
+    template = json.loads(sam_path.read_text())
+    for resource in template["Resources"].values():
+        props = resource.get("Properties", {})
+        for field in ("CodeUri", "ContentUri"):  # functions and layers
+            if isinstance(props.get(field), str):
+                key = _upload(s3, bucket, stage, sam_path.parent / props[field])
+                props[field] = {"Bucket": bucket, "Key": key}
+    body = sam_path.with_name("sam-deploy.json")
+    body.write_text(json.dumps(template))
+    key = _upload(s3, bucket, stage, body)
+    return f"https://{bucket}.s3.{session.region_name}.amazonaws.com/{key}"
+
+
+def _upload(s3: Any, bucket: str, stage: str, path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]  # same content, same key
+    key = f"khidmat-{stage}/{digest}-{path.name}"
+    s3.upload_file(str(path), bucket, key)
+    return key
+
+
+def _stack_status(cloudformation: Any, name: str) -> str:
+    try:
+        return str(cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"])
+    except cloudformation.exceptions.ClientError as error:
+        if "does not exist" in str(error):
+            return ""
+        raise
+
+
+def _apply_change_set(cloudformation: Any, name: str, template_url: str) -> None:
+    from botocore.exceptions import WaiterError
+
+    status = _stack_status(cloudformation, name)
+    if status == "ROLLBACK_COMPLETE":  # a first create that failed cannot be updated
+        raise DeployError(f"stack {name} is ROLLBACK_COMPLETE: delete it, then deploy again")
+    # A stack left in REVIEW_IN_PROGRESS by a change set that failed has never existed.
+    exists = status not in ("", "REVIEW_IN_PROGRESS", "DELETE_COMPLETE")
+    change_set = f"deploy-{int(time.time())}-{secrets.token_hex(3)}"
+    cloudformation.create_change_set(
+        StackName=name,
+        ChangeSetName=change_set,
+        ChangeSetType="UPDATE" if exists else "CREATE",
+        TemplateURL=template_url,
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],  # SAM is a macro
+    )
+    try:
+        cloudformation.get_waiter("change_set_create_complete").wait(
+            StackName=name, ChangeSetName=change_set
+        )
+    except WaiterError:
+        described = cloudformation.describe_change_set(StackName=name, ChangeSetName=change_set)
+        reason = str(described.get("StatusReason", ""))
+        if "didn't contain changes" in reason or "No updates" in reason:
+            print(f"stack {name}: no changes")
+            cloudformation.delete_change_set(StackName=name, ChangeSetName=change_set)
+            return
+        raise DeployError(f"change set for {name} failed: {reason}") from None
+    cloudformation.execute_change_set(StackName=name, ChangeSetName=change_set)
+    waiter = "stack_update_complete" if exists else "stack_create_complete"
+    cloudformation.get_waiter(waiter).wait(StackName=name)
+
+
+def artifacts_bucket(outputs: dict[str, str], environ: dict[str, str]) -> str:
+    bucket = environ.get(ARTIFACTS_ENV) or outputs.get("ArtifactsBucket", "")
+    if not bucket:
+        raise DeployError(
+            f"no artifacts bucket: set ${ARTIFACTS_ENV}, or give infra/template.yaml an "
+            "ArtifactsBucket output (the code zip and the template go there)"
+        )
+    return bucket
+
+
+def deploy(stage: str, config_path: Path) -> None:
+    import boto3
+
+    issuers = load_issuers(stage)
+    if not os.environ.get(ARTIFACTS_ENV) and "ArtifactsBucket" not in stack.TEMPLATE.read_text():
+        artifacts_bucket({}, {})  # fails now, before anything is deployed
+    session = boto3.Session()
+    if not session.region_name:
+        raise DeployError("no AWS region: set AWS_DEFAULT_REGION (the Makefile sets eu-west-3)")
+    print(f"stack {stack.stack_name(stage)}: deploying infra/template.yaml", flush=True)
+    outputs = stack.deploy(session.client("cloudformation"), stage)
+    bucket = artifacts_bucket(outputs, dict(os.environ))
+    changed = write_environment(config_path, stage, app_environment(outputs, stage, issuers))
+    print(f"{config_path}: {len(changed)} environment variables changed", flush=True)
+    with tempfile.TemporaryDirectory(prefix="khidmat-package-") as outdir:
+        sam = package(stage, Path(outdir) / "out", session.region_name)
+        result = deploy_app(session, stage, sam, bucket)
+    print(f"stack {app_stack_name(stage)}: {result.get('EndpointURL', 'deployed')}")
+
+
+def dry_run(stage: str, config_path: Path) -> None:
+    """Print what ``deploy`` would do, reading the stack if it can, changing nothing."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    issuers = load_issuers(stage)
+    print(f"would deploy stack {stack.stack_name(stage)} from infra/template.yaml")
+    try:
+        outputs = stack.outputs(boto3.client("cloudformation"), stage)
+    except (BotoCoreError, ClientError) as error:
+        print(f"stack outputs not readable now ({type(error).__name__}); they come after step 1")
+        outputs = {}
+    env = app_environment(outputs, stage, issuers)
+    current = json.loads(config_path.read_text())["stages"][stage].get("environment_variables", {})
+    print(f"would set in {config_path} (stages.{stage}.environment_variables):")
+    for name, value in env.items():
+        print(f"  {'=' if current.get(name) == value else '~'} {name}={value}")
+    print("would run: chalice " + " ".join(package_command(stage, Path("<tmp>/out"))[3:]))
+    bucket = os.environ.get(ARTIFACTS_ENV) or outputs.get("ArtifactsBucket", "<missing>")
+    print(f"would upload the zip and template to s3://{bucket}/khidmat-{stage}/")
+    print(f"would create or update stack {app_stack_name(stage)} with a change set")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else "")
+    parser.add_argument("--stage", required=True, choices=["dev", "prod"])
+    parser.add_argument("--dry-run", action="store_true", help="change nothing, print the plan")
+    parser.add_argument("--config", type=Path, default=CONFIG, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        (dry_run if args.dry_run else deploy)(args.stage, args.config)
+    except DeployError as error:
+        print(f"deploy: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
