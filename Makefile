@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench deploy package clean
+.PHONY: venv run test lint unit token bench deploy policy statemachines outbox clean
 
 venv: $(STAMP)
 
@@ -41,8 +41,17 @@ token: venv ## make -s token ROLE=school_director OFFICE=... [ACR=cnie] [SUB=...
 bench: venv ## cold start and DynamoDB calls per route; writes bench/results.json
 	$(PY) -m bench.run
 
-deploy: venv ## the stack with CloudFormation, then chalice deploy --stage $(STAGE)
+statemachines: venv ## ASL in infra/statemachines, diagrams in docs/machines, template block
+	$(PY) -m scripts.statemachines
+
+deploy: venv ## the stack, then the function and API (chalice package + a change set)
 	$(PY) -m scripts.deploy --stage $(STAGE)
+
+policy: venv ## regenerate .chalice/policy-<stage>.json from infra/policy.py
+	$(PY) -m infra.policy
+
+outbox: venv ## what SES and SNS of the local stack (make run) have received
+	@$(PY) -m scripts.outbox
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache

@@ -44,10 +44,15 @@ class Settings:
     massar_queue_url: str
     timer_state_machine_arn: str
     cursor_secret_arn: str
+    cases_stream_arn: str = ""
+    outbox_retry_queue_url: str = ""
+    outbox_dlq_url: str = ""
+    sender_email: str = ""
     issuers: tuple[Issuer, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
     tracing_enabled: bool = False
+    metrics_enabled: bool = True
 
     def issuer_named(self, name: str) -> Issuer | None:
         return next((i for i in self.issuers if i.name == name), None)
@@ -80,10 +85,15 @@ def settings_from(env: dict[str, str]) -> Settings:
         massar_queue_url=get("MASSAR_QUEUE_URL"),
         timer_state_machine_arn=get("TIMER_STATE_MACHINE_ARN"),
         cursor_secret_arn=get("CURSOR_SECRET_ARN"),
+        cases_stream_arn=get("CASES_STREAM_ARN"),
+        outbox_retry_queue_url=get("OUTBOX_RETRY_QUEUE_URL"),
+        outbox_dlq_url=get("OUTBOX_DLQ_URL"),
+        sender_email=get("SENDER_EMAIL"),
         issuers=_issuers(get("AUTH_ISSUERS")),
         max_body_bytes=int(get("MAX_BODY_BYTES", "1048576")),
         log_level=get("LOG_LEVEL", "INFO"),
         tracing_enabled=get("POWERTOOLS_TRACE_DISABLED", "true").lower() != "true",
+        metrics_enabled=get("POWERTOOLS_METRICS_DISABLED", "false").lower() != "true",
     )
 
 

@@ -2,7 +2,9 @@
 
 Only for moto (``make run`` and the tests); AWS builds all of it from the template. The gaps
 (moto 5.2.5): the ECC signing key comes out symmetric, Secrets Manager secrets are not
-created, the audit bucket's versioning and Object Lock are ignored, and tables get no TTL.
+created, the audit bucket's versioning and Object Lock are ignored, tables get no TTL, the
+documents bucket sends no notifications, the sender's SES identity is not verified, and
+state machines made by CloudFormation are unknown to moto's executing Step Functions.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ def close_gaps(session: Any, stage: str, outputs: dict[str, str]) -> dict[str, s
     fixed["CursorSecretArn"] = _cursor_secret(session.client("secretsmanager"), stage)
     _lock_audit_bucket(session.client("s3"), outputs["AuditBucket"])
     _time_to_live(session.client("dynamodb"), stage)
+    _executable_state_machines(session.client("stepfunctions"), outputs)
+    session.client("ses").verify_email_identity(EmailAddress=outputs["SenderEmail"])
+    session.client("s3").put_bucket_notification_configuration(
+        Bucket=outputs["DocumentsBucket"],
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {"QueueArn": outputs["UploadsQueueArn"], "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
     return fixed
 
 
@@ -82,4 +94,35 @@ def _time_to_live(dynamodb: Any, stage: str) -> None:
         dynamodb.update_time_to_live(
             TableName=table,
             TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+        )
+
+
+def _executable_state_machines(states: Any, outputs: dict[str, str]) -> None:
+    """Create the template's state machines through the API when the executing backend is on
+    (it sees only those), with the definitions the template gives them."""
+    resources = yaml.load(TEMPLATE.read_text(), Loader=_TemplateLoader)["Resources"]  # noqa: S506
+    values = {
+        "AWS::Partition": "aws",
+        "TimerQueue": outputs["TimerQueueUrl"],
+        "LifecycleQueueUrl": outputs["LifecycleQueueUrl"],
+    }
+    for resource in resources.values():
+        if resource["Type"] != "AWS::StepFunctions::StateMachine":
+            continue
+        properties = resource["Properties"]
+        name = properties["StateMachineName"].replace("${Stage}", outputs["Stage"])
+        arn = outputs["TimerStateMachineArn"].rsplit(":", 1)[0] + f":{name}"
+        try:
+            states.describe_state_machine(stateMachineArn=arn)
+            continue
+        except states.exceptions.StateMachineDoesNotExist:
+            pass
+        definition = properties["DefinitionString"]
+        for key, value in values.items():
+            definition = definition.replace("${" + key + "}", value)
+        states.create_state_machine(
+            name=name,
+            definition=definition,
+            type=properties.get("StateMachineType", "STANDARD"),
+            roleArn="arn:aws:iam::123456789012:role/khidmat-local-states",
         )

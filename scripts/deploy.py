@@ -272,8 +272,12 @@ def dry_run(stage: str, config_path: Path) -> None:
     for name, value in env.items():
         print(f"  {'=' if current.get(name) == value else '~'} {name}={value}")
     print("would run: chalice " + " ".join(package_command(stage, Path("<tmp>/out"))[3:]))
-    bucket = os.environ.get(ARTIFACTS_ENV) or outputs.get("ArtifactsBucket", "<missing>")
-    print(f"would upload the zip and template to s3://{bucket}/khidmat-{stage}/")
+    try:
+        bucket = artifacts_bucket(outputs, dict(os.environ))
+        print(f"would upload the zip and template to s3://{bucket}/khidmat-{stage}/")
+    except DeployError as error:
+        print(f"would stop here: {error}")
+        return
     print(f"would create or update stack {app_stack_name(stage)} with a change set")
 
 

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,18 @@ def _start_moto(port: int) -> Any:
     return server
 
 
+def _start_event_pump(env: dict[str, str]) -> threading.Event:
+    """Deliver the stream and queue events to the app's handlers, as AWS would."""
+    import app as app_module
+    from scripts.local_events import Pump
+
+    stop = threading.Event()
+    pump = Pump(app_module, env)
+    threading.Thread(target=pump.run_forever, args=(stop,), daemon=True).start()
+    print("events: stream and queues pumped to the app's handlers every second", flush=True)
+    return stop
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     moto_port = int(os.environ.get("MOTO_PORT", "5010"))
@@ -52,7 +65,9 @@ def main() -> int:
         print("stack: infra/template.yaml deployed into moto (stack khidmat-local)", flush=True)
         for item in seed(env):
             print(f"seed: {item}", flush=True)
-        child_env = {**os.environ, **env}
+        os.environ.update(env)
+        stop_pump = _start_event_pump(env)
+        child_env = dict(os.environ)
         api = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "chalice"),
@@ -83,6 +98,8 @@ def main() -> int:
             api.wait(timeout=10)
             return 0
     finally:
+        if "stop_pump" in locals():
+            stop_pump.set()
         server.stop()
         print("stopped: API and moto", flush=True)
 

@@ -35,7 +35,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
     moto_atomic.install()
     key_dir = tmp_path_factory.mktemp("keys")
-    mock = mock_aws()
+    mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
     mock.start()
     try:
         env = provision("local", key_dir)

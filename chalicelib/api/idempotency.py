@@ -8,6 +8,7 @@ runs is a 409. Records live 24 hours in the idempotency table (Powertools' layer
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import lru_cache
@@ -18,6 +19,7 @@ from chalicelib.store.idempotency import persistence_layer
 
 HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 128
+KEY_PATTERN = r"[!-~]{1,128}"  # printable ASCII without spaces, as /openapi.json says
 EXPIRES_AFTER_SECONDS = 24 * 3600
 
 StoredReply = dict[str, Any]  # {"status": int, "headers": {...}, "body": JSON}
@@ -26,11 +28,15 @@ _work: ContextVar[Callable[[], StoredReply]] = ContextVar("idempotent_work")
 
 
 def check_key(key: str) -> str:
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isascii():
+    if not re.fullmatch(KEY_PATTERN, key):
         raise Problem(
             "malformed-request",
-            errors=[FieldError("Idempotency-Key", f"1 to {MAX_KEY_LENGTH} ASCII characters")],
+            errors=[
+                FieldError(
+                    "Idempotency-Key",
+                    f"1 to {MAX_KEY_LENGTH} printable ASCII characters, no spaces",
+                )
+            ],
         )
     return key
 

@@ -14,8 +14,9 @@ from chalice.app import Request
 
 from chalicelib.api.i18n import negotiate
 from chalicelib.api.problems import PROBLEM_CONTENT_TYPE, for_status
-from chalicelib.api.routing import problem_response
+from chalicelib.api.routing import CURRENT_REQUEST, problem_response
 from chalicelib.observability import logger, metrics
+from chalicelib.settings import get_settings
 
 _CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 SECURITY_HEADERS = {
@@ -36,14 +37,21 @@ def http_middleware(request: Request, get_response: Callable[[Request], Response
     cid = correlation_id(request)
     request.context["correlation_id"] = cid
     logger.set_correlation_id(cid)
-    response = get_response(request)
+    token = CURRENT_REQUEST.set(request)
+    try:
+        response = get_response(request)
+    finally:
+        CURRENT_REQUEST.reset(token)
     if response.status_code >= 400 and not _is_problem(response):
         response = _as_problem(request, response)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers["X-Correlation-Id"] = cid
-    metrics.add_metric(name=f"Http{response.status_code // 100}xx", unit=MetricUnit.Count, value=1)
-    metrics.flush_metrics()
+    if get_settings().metrics_enabled:
+        metrics.add_metric(
+            name=f"Http{response.status_code // 100}xx", unit=MetricUnit.Count, value=1
+        )
+        metrics.flush_metrics()
     logger.info(
         "request",
         extra={

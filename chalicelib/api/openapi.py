@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from chalicelib.api.idempotency import KEY_PATTERN
 from chalicelib.api.problems import PROBLEM_CONTENT_TYPE
 from chalicelib.api.routing import JSON, RouteSpec
 
@@ -73,7 +74,7 @@ def _models(routes: list[RouteSpec]) -> list[Any]:
 
 
 def _error_statuses(spec: RouteSpec) -> list[int]:
-    statuses = {500, *spec.errors}
+    statuses = {415, 500, *spec.errors}  # Chalice checks Content-Type on every route
     if not spec.access.public:
         statuses |= {401, 403}
     if spec.path_params:
@@ -83,7 +84,7 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
     if spec.query is not None:
         statuses |= {400, 422}
     if spec.idempotent:
-        statuses |= {409, 422}
+        statuses |= {400, 409, 422}
     return sorted(statuses)
 
 
@@ -110,12 +111,7 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": False,
-                "schema": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 128,
-                    "pattern": "^[!-~]+$",
-                },
+                "schema": {"type": "string", "pattern": f"^{KEY_PATTERN}$"},
             }
         )
     params.append(

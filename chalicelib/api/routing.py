@@ -12,6 +12,7 @@ import functools
 import json
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,10 @@ class RouteSpec:
 
 
 SPEC_ATTRIBUTE = "__khidmat_route__"
+# The request being served, set by the HTTP middleware: a blueprint registered on two apps
+# (the app and a test app) would otherwise read the request of the app registered last.
+CURRENT_REQUEST: ContextVar[Request | None] = ContextVar("current_request", default=None)
+CURRENT_APP: ContextVar[Any] = ContextVar("current_app", default=None)
 
 
 def specs_of(app: Any) -> list[RouteSpec]:
@@ -138,9 +143,10 @@ def route(
     def register(view: View) -> View:
         @functools.wraps(view)
         def chalice_view(**path_params: str) -> Response:
-            return handle(
-                spec, view, blueprint.current_request, path_params, blueprint.lambda_context
-            )
+            request = CURRENT_REQUEST.get() or blueprint.current_request
+            app = CURRENT_APP.get() or blueprint.current_app
+            context = getattr(app, "lambda_context", None)
+            return handle(spec, view, request, path_params, context)
 
         setattr(chalice_view, SPEC_ATTRIBUTE, spec)
         options: dict[str, Any] = {"content_types": [JSON]} if body is not None else {}
@@ -164,7 +170,8 @@ def handle(
         key = request.headers.get(idempotency.HEADER) if spec.idempotent else None
         if key is None:
             return _to_response(_reply(spec, view(call, **path_params)))
-        scope = f"{call.user.subject}|{spec.method} {request.path}"
+        # The path as called (Chalice's request.path is the route's template).
+        scope = f"{call.user.subject}|{spec.method} {actual_path(spec, path_params)}"
         executed: list[bool] = []
 
         def work() -> idempotency.StoredReply:
@@ -177,7 +184,7 @@ def handle(
             reply.headers["Idempotent-Replayed"] = "true"
         return _to_response(reply)
     except Problem as problem:
-        return problem_response(problem, language, request.path)
+        return problem_response(problem, language, actual_path(spec, path_params))
     except Exception:
         logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})
         return problem_response(
@@ -187,8 +194,15 @@ def handle(
                 extra={"correlation_id": correlation_id},
             ),
             language,
-            request.path,
+            actual_path(spec, path_params),
         )
+
+
+def actual_path(spec: RouteSpec, path_params: dict[str, str]) -> str:
+    path = spec.path
+    for name, value in path_params.items():
+        path = path.replace(f"{{{name}}}", value)
+    return path
 
 
 def problem_response(problem: Problem, language: Language, instance: str) -> Response:

@@ -10,7 +10,7 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api import openapi
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import PUBLIC, allow
-from chalicelib.api.routing import Call, Reply, route, specs_of
+from chalicelib.api.routing import CURRENT_APP, Call, Reply, route, specs_of
 from chalicelib.documents import signing
 from chalicelib.platform import health
 from chalicelib.platform.schemas import AuditEntries, AuditEntry, AuditQuery, HealthReport, JwkSet
@@ -64,7 +64,7 @@ def _document(app: object) -> dict[str, object]:
     tags=TAGS,
 )
 def get_openapi(call: Call) -> Reply:
-    return Reply(_document(platform.current_app), headers=PUBLIC_CACHE)
+    return Reply(_document(CURRENT_APP.get() or platform.current_app), headers=PUBLIC_CACHE)
 
 
 @route(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
@@ -28,6 +30,42 @@ class AuditRecord(Model):
     correlation_id = UnicodeAttribute(default="")
     day_pk = UnicodeAttribute(null=True)
     day_sk = UnicodeAttribute(null=True)
+
+
+def record(
+    case_id: str,
+    actor: str,
+    role: str,
+    office: str,
+    action: str,
+    reason: str,
+    correlation_id: str,
+    at: datetime | None = None,
+) -> AuditRecord:
+    """One audit record: who did what to which case, when and why. Never updated."""
+    at = at or datetime.now(UTC)
+    return bound(AuditRecord)(
+        f"CASE#{case_id}",
+        f"{at.isoformat()}#{uuid.uuid4().hex[:8]}",
+        case_id=case_id,
+        at=at.isoformat(),
+        actor=actor,
+        role=role,
+        office=office,
+        action=action,
+        reason=reason,
+        correlation_id=correlation_id,
+        day_pk=f"DAY#{at.date().isoformat()}",
+        day_sk=at.isoformat(),
+    )
+
+
+def append(
+    case_id: str, actor: str, role: str, office: str, action: str, reason: str, correlation_id: str
+) -> None:
+    """Write one audit record on its own (a staff read)."""
+    entry = record(case_id, actor, role, office, action, reason, correlation_id)
+    entry.save(condition=AuditRecord.pk.does_not_exist())
 
 
 @dataclass(frozen=True)

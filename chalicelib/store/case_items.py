@@ -103,6 +103,7 @@ class OutboxItem(Model):
     created_at = UTCDateTimeAttribute()
     sent_at = UTCDateTimeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
+    claimed_until = UTCDateTimeAttribute(null=True)  # delivery lease, set by the notify sender
 
 
 class TimerItem(Model):
@@ -120,6 +121,30 @@ class TimerItem(Model):
     on_expiry = UnicodeAttribute(null=True)
     execution_name = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+
+
+class DocumentItem(Model):
+    """A file of a case: declared when its upload is granted, checked when it arrives."""
+
+    class Meta(_CasesTable):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)  # DOC#<document id>
+    case_id = UnicodeAttribute()
+    document_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    status = UnicodeAttribute(default="awaiting_upload")  # verified, rejected
+    key = UnicodeAttribute()  # the S3 object key
+    sha256 = UnicodeAttribute(default="")
+    reason = UnicodeAttribute(default="")
+    file_name = UnicodeAttribute(default="")
+    uploaded_by = UnicodeAttribute()
+    uploaded_role = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    checked_at = UTCDateTimeAttribute(null=True)
 
 
 class CounterItem(Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -18,17 +18,20 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.observability import logger
 from chalicelib.settings import get_settings
+from chalicelib.store import audit
 from chalicelib.store.binding import bound
 from chalicelib.store.case_items import (
     CaseItem,
     CounterItem,
+    DocumentItem,
     HistoryItem,
     OutboxItem,
     ReferenceItem,
     TimerItem,
 )
-from chalicelib.workflow.case import Case, Contact, Deadline, HistoryEntry
+from chalicelib.workflow.case import Case, Contact, Deadline, Document, HistoryEntry
 
 
 class Conflict(Exception):
@@ -172,6 +175,26 @@ def _timer_item(case: Case, seq: int, t: TimerRequest, now: datetime) -> TimerIt
     )
 
 
+def document_item(case_id: str, d: Document) -> DocumentItem:
+    return DocumentItem(
+        _pk(case_id),
+        f"DOC#{d.id}",
+        case_id=case_id,
+        document_id=d.id,
+        kind=d.kind,
+        content_type=d.content_type,
+        size=d.size,
+        status=d.status,
+        key=d.key,
+        sha256=d.sha256,
+        reason=d.reason,
+        file_name=d.file_name,
+        uploaded_by=d.uploaded_by,
+        uploaded_role=d.uploaded_role,
+        created_at=d.created_at,
+    )
+
+
 def next_reference(prefix: str, year: int) -> str:
     """``EQ-2026-000123``: an atomic counter per type and year, so no two cases share one."""
     counter = bound(CounterItem)(f"COUNTER#{prefix}#{year}", "COUNTER")
@@ -186,16 +209,19 @@ def save_transition(
     outbox: Iterable[OutboxMessage] = (),
     timers: Iterable[TimerRequest] = (),
     now: datetime | None = None,
+    documents: Iterable[Document] = (),
 ) -> None:
     """Write a transition (or, with ``before.version == 0``, a new case) in one transaction."""
     stamp = now or after.updated_at
     item = to_item(after)
     if before.version:
         item.version = before.version  # PynamoDB conditions on it and writes it + 1
-    for model in (CaseItem, HistoryItem, OutboxItem, TimerItem, ReferenceItem):
+    for model in (CaseItem, HistoryItem, OutboxItem, TimerItem, ReferenceItem, DocumentItem):
         bound(model)
     try:
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(
+            connection=_connection(), return_consumed_capacity="TOTAL"
+        ) as transaction:
             transaction.save(item)
             transaction.save(
                 _history_item(after.id, entry), condition=HistoryItem.pk.does_not_exist()
@@ -209,6 +235,22 @@ def save_transition(
                 transaction.save(_outbox_item(after, entry.seq, n, message, stamp))
             for timer in timers:
                 transaction.save(_timer_item(after, entry.seq, timer, stamp))
+            for document in documents:
+                transaction.save(document_item(after.id, document))
+            # The audit trail gets the transition in the same transaction: none without it.
+            transaction.save(
+                audit.record(
+                    after.id,
+                    entry.actor,
+                    entry.role,
+                    entry.office,
+                    f"transition:{entry.event}",
+                    entry.reason,
+                    logger.get_correlation_id() or "",
+                    entry.at,
+                ),
+                condition=audit.AuditRecord.pk.does_not_exist(),
+            )
     except TransactWriteError as error:
         if _conditional_failure(error):
             raise Conflict(f"case {after.id} changed meanwhile") from error
@@ -226,10 +268,71 @@ def _connection() -> Connection:
 
 
 def load(case_id: str) -> Case | None:
-    try:
-        return from_item(bound(CaseItem).get(_pk(case_id), "CASE"))
-    except CaseItem.DoesNotExist:
-        return None
+    """The case with its documents: one Query (the case item sorts before its DOC# items)."""
+    case, _ = _read(case_id, until="DOC#\uffff")
+    return case
+
+
+def load_with_history(case_id: str) -> tuple[Case | None, list[HistoryEntry]]:
+    """The case, its documents and its whole history: one Query (more only past 1 MB)."""
+    return _read(case_id, until="HIST#\uffff")
+
+
+def _read(case_id: str, until: str) -> tuple[Case | None, list[HistoryEntry]]:
+    connection = bound(CaseItem)._get_connection()
+    item, documents, entries = None, [], []
+    start: dict[str, Any] | None = None
+    while True:
+        page = connection.query(
+            _pk(case_id), range_key_condition=CaseItem.sk <= until, exclusive_start_key=start
+        )
+        for raw in page.get("Items", []):
+            sort_key = raw["sk"]["S"]
+            if sort_key == "CASE":
+                item = CaseItem.from_raw_data(raw)
+            elif sort_key.startswith("DOC#"):
+                documents.append(_document(DocumentItem.from_raw_data(raw)))
+            elif sort_key.startswith("HIST#"):
+                entries.append(_entry(HistoryItem.from_raw_data(raw)))
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    if item is None:
+        return None, []
+    case = from_item(item)
+    return replace(case, documents=tuple(documents)), entries
+
+
+def _document(i: DocumentItem) -> Document:
+    return Document(
+        id=i.document_id,
+        kind=i.kind,
+        content_type=i.content_type,
+        size=int(i.size),
+        status=i.status,
+        uploaded_by=i.uploaded_by,
+        uploaded_role=i.uploaded_role,
+        created_at=i.created_at,
+        key=i.key,
+        sha256=i.sha256,
+        reason=i.reason,
+        file_name=i.file_name,
+    )
+
+
+def _entry(i: HistoryItem) -> HistoryEntry:
+    return HistoryEntry(
+        int(i.seq),
+        i.event,
+        i.from_state,
+        i.to_state,
+        i.actor,
+        i.role,
+        i.office,
+        i.at,
+        i.reason,
+        dict(i.data or {}),
+    )
 
 
 def load_by_reference(reference: str) -> Case | None:
@@ -242,21 +345,7 @@ def load_by_reference(reference: str) -> Case | None:
 
 def history(case_id: str) -> list[HistoryEntry]:
     items = bound(HistoryItem).query(_pk(case_id), HistoryItem.sk.startswith("HIST#"))
-    return [
-        HistoryEntry(
-            int(i.seq),
-            i.event,
-            i.from_state,
-            i.to_state,
-            i.actor,
-            i.role,
-            i.office,
-            i.at,
-            i.reason,
-            dict(i.data or {}),
-        )
-        for i in items
-    ]
+    return [_entry(i) for i in items]
 
 
 def of_owner(owner: str, limit: int, start_after: dict[str, Any] | None) -> Page:

@@ -42,6 +42,24 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file attached to a case. ``status``: awaiting_upload, verified or rejected."""
+
+    id: str
+    kind: str
+    content_type: str
+    size: int
+    status: str
+    uploaded_by: str
+    uploaded_role: str
+    created_at: datetime
+    key: str
+    sha256: str = ""
+    reason: str = ""
+    file_name: str = ""
+
+
+@dataclass(frozen=True)
 class Case:
     id: str
     reference: str
@@ -56,3 +74,4 @@ class Case:
     payload: dict[str, Any] = field(default_factory=dict)
     deadlines: dict[str, Deadline] = field(default_factory=dict)
     history_length: int = 0
+    documents: tuple[Document, ...] = ()

@@ -66,8 +66,6 @@ def check(
     transition = machine.transition(name)
     if transition is None:
         raise Refusal("unknown_transition", f"{machine.case_type} has no action {name!r}")
-    if case.state not in transition.sources:
-        raise Refusal("wrong_state", f"{name!r} is not possible while the case is {case.state!r}")
     roles = actor.roles & transition.roles
     if not roles:
         raise Refusal("wrong_role", f"{name!r} is not for your role")
@@ -77,6 +75,8 @@ def check(
     staff = role not in ("citizen", SYSTEM, ADMIN)
     if staff and transition.same_office and actor.office != case.office:
         raise Refusal("wrong_office", "the case belongs to another office")
+    if case.state not in transition.sources:
+        raise Refusal("wrong_state", f"{name!r} is not possible while the case is {case.state!r}")
     if transition.requires_reason and not reason.strip():
         raise Refusal("reason_required", f"{name!r} needs a reason, given to the applicant")
     if transition.guard is not None:

@@ -63,6 +63,20 @@ class Export:
 Effect = Notify | StartTimer | CancelTimer | Export
 
 
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    """A kind of document a case takes: whether it is required, how big, of which types."""
+
+    kind: str
+    required: bool = True
+    max_bytes: int = 10 * 1024 * 1024
+    content_types: tuple[str, ...] = (PDF, JPEG, PNG)
+    titles: Mapping[str, str] = field(default_factory=dict)  # ar, fr, en
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -83,6 +97,7 @@ class Machine:
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
     title: str = ""
+    documents: tuple[DocumentRule, ...] = ()
     _by_name: dict[str, Transition] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -115,3 +130,6 @@ class Machine:
 
     def available(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.sources]
+
+    def document_rule(self, kind: str) -> DocumentRule | None:
+        return next((d for d in self.documents if d.kind == kind), None)

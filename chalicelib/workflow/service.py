@@ -6,6 +6,7 @@ timer requests, all in the transition's own transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -13,9 +14,11 @@ from typing import Any
 
 from chalicelib.store import cases as store
 from chalicelib.workflow import engine
-from chalicelib.workflow.case import Case, Contact, Deadline, HistoryEntry
+from chalicelib.workflow.case import Case, Contact, Deadline, Document, HistoryEntry
 from chalicelib.workflow.engine import Actor, Fired
 from chalicelib.workflow.machine import Machine, Notify
+
+REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{6}$")
 
 
 class NotFound(Exception):
@@ -85,6 +88,56 @@ def act(
     ]
     store.save_transition(case, fired.case, fired.entry, outbox, timers, at)
     return fired
+
+
+def record(
+    case: Case,
+    event: str,
+    actor: Actor,
+    data: Mapping[str, Any],
+    documents: tuple[Document, ...] = (),
+    at: datetime | None = None,
+) -> Case:
+    """Write an event that does not change the state (a document attached or checked) into
+    the history, in one transaction with the documents it concerns."""
+    at = at or now()
+    entry = HistoryEntry(
+        case.history_length + 1,
+        event,
+        case.state,
+        case.state,
+        actor.subject,
+        _role(actor),
+        actor.office,
+        at,
+        data=dict(data),
+    )
+    kept = tuple(d for d in case.documents if d.id not in {n.id for n in documents})
+    after = replace(
+        case,
+        version=case.version + 1,
+        updated_at=at,
+        history_length=entry.seq,
+        documents=kept + documents,
+    )
+    store.save_transition(case, after, entry, now=at, documents=documents)
+    return after
+
+
+def find(case_id: str) -> Case | None:
+    return store.load(case_id) if _plausible_id(case_id) else None
+
+
+def find_with_history(case_id: str) -> tuple[Case | None, list[HistoryEntry]]:
+    """A case by id, or by its human reference (EQ-2026-000123), with its history."""
+    if REFERENCE.match(case_id):
+        pointer = store.load_by_reference(case_id)
+        case_id = pointer.id if pointer else ""
+    return store.load_with_history(case_id) if _plausible_id(case_id) else (None, [])
+
+
+def _plausible_id(case_id: str) -> bool:
+    return 0 < len(case_id) <= 64 and case_id.isalnum()
 
 
 def load(case_id: str) -> Case:

@@ -50,8 +50,14 @@ def test_a_transition_is_one_transact_write(stack: Any) -> None:
     writes = [c.operation for c in RECORDER.of("dynamodb")]
     assert writes == ["TransactWriteItems"]
     items = RECORDER.of("dynamodb")[0].params["TransactItems"]
-    kinds = sorted(i["Put"]["Item"]["sk"]["S"].split("#")[0] for i in items)
-    assert kinds == ["CASE", "HIST", "OUTBOX", "OUTBOX", "TIMER"]
+    cases = sorted(
+        i["Put"]["Item"]["sk"]["S"].split("#")[0]
+        for i in items
+        if i["Put"]["TableName"] == stack.env["CASES_TABLE"]
+    )
+    assert cases == ["CASE", "HIST", "OUTBOX", "OUTBOX", "TIMER"]
+    audited = [i["Put"]["Item"] for i in items if i["Put"]["TableName"] == stack.env["AUDIT_TABLE"]]
+    assert [a["action"]["S"] for a in audited] == ["transition:request_complement"]
 
 
 def test_outbox_and_timer_requests_are_written_with_the_transition(stack: Any) -> None:

@@ -11,7 +11,7 @@ import boto3
 from chalice import Blueprint, Chalice  # type: ignore[attr-defined]
 from pydantic import Field
 
-from chalicelib.api.middleware import http_middleware
+from chalicelib.api.http_app import assemble
 from chalicelib.api.principal import PUBLIC, allow
 from chalicelib.api.routing import Call, route
 from chalicelib.api.schemas import Input, Output
@@ -68,6 +68,4 @@ def boom(call: Call) -> None:
     raise RuntimeError("database said no for CNIe AB123456 and phone +212612345678")
 
 
-edge_app = Chalice(app_name="edge-test", configure_logs=False)
-edge_app.register_middleware(http_middleware, "http")
-edge_app.register_blueprint(edge)
+edge_app = assemble(Chalice(app_name="edge-test", configure_logs=False), edge)

@@ -1,0 +1,46 @@
+"""A timer fell due: fire its expiry transition, if the case is still waiting for it.
+
+Safe when delivered twice or late: a deadline that was disarmed, re-armed or already fired
+is no longer on the case (or has another due time), and nothing happens.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.observability import logger
+from chalicelib.store.cases import Conflict
+from chalicelib.workflow import engine, registry, service
+
+ATTEMPTS = 3
+
+
+def timer_fired(message: dict[str, Any]) -> str:
+    """Handle one timer callback; returns what happened (for logs and tests)."""
+    for _ in range(ATTEMPTS):
+        case = service.find(str(message.get("case_id", "")))
+        if case is None:
+            return "unknown case"
+        deadline = engine.due_timer(
+            case, str(message.get("deadline", "")), datetime.fromisoformat(str(message["due_at"]))
+        )
+        if deadline is None:
+            return "stale"
+        machine = registry.machine_for(case.case_type)
+        try:
+            service.act(
+                machine,
+                case,
+                deadline.on_expiry,
+                engine.Actor.system("timer"),
+                {"deadline": deadline.name},
+                reason=f"deadline {deadline.name} passed",
+            )
+            return "fired"
+        except Conflict:
+            continue  # the case moved meanwhile: look again
+        except engine.Refusal as refusal:
+            logger.warning("timer refused", extra={"code": refusal.code})
+            return "refused"
+    raise Conflict("the case kept changing; the message will be retried")

@@ -1,0 +1,56 @@
+"""Cases of every type: the citizen's list and one case with its history and deadlines."""
+
+from __future__ import annotations
+
+from chalice import Blueprint  # type: ignore[attr-defined]
+
+from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
+from chalicelib.api.principal import CITIZEN, STAFF_ROLES, allow
+from chalicelib.api.routing import Call, route
+from chalicelib.store import cases as store
+from chalicelib.store.secrets import cursor_key
+from chalicelib.workflow import access, registry, service, views
+from chalicelib.workflow.schemas import CaseList, CaseView, MyCasesQuery
+
+cases = Blueprint(__name__)
+TAGS = ("cases",)
+
+
+@route(
+    cases,
+    "GET",
+    "/me/cases",
+    summary="My cases of every service, newest first",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    query=MyCasesQuery,
+    response=CaseList,
+)
+def my_cases(call: Call) -> CaseList:
+    query: MyCasesQuery = call.query
+    scope = f"me:{call.user.subject}"
+    page = store.of_owner(
+        call.user.subject,
+        clamp_limit(query.limit),
+        decode_cursor(cursor_key(), scope, query.cursor),
+    )
+    return CaseList(
+        items=[views.summary(registry.machine_for(c.case_type), c) for c in page.cases],
+        next=encode_cursor(cursor_key(), scope, page.last_key),
+    )
+
+
+@route(
+    cases,
+    "GET",
+    "/cases/{case_id}",
+    summary="A case with its history and deadlines",
+    access=allow(CITIZEN, *STAFF_ROLES),
+    tags=TAGS,
+    response=CaseView,
+)
+def get_case(call: Call, case_id: str) -> CaseView:
+    found, history = service.find_with_history(case_id)
+    case = access.checked(call.user, found, "GET /cases/{id}", call.correlation_id)
+    machine = registry.machine_for(case.case_type)
+    return views.full(machine, case, history, call.user, service.now())

@@ -1,0 +1,34 @@
+"""The cases table's stream: what a committed transition asked for, carried out.
+
+Timer requests start or stop Step Functions executions; outbox messages go to the notify
+module. Items are told apart by their sort key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib.workflow import timers
+
+
+def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Process raw stream records (the Lambda event's ``Records``); returns counts."""
+    from chalicelib.notify import outbox
+
+    counts = {"timers": 0, "outbox": 0}
+    outbox_records = []
+    for record in records:
+        if record.get("eventName") != "INSERT":
+            continue
+        image = record.get("dynamodb", {}).get("NewImage", {})
+        sort_key = image.get("sk", {}).get("S", "")
+        if sort_key.startswith("TIMER#"):
+            timers.apply(image)
+            counts["timers"] += 1
+        elif sort_key.startswith("OUTBOX#"):
+            outbox_records.append(record)
+            counts["outbox"] += 1
+    if outbox_records:
+        outbox.handle_stream_records(outbox_records)
+    return counts
