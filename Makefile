@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench deploy policy statemachines outbox clean
+.PHONY: venv run test lint unit token bench deploy policy statemachines outbox audit-verify audit-digest clean
 
 venv: $(STAMP)
 
@@ -49,6 +49,12 @@ deploy: venv ## the stack, then the function and API (chalice package + a change
 
 policy: venv ## regenerate .chalice/policy-<stage>.json from infra/policy.py
 	$(PY) -m infra.policy
+
+audit-verify: venv ## check a day of the audit trail: make audit-verify DATE=YYYY-MM-DD [JWKS=url]
+	@$(PY) -m scripts.audit_verify --date $(DATE) $(if $(JWKS),--jwks $(JWKS))
+
+audit-digest: venv ## publish a day's signed digest on the local stack (OPEN=1 for today)
+	@$(PY) -m scripts.audit_verify --publish --date $(DATE) $(if $(OPEN),--allow-open-day)
 
 outbox: venv ## what SES and SNS of the local stack (make run) have received
 	@$(PY) -m scripts.outbox

@@ -3,19 +3,25 @@ event handlers; everything else lives in chalicelib/."""
 
 import json
 
-from chalice import Chalice  # type: ignore[attr-defined]
-from chalice.app import DynamoDBEvent, SQSEvent
+from chalice import Chalice, Cron  # type: ignore[attr-defined]
+from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
 import chalicelib.services  # noqa: F401  (registers every service's case types)
 from chalicelib.api.http_app import assemble
+from chalicelib.audit.routes import audit_digests
+from chalicelib.documents.receipt_routes import receipts
 from chalicelib.documents.routes import documents
 from chalicelib.platform.routes import platform
 from chalicelib.settings import get_settings
+from chalicelib.stats.routes import stats
 from chalicelib.workflow.routes import cases
 
-BLUEPRINTS = (platform, cases, documents)
+BLUEPRINTS = (platform, cases, documents, receipts, audit_digests, stats)
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.
 app = assemble(Chalice(app_name="khidmat", configure_logs=False), *BLUEPRINTS)
+# Receipts (and later letters) are PDFs: Chalice base64-encodes a body for API Gateway only
+# when its media type is binary, and API Gateway decodes it for a client that accepts it.
+app.api.binary_types.append("application/pdf")
 
 _settings = get_settings()
 _prefix = f"khidmat-{_settings.stage}"
@@ -53,3 +59,12 @@ def outbox_retries(event: SQSEvent) -> None:
     from chalicelib.notify.outbox import handle_retry_messages
 
     handle_retry_messages([json.loads(record.body) for record in event])
+
+
+@app.schedule(Cron(5, 0, "*", "*", "?", "*"))
+def audit_digest(event: CloudWatchEvent) -> None:
+    """Yesterday's audit digest (UTC): signed with the KMS key, locked in the audit bucket.
+    Chalice creates the EventBridge rule: only its stack knows the function's ARN."""
+    from chalicelib.audit.digest import publish_digest, yesterday
+
+    publish_digest(yesterday())

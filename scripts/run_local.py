@@ -6,12 +6,14 @@ Ctrl-C stops everything it started. Ports: API on PORT (8000), moto on MOTO_PORT
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
 import urllib.request
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,8 @@ def _start_moto(port: int) -> Any:
 
     moto_atomic.install()
     os.environ["MOTO_PORT"] = str(port)  # lets moto's Step Functions call its own SQS
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per AWS call
+    warnings.filterwarnings("ignore", category=UserWarning, module="moto")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     config = json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode()
@@ -63,9 +67,9 @@ def main() -> int:
     try:
         env = provision("local")
         print("stack: infra/template.yaml deployed into moto (stack khidmat-local)", flush=True)
+        os.environ.update(env)  # the seed writes through the app's own store code
         for item in seed(env):
             print(f"seed: {item}", flush=True)
-        os.environ.update(env)
         stop_pump = _start_event_pump(env)
         child_env = dict(os.environ)
         api = subprocess.Popen(

@@ -79,12 +79,16 @@ def _error_statuses(spec: RouteSpec) -> list[int]:
         statuses |= {401, 403}
     if spec.path_params:
         statuses.add(404)
+    if spec.path_model is not None:
+        statuses.add(422)
     if spec.body is not None:
         statuses |= {400, 413, 415, 422}
     if spec.query is not None:
         statuses |= {400, 422}
     if spec.idempotent:
         statuses |= {400, 409, 422}
+    if spec.alternates:
+        statuses.add(406)  # an Accept that none of the route's media types satisfies
     return sorted(statuses)
 
 
@@ -94,7 +98,7 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string", "minLength": 1, "pattern": "^[^/]+$"},
+            "schema": _path_schema(spec, name),
         }
         for name in spec.path_params
     ]
@@ -126,6 +130,9 @@ def _operation(spec: RouteSpec, refs: Refs) -> dict[str, Any]:
         success["content"] = {spec.media_type: {"schema": refs[(spec.response, "serialization")]}}
     elif spec.media_type != JSON:
         success["content"] = {spec.media_type: {"schema": {"type": "string"}}}
+    for media_type in spec.alternates:  # binary: OpenAPI 3.1 names it by its media type
+        content = success.setdefault("content", {})
+        content[media_type] = {"schema": {"type": "string", "contentMediaType": media_type}}
     responses: dict[str, Any] = {str(spec.status): success}
     for status in _error_statuses(spec):
         responses[str(status)] = {"$ref": f"#/components/responses/Problem{status}"}
@@ -175,3 +182,11 @@ def document(routes: list[RouteSpec]) -> dict[str, Any]:
             },
         },
     }
+
+
+def _path_schema(spec: RouteSpec, name: str) -> dict[str, Any]:
+    if spec.path_model is None:
+        return {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
+    schema = dict(spec.path_model.model_json_schema()["properties"][name])
+    schema.pop("title", None)
+    return schema

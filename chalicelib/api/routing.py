@@ -44,6 +44,10 @@ class RouteSpec:
     media_type: str = JSON
     idempotent: bool = False
     errors: tuple[int, ...] = ()  # statuses the route itself may answer, besides the usual
+    # Other media types the view may answer with, chosen by Accept (a PDF beside the JSON):
+    # declared so that /openapi.json lists them and a 406 besides.
+    alternates: tuple[str, ...] = ()
+    path_model: type[BaseModel] | None = None  # validates and documents the path parameters
 
     @property
     def path_params(self) -> list[str]:
@@ -124,6 +128,8 @@ def route(
     media_type: str = JSON,
     idempotent: bool = False,
     errors: tuple[int, ...] = (),
+    alternates: tuple[str, ...] = (),
+    path_model: type[BaseModel] | None = None,
 ) -> Callable[[View], View]:
     spec = RouteSpec(
         method,
@@ -138,6 +144,8 @@ def route(
         media_type,
         idempotent,
         errors,
+        alternates,
+        path_model,
     )
 
     def register(view: View) -> View:
@@ -230,6 +238,8 @@ def _prepare(
         principal = auth.authenticate(request.headers.get("authorization"))
         auth.authorize(principal, spec.access, path_params)
     call = Call(request, spec, principal, language, correlation_id)
+    if spec.path_model is not None:
+        _validated(spec.path_model, path_params, "path")
     if spec.query is not None:
         call.query = _validated(spec.query, dict(request.query_params or {}), "query")
     if spec.body is not None:

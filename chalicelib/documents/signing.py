@@ -42,3 +42,20 @@ def key_state() -> str:
     return str(
         client("kms").describe_key(KeyId=get_settings().signing_key_id)["KeyMetadata"]["KeyState"]
     )
+
+
+def key_id() -> str:
+    """The signing key's id as verifiers see it: the ``kid`` of its JWK."""
+    return str(public_jwk()["kid"])
+
+
+def sign(message: bytes) -> bytes:
+    """A DER-encoded ECDSA P-256 / SHA-256 signature of ``message`` (at most 4096 bytes) by the
+    KMS key: the private half never leaves KMS. Anyone verifies it with ``public_jwk()``."""
+    answer = client("kms").sign(
+        KeyId=get_settings().signing_key_id,
+        Message=message,
+        MessageType="RAW",
+        SigningAlgorithm="ECDSA_SHA_256",
+    )
+    return bytes(answer["Signature"])

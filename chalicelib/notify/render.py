@@ -72,7 +72,7 @@ def _prepare(template: str, language: str, data: Mapping[str, Any]) -> tuple[str
 
 def fields(data: Mapping[str, Any], language: str) -> dict[str, str]:
     """The values a template may use, as display text (empty when unknown)."""
-    values = {k: _clean(data.get(k)) for k in ("reference", "name", "reason", "document")}
+    values = {k: _clean(data.get(k)) for k in ("reference", "name", "reason", "document", "reader")}
     deadlines = data.get("deadlines")
     named = (
         {str(k): dates.parse(v) for k, v in (deadlines or {}).items()}
@@ -85,7 +85,8 @@ def fields(data: Mapping[str, Any], language: str) -> dict[str, str]:
     due = dates.parse(data.get("deadline")) or _first(
         t for n, t in named.items() if not any(w in n.lower() for w in _APPEAL_WORDS)
     )
-    for key, moment in (("deadline", due), ("appeal_until", appeal)):
+    read_at = dates.parse(data.get("read_at"))
+    for key, moment in (("deadline", due), ("appeal_until", appeal), ("read_at", read_at)):
         if moment is not None:
             values[key] = dates.time_in_letters(moment, language)
             values[f"{key}_date"] = dates.date_in_letters(moment, language)

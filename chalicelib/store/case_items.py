@@ -56,6 +56,8 @@ class CaseItem(Model):
     payload = JSONAttribute(default=dict)
     deadlines = JSONAttribute(default=dict)
     history_length = NumberAttribute(default=0)
+    clocks = JSONAttribute(default=dict)
+    audit_head = UnicodeAttribute(default="")
     owner_pk = UnicodeAttribute()  # OWNER#<subject>
     owner_sk = UnicodeAttribute()  # <created_at>#<id>: newest first when read backwards
     queue_pk = UnicodeAttribute()  # QUEUE#<type>#<office>#<state>

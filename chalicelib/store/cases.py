@@ -16,6 +16,7 @@ from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.observability import logger
@@ -86,6 +87,8 @@ def to_item(case: Case) -> CaseItem:
         payload=case.payload,
         deadlines={n: _deadline_json(d) for n, d in case.deadlines.items()},
         history_length=case.history_length,
+        clocks=case.clocks,
+        audit_head=case.audit_head,
         owner_pk=f"OWNER#{case.owner}",
         owner_sk=f"{case.created_at.isoformat()}#{case.id}",
         queue_pk=f"QUEUE#{case.case_type}#{case.office}#{case.state}",
@@ -108,6 +111,8 @@ def from_item(item: CaseItem) -> Case:
         payload=dict(item.payload or {}),
         deadlines={n: _deadline(d) for n, d in (item.deadlines or {}).items()},
         history_length=int(item.history_length),
+        clocks=dict(item.clocks or {}),
+        audit_head=item.audit_head or "",
     )
 
 
@@ -214,6 +219,10 @@ def save_transition(
     """Write a transition (or, with ``before.version == 0``, a new case) in one transaction."""
     stamp = now or after.updated_at
     item = to_item(after)
+    # The transition's audit record links to the case's audit head and becomes the new head.
+    head = audit.HEADS.before(before)
+    trail = audit.transition(after.id, entry, head, logger.get_correlation_id() or "")
+    item.audit_head = trail.hash
     if before.version:
         item.version = before.version  # PynamoDB conditions on it and writes it + 1
     for model in (CaseItem, HistoryItem, OutboxItem, TimerItem, ReferenceItem, DocumentItem):
@@ -222,7 +231,7 @@ def save_transition(
         with TransactWrite(
             connection=_connection(), return_consumed_capacity="TOTAL"
         ) as transaction:
-            transaction.save(item)
+            transaction.save(item, condition=_head_is(before, head))
             transaction.save(
                 _history_item(after.id, entry), condition=HistoryItem.pk.does_not_exist()
             )
@@ -238,23 +247,22 @@ def save_transition(
             for document in documents:
                 transaction.save(document_item(after.id, document))
             # The audit trail gets the transition in the same transaction: none without it.
-            transaction.save(
-                audit.record(
-                    after.id,
-                    entry.actor,
-                    entry.role,
-                    entry.office,
-                    f"transition:{entry.event}",
-                    entry.reason,
-                    logger.get_correlation_id() or "",
-                    entry.at,
-                ),
-                condition=audit.AuditRecord.pk.does_not_exist(),
-            )
+            transaction.save(trail, condition=audit.AuditRecord.pk.does_not_exist())
+        audit.HEADS.written(after.id, before.version + 1, trail.hash)
     except TransactWriteError as error:
         if _conditional_failure(error):
             raise Conflict(f"case {after.id} changed meanwhile") from error
         raise
+
+
+def _head_is(before: Case, head: str) -> Condition | None:
+    """The stored audit head must be the one the new record links to: a transition fired on
+    a stale copy is a conflict, never a fork of the chain. (A case written before the chains
+    has no head.)"""
+    if before.version == 0:
+        return None
+    unchanged: Condition = CaseItem.audit_head == head
+    return unchanged if head else CaseItem.audit_head.does_not_exist() | unchanged
 
 
 def _conditional_failure(error: TransactWriteError) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import UTCDateTimeAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
@@ -93,3 +93,40 @@ def _update(
             return None
         raise
     return item
+
+
+def enqueue(
+    case_id: str,
+    reference: str,
+    key: str,
+    channel: str,
+    template: str,
+    recipient: str,
+    language: str,
+    data: dict[str, object],
+    now: datetime,
+) -> None:
+    """A message that no transition carries (a read by someone outside the case's office).
+    ``key`` names it within the case; writing the same key twice sends once."""
+    item = bound(OutboxItem)(
+        f"CASE#{case_id}",
+        f"OUTBOX#{key}",
+        case_id=case_id,
+        reference=reference,
+        channel=channel,
+        template=template,
+        recipient=recipient,
+        language=language,
+        data=data,
+        created_at=now,
+    )
+    try:
+        item.save(condition=OutboxItem.sk.does_not_exist())
+    except PutError as error:
+        if not _condition_failed(error):
+            raise
+
+
+def _condition_failed(error: PutError) -> bool:
+    cause = getattr(error, "cause_response_code", "")
+    return cause == "ConditionalCheckFailedException"

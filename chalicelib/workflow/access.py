@@ -3,9 +3,11 @@ if the case did not exist. Staff reads are written to the audit trail."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
-from chalicelib.store import audit
+from chalicelib.store import audit, outbox
 from chalicelib.workflow import service
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.engine import Actor
@@ -41,13 +43,45 @@ def checked(
     if case is None or not may_see(principal, case):
         raise Problem("not-found")
     if read and not principal.is_citizen:
-        audit.append(
-            case.id,
-            principal.subject,
-            sorted(principal.roles)[0],
-            principal.office,
-            "read",
-            purpose,
-            correlation_id,
-        )
+        role = sorted(principal.roles)[0]
+        try:
+            audit.append(
+                case.id, principal.subject, role, principal.office, "read", purpose, correlation_id
+            )
+        except audit.ChainBusy as busy:
+            raise Problem(
+                "unavailable",
+                "Too many reads of this file at once; retry shortly.",
+                headers={"Retry-After": "1"},
+            ) from busy
+        if principal.office != case.office:
+            _tell_owner_of_outside_read(case, role, principal.office, purpose, correlation_id)
     return case
+
+
+def _tell_owner_of_outside_read(
+    case: Case, role: str, office: str, purpose: str, correlation_id: str
+) -> None:
+    """The applicant hears of any read from outside the case's office (an admin, an
+    auditor), by role and office, never by name."""
+    if not case.contact.email:
+        return
+    now = datetime.now(UTC)
+    reader = f"{role} ({office})" if office else role
+    outbox.enqueue(
+        case.id,
+        case.reference,
+        f"read-{correlation_id or now.isoformat()}",
+        "email",
+        "file_read_by_outsider",
+        case.contact.email,
+        case.contact.language,
+        {
+            "reference": case.reference,
+            "reader": reader,
+            "reason": purpose,
+            "read_at": now.isoformat(),
+            "name": case.contact.name,
+        },
+        now,
+    )

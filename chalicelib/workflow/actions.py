@@ -17,6 +17,7 @@ _PROBLEMS = {
     "unknown_transition": "not-found",
     "wrong_state": "conflict",
     "guard_failed": "conflict",
+    "already_extended": "conflict",
     "wrong_role": "forbidden",
     "wrong_office": "not-found",
     "reason_required": "validation-failed",

@@ -1,7 +1,8 @@
 """A timer fell due: fire its expiry transition, if the case is still waiting for it.
 
 Safe when delivered twice or late: a deadline that was disarmed, re-armed or already fired
-is no longer on the case (or has another due time), and nothing happens.
+is no longer on the case (or has another due time), and nothing happens. A legal clock's
+deadline (``clock:<name>``) fires as the system clock, with the law's reason.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from chalicelib.observability import logger
 from chalicelib.store.cases import Conflict
-from chalicelib.workflow import engine, registry, service
+from chalicelib.workflow import clocks, engine, registry, service
 
 ATTEMPTS = 3
 
@@ -28,14 +29,16 @@ def timer_fired(message: dict[str, Any]) -> str:
         if deadline is None:
             return "stale"
         machine = registry.machine_for(case.case_type)
+        # A legal clock running out is the clock's act, and its history says which law ran out.
+        clock = clocks.clock_of(machine, deadline.name)
         try:
             service.act(
                 machine,
                 case,
                 deadline.on_expiry,
-                engine.Actor.system("timer"),
+                engine.Actor.system("clock" if clock else "timer"),
                 {"deadline": deadline.name},
-                reason=f"deadline {deadline.name} passed",
+                reason=clocks.expiry_reason(clock) if clock else f"deadline {deadline.name} passed",
             )
             return "fired"
         except Conflict:

@@ -75,3 +75,5 @@ class Case:
     deadlines: dict[str, Deadline] = field(default_factory=dict)
     history_length: int = 0
     documents: tuple[Document, ...] = ()
+    clocks: dict[str, Any] = field(default_factory=dict)  # legal clocks, by name (as JSON)
+    audit_head: str = ""  # SHA-256 of the case's last transition audit record

@@ -3,11 +3,13 @@ the new case with what must happen next; the store writes all of it in one trans
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.workflow import clocks
+from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, Deadline, HistoryEntry
 from chalicelib.workflow.machine import (
     CancelTimer,
@@ -36,7 +38,7 @@ class Actor:
 
 class Refusal(Exception):
     """Why a transition may not happen. ``code`` is one of: unknown_transition, wrong_state,
-    wrong_role, wrong_office, reason_required, guard_failed."""
+    wrong_role, wrong_office, reason_required, guard_failed, already_extended."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -83,6 +85,9 @@ def check(
         why_not = transition.guard(case, payload)
         if why_not:
             raise Refusal("guard_failed", why_not)
+    why_not = clocks.extension_refused(machine, case.clocks, name)
+    if why_not:
+        raise Refusal("already_extended", why_not)
     return transition, role
 
 
@@ -94,22 +99,19 @@ def fire(
     payload: Mapping[str, Any],
     now: datetime,
     reason: str = "",
+    holidays: Collection[date] | None = None,
 ) -> Fired:
+    """``holidays`` default to Morocco's (the packaged data file, read once)."""
     transition, role = check(machine, case, name, actor, payload, reason)
-    deadlines = dict(case.deadlines)
-    cancelled: list[str] = []
-    started: list[Deadline] = []
-    for effect in transition.effects:
-        if isinstance(effect, CancelTimer) and effect.name in deadlines:
-            del deadlines[effect.name]
-            cancelled.append(effect.name)
-        elif isinstance(effect, StartTimer):
-            due = now + timedelta(days=effect.days, seconds=effect.seconds)
-            deadlines[effect.name] = Deadline(effect.name, due, effect.on_expiry, now)
-            started.append(deadlines[effect.name])
-    if machine.state(transition.target).kind is StateKind.TERMINAL:
-        cancelled += [n for n in deadlines if n not in cancelled]
-        deadlines = {}
+    timer = str(payload.get("deadline", "")) if role == SYSTEM else ""
+    timers, ticked = _timers_and_clocks(
+        machine,
+        case,
+        transition,
+        clocks.Tick(name, now, _terminal(machine, transition), timer),
+        calendar.moroccan() if holidays is None else holidays,
+    )
+    data = {k: v for k, v in payload.items() if k != "clocks"}  # "clocks" is the engine's
     entry = HistoryEntry(
         seq=case.history_length + 1,
         event=name,
@@ -120,25 +122,83 @@ def fire(
         office=actor.office,
         at=now,
         reason=reason.strip(),
-        data=dict(payload),
+        data={**data, "clocks": ticked.notes} if ticked.notes else data,
     )
     new_case = replace(
         case,
         state=transition.target,
         version=case.version + 1,
         updated_at=now,
-        deadlines=deadlines,
+        deadlines=timers.deadlines,
         history_length=entry.seq,
         payload={**case.payload, **_recorded(payload)},
+        clocks=ticked.clocks,
     )
     return Fired(
         case=new_case,
         entry=entry,
         notifications=tuple(e for e in transition.effects if isinstance(e, Notify)),
-        timers_started=tuple(started),
-        timers_cancelled=tuple(cancelled),
+        timers_started=tuple(timers.started),
+        timers_cancelled=tuple(timers.cancelled),
         exports=tuple(e for e in transition.effects if isinstance(e, Export)),
     )
+
+
+def _terminal(machine: Machine, transition: Transition) -> bool:
+    return machine.state(transition.target).kind is StateKind.TERMINAL
+
+
+def _timers_and_clocks(
+    machine: Machine,
+    case: Case,
+    transition: Transition,
+    tick: clocks.Tick,
+    holidays: Collection[date],
+) -> tuple[_Timers, clocks.Ticked]:
+    """The deadlines after the transition's timer effects and its clocks (a terminal state
+    ends them all), and what happened to the clocks."""
+    timers = _Timers(case.deadlines)
+    for effect in transition.effects:
+        if isinstance(effect, CancelTimer):
+            timers.disarm(effect.name)
+        elif isinstance(effect, StartTimer):
+            due = tick.now + timedelta(days=effect.days, seconds=effect.seconds)
+            timers.arm(Deadline(effect.name, due, effect.on_expiry, tick.now))
+    if tick.terminal:
+        for deadline in list(timers.deadlines):
+            timers.disarm(deadline)
+    ticked = clocks.advance(machine, case.clocks, tick, holidays)
+    for deadline in ticked.disarm:
+        timers.disarm(deadline)
+    for deadline, (due, on_expiry) in ticked.arm.items():
+        timers.arm(Deadline(deadline, due, on_expiry, tick.now))
+    return timers, ticked
+
+
+class _Timers:
+    """The case's deadlines as a transition changes them. A deadline armed again stops its
+    running execution (it is cancelled and started anew), so no stale timer lingers."""
+
+    def __init__(self, deadlines: Mapping[str, Deadline]) -> None:
+        self.before = dict(deadlines)
+        self.deadlines = dict(deadlines)
+        self.started: list[Deadline] = []
+        self.cancelled: list[str] = []
+
+    def disarm(self, name: str) -> None:
+        if self.deadlines.pop(name, None) is not None and name in self.before:
+            self._cancel(name)
+        self.started = [d for d in self.started if d.name != name]
+
+    def arm(self, deadline: Deadline) -> None:
+        if deadline.name in self.before:
+            self._cancel(deadline.name)
+        self.deadlines[deadline.name] = deadline
+        self.started = [d for d in self.started if d.name != deadline.name] + [deadline]
+
+    def _cancel(self, name: str) -> None:
+        if name not in self.cancelled:
+            self.cancelled.append(name)
 
 
 def _recorded(payload: Mapping[str, Any]) -> dict[str, Any]:

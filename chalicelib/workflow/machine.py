@@ -1,5 +1,6 @@
 """A case type's lifecycle, declared as data: states, transitions, who may fire them, the
-guards they check and the effects they have (notify, start or stop a timer, export)."""
+guards they check, the effects they have (notify, start or stop a timer, export) and the
+legal clocks they start, pause, resume, extend and stop."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class State:
     name: str
     kind: StateKind = StateKind.ACTIVE
     description: str = ""
+    refusal: bool = False  # a refusal must give its reasons: every way in requires one
 
 
 # A guard answers None when the transition may happen, or why it may not.
@@ -63,6 +65,49 @@ class Export:
 Effect = Notify | StartTimer | CancelTimer | Export
 
 
+@dataclass(frozen=True)
+class Extension:
+    """The transition that may extend a clock, once, by ``days`` (an expertise ordered)."""
+
+    by: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A time the law gives, counted from the transitions that start it. When it runs out
+    it fires ``on_expiry`` (nothing, if empty: it only shows). ``seconds`` replaces the
+    days, for tests that run a clock for real (an extension then adds its days as seconds).
+    """
+
+    name: str
+    days: int
+    working_days: bool = False
+    start: tuple[str, ...] = ()
+    pause: tuple[str, ...] = ()
+    resume: tuple[str, ...] = ()
+    stop: tuple[str, ...] = ()
+    extension: Extension | None = None
+    on_expiry: str = ""
+    silence_is_consent: bool = False  # running out grants the request
+    appeal: bool = False  # the window to contest a decision: its end is named in the notice
+    legal_basis: Mapping[str, str] = field(default_factory=dict)  # ar, fr, en
+    seconds: int = 0
+
+    def roles_of(self, transition: str) -> list[str]:
+        """What ``transition`` does to this clock (a well-formed clock: one thing at most)."""
+        extension = (self.extension.by,) if self.extension else ()
+        lists = {
+            "start": self.start,
+            "pause": self.pause,
+            "resume": self.resume,
+            "stop": self.stop,
+            "extension": extension,
+            "on_expiry": (self.on_expiry,),
+        }
+        return [role for role, names in lists.items() if transition in names]
+
+
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 
 
@@ -98,10 +143,12 @@ class Machine:
     transitions: tuple[Transition, ...]
     title: str = ""
     documents: tuple[DocumentRule, ...] = ()
+    clocks: tuple[Clock, ...] = ()
     _by_name: dict[str, Transition] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         names = {s.name for s in self.states}
+        refusals = {s.name for s in self.states if s.refusal}
         initial = [s for s in self.states if s.kind is StateKind.INITIAL]
         if len(initial) != 1:
             raise ValueError(f"{self.case_type}: exactly one initial state is needed")
@@ -112,7 +159,32 @@ class Machine:
             for effect in t.effects:
                 if isinstance(effect, StartTimer) and effect.on_expiry not in self.transition_names:
                     raise ValueError(f"{self.case_type}.{t.name}: no transition {effect.on_expiry}")
+            if t.target in refusals and not t.requires_reason:
+                raise ValueError(f"{self.case_type}.{t.name}: a refusal must require a reason")
             self._by_name[t.name] = t
+        for clock in self.clocks:
+            self._check_clock(clock)
+
+    def _check_clock(self, clock: Clock) -> None:
+        where = f"{self.case_type}: clock {clock.name}"
+        if [c.name for c in self.clocks].count(clock.name) != 1:
+            raise ValueError(f"{where} is declared twice")
+        if clock.days <= 0 and clock.seconds <= 0:
+            raise ValueError(f"{where} has no length")
+        if not clock.start:
+            raise ValueError(f"{where}: no transition starts it")
+        extension = (clock.extension.by,) if clock.extension else ()
+        named = {*clock.start, *clock.pause, *clock.resume, *clock.stop, *extension}
+        unknown = (named | ({clock.on_expiry} - {""})) - self.transition_names
+        if unknown:
+            raise ValueError(f"{where}: no transition {sorted(unknown)}")
+        for name in named:
+            if len(clock.roles_of(name)) > 1:
+                raise ValueError(f"{where}: {name} does {clock.roles_of(name)}; one at most")
+        if clock.extension and not self._by_name[clock.extension.by].requires_reason:
+            raise ValueError(f"{where}: {clock.extension.by} extends it, so it needs a reason")
+        if clock.silence_is_consent and not clock.on_expiry:
+            raise ValueError(f"{where}: silence is consent, but nothing fires when it runs out")
 
     @property
     def transition_names(self) -> set[str]:
@@ -130,6 +202,9 @@ class Machine:
 
     def available(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.sources]
+
+    def clock(self, name: str) -> Clock | None:
+        return next((c for c in self.clocks if c.name == name), None)
 
     def document_rule(self, kind: str) -> DocumentRule | None:
         return next((d for d in self.documents if d.kind == kind), None)

@@ -7,9 +7,11 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CITIZEN, STAFF_ROLES, allow
 from chalicelib.api.routing import Call, route
+from chalicelib.store import audit
 from chalicelib.store import cases as store
 from chalicelib.store.secrets import cursor_key
-from chalicelib.workflow import access, registry, service, views
+from chalicelib.workflow import access, access_log, registry, service, views
+from chalicelib.workflow.access_log import AccessLog
 from chalicelib.workflow.schemas import CaseList, CaseView, MyCasesQuery
 
 cases = Blueprint(__name__)
@@ -54,3 +56,28 @@ def get_case(call: Call, case_id: str) -> CaseView:
     case = access.checked(call.user, found, "GET /cases/{id}", call.correlation_id)
     machine = registry.machine_for(case.case_type)
     return views.full(machine, case, history, call.user, service.now())
+
+
+@route(
+    cases,
+    "GET",
+    "/cases/{case_id}/access-log",
+    summary="Who read or changed my case, newest first",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    query=MyCasesQuery,
+    response=AccessLog,
+)
+def get_access_log(call: Call, case_id: str) -> AccessLog:
+    case = access.visible_case(
+        call.user, case_id, "GET /cases/{id}/access-log", call.correlation_id
+    )
+    query: MyCasesQuery = call.query
+    scope = f"access-log:{case.id}"
+    page = audit.records_of_case(
+        case.id, clamp_limit(query.limit), decode_cursor(cursor_key(), scope, query.cursor)
+    )
+    return AccessLog(
+        items=[access_log.entry(r, case.owner, cursor_key()) for r in page.records],
+        next=encode_cursor(cursor_key(), scope, page.last_key),
+    )

@@ -17,6 +17,26 @@ class DeadlineView(Output):
     days_left: int
 
 
+class PauseView(Output):
+    paused_at: datetime
+    resumed_at: datetime | None = Field(description="None while the clock is still paused.")
+
+
+class ClockView(Output):
+    name: str
+    legal_basis: dict[str, str] = Field(description="The law that sets it, in ar, fr and en.")
+    unit: str = Field(description="working_days, calendar_days (or seconds, in tests).")
+    length: int = Field(description="How long it runs, in its unit, without extension.")
+    extended_by: int = Field(description="Added once (an expertise ordered), in its unit.")
+    silence_is_consent: bool = Field(description="Running out grants the request.")
+    state: str = Field(description="running, paused, done or expired.")
+    started_at: datetime
+    paused: list[PauseView]
+    due_at: datetime | None = Field(description="None while paused (it moves on resuming).")
+    days_left: int | None = Field(description="In its unit; None once done.")
+    ended_at: datetime | None = None
+
+
 class HistoryView(Output):
     seq: int
     event: str
@@ -58,6 +78,9 @@ class CaseView(CaseSummary):
     state_description: str
     payload: dict[str, Any]
     deadlines: list[DeadlineView]
+    clocks: list[ClockView] = Field(
+        default_factory=list, description="The legal clocks this case has started."
+    )
     documents: list[DocumentView]
     checklist: list[ChecklistEntry] = Field(description="The documents the case type takes.")
     history: list[HistoryView]

@@ -13,12 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.store import cases as store
-from chalicelib.workflow import engine
+from chalicelib.workflow import clocks, engine
 from chalicelib.workflow.case import Case, Contact, Deadline, Document, HistoryEntry
 from chalicelib.workflow.engine import Actor, Fired
 from chalicelib.workflow.machine import Machine, Notify
 
 REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{6}$")
+# Step Functions execution names allow letters, digits, - and _ only (no ":" of clock:X).
+NOT_IN_EXECUTION_NAMES = re.compile(r"[^A-Za-z0-9_-]")
 
 
 class NotFound(Exception):
@@ -31,7 +33,8 @@ def now() -> datetime:
 
 def execution_name(case_id: str, deadline: Deadline) -> str:
     """One Step Functions execution per armed deadline: starting it twice is harmless."""
-    return f"{case_id}-{deadline.name}-{int(deadline.started_at.timestamp() * 1000)}"[:80]
+    name = NOT_IN_EXECUTION_NAMES.sub("-", deadline.name)
+    return f"{case_id}-{name}-{int(deadline.started_at.timestamp() * 1000)}"[:80]
 
 
 def open_case(
@@ -77,14 +80,22 @@ def act(
     """Fire ``name`` on ``case`` and write it; raises engine.Refusal or store.Conflict."""
     at = at or now()
     fired = engine.fire(machine, case, name, actor, payload, at, reason)
-    outbox = [m for n in fired.notifications for m in _messages(fired, n)]
+    appeal_until = clocks.appeal_until(machine, fired.case.clocks, name)
+    outbox = [m for n in fired.notifications for m in _messages(fired, n, appeal_until)]
+    started = {d.name for d in fired.timers_started}
     timers = [
         store.TimerRequest(d.name, "start", execution_name(case.id, d), d.due_at, d.on_expiry)
         for d in fired.timers_started
     ] + [
-        store.TimerRequest(name, "stop", execution_name(case.id, case.deadlines[name]))
-        for name in fired.timers_cancelled
-        if name in case.deadlines
+        # A deadline armed again is stopped and started in one transaction: its stop request
+        # takes another name, as a request's key is the deadline's name and the history seq.
+        store.TimerRequest(
+            f"{gone}/stop" if gone in started else gone,
+            "stop",
+            execution_name(case.id, case.deadlines[gone]),
+        )
+        for gone in fired.timers_cancelled
+        if gone in case.deadlines
     ]
     store.save_transition(case, fired.case, fired.entry, outbox, timers, at)
     return fired
@@ -151,7 +162,9 @@ def _role(actor: Actor) -> str:
     return sorted(actor.roles)[0] if actor.roles else ""
 
 
-def _messages(fired: Fired, notify: Notify) -> list[store.OutboxMessage]:
+def _messages(
+    fired: Fired, notify: Notify, appeal_until: str | None = None
+) -> list[store.OutboxMessage]:
     case, contact = fired.case, fired.case.contact
     data = {
         "reference": case.reference,
@@ -161,6 +174,8 @@ def _messages(fired: Fired, notify: Notify) -> list[store.OutboxMessage]:
         "reason": fired.entry.reason,
         "name": contact.name,
         "deadlines": {n: d.due_at.isoformat() for n, d in case.deadlines.items()},
+        # how long the applicant has to contest a refusal: its notice names the date
+        **({"appeal_until": appeal_until} if appeal_until else {}),
     }
     addresses = {"email": contact.email, "sms": contact.phone}
     return [

@@ -1,7 +1,8 @@
 """The cases table's stream: what a committed transition asked for, carried out.
 
 Timer requests start or stop Step Functions executions; outbox messages go to the notify
-module. Items are told apart by their sort key.
+module; decided cases feed the published processing times. Items are told apart by their
+sort key.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from chalicelib.workflow import timers
 def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
     """Process raw stream records (the Lambda event's ``Records``); returns counts."""
     from chalicelib.notify import outbox
+    from chalicelib.stats.stream import handle_case_records
 
+    records = list(records)
     counts = {"timers": 0, "outbox": 0}
     outbox_records = []
     for record in records:
@@ -31,4 +34,5 @@ def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
             counts["outbox"] += 1
     if outbox_records:
         outbox.handle_stream_records(outbox_records)
+    counts.update(handle_case_records(records))  # processing times, from decided cases
     return counts

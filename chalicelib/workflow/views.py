@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import date, datetime
 
 from chalicelib.api.principal import Principal
 from chalicelib.documents.checklist import checklist
 from chalicelib.documents.schemas import ChecklistEntry
-from chalicelib.workflow import engine
+from chalicelib.workflow import clocks, engine
+from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, HistoryEntry
-from chalicelib.workflow.machine import Machine
+from chalicelib.workflow.machine import Clock, Machine
 from chalicelib.workflow.schemas import (
     CaseSummary,
     CaseView,
+    ClockView,
     DeadlineView,
     DocumentView,
     HistoryView,
+    PauseView,
 )
 
 
@@ -64,6 +68,11 @@ def full(
             )
             for d in case.deadlines.values()
         ],
+        clocks=[
+            clock_view(c, clocks.ClockState.of(case.clocks[c.name]), now, calendar.moroccan())
+            for c in machine.clocks
+            if c.name in case.clocks
+        ],
         checklist=[ChecklistEntry.of(item) for item in checklist(machine, case, now)],
         documents=[
             DocumentView(**{k: getattr(d, k) for k in DocumentView.model_fields})
@@ -73,4 +82,24 @@ def full(
             HistoryView(**{k: getattr(e, k) for k in HistoryView.model_fields}) for e in history
         ],
         available_actions=allowed_actions(machine, case, principal),
+    )
+
+
+def clock_view(
+    clock: Clock, state: clocks.ClockState, now: datetime, holidays: Collection[date]
+) -> ClockView:
+    unit = "working_days" if clock.working_days else "calendar_days"
+    return ClockView(
+        name=clock.name,
+        legal_basis=dict(clock.legal_basis),
+        unit="seconds" if clock.seconds else unit,
+        length=clock.seconds or clock.days,
+        extended_by=state.extended_days,
+        silence_is_consent=clock.silence_is_consent,
+        state=clocks.shown_state(state, now),
+        started_at=state.started_at,
+        paused=[PauseView(paused_at=a, resumed_at=b) for a, b in state.paused],
+        due_at=state.due_at,
+        days_left=clocks.days_left(clock, state, now, holidays),
+        ended_at=state.ended_at,
     )

@@ -58,11 +58,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/audit"): Sample(query="case=DEMO-0001"),
     ("GET", "/me/cases"): Sample(),
     ("GET", "/cases/{case_id}"): Sample(setup=demo_case),
+    ("GET", "/cases/{case_id}/access-log"): Sample(setup=demo_case),
+    ("GET", "/public/audit-digests/{date}"): Sample(path={"date": "2026-01-01"}),
     ("POST", "/cases/{case_id}/documents"): Sample(
         setup=demo_case,
         body='{"kind": "diploma", "content_type": "application/pdf", "size": 1000}',
     ),
     ("GET", "/cases/{case_id}/documents/{document_id}"): Sample(setup=demo_document),
+    ("GET", "/cases/{case_id}/receipt"): Sample(setup=demo_case),  # a draft: 409 once allowed
+    ("GET", "/public/stats/processing-times"): Sample(query="service=demo"),
 }
 
 SPECS = {(s.method, s.path): s for s in specs_of(app)}

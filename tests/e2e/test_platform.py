@@ -78,7 +78,7 @@ def _write_audit(case_id: str, count: int) -> None:
             batch.save(
                 AuditRecord(
                     f"CASE#{case_id}",
-                    f"{at}#{n:04d}",
+                    f"{'TR'[n % 2]}#{n // 2 + 1:06d}",  # both chains, interleaved in time
                     case_id=case_id,
                     at=at,
                     actor=f"agent-{n}",

@@ -55,7 +55,7 @@ def test_a_transition_is_one_transact_write(stack: Any) -> None:
         for i in items
         if i["Put"]["TableName"] == stack.env["CASES_TABLE"]
     )
-    assert cases == ["CASE", "HIST", "OUTBOX", "OUTBOX", "TIMER"]
+    assert cases == ["CASE", "HIST", "OUTBOX", "OUTBOX", "TIMER", "TIMER"]  # + the clock's pause
     audited = [i["Put"]["Item"] for i in items if i["Put"]["TableName"] == stack.env["AUDIT_TABLE"]]
     assert [a["action"]["S"] for a in audited] == ["transition:request_complement"]
 
@@ -71,7 +71,9 @@ def test_outbox_and_timer_requests_are_written_with_the_transition(stack: Any) -
     }
     timers = list(bound(TimerItem).query(pk, TimerItem.sk.startswith("TIMER#")))
     assert [(t.name, t.action, t.on_expiry) for t in timers] == [
-        ("complement_due", "start", "complement_expired")
+        ("clock:decision", "start", "granted_by_silence"),  # submit starts the time to decide
+        ("clock:decision", "stop", None),  # and asking for a complement pauses it
+        ("complement_due", "start", "complement_expired"),
     ]
 
 

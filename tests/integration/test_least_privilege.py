@@ -24,14 +24,18 @@ from chalice.test import Client
 from app import app
 from chalicelib.api import idempotency
 from chalicelib.api.routing import specs_of
+from chalicelib.workflow import registry
 from infra import policy as iam
 from tests.support import caches
 from tests.support.aws_calls import RECORDER, ApiCall
+from tests.support.demo_case import DEMO
 from tests.support.edge_app import edge_app
 
 REGION, ACCOUNT = "eu-west-3", "123456789012"  # moto's account
+registry.register(DEMO)  # the public statistics answer for registered case types only
 Request = tuple[str, str, dict[str, list[str]]]  # IAM action, resource ARN, condition context
 
+STATS = "/public/stats/processing-times"
 # (method, route, url, role or None for public, expected status)
 ROUTES = [
     ("GET", "/health", "/health", None, 200),
@@ -41,8 +45,12 @@ ROUTES = [
     ("GET", "/audit", "/audit?case=CASE-LP&limit=1", "admin", 200),
     ("GET", "/me/cases", "/me/cases", "citizen", 200),
     ("GET", "/cases/{case_id}", "/cases/CASE-LP-UNKNOWN", "citizen", 404),
+    ("GET", "/cases/{case_id}/access-log", "/cases/CASE-LP-UNKNOWN/access-log", "citizen", 404),
+    ("GET", "/public/audit-digests/{date}", "/public/audit-digests/2026-01-01", None, 404),
     ("POST", "/cases/{case_id}/documents", "/cases/x/documents", "citizen", 400),
     ("GET", "/cases/{case_id}/documents/{document_id}", "/cases/x/documents/y", "citizen", 404),
+    ("GET", "/cases/{case_id}/receipt", "/cases/CASE-LP-UNKNOWN/receipt", "citizen", 404),
+    ("GET", STATS, f"{STATS}?service=demo", None, 200),
 ]
 
 

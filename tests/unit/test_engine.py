@@ -42,7 +42,8 @@ def test_a_transition_moves_the_case_and_records_history() -> None:
         "draft",
         "submitted",
     )
-    assert (entry.actor, entry.role, entry.data) == ("citizen-1", "citizen", {"note": "hi"})
+    assert (entry.actor, entry.role, entry.data["note"]) == ("citizen-1", "citizen", "hi")
+    assert [c["clock"] for c in entry.data["clocks"]] == ["decision"]  # submit starts it
     assert [n.template for n in fired.notifications] == ["case_submitted"]
 
 

@@ -14,8 +14,8 @@ from chalicelib.notify.render import render_email, render_sms
 from chalicelib.notify.senders import SendFailure, e164
 
 REFERENCE = "EQ-2026-000123"
-FIELDS = {"reference", "name", "reason", "document"} | {
-    f"{k}{s}" for k in ("deadline", "appeal_until") for s in ("", "_date")
+FIELDS = {"reference", "name", "reason", "document", "reader"} | {
+    f"{k}{s}" for k in ("deadline", "appeal_until", "read_at") for s in ("", "_date")
 }
 FULL: dict[str, Any] = {
     "reference": REFERENCE,

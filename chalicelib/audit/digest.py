@@ -1,0 +1,95 @@
+"""The daily digest of the audit trail: summed up from the day's records, signed with the KMS
+signing key and written once to the audit bucket, where Object Lock (compliance mode) keeps
+it unchanged for years. The public route and the verifier read it back from there.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from chalicelib.audit import statement
+from chalicelib.aws import client
+from chalicelib.documents import signing
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+from chalicelib.store import audit
+
+
+class DayNotOver(ValueError):
+    """A digest is final, so a day still running (or to come) gets none unless asked."""
+
+
+def key_of(day: date) -> str:
+    return f"digests/{day.isoformat()}.json"
+
+
+def yesterday(now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(UTC).date() - timedelta(days=1)
+
+
+def publish_digest(day: date, *, allow_open_day: bool = False) -> dict[str, Any]:
+    """The signed digest of ``day`` (UTC): the one already published, or a new one.
+
+    A digest can never be replaced, so records stamped on ``day`` after it would never be in
+    it: a day that is not over is refused unless ``allow_open_day`` (a local demo).
+    """
+    published = read_digest(day)
+    if published is not None:
+        return published
+    if not allow_open_day and day >= datetime.now(UTC).date():
+        raise DayNotOver(f"{day.isoformat()} is not over yet")
+    links = [audit.link_of(r) for r in audit.records_of_day(day)]
+    signed_at = datetime.now(UTC).isoformat(timespec="seconds")
+    unsigned = statement.body(statement.summarise(day, links), signing.key_id(), signed_at)
+    digest = statement.with_signature(unsigned, signing.sign(statement.signed_bytes(unsigned)))
+    if not _put_once(key_of(day), json.dumps(digest, indent=1).encode()):
+        return read_digest(day) or digest  # another run published it first: that one stands
+    logger.info("audit digest published", extra={"day": digest["date"], "count": len(links)})
+    return digest
+
+
+def _put_once(key: str, body: bytes) -> bool:
+    """Write ``key`` only if it does not exist; False if it does. The bucket's default
+    retention locks the version written; the checksum is what S3 asks of locked writes."""
+    from botocore.exceptions import ClientError
+
+    try:
+        client("s3").put_object(
+            Bucket=get_settings().audit_bucket,
+            Key=key,
+            Body=body,
+            ContentType="application/json",
+            ChecksumAlgorithm="SHA256",
+            IfNoneMatch="*",
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+            return False
+        raise
+    return True
+
+
+def read_digest(day: date, version_id: str = "") -> dict[str, Any] | None:
+    """The published digest of ``day`` (or one version of it), or None: one GetObject."""
+    s3 = client("s3")
+    where = {"Bucket": get_settings().audit_bucket, "Key": key_of(day)}
+    try:
+        answer = s3.get_object(**where, **({"VersionId": version_id} if version_id else {}))
+    except s3.exceptions.NoSuchKey:
+        return None
+    value = json.loads(answer["Body"].read())
+    return value if isinstance(value, dict) else None
+
+
+def versions_of(day: date) -> tuple[list[str], bool]:
+    """The digest object's versions, newest first, and whether a delete marker hides them
+    (Object Lock keeps every version; a delete marker only hides it from a plain GET)."""
+    answer = client("s3").list_object_versions(
+        Bucket=get_settings().audit_bucket, Prefix=key_of(day)
+    )
+    mine = [v for v in answer.get("Versions", []) if v["Key"] == key_of(day)]
+    markers = [m for m in answer.get("DeleteMarkers", []) if m["Key"] == key_of(day)]
+    ordered = sorted(mine, key=lambda v: v["LastModified"], reverse=True)
+    return [str(v["VersionId"]) for v in ordered], any(m.get("IsLatest") for m in markers)

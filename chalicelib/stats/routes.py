@@ -1,0 +1,57 @@
+"""``GET /public/stats/processing-times``: published, no token, one Query per request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalice import Blueprint  # type: ignore[attr-defined]
+
+from chalicelib.api.principal import PUBLIC
+from chalicelib.api.problems import Problem
+from chalicelib.api.routing import Call, Reply, route
+from chalicelib.stats import report, rules
+from chalicelib.stats.schemas import ProcessingTimes, ProcessingTimesQuery, StatsWindow
+from chalicelib.workflow import registry
+
+stats = Blueprint(__name__)
+# The figures move a few times a day per office: caches and browsers may keep them 5 min.
+PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
+
+
+@route(
+    stats,
+    "GET",
+    "/public/stats/processing-times",
+    summary="Days from submission to decision over the last 90 days (whole months)",
+    access=PUBLIC,
+    tags=("transparency",),
+    query=ProcessingTimesQuery,
+    response=ProcessingTimes,
+    errors=(404,),
+)
+def get_processing_times(call: Call) -> Reply:
+    query: ProcessingTimesQuery = call.query
+    try:
+        machine = registry.machine_for(query.service)
+    except KeyError:
+        raise Problem("not-found", f"There is no service {query.service!r}.") from None
+    today = rules.local_day(datetime.now(UTC))
+    result = report.processing_times(machine, query.office, today)
+    return Reply(_view(result).model_dump(mode="json"), headers=PUBLIC_CACHE)
+
+
+def _view(result: report.Report) -> ProcessingTimes:
+    summary = result.summary
+    return ProcessingTimes(
+        service=result.service,
+        office=result.office,
+        window=StatsWindow(
+            start=result.window.start, end=result.window.end, months=list(result.window.months)
+        ),
+        decided=summary.decided,
+        median_days=summary.median_days,
+        p90_days=summary.p90_days,
+        within_legal_time=summary.within,
+        within_legal_time_share=summary.within_share,
+        legal_days=result.legal_days,
+    )
