@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-from bench import calls, cases, coldstart
+from bench import calls, cases, coldstart, stats
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -28,7 +28,7 @@ class Suite(Protocol):
 
 # Cold start first: its child processes inherit this process's environment, which must not
 # yet hold anything another suite set (calls restores it, but a later suite may not).
-SUITES: tuple[Suite, ...] = (coldstart, calls, cases)
+SUITES: tuple[Suite, ...] = (coldstart, calls, cases, stats)
 
 
 def run(suites: tuple[Suite, ...] = SUITES) -> dict[str, object]:

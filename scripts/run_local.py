@@ -74,7 +74,9 @@ def main() -> int:
         child_env = dict(os.environ)
         api = subprocess.Popen(
             [
-                str(Path(sys.executable).parent / "chalice"),
+                sys.executable,
+                "-m",
+                "scripts.chalice_local",  # chalice local, with the cloud's 404 for unknown paths
                 "local",
                 "--no-autoreload",
                 "--stage",

@@ -1,0 +1,52 @@
+"""``chalice local``, answering an unknown path as the deployed API does.
+
+API Gateway answers a path no route matches itself; in the cloud its gateway responses
+(infra/gateway.json) make that a 404 problem. chalice local imitates API Gateway's default
+(403 "Missing Authentication Token"), so this launcher gives it the same gateway response.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from chalice import local
+from chalice.cli import main
+
+GATEWAY = Path(__file__).resolve().parent.parent / "infra" / "gateway.json"
+
+
+def _unknown_path_response() -> dict[str, Any]:
+    body = json.loads(GATEWAY.read_text())["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
+        "x-amazon-apigateway-gateway-responses"
+    ]["MISSING_AUTHENTICATION_TOKEN"]
+    headers = {
+        name.rsplit(".", 1)[-1]: value.strip("'")
+        for name, value in body["responseParameters"].items()
+    }
+    return {
+        "statusCode": int(body["statusCode"]),
+        "headers": headers,
+        "multiValueHeaders": {},
+        "body": body["responseTemplates"]["application/json"],
+    }
+
+
+_original = local.LocalGateway.handle_request
+
+
+def handle_request(self: Any, method: str, path: str, headers: Any, body: Any) -> Any:
+    try:
+        return _original(self, method, path, headers, body)
+    except local.ForbiddenError as error:
+        if b"Missing Authentication Token" not in (error.body or b""):
+            raise
+        return _unknown_path_response()
+
+
+local.LocalGateway.handle_request = handle_request  # type: ignore[method-assign]
+
+if __name__ == "__main__":
+    sys.exit(main())
