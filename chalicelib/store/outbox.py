@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from pynamodb.attributes import UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -19,9 +18,8 @@ from chalicelib.store.case_items import OutboxItem
 
 
 class OutboxRecord(OutboxItem):
-    """An outbox item with its delivery lease (the lease is only ever set by the sender)."""
-
-    claimed_until = UTCDateTimeAttribute(null=True)
+    """An outbox item as the sender sees it (its ``claimed_until`` lease is only ever set by
+    the sender)."""
 
 
 def get(pk: str, sk: str) -> OutboxRecord | None:
