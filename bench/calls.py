@@ -59,6 +59,8 @@ class Sample:
 # parameter or a body and no entry here is reported "not measured".
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/audit"): Sample(query={"case": "DEMO-0001"}),  # the case scripts/seed.py writes
+    # A day with no digest yet: the cost of the lookup itself.
+    ("GET", "/public/audit-digests/{date}"): Sample(path={"date": "2026-01-01"}),
 }
 
 
