@@ -26,6 +26,7 @@ from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.engine import Actor
 from tests.support.aws_calls import RECORDER
 from tests.support.demo_case import DEMO
+from tests.support.streams import stream_records as shared_stream_records
 
 ACCOUNT, REGION = "123456789012", "eu-west-3"
 OWNER = Actor("owner-notify", frozenset({"citizen"}))
@@ -66,17 +67,7 @@ def deliver_all(case: Case) -> list[str]:
 
 def stream_records(case: Case) -> list[dict[str, Any]]:
     """The case's records as the Lambda gets them, read from the table's real (moto) stream."""
-    streams, arn = client("dynamodbstreams"), get_settings().cases_stream_arn
-    records: list[dict[str, Any]] = []
-    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(
-            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        while iterator:
-            answer = streams.get_records(ShardIterator=iterator, Limit=1000)
-            records += answer["Records"]
-            iterator = answer.get("NextShardIterator") if answer["Records"] else None
-    return [r for r in records if r["dynamodb"]["Keys"]["pk"]["S"] == f"CASE#{case.id}"]
+    return shared_stream_records([case.id])
 
 
 def drain_retries() -> int:

@@ -26,6 +26,7 @@ from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine
 from tests.support.aws_calls import RECORDER
 from tests.support.demo_case import DEMO
+from tests.support.streams import stream_records as shared_stream_records
 
 OWNER = Actor("owner-stats", frozenset({"citizen"}))
 TODAY = date(2025, 6, 15)  # window: March to June 2025
@@ -78,18 +79,7 @@ def decided(machine: Machine, office: str, days: int, on: date, action: str = "a
 
 def stream_records(cases: list[Case]) -> list[dict[str, Any]]:
     """Those cases' records, read from the table's real (moto) stream."""
-    streams, arn = client("dynamodbstreams"), get_settings().cases_stream_arn
-    keys = {f"CASE#{c.id}" for c in cases}
-    records: list[dict[str, Any]] = []
-    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(
-            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        while iterator:
-            answer = streams.get_records(ShardIterator=iterator, Limit=1000)
-            records += answer["Records"]
-            iterator = answer.get("NextShardIterator") if answer["Records"] else None
-    return [r for r in records if r["dynamodb"]["Keys"]["pk"]["S"] in keys]
+    return shared_stream_records(c.id for c in cases)
 
 
 def figures(machine: Machine, office: str | None) -> tuple[Any, ...]:
