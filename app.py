@@ -12,11 +12,19 @@ from chalicelib.audit.routes import audit_digests
 from chalicelib.documents.receipt_routes import receipts
 from chalicelib.documents.routes import documents
 from chalicelib.platform.routes import platform
+from chalicelib.services.bac.routes import bac
+from chalicelib.services.consular.routes import consular
+from chalicelib.services.enrollment.routes import enrollment
+from chalicelib.services.equivalence.routes import equivalence
+from chalicelib.services.etimbre.routes import etimbre
 from chalicelib.settings import get_settings
 from chalicelib.stats.routes import stats
 from chalicelib.workflow.routes import cases
 
-BLUEPRINTS = (platform, cases, documents, receipts, audit_digests, stats)
+BLUEPRINTS = (
+    *(platform, cases, documents, receipts, audit_digests, stats),
+    *(equivalence, enrollment, bac, consular, etimbre),
+)
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.
 app = assemble(Chalice(app_name="khidmat", configure_logs=False), *BLUEPRINTS)
 # Receipts (and later letters) are PDFs: Chalice base64-encodes a body for API Gateway only

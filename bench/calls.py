@@ -109,11 +109,12 @@ def _local_stack() -> Iterator[Path]:
 
 def _request(spec: RouteSpec) -> tuple[str, Sample] | None:
     """The URL to call and its sample, or None when the route lacks sample values."""
-    sample = SAMPLES.get((spec.method, spec.path))
+    from tests.support.route_samples import collected
+
+    sample = {**SAMPLES, **collected("BENCH")}.get((spec.method, spec.path))
     if sample is None:
-        required = spec.query is not None and any(
-            f.is_required() for f in spec.query.model_fields.values()
-        )
+        query = spec.query_model
+        required = query is not None and any(f.is_required() for f in query.model_fields.values())
         if spec.path_params or required or spec.body is not None:
             return None
         sample = Sample()
@@ -215,7 +216,7 @@ def measure() -> Figures:
 def _route_line(figures: dict[str, object], name: str) -> str:
     outcome = figures[f"dynamodb_calls.{name}"]
     if outcome == NOT_MEASURED:
-        return f"{name:<32}{NOT_MEASURED} (add it to SAMPLES in bench/calls.py)"
+        return f"{name:<32}{NOT_MEASURED} (add it to BENCH in tests/support/route_samples/)"
     if isinstance(outcome, str):
         return f"{name:<32}{outcome}"
 

@@ -66,10 +66,10 @@ Refs = dict[Any, Any]
 def _models(routes: list[RouteSpec]) -> list[Any]:
     wanted: dict[tuple[type[BaseModel], str], None] = {}
     for spec in routes:
-        if spec.body is not None:
-            wanted[(spec.body, "validation")] = None
-        if spec.response is not None:
-            wanted[(spec.response, "serialization")] = None
+        if spec.body_model is not None:
+            wanted[(spec.body_model, "validation")] = None
+        if spec.response_model is not None:
+            wanted[(spec.response_model, "serialization")] = None
     return list(wanted)
 
 
@@ -102,8 +102,8 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
         }
         for name in spec.path_params
     ]
-    if spec.query is not None:
-        schema = spec.query.model_json_schema()
+    if spec.query_model is not None:
+        schema = spec.query_model.model_json_schema()
         required = set(schema.get("required", []))
         for name, prop in schema.get("properties", {}).items():
             params.append(
@@ -126,8 +126,9 @@ def _parameters(spec: RouteSpec) -> list[dict[str, Any]]:
 
 def _operation(spec: RouteSpec, refs: Refs) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "Success"}
-    if spec.response is not None:
-        success["content"] = {spec.media_type: {"schema": refs[(spec.response, "serialization")]}}
+    if spec.response_model is not None:
+        schema = refs[(spec.response_model, "serialization")]
+        success["content"] = {spec.media_type: {"schema": schema}}
     elif spec.media_type != JSON:
         success["content"] = {spec.media_type: {"schema": {"type": "string"}}}
     for media_type in spec.alternates:  # binary: OpenAPI 3.1 names it by its media type
@@ -148,7 +149,7 @@ def _operation(spec: RouteSpec, refs: Refs) -> dict[str, Any]:
     if spec.body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {JSON: {"schema": refs[(spec.body, "validation")]}},
+            "content": {JSON: {"schema": refs[(spec.body_model, "validation")]}},
         }
     return operation
 
@@ -185,8 +186,8 @@ def document(routes: list[RouteSpec]) -> dict[str, Any]:
 
 
 def _path_schema(spec: RouteSpec, name: str) -> dict[str, Any]:
-    if spec.path_model is None:
+    if spec.path_params_model is None:
         return {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
-    schema = dict(spec.path_model.model_json_schema()["properties"][name])
+    schema = dict(spec.path_params_model.model_json_schema()["properties"][name])
     schema.pop("title", None)
     return schema

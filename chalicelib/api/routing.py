@@ -9,6 +9,7 @@ A view receives a ``Call`` (the parsed request) and returns a pydantic model, a 
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import re
 from collections.abc import Callable
@@ -28,6 +29,20 @@ from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 
 JSON = "application/json"
+# A model, or its dotted name ("chalicelib.services.bac.schemas:GrantIn"): a named model is
+# imported on the route's first call, so that pydantic models stay out of the cold start.
+ModelRef = type[BaseModel] | str
+
+
+@functools.cache
+def resolve_model(ref: ModelRef) -> type[BaseModel]:
+    if not isinstance(ref, str):
+        return ref
+    module, _, name = ref.partition(":")
+    model = getattr(importlib.import_module(module), name)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"{ref} is not a pydantic model")
+    return model
 
 
 @dataclass(frozen=True)
@@ -37,9 +52,9 @@ class RouteSpec:
     summary: str
     access: Access
     tags: tuple[str, ...] = ()
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    body: ModelRef | None = None
+    query: ModelRef | None = None
+    response: ModelRef | None = None
     status: int = 200
     media_type: str = JSON
     idempotent: bool = False
@@ -47,7 +62,23 @@ class RouteSpec:
     # Other media types the view may answer with, chosen by Accept (a PDF beside the JSON):
     # declared so that /openapi.json lists them and a 406 besides.
     alternates: tuple[str, ...] = ()
-    path_model: type[BaseModel] | None = None  # validates and documents the path parameters
+    path_model: ModelRef | None = None  # validates and documents the path parameters
+
+    @property
+    def body_model(self) -> type[BaseModel] | None:
+        return None if self.body is None else resolve_model(self.body)
+
+    @property
+    def query_model(self) -> type[BaseModel] | None:
+        return None if self.query is None else resolve_model(self.query)
+
+    @property
+    def response_model(self) -> type[BaseModel] | None:
+        return None if self.response is None else resolve_model(self.response)
+
+    @property
+    def path_params_model(self) -> type[BaseModel] | None:
+        return None if self.path_model is None else resolve_model(self.path_model)
 
     @property
     def path_params(self) -> list[str]:
@@ -121,15 +152,15 @@ def route(
     summary: str,
     access: Access,
     tags: tuple[str, ...] = (),
-    body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None,
-    response: type[BaseModel] | None = None,
+    body: ModelRef | None = None,
+    query: ModelRef | None = None,
+    response: ModelRef | None = None,
     status: int = 200,
     media_type: str = JSON,
     idempotent: bool = False,
     errors: tuple[int, ...] = (),
     alternates: tuple[str, ...] = (),
-    path_model: type[BaseModel] | None = None,
+    path_model: ModelRef | None = None,
 ) -> Callable[[View], View]:
     spec = RouteSpec(
         method,
@@ -239,11 +270,13 @@ def _prepare(
         auth.authorize(principal, spec.access, path_params)
     call = Call(request, spec, principal, language, correlation_id)
     if spec.path_model is not None:
-        _validated(spec.path_model, path_params, "path")
+        _validated(resolve_model(spec.path_model), path_params, "path")
     if spec.query is not None:
-        call.query = _validated(spec.query, dict(request.query_params or {}), "query")
+        call.query = _validated(
+            resolve_model(spec.query), dict(request.query_params or {}), "query"
+        )
     if spec.body is not None:
-        call.body = _validated(spec.body, _json_body(request), "body")
+        call.body = _validated(resolve_model(spec.body), _json_body(request), "body")
     return call
 
 

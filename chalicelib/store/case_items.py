@@ -125,6 +125,22 @@ class TimerItem(Model):
     created_at = UTCDateTimeAttribute()
 
 
+class ExportItem(Model):
+    """A hand-over to another system (Massar ...), written with the transition that decides
+    it; the stream handler puts it on the target's queue, whose consumer is idempotent."""
+
+    class Meta(_CasesTable):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)  # EXPORT#<target>#<history seq>
+    case_id = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    case_type = UnicodeAttribute()
+    target = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
 class DocumentItem(Model):
     """A file of a case: declared when its upload is granted, checked when it arrives."""
 

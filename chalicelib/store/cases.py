@@ -8,7 +8,7 @@ entry (never overwritten), its outbox messages and its timer requests. A lost ra
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -27,6 +27,7 @@ from chalicelib.store.case_items import (
     CaseItem,
     CounterItem,
     DocumentItem,
+    ExportItem,
     HistoryItem,
     OutboxItem,
     ReferenceItem,
@@ -36,7 +37,55 @@ from chalicelib.workflow.case import Case, Contact, Deadline, Document, HistoryE
 
 
 class Conflict(Exception):
-    """Someone changed the case first (or the object already exists)."""
+    """Someone changed the case first (or the object already exists). ``failed`` names the
+    writes whose condition failed: "case" for the case itself, or an ``Also``'s name."""
+
+    def __init__(self, message: str, failed: frozenset[str] = frozenset({"case"})) -> None:
+        super().__init__(message)
+        self.failed = failed
+
+
+@dataclass(frozen=True)
+class Also:
+    """A write to another item that stands or falls with the transition: a seat taken, a
+    one-live-request guard, a stamp consumed. ``add`` puts exactly one operation (save,
+    update, delete or condition_check) into the transaction; if its condition fails, the
+    transition's ``Conflict`` names it."""
+
+    name: str
+    add: Callable[[TransactWrite], None]
+
+
+class _Labelled(TransactWrite):
+    """A transaction that remembers whose each operation is, in the order DynamoDB sees them
+    (pynamodb sends condition checks, then deletes, puts and updates), so that a
+    cancellation reason can be traced back to the write that caused it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.label = "case"
+        self.labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
+
+    def condition_check(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.labels["check"].append(self.label)
+        super().condition_check(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.labels["delete"].append(self.label)
+        super().delete(*args, **kwargs)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.labels["put"].append(self.label)
+        super().save(*args, **kwargs)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.labels["update"].append(self.label)
+        super().update(*args, **kwargs)
+
+    def ordered(self) -> list[str]:
+        return [
+            label for kind in ("check", "delete", "put", "update") for label in self.labels[kind]
+        ]
 
 
 @dataclass(frozen=True)
@@ -180,6 +229,18 @@ def _timer_item(case: Case, seq: int, t: TimerRequest, now: datetime) -> TimerIt
     )
 
 
+def _export_item(case: Case, seq: int, target: str, now: datetime) -> ExportItem:
+    return ExportItem(
+        _pk(case.id),
+        f"EXPORT#{target}#{seq:06d}",
+        case_id=case.id,
+        reference=case.reference,
+        case_type=case.case_type,
+        target=target,
+        created_at=now,
+    )
+
+
 def document_item(case_id: str, d: Document) -> DocumentItem:
     return DocumentItem(
         _pk(case_id),
@@ -215,8 +276,11 @@ def save_transition(
     timers: Iterable[TimerRequest] = (),
     now: datetime | None = None,
     documents: Iterable[Document] = (),
+    exports: Iterable[str] = (),
+    also: Sequence[Also] = (),
 ) -> None:
-    """Write a transition (or, with ``before.version == 0``, a new case) in one transaction."""
+    """Write a transition (or, with ``before.version == 0``, a new case) in one transaction,
+    with the ``also`` writes of other items that must happen with it or not at all."""
     stamp = now or after.updated_at
     item = to_item(after)
     # The transition's audit record links to the case's audit head and becomes the new head.
@@ -227,10 +291,14 @@ def save_transition(
         item.version = before.version  # PynamoDB conditions on it and writes it + 1
     for model in (CaseItem, HistoryItem, OutboxItem, TimerItem, ReferenceItem, DocumentItem):
         bound(model)
+    bound(ExportItem)
+    transaction = _Labelled(connection=_connection(), return_consumed_capacity="TOTAL")
     try:
-        with TransactWrite(
-            connection=_connection(), return_consumed_capacity="TOTAL"
-        ) as transaction:
+        with transaction:
+            for extra in also:
+                transaction.label = extra.name
+                extra.add(transaction)
+            transaction.label = "case"
             transaction.save(item, condition=_head_is(before, head))
             transaction.save(
                 _history_item(after.id, entry), condition=HistoryItem.pk.does_not_exist()
@@ -240,19 +308,45 @@ def save_transition(
                     ReferenceItem(f"REF#{after.reference}", "REF", case_id=after.id),
                     condition=ReferenceItem.pk.does_not_exist(),
                 )
-            for n, message in enumerate(outbox):
-                transaction.save(_outbox_item(after, entry.seq, n, message, stamp))
-            for timer in timers:
-                transaction.save(_timer_item(after, entry.seq, timer, stamp))
-            for document in documents:
-                transaction.save(document_item(after.id, document))
+            for side in _side_items(after, entry.seq, outbox, timers, documents, exports, stamp):
+                transaction.save(side)
             # The audit trail gets the transition in the same transaction: none without it.
             transaction.save(trail, condition=audit.AuditRecord.pk.does_not_exist())
         audit.HEADS.written(after.id, before.version + 1, trail.hash)
     except TransactWriteError as error:
-        if _conditional_failure(error):
-            raise Conflict(f"case {after.id} changed meanwhile") from error
+        failed = _failed(error, transaction.ordered())
+        if failed:
+            raise Conflict(f"case {after.id}: {sorted(failed)} refused", failed) from error
         raise
+
+
+def _side_items(
+    case: Case,
+    seq: int,
+    outbox: Iterable[OutboxMessage],
+    timers: Iterable[TimerRequest],
+    documents: Iterable[Document],
+    exports: Iterable[str],
+    now: datetime,
+) -> list[OutboxItem | TimerItem | DocumentItem | ExportItem]:
+    """What a transition asks for besides itself: messages, timers, documents, exports."""
+    return [
+        *(_outbox_item(case, seq, n, message, now) for n, message in enumerate(outbox)),
+        *(_timer_item(case, seq, timer, now) for timer in timers),
+        *(document_item(case.id, document) for document in documents),
+        *(_export_item(case, seq, target, now) for target in exports),
+    ]
+
+
+def _failed(error: TransactWriteError, labels: list[str]) -> frozenset[str]:
+    """Whose conditions failed; without per-item reasons, the case's."""
+    reasons = error.cancellation_reasons or []
+    failed = {
+        labels[n] if n < len(labels) else "case"
+        for n, r in enumerate(reasons)
+        if r is not None and r.code == "ConditionalCheckFailed"
+    }
+    return frozenset(failed)
 
 
 def _head_is(before: Case, head: str) -> Condition | None:
@@ -263,11 +357,6 @@ def _head_is(before: Case, head: str) -> Condition | None:
         return None
     unchanged: Condition = CaseItem.audit_head == head
     return unchanged if head else CaseItem.audit_head.does_not_exist() | unchanged
-
-
-def _conditional_failure(error: TransactWriteError) -> bool:
-    reasons = error.cancellation_reasons or []
-    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
 
 
 @lru_cache(maxsize=1)

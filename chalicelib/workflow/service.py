@@ -7,7 +7,7 @@ timer requests, all in the transition's own transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -45,7 +45,10 @@ def open_case(
     payload: Mapping[str, Any],
     actor: Actor,
     at: datetime | None = None,
+    also: Sequence[store.Also] = (),
 ) -> Case:
+    """A new case in its initial state; ``also`` are writes that stand or fall with it (a
+    one-live-request guard): a failed one raises ``store.Conflict`` naming it."""
     at = at or now()
     draft = Case(
         id=store.new_case_id(),
@@ -64,7 +67,7 @@ def open_case(
         1, "created", "", draft.state, actor.subject, _role(actor), actor.office, at
     )
     opened = replace(draft, version=1, history_length=1)
-    store.save_transition(draft, opened, entry)
+    store.save_transition(draft, opened, entry, also=also)
     return opened
 
 
@@ -76,8 +79,11 @@ def act(
     payload: Mapping[str, Any],
     reason: str = "",
     at: datetime | None = None,
+    also: Sequence[store.Also] = (),
 ) -> Fired:
-    """Fire ``name`` on ``case`` and write it; raises engine.Refusal or store.Conflict."""
+    """Fire ``name`` on ``case`` and write it, with the ``also`` writes of other items (a
+    seat taken, a stamp consumed) in the same transaction; raises engine.Refusal, or
+    store.Conflict naming what changed meanwhile."""
     at = at or now()
     fired = engine.fire(machine, case, name, actor, payload, at, reason)
     appeal_until = clocks.appeal_until(machine, fired.case.clocks, name)
@@ -97,7 +103,16 @@ def act(
         for gone in fired.timers_cancelled
         if gone in case.deadlines
     ]
-    store.save_transition(case, fired.case, fired.entry, outbox, timers, at)
+    store.save_transition(
+        case,
+        fired.case,
+        fired.entry,
+        outbox,
+        timers,
+        at,
+        exports=[e.target for e in fired.exports],
+        also=also,
+    )
     return fired
 
 

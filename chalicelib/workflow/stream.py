@@ -1,8 +1,8 @@
 """The cases table's stream: what a committed transition asked for, carried out.
 
 Timer requests start or stop Step Functions executions; outbox messages go to the notify
-module; decided cases feed the published processing times. Items are told apart by their
-sort key.
+module; exports go to their target's queue; decided cases feed the published processing
+times. Items are told apart by their sort key.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.workflow import timers
+from chalicelib.workflow import exports, timers
 
 
 def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
@@ -19,7 +19,7 @@ def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
     from chalicelib.stats.stream import handle_case_records
 
     records = list(records)
-    counts = {"timers": 0, "outbox": 0}
+    counts = {"timers": 0, "outbox": 0, "exports": 0}
     outbox_records = []
     for record in records:
         if record.get("eventName") != "INSERT":
@@ -32,6 +32,9 @@ def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
         elif sort_key.startswith("OUTBOX#"):
             outbox_records.append(record)
             counts["outbox"] += 1
+        elif sort_key.startswith("EXPORT#"):
+            exports.dispatch(image)
+            counts["exports"] += 1
     if outbox_records:
         outbox.handle_stream_records(outbox_records)
     counts.update(handle_case_records(records))  # processing times, from decided cases

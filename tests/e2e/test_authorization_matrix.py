@@ -4,8 +4,6 @@ SAMPLES fails, so a new route cannot slip in untested."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -18,20 +16,8 @@ from chalicelib.workflow import registry, service
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from tests.support.demo_case import DEMO
-
-OWNER = "matrix-owner"  # the citizen who owns the objects the samples create
-OFFICE = "OFFICE-1"  # the office they belong to
-
-
-@dataclass(frozen=True)
-class Sample:
-    """How to call a route: path values, query, body. ``setup`` creates the object a route
-    names (owned by OWNER, in OFFICE) and returns its path values."""
-
-    path: dict[str, str] = field(default_factory=dict)
-    query: str = ""
-    body: str = ""
-    setup: Callable[[], dict[str, str]] | None = None
+from tests.support.route_samples import collected
+from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
 
 
 def demo_case() -> dict[str, str]:
@@ -67,6 +53,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/cases/{case_id}/documents/{document_id}"): Sample(setup=demo_document),
     ("GET", "/cases/{case_id}/receipt"): Sample(setup=demo_case),  # a draft: 409 once allowed
     ("GET", "/public/stats/processing-times"): Sample(query="service=demo"),
+    **collected("MATRIX"),
 }
 
 SPECS = {(s.method, s.path): s for s in specs_of(app)}

@@ -30,6 +30,7 @@ from tests.support import caches
 from tests.support.aws_calls import RECORDER, ApiCall
 from tests.support.demo_case import DEMO
 from tests.support.edge_app import edge_app
+from tests.support.route_samples import collected
 
 REGION, ACCOUNT = "eu-west-3", "123456789012"  # moto's account
 registry.register(DEMO)  # the public statistics answer for registered case types only
@@ -51,6 +52,7 @@ ROUTES = [
     ("GET", "/cases/{case_id}/documents/{document_id}", "/cases/x/documents/y", "citizen", 404),
     ("GET", "/cases/{case_id}/receipt", "/cases/CASE-LP-UNKNOWN/receipt", "citizen", 404),
     ("GET", STATS, f"{STATS}?service=demo", None, 200),
+    *collected("LEAST_PRIVILEGE"),
 ]
 
 

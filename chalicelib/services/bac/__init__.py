@@ -1,0 +1,1 @@
+"""Baccalaureate services behind the electronic ID card."""

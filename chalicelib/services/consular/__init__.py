@@ -1,0 +1,1 @@
+"""Consular appointments (Rendez-vous)."""

@@ -1,0 +1,1 @@
+"""School pre-registration into Massar."""

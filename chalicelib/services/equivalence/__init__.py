@@ -1,0 +1,1 @@
+"""Foreign diploma equivalence, school and higher tracks."""

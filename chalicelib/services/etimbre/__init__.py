@@ -1,0 +1,1 @@
+"""eTimbre: consular fees paid as electronic stamps."""

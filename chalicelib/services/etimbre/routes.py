@@ -1,0 +1,7 @@
+"""The HTTP routes of this service: thin, they parse, authorise, call one function, shape."""
+
+from __future__ import annotations
+
+from chalice import Blueprint  # type: ignore[attr-defined]
+
+etimbre = Blueprint(__name__)

@@ -1,0 +1,23 @@
+"""How to call each service's routes, kept beside each other so that a service adds its own
+file and no shared list grows by hand. Each ``<service>.py`` exports:
+
+- ``MATRIX``: ``(method, path) -> Sample`` for tests/e2e/test_authorization_matrix.py;
+- ``LEAST_PRIVILEGE``: ``(method, route path, URL, role or None, expected status)`` rows for
+  tests/integration/test_least_privilege.py (one call per route, under the stage's policy);
+- ``BENCH``: ``(method, path) -> bench.calls.Sample`` for ``make bench``'s calls per route.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+SERVICES = ("equivalence", "enrollment", "bac", "consular", "etimbre")
+
+
+def collected(name: str) -> Any:
+    """The union of every service's ``name`` (a dict or a list)."""
+    parts = [getattr(importlib.import_module(f"{__name__}.{s}"), name) for s in SERVICES]
+    if all(isinstance(p, dict) for p in parts):
+        return {k: v for p in parts for k, v in p.items()}
+    return [row for p in parts for row in p]

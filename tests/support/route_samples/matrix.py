@@ -1,0 +1,20 @@
+"""What the authorisation matrix needs to call a route (tests/e2e/test_authorization_matrix.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+OWNER = "matrix-owner"  # the citizen who owns the objects the samples create
+OFFICE = "OFFICE-1"  # the office they belong to; a stranger's office is OFFICE-2
+
+
+@dataclass(frozen=True)
+class Sample:
+    """How to call a route: path values, query, body. ``setup`` creates the object a route
+    names (owned by OWNER, in OFFICE) and returns its path values."""
+
+    path: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    body: str = ""
+    setup: Callable[[], dict[str, str]] | None = None
