@@ -26,4 +26,10 @@ def seed(env: dict[str, str]) -> list[str]:
     from chalicelib.store import audit
 
     audit.append("DEMO-0001", "demo-seed", "admin", "DEMO", "seeded", DEMO_NOTICE, "seed")
-    return ["demo marker (reference table)", "audit record of demo case DEMO-0001"]
+    from scripts.demo import seed_services
+
+    return [
+        "demo marker (reference table)",
+        "audit record of demo case DEMO-0001",
+        *seed_services(env),
+    ]
