@@ -122,6 +122,17 @@ CATALOGUE: dict[str, tuple[int, dict[str, str]]] = {
 SLUG_FOR_STATUS = {status: slug for slug, (status, _) in reversed(CATALOGUE.items())}
 
 
+def register(entries: dict[str, tuple[int, dict[str, str]]]) -> None:
+    """A service's own problems (``services/<service>/problems.py``), each with its status
+    and a title in ar, fr and en; a slug is registered once."""
+    for slug, (status, titles) in entries.items():
+        if slug in CATALOGUE and CATALOGUE[slug] != (status, titles):
+            raise ValueError(f"problem {slug!r} is already registered")
+        if set(titles) != {"ar", "fr", "en"}:
+            raise ValueError(f"problem {slug!r} needs a title in ar, fr and en")
+        CATALOGUE[slug] = (status, titles)
+
+
 @dataclass
 class FieldError:
     field: str
