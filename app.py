@@ -15,6 +15,7 @@ from chalicelib.platform.routes import platform
 from chalicelib.services.bac.routes import bac
 from chalicelib.services.consular.routes import consular
 from chalicelib.services.enrollment.routes import enrollment
+from chalicelib.services.equivalence.library_routes import equivalence_library
 from chalicelib.services.equivalence.routes import equivalence
 from chalicelib.services.etimbre.routes import etimbre
 from chalicelib.settings import get_settings
@@ -23,7 +24,7 @@ from chalicelib.workflow.routes import cases
 
 BLUEPRINTS = (
     *(platform, cases, documents, receipts, audit_digests, stats),
-    *(equivalence, enrollment, bac, consular, etimbre),
+    *(equivalence_library, equivalence, enrollment, bac, consular, etimbre),
 )
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.
 app = assemble(Chalice(app_name="khidmat", configure_logs=False), *BLUEPRINTS)
