@@ -70,6 +70,28 @@ def outbox_retries(event: SQSEvent) -> None:
     handle_retry_messages([json.loads(record.body) for record in event])
 
 
+@app.on_sqs_message(queue=f"{_prefix}-massar", batch_size=1)
+def massar_exports(event: SQSEvent) -> None:
+    """Approved pre-registrations handed to Massar; a failure leaves the message on the queue
+    to be retried, and a pupil already registered is never sent again."""
+    from chalicelib.services.enrollment.export import export_to_massar
+
+    for record in event:
+        export_to_massar(json.loads(record.body))
+
+
+# Lambda timeout 900 s (.chalice/config.json lambda_functions); the queue's visibility
+# timeout (infra/template.yaml) is six times that.
+@app.on_sqs_message(queue=f"{_prefix}-jobs", batch_size=1)
+def background_jobs(event: SQSEvent) -> None:
+    """Work queued by a request because it outlasts API Gateway's 29 s (a decision import,
+    a candidate list, a results publication): run by the handler of the job's kind, which
+    the service's routes registered (chalicelib/jobs)."""
+    from chalicelib.jobs.runner import handle_messages
+
+    handle_messages([record.body for record in event])
+
+
 @app.schedule(Cron(5, 0, "*", "*", "?", "*"))
 def audit_digest(event: CloudWatchEvent) -> None:
     """Yesterday's audit digest (UTC): signed with the KMS key, locked in the audit bucket.

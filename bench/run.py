@@ -13,7 +13,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-from bench import calls, cases, coldstart, stats
+from bench import (
+    bac,
+    calls,
+    cases,
+    coldstart,
+    consular,
+    enrollment,
+    equivalence_files,
+    equivalence_search,
+    etimbre,
+    stats,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -28,7 +39,10 @@ class Suite(Protocol):
 
 # Cold start first: its child processes inherit this process's environment, which must not
 # yet hold anything another suite set (calls restores it, but a later suite may not).
-SUITES: tuple[Suite, ...] = (coldstart, calls, cases, stats)
+SUITES: tuple[Suite, ...] = (
+    *(coldstart, calls, cases, stats),
+    *(equivalence_search, equivalence_files, enrollment, bac, consular, etimbre),
+)
 
 
 def run(suites: tuple[Suite, ...] = SUITES) -> dict[str, object]:

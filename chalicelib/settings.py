@@ -47,7 +47,15 @@ class Settings:
     cases_stream_arn: str = ""
     outbox_retry_queue_url: str = ""
     outbox_dlq_url: str = ""
+    # background jobs of every service (chalicelib/jobs), run by the queue's handler
+    jobs_queue_url: str = ""
     sender_email: str = ""
+    # eTimbre's card payment gateway: its base URL (empty: the in-process stand-in, local
+    # stage only) and the secret shared for HMAC signatures.
+    payment_gateway_url: str = ""
+    payment_gateway_secret: str = ""
+    # Massar's pupil-registration API; empty: the in-process stand-in (make run, tests)
+    massar_endpoint: str = ""
     issuers: tuple[Issuer, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
@@ -88,7 +96,11 @@ def settings_from(env: dict[str, str]) -> Settings:
         cases_stream_arn=get("CASES_STREAM_ARN"),
         outbox_retry_queue_url=get("OUTBOX_RETRY_QUEUE_URL"),
         outbox_dlq_url=get("OUTBOX_DLQ_URL"),
+        jobs_queue_url=get("JOBS_QUEUE_URL"),
         sender_email=get("SENDER_EMAIL"),
+        payment_gateway_url=get("PAYMENT_GATEWAY_URL"),
+        payment_gateway_secret=get("PAYMENT_GATEWAY_SECRET"),
+        massar_endpoint=get("MASSAR_ENDPOINT"),
         issuers=_issuers(get("AUTH_ISSUERS")),
         max_body_bytes=int(get("MAX_BODY_BYTES", "1048576")),
         log_level=get("LOG_LEVEL", "INFO"),

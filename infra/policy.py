@@ -32,7 +32,7 @@ STREAMS = ("cases", "stamps")  # tables whose stream feeds a handler (outbox, re
 SERVICE_TABLES = ("cases", "reference", "slots", "stamps")
 # The queues the app sends to or consumes. The other DLQs are only redrive targets; the
 # outbox's is written by the app when it gives a message up.
-QUEUES = ("uploads", "timers", "massar", "outbox-retry", "outbox-dlq")
+QUEUES = ("uploads", "timers", "massar", "outbox-retry", "outbox-dlq", "jobs")
 
 # No Scan anywhere (DESIGN.md rule 5): a Scan slipped onto a request path fails in AWS too.
 # TransactWriteItems and TransactGetItems have no IAM actions of their own: each item is

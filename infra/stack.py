@@ -33,6 +33,7 @@ OUTPUT_ENV = {
     "CasesTableStreamArn": "CASES_STREAM_ARN",
     "OutboxRetryQueueUrl": "OUTBOX_RETRY_QUEUE_URL",
     "OutboxDeadLetterQueueUrl": "OUTBOX_DLQ_URL",
+    "JobsQueueUrl": "JOBS_QUEUE_URL",
     "SenderEmail": "SENDER_EMAIL",
 }
 

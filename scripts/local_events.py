@@ -16,6 +16,8 @@ QUEUES = {  # setting holding the queue URL -> the app's handler for it
     "TIMER_QUEUE_URL": "timer_callbacks",
     "UPLOADS_QUEUE_URL": "document_uploads",
     "OUTBOX_RETRY_QUEUE_URL": "outbox_retries",
+    "MASSAR_QUEUE_URL": "massar_exports",
+    "JOBS_QUEUE_URL": "background_jobs",
 }
 
 

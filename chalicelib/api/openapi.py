@@ -1,15 +1,19 @@
-"""OpenAPI 3.1, generated from the route declarations and their pydantic models."""
+"""OpenAPI 3.1, generated from the route declarations and their pydantic models.
+
+Imported when ``/openapi.json`` is first asked for, and pydantic's JSON Schema generator
+only then: neither is part of the cold start."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.idempotency import KEY_PATTERN
 from chalicelib.api.problems import PROBLEM_CONTENT_TYPE
 from chalicelib.api.routing import JSON, RouteSpec
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 TITLE = "Khidmat API"
 VERSION = "0.1.0"
@@ -155,6 +159,8 @@ def _operation(spec: RouteSpec, refs: Refs) -> dict[str, Any]:
 
 
 def document(routes: list[RouteSpec]) -> dict[str, Any]:
+    from pydantic.json_schema import models_json_schema
+
     refs, definitions = models_json_schema(
         _models(routes), ref_template="#/components/schemas/{model}"
     )
@@ -163,12 +169,18 @@ def document(routes: list[RouteSpec]) -> dict[str, Any]:
         paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, refs)
     schemas = dict(definitions.get("$defs", {}))
     schemas["Problem"] = PROBLEM_SCHEMA
+    # Every status a route may answer has its response, the usual ones and any other a
+    # route declares (a 502 from a payment gateway): no reference may point nowhere.
+    texts = dict(_ERROR_TEXT)
+    for spec in routes:
+        for status in _error_statuses(spec):
+            texts.setdefault(status, HTTPStatus(status).phrase)
     problem_responses = {
         f"Problem{status}": {
             "description": text,
             "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
-        for status, text in _ERROR_TEXT.items()
+        for status, text in sorted(texts.items())
     }
     return {
         "openapi": "3.1.0",

@@ -12,14 +12,14 @@ import functools
 import importlib
 import json
 import re
+import sys
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from chalice import Blueprint, Response  # type: ignore[attr-defined]
 from chalice.app import Request
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.api import auth, idempotency
 from chalicelib.api.i18n import Language, negotiate
@@ -28,21 +28,35 @@ from chalicelib.api.problems import PROBLEM_CONTENT_TYPE, FieldError, Problem
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 JSON = "application/json"
 # A model, or its dotted name ("chalicelib.services.bac.schemas:GrantIn"): a named model is
 # imported on the route's first call, so that pydantic models stay out of the cold start.
-ModelRef = type[BaseModel] | str
+# pydantic itself is imported on the first call that needs a model, never by `import app`.
+ModelRef: TypeAlias = "type[BaseModel] | str"
 
 
 @functools.cache
 def resolve_model(ref: ModelRef) -> type[BaseModel]:
-    if not isinstance(ref, str):
-        return ref
-    module, _, name = ref.partition(":")
-    model = getattr(importlib.import_module(module), name)
+    from pydantic import BaseModel
+
+    if isinstance(ref, str):
+        module, _, name = ref.partition(":")
+        model = getattr(importlib.import_module(module), name)
+    else:
+        model = ref
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError(f"{ref} is not a pydantic model")
     return model
+
+
+def is_model(value: object) -> bool:
+    """Whether ``value`` is a pydantic model instance; if pydantic was never imported, it
+    cannot be one, and asking costs no import."""
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
 
 
 @dataclass(frozen=True)
@@ -189,10 +203,28 @@ def route(
 
         setattr(chalice_view, SPEC_ATTRIBUTE, spec)
         options: dict[str, Any] = {"content_types": [JSON]} if body is not None else {}
-        blueprint.route(path, methods=[method], **options)(chalice_view)
+        _add_route(blueprint, path, method, chalice_view, options)
         return view
 
     return register
+
+
+def _add_route(
+    blueprint: Blueprint, path: str, method: str, view: View, options: dict[str, Any]
+) -> None:
+    """``blueprint.route(path, methods=[method], **options)(view)``, except that the route
+    keeps its method and content types on every app the blueprint is registered on.
+
+    Chalice pops ``methods`` and ``content_types`` out of the arguments a blueprint stored,
+    so the second app that registered it (a test app beside the app) got every route as a
+    GET taking JSON, and a path with a GET and a POST failed as a duplicate GET. Each app
+    gets fresh arguments here, through the same deferred registration Chalice uses."""
+
+    def register_on(app: Any, registration_options: dict[str, Any]) -> None:
+        arguments = {"path": path, "kwargs": {"methods": [method], **options}}
+        app._register_handler("route", view.__name__, view, view, arguments, registration_options)
+
+    blueprint._deferred_registrations.append(register_on)
 
 
 def handle(
@@ -301,6 +333,8 @@ def _json_body(request: Request) -> Any:
 
 
 def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -316,7 +350,7 @@ def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
 def _reply(spec: RouteSpec, result: Any) -> Reply:
     if isinstance(result, Reply):
         return result
-    if isinstance(result, BaseModel):
+    if is_model(result):
         result = result.model_dump(mode="json", by_alias=True)
     return Reply(result, spec.status, media_type=spec.media_type)
 

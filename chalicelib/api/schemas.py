@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_day(value: Any) -> Any:
+    """A calendar day written YYYY-MM-DD (pydantic alone also takes 0 or 1700000000 as a
+    Unix time, which the schema's ``format: date`` does not)."""
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DAY.match(value)):
+        return value
+    raise ValueError("a date written YYYY-MM-DD")
+
+
+# A day on the wire: ISO 8601, YYYY-MM-DD, and nothing else.
+Day = Annotated[date, BeforeValidator(_iso_day), Field(json_schema_extra={"format": "date"})]
 
 
 class Input(BaseModel):

@@ -11,8 +11,8 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api.principal import PUBLIC
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, Reply, route
-from chalicelib.audit import digest
-from chalicelib.audit.schemas import AuditDigest, DigestDay
+
+SCHEMAS = "chalicelib.audit.schemas"
 
 audit_digests = Blueprint(__name__)
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -39,11 +39,14 @@ def _day(text: str) -> datetime.date:
     summary="The signed digest of a day's audit trail",
     access=PUBLIC,
     tags=("transparency",),
-    response=AuditDigest,
+    response=f"{SCHEMAS}:AuditDigest",
     errors=(404, 422),
-    path_model=DigestDay,
+    path_model=f"{SCHEMAS}:DigestDay",
 )
 def get_audit_digest(call: Call, date: str) -> Reply:
+    from chalicelib.audit import digest  # the digest's reader and its checks: on first use
+    from chalicelib.audit.schemas import AuditDigest
+
     published = digest.read_digest(_day(date))
     if published is None:
         raise Problem("not-found", "No digest was published for this day.")

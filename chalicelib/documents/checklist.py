@@ -28,10 +28,10 @@ class ChecklistItem:
 
 
 def checklist(machine: Machine, case: Case, now: datetime | None = None) -> list[ChecklistItem]:
-    """One item per kind of the case type's rules, in the rules' order."""
+    """One item per kind of the case's rules, in the rules' order."""
     now = now or datetime.now(UTC)
     items = []
-    for rule in machine.documents:
+    for rule in machine.documents_of(case):
         documents = sorted((d for d in case.documents if d.kind == rule.kind), key=_created)
         live = [d for d in documents if not _abandoned(d, now)]
         status = next((s for s in PRECEDENCE if any(d.status == s for d in live)), "missing")

@@ -9,7 +9,6 @@ from chalicelib.api import negotiation
 from chalicelib.api.principal import ALL_ROLES, allow
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import JSON, Call, Reply, route
-from chalicelib.documents import receipt
 from chalicelib.workflow import access, registry, service
 
 PDF = "application/pdf"
@@ -27,7 +26,7 @@ receipts = Blueprint(__name__)
     summary="The filing receipt: JSON, or a PDF in Arabic and French with Accept",
     access=allow(*ALL_ROLES),
     tags=("cases",),
-    response=receipt.Receipt,
+    response="chalicelib.documents.receipt:Receipt",
     alternates=(PDF,),
     errors=(406, 409),
 )
@@ -35,6 +34,8 @@ def get_receipt(call: Call, case_id: str) -> Reply:
     media_type = negotiation.choose(call.header("accept"), OFFERED)
     if media_type is None:
         raise Problem("not-acceptable", f"This receipt is served as {' or '.join(OFFERED)}.")
+    from chalicelib.documents import receipt  # its models load pydantic: not at import
+
     # The history says when the case was filed; the same single Query as GET /cases/{id}.
     found, history = service.find_with_history(case_id)
     case = access.checked(call.user, found, "GET /cases/{id}/receipt", call.correlation_id)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api.principal import ALL_ROLES, Principal, allow
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, route
-from chalicelib.documents import uploads
-from chalicelib.documents.schemas import DocumentLink, UploadGrant, UploadRequest
 from chalicelib.store.cases import Conflict
 from chalicelib.workflow import registry
 from chalicelib.workflow.access import actor_of, visible_case
-from chalicelib.workflow.case import Case
-from chalicelib.workflow.machine import Machine
 
+if TYPE_CHECKING:
+    from chalicelib.documents.schemas import DocumentLink, UploadGrant, UploadRequest
+    from chalicelib.workflow.case import Case
+    from chalicelib.workflow.machine import Machine
+
+SCHEMAS = "chalicelib.documents.schemas"  # models named, imported on first use
 documents = Blueprint(__name__)
 TAGS = ("cases",)
 
@@ -26,8 +30,8 @@ TAGS = ("cases",)
     summary="Attach a document: a presigned POST to upload it to",
     access=allow(*ALL_ROLES),
     tags=TAGS,
-    body=UploadRequest,
-    response=UploadGrant,
+    body=f"{SCHEMAS}:UploadRequest",
+    response=f"{SCHEMAS}:UploadGrant",
     status=201,
     idempotent=True,
     errors=(409,),
@@ -38,7 +42,9 @@ def attach_document(call: Call, case_id: str) -> UploadGrant:
     if not _may_attach(principal, case):
         raise Problem("forbidden", "Only the applicant or the case's office attach documents.")
     machine = registry.machine_for(case.case_type)
-    _check_against_rules(machine, request)
+    _check_against_rules(machine, case, request)
+    from chalicelib.documents import uploads  # presigned POSTs: on first use
+
     try:
         document, post = uploads.attach(
             machine,
@@ -53,6 +59,8 @@ def attach_document(call: Call, case_id: str) -> UploadGrant:
         raise Problem("conflict", str(refused)) from refused
     except Conflict as error:
         raise Problem("conflict", "The case changed meanwhile: try again.") from error
+    from chalicelib.documents.schemas import UploadGrant
+
     return UploadGrant(
         document_id=document.id,
         url=post.url,
@@ -69,7 +77,7 @@ def attach_document(call: Call, case_id: str) -> UploadGrant:
     summary="A short-lived link to download a checked document",
     access=allow(*ALL_ROLES),
     tags=TAGS,
-    response=DocumentLink,
+    response=f"{SCHEMAS}:DocumentLink",
     errors=(409,),
 )
 def download_document(call: Call, case_id: str, document_id: str) -> DocumentLink:
@@ -82,6 +90,9 @@ def download_document(call: Call, case_id: str, document_id: str) -> DocumentLin
         # Never serve a file nobody checked, nor one that failed its checks.
         why = "was rejected" if document.status == "rejected" else "has not been checked yet"
         raise Problem("conflict", f"The document is not available: it {why}.")
+    from chalicelib.documents import uploads
+    from chalicelib.documents.schemas import DocumentLink
+
     url, expires_at = uploads.download_url(document)
     return DocumentLink(
         document_id=document.id,
@@ -102,10 +113,11 @@ def _may_attach(principal: Principal, case: Case) -> bool:
     return principal.office == case.office
 
 
-def _check_against_rules(machine: Machine, request: UploadRequest) -> None:
-    rule = machine.document_rule(request.kind)
+def _check_against_rules(machine: Machine, case: Case, request: UploadRequest) -> None:
+    rules = machine.documents_of(case)
+    rule = next((r for r in rules if r.kind == request.kind), None)
     if rule is None:
-        kinds = ", ".join(d.kind for d in machine.documents) or "none"
+        kinds = ", ".join(d.kind for d in rules) or "none"
         error = FieldError("body.kind", f"this case takes: {kinds}", "unknown_kind")
         raise Problem("validation-failed", errors=[error])
     errors = []

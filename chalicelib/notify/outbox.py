@@ -113,10 +113,24 @@ def _deliver_all(keys: Iterable[tuple[str, str] | None]) -> dict[str, int]:
 def _send(item: OutboxRecord) -> str:
     data = {**(item.data or {}), "reference": (item.data or {}).get("reference", item.reference)}
     if item.channel == "email":
-        return senders.send_email(item.recipient, render_email(item.template, item.language, data))
+        email = render_email(item.template, item.language, data)
+        return senders.send_email(item.recipient, email, _attachments(data))
     if item.channel == "sms":
         return senders.send_sms(item.recipient, render_sms(item.template, item.language, data).text)
     raise SendFailure(f"unknown channel {item.channel!r}", permanent=True)
+
+
+def _attachments(data: Mapping[str, Any]) -> list[Any]:
+    """Files made from the message's data (an appointment's iCalendar event); one that
+    cannot be made fails the message for good: no retry would mend its data."""
+    if not data.get("attachments"):
+        return []
+    from chalicelib.notify.attachments import AttachmentError, render_all
+
+    try:
+        return render_all(data["attachments"])
+    except AttachmentError as error:
+        raise SendFailure(f"attachment: {error}", permanent=True) from error
 
 
 def _failed(item: OutboxRecord, failure: SendFailure) -> str:

@@ -19,6 +19,9 @@ from chalicelib.notify.catalogue import Alternatives
 
 _APPEAL_WORDS = ("appeal", "review", "recours", "reexam")
 _MAX_VALUE = 600  # a reason longer than this belongs in the letter, not in a notification
+# Fields a message may carry ready to show under ``data["fields"]`` (see templates/README.md).
+# ``ground``: a decision's ground as a category in words, never the free-text ``reason``.
+SERVICE_FIELDS = ("appointment", "address", "bring", "consulate", "service", "ground")
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,10 @@ def _prepare(template: str, language: str, data: Mapping[str, Any]) -> tuple[str
 def fields(data: Mapping[str, Any], language: str) -> dict[str, str]:
     """The values a template may use, as display text (empty when unknown)."""
     values = {k: _clean(data.get(k)) for k in ("reference", "name", "reason", "document", "reader")}
+    # Display values a service prepared itself (an appointment's time in its consulate's zone).
+    shown = data.get("fields")
+    if isinstance(shown, Mapping):
+        values.update({k: _clean(shown.get(k)) for k in SERVICE_FIELDS})
     deadlines = data.get("deadlines")
     named = (
         {str(k): dates.parse(v) for k, v in (deadlines or {}).items()}

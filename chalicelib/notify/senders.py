@@ -1,11 +1,13 @@
-"""The providers: SES (v1 ``SendEmail``) for e-mail and SNS (``Publish`` to a phone number)
-for SMS. Each returns the provider's message id, or raises ``SendFailure``, telling a
-failure worth retrying (throttling, outage, unverified sender) from one that is not (an
-address or number the provider will never accept)."""
+"""The providers: SES (v1 ``SendEmail``, or ``SendRawEmail`` for an e-mail with attachments)
+for e-mail and SNS (``Publish`` to a phone number) for SMS. Each returns the provider's
+message id, or raises ``SendFailure``, telling a failure worth retrying (throttling, outage,
+unverified sender) from one that is not (an address or number the provider will never
+accept)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -13,6 +15,9 @@ from chalicelib.aws import client
 from chalicelib.notify.render import Email
 from chalicelib.observability import redact
 from chalicelib.settings import get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.notify.attachments import Attachment
 
 SENDER_ID = "KHIDMAT"
 CHARSET = "UTF-8"
@@ -26,7 +31,9 @@ class SendFailure(Exception):
         self.permanent = permanent
 
 
-def send_email(recipient: str, email: Email) -> str:
+def send_email(recipient: str, email: Email, attachments: Sequence[Attachment] = ()) -> str:
+    if attachments:
+        return _send_raw_email(recipient, email, attachments)
     message = {
         "Subject": {"Data": email.subject, "Charset": CHARSET},
         "Body": {
@@ -39,6 +46,38 @@ def send_email(recipient: str, email: Email) -> str:
         Source=get_settings().sender_email,
         Destination={"ToAddresses": [recipient]},
         Message=message,
+    )
+    return str(answer["MessageId"])
+
+
+def _send_raw_email(recipient: str, email: Email, attachments: Sequence[Attachment]) -> str:
+    """multipart/mixed: the text and HTML bodies (multipart/alternative), then each file."""
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    sender = get_settings().sender_email
+    mime = MIMEMultipart("mixed")
+    mime["Subject"], mime["From"], mime["To"] = email.subject, sender, recipient
+    bodies = MIMEMultipart("alternative")
+    bodies.attach(MIMEText(email.text, "plain", CHARSET))
+    bodies.attach(MIMEText(email.html, "html", CHARSET))
+    mime.attach(bodies)
+    for attachment in attachments:
+        main, _, params = attachment.content_type.partition(";")
+        kind, _, sub = main.strip().partition("/")
+        part = MIMEApplication(attachment.content, sub, name=attachment.filename)
+        part.replace_header("Content-Type", f'{kind}/{sub}; name="{attachment.filename}"')
+        for param in (p.strip() for p in params.split(";") if p.strip()):
+            key, _, value = param.partition("=")
+            part.set_param(key, value)
+        part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+        mime.attach(part)
+    answer = _call(
+        client("ses").send_raw_email,
+        Source=sender,
+        Destinations=[recipient],
+        RawMessage={"Data": mime.as_bytes()},
     )
     return str(answer["MessageId"])
 

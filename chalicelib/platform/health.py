@@ -6,11 +6,14 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from chalicelib.documents import signing, storage
-from chalicelib.platform.schemas import Check, HealthReport
 from chalicelib.settings import get_settings
 from chalicelib.store.tables import table_names, table_status
+
+if TYPE_CHECKING:
+    from chalicelib.platform.schemas import Check, HealthReport
 
 CACHE_SECONDS = 15.0
 _lock = threading.Lock()
@@ -18,6 +21,8 @@ _cached: tuple[float, HealthReport] | None = None
 
 
 def _probe(name: str, probe: Callable[[], object]) -> Check:
+    from chalicelib.platform.schemas import Check  # pydantic: on the first probe, not at import
+
     started = time.perf_counter()
     try:
         outcome = probe()
@@ -30,6 +35,8 @@ def _probe(name: str, probe: Callable[[], object]) -> Check:
 
 
 def report() -> HealthReport:
+    from chalicelib.platform.schemas import HealthReport  # pydantic: on first use, not at import
+
     global _cached
     with _lock:
         if _cached and time.monotonic() - _cached[0] < CACHE_SECONDS:

@@ -1,22 +1,23 @@
-"""Health, the public signing key, the OpenAPI document and its page, and the audit reader."""
+"""Health, the public signing key, the OpenAPI document and its page, and the audit reader.
+
+What each view needs is imported by the view: these routes are rarely called, and nothing
+of theirs should weigh on the cold start of the function that serves every route."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
-from chalicelib.api import openapi
-from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import PUBLIC, allow
 from chalicelib.api.routing import CURRENT_APP, Call, Reply, route, specs_of
-from chalicelib.documents import signing
-from chalicelib.platform import health
-from chalicelib.platform.schemas import AuditEntries, AuditEntry, AuditQuery, HealthReport, JwkSet
-from chalicelib.store import audit
-from chalicelib.store.secrets import cursor_key
 
+if TYPE_CHECKING:
+    from chalicelib.platform.schemas import AuditEntries
+
+SCHEMAS = "chalicelib.platform.schemas"  # models named, imported on first use
 platform = Blueprint(__name__)
 TAGS = ("platform",)
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
@@ -29,10 +30,12 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
     summary="The state of each dependency",
     access=PUBLIC,
     tags=TAGS,
-    response=HealthReport,
+    response=f"{SCHEMAS}:HealthReport",
     errors=(503,),
 )
 def get_health(call: Call) -> Reply:
+    from chalicelib.platform import health
+
     result = health.report()
     return Reply(result.model_dump(mode="json"), 200 if result.status == "ok" else 503)
 
@@ -44,14 +47,18 @@ def get_health(call: Call) -> Reply:
     summary="Public key that signs certificates",
     access=PUBLIC,
     tags=TAGS,
-    response=JwkSet,
+    response=f"{SCHEMAS}:JwkSet",
 )
 def get_jwks(call: Call) -> Reply:
+    from chalicelib.documents import signing
+
     return Reply({"keys": [signing.public_jwk()]}, headers=PUBLIC_CACHE)
 
 
 @lru_cache(maxsize=4)
 def _document(app: object) -> dict[str, object]:
+    from chalicelib.api import openapi  # pydantic's JSON Schema generator: on first use
+
     return openapi.document(specs_of(app))
 
 
@@ -88,10 +95,15 @@ def get_docs(call: Call) -> Reply:
     summary="The audit trail of a case, newest first",
     access=allow("admin"),
     tags=TAGS,
-    query=AuditQuery,
-    response=AuditEntries,
+    query=f"{SCHEMAS}:AuditQuery",
+    response=f"{SCHEMAS}:AuditEntries",
 )
 def get_audit(call: Call) -> AuditEntries:
+    from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
+    from chalicelib.platform.schemas import AuditEntries, AuditEntry, AuditQuery
+    from chalicelib.store import audit
+    from chalicelib.store.secrets import cursor_key
+
     query: AuditQuery = call.query
     scope = f"audit:{query.case}"
     page = audit.records_of_case(

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api.principal import PUBLIC
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
-from chalicelib.stats import report, rules
-from chalicelib.stats.schemas import ProcessingTimes, ProcessingTimesQuery, StatsWindow
 from chalicelib.workflow import registry
+
+if TYPE_CHECKING:
+    from chalicelib.stats import report
+    from chalicelib.stats.schemas import ProcessingTimes, ProcessingTimesQuery
+
+SCHEMAS = "chalicelib.stats.schemas"  # models named, imported on first use
 
 stats = Blueprint(__name__)
 # The figures move a few times a day per office: caches and browsers may keep them 5 min.
@@ -25,11 +30,13 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
     summary="Days from submission to decision over the last 90 days (whole months)",
     access=PUBLIC,
     tags=("transparency",),
-    query=ProcessingTimesQuery,
-    response=ProcessingTimes,
+    query=f"{SCHEMAS}:ProcessingTimesQuery",
+    response=f"{SCHEMAS}:ProcessingTimes",
     errors=(404,),
 )
 def get_processing_times(call: Call) -> Reply:
+    from chalicelib.stats import report, rules  # the aggregates' reader: on first use
+
     query: ProcessingTimesQuery = call.query
     try:
         machine = registry.machine_for(query.service)
@@ -41,6 +48,8 @@ def get_processing_times(call: Call) -> Reply:
 
 
 def _view(result: report.Report) -> ProcessingTimes:
+    from chalicelib.stats.schemas import ProcessingTimes, StatsWindow
+
     summary = result.summary
     return ProcessingTimes(
         service=result.service,

@@ -146,6 +146,39 @@ def transition(
     )
 
 
+def subject_transition(
+    subject_id: str,
+    seq: int,
+    at: datetime,
+    actor: str,
+    role: str,
+    office: str,
+    event: str,
+    reason: str,
+    previous_hash: str,
+    correlation_id: str,
+) -> AuditRecord:
+    """The record of a change of an audited subject that is not a case (an eTimbre stamp),
+    next in its own transition chain, keyed and hashed exactly as a case's (``GET /audit``,
+    the digest and the verifier read it as one). The caller keeps the subject's head and seq,
+    writes the record in the change's transaction and conditions that write on the head."""
+    return _model(
+        following(
+            previous_hash,
+            subject_id,
+            TRANSITIONS,
+            seq,
+            stamp(at),
+            actor,
+            role,
+            office,
+            f"transition:{event}",
+            reason,
+            correlation_id,
+        )
+    )
+
+
 def append(
     case_id: str, actor: str, role: str, office: str, action: str, reason: str, correlation_id: str
 ) -> AuditRecord:

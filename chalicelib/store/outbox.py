@@ -106,7 +106,28 @@ def enqueue(
 ) -> None:
     """A message that no transition carries (a read by someone outside the case's office).
     ``key`` names it within the case; writing the same key twice sends once."""
-    item = bound(OutboxItem)(
+    item = message(case_id, reference, key, channel, template, recipient, language, data, now)
+    try:
+        item.save(condition=OutboxItem.sk.does_not_exist())
+    except PutError as error:
+        if not _condition_failed(error):
+            raise
+
+
+def message(
+    case_id: str,
+    reference: str,
+    key: str,
+    channel: str,
+    template: str,
+    recipient: str,
+    language: str,
+    data: dict[str, object],
+    now: datetime,
+) -> OutboxItem:
+    """The outbox item ``enqueue`` writes, for a caller that writes it in its own transaction
+    (with ``condition=OutboxItem.sk.does_not_exist()``): an eTimbre stamp's notices."""
+    return bound(OutboxItem)(
         f"CASE#{case_id}",
         f"OUTBOX#{key}",
         case_id=case_id,
@@ -118,11 +139,6 @@ def enqueue(
         data=data,
         created_at=now,
     )
-    try:
-        item.save(condition=OutboxItem.sk.does_not_exist())
-    except PutError as error:
-        if not _condition_failed(error):
-            raise
 
 
 def _condition_failed(error: PutError) -> bool:

@@ -68,7 +68,8 @@ def to_mermaid(machine: Machine) -> str:
         timers = [e for e in t.effects if isinstance(e, StartTimer)]
         label = f"{t.name} ({', '.join(sorted(t.roles))})"
         if timers:
-            label += " ⏱ " + ", ".join(f"{e.name}" for e in timers)
+            # a timer due at a moment the case knows shows where that moment comes from
+            label += " ⏱ " + ", ".join(e.name + (f" at {e.at}" if e.at else "") for e in timers)
         for source in t.sources:
             lines.append(f"    {source} --> {t.target}: {label}")
     lines += [f"    {s.name} --> [*]" for s in machine.states if s.kind is StateKind.TERMINAL]

@@ -2,7 +2,8 @@
 
 Safe when delivered twice or late: a deadline that was disarmed, re-armed or already fired
 is no longer on the case (or has another due time), and nothing happens. A legal clock's
-deadline (``clock:<name>``) fires as the system clock, with the law's reason.
+deadline (``clock:<name>``) fires as the system clock, with the law's reason. A deadline
+that is not a case's goes to the handler its service registered by prefix.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from typing import Any
 
 from chalicelib.observability import logger
 from chalicelib.store.cases import Conflict
-from chalicelib.workflow import clocks, engine, registry, service
+from chalicelib.workflow import clocks, engine, registry, service, timers
 
 ATTEMPTS = 3
 
 
 def timer_fired(message: dict[str, Any]) -> str:
-    """Handle one timer callback; returns what happened (for logs and tests)."""
+    """Handle one timer callback; returns what happened (for logs and tests). A deadline a
+    service registered (``timers.register_timer_handler``) goes to that service's handler."""
+    handler = timers.handler_for(str(message.get("deadline", "")))
+    if handler is not None:
+        return handler(message)
     for _ in range(ATTEMPTS):
         case = service.find(str(message.get("case_id", "")))
         if case is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.workflow import clocks
@@ -110,6 +110,7 @@ def fire(
         transition,
         clocks.Tick(name, now, _terminal(machine, transition), timer),
         calendar.moroccan() if holidays is None else holidays,
+        payload,
     )
     data = {k: v for k, v in payload.items() if k != "clocks"}  # "clocks" is the engine's
     entry = HistoryEntry(
@@ -154,6 +155,7 @@ def _timers_and_clocks(
     transition: Transition,
     tick: clocks.Tick,
     holidays: Collection[date],
+    payload: Mapping[str, Any] | None = None,
 ) -> tuple[_Timers, clocks.Ticked]:
     """The deadlines after the transition's timer effects and its clocks (a terminal state
     ends them all), and what happened to the clocks."""
@@ -162,8 +164,11 @@ def _timers_and_clocks(
         if isinstance(effect, CancelTimer):
             timers.disarm(effect.name)
         elif isinstance(effect, StartTimer):
-            due = tick.now + timedelta(days=effect.days, seconds=effect.seconds)
-            timers.arm(Deadline(effect.name, due, effect.on_expiry, tick.now))
+            due = _due(effect, tick.now, payload or {}, case.payload)
+            if due is None:
+                timers.disarm(effect.name)
+            else:
+                timers.arm(Deadline(effect.name, due, effect.on_expiry, tick.now))
     if tick.terminal:
         for deadline in list(timers.deadlines):
             timers.disarm(deadline)
@@ -173,6 +178,28 @@ def _timers_and_clocks(
     for deadline, (due, on_expiry) in ticked.arm.items():
         timers.arm(Deadline(deadline, due, on_expiry, tick.now))
     return timers, ticked
+
+
+def _due(
+    timer: StartTimer, now: datetime, payload: Mapping[str, Any], case: Mapping[str, Any]
+) -> datetime | None:
+    """When ``timer`` falls due: after its delay, or at the moment its ``at`` key names (in
+    the transition's payload, what it sets, then the case's payload); None when none is set."""
+    if not timer.at:
+        return now + timedelta(days=timer.days, seconds=timer.seconds)
+    for source in (payload, payload.get("set") or {}, case):
+        if timer.at in source:
+            return _moment(source[timer.at], timer.at)
+    return None
+
+
+def _moment(value: Any, key: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        raise ValueError(f"{key} must be a UTC moment with its offset, not {value!r}")
+    return moment.astimezone(UTC)
 
 
 class _Timers:

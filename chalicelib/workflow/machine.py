@@ -42,12 +42,18 @@ class Notify:
 
 @dataclass(frozen=True)
 class StartTimer:
-    """Arm a deadline ``days`` (or ``seconds``) from now; on expiry fire ``on_expiry``."""
+    """Arm a deadline ``days`` (or ``seconds``) from now; on expiry fire ``on_expiry``.
+
+    Or, with ``at``, at a moment the case itself knows: ``at`` names a key holding an ISO 8601
+    UTC datetime, looked up in the transition's payload, then in what it sets, then in the
+    case's payload (24 hours before a booked slot). No moment there (absent, null, empty):
+    no timer, and a running one of that name stops (the slot moved to the next morning)."""
 
     name: str
     on_expiry: str
     days: int = 0
     seconds: int = 0
+    at: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,12 @@ class Machine:
     documents: tuple[DocumentRule, ...] = ()
     clocks: tuple[Clock, ...] = ()
     _by_name: dict[str, Transition] = field(default_factory=dict, init=False, repr=False)
+    # The rules of one case, when they depend on what it is about (an equivalence file's
+    # checklist depends on its diploma level and training); each must be one of ``documents``.
+    case_documents: Callable[[Case], tuple[DocumentRule, ...]] | None = None
+    # Staff outside the case's office who work it for now, as (role, office) pairs: the
+    # sector committee that holds an equivalence file. They see it as its office does.
+    guests: Callable[[Case], frozenset[tuple[str, str]]] | None = None
 
     def __post_init__(self) -> None:
         names = {s.name for s in self.states}
@@ -159,6 +171,8 @@ class Machine:
             for effect in t.effects:
                 if isinstance(effect, StartTimer) and effect.on_expiry not in self.transition_names:
                     raise ValueError(f"{self.case_type}.{t.name}: no transition {effect.on_expiry}")
+                if isinstance(effect, StartTimer) and effect.at and (effect.days or effect.seconds):
+                    raise ValueError(f"{self.case_type}.{t.name}: {effect.name} is due at a moment")
             if t.target in refusals and not t.requires_reason:
                 raise ValueError(f"{self.case_type}.{t.name}: a refusal must require a reason")
             self._by_name[t.name] = t
@@ -208,3 +222,10 @@ class Machine:
 
     def document_rule(self, kind: str) -> DocumentRule | None:
         return next((d for d in self.documents if d.kind == kind), None)
+
+    def guests_of(self, case: Case) -> frozenset[tuple[str, str]]:
+        return self.guests(case) if self.guests else frozenset()
+
+    def documents_of(self, case: Case) -> tuple[DocumentRule, ...]:
+        """The rules ``case`` follows: its own, or its type's."""
+        return self.case_documents(case) if self.case_documents else self.documents

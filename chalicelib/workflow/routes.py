@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -10,9 +12,15 @@ from chalicelib.api.routing import Call, route
 from chalicelib.store import audit
 from chalicelib.store import cases as store
 from chalicelib.store.secrets import cursor_key
-from chalicelib.workflow import access, access_log, registry, service, views
-from chalicelib.workflow.access_log import AccessLog
-from chalicelib.workflow.schemas import CaseList, CaseView, MyCasesQuery
+from chalicelib.workflow import access, registry, service, views
+
+if TYPE_CHECKING:
+    from chalicelib.workflow.access_log import AccessLog
+    from chalicelib.workflow.schemas import CaseList, CaseView, MyCasesQuery
+
+# Models are named, and imported on a route's first call: pydantic stays out of cold start.
+SCHEMAS = "chalicelib.workflow.schemas"
+ACCESS_LOG = "chalicelib.workflow.access_log"
 
 cases = Blueprint(__name__)
 TAGS = ("cases",)
@@ -25,10 +33,12 @@ TAGS = ("cases",)
     summary="My cases of every service, newest first",
     access=allow(CITIZEN),
     tags=TAGS,
-    query=MyCasesQuery,
-    response=CaseList,
+    query=f"{SCHEMAS}:MyCasesQuery",
+    response=f"{SCHEMAS}:CaseList",
 )
 def my_cases(call: Call) -> CaseList:
+    from chalicelib.workflow.schemas import CaseList
+
     query: MyCasesQuery = call.query
     scope = f"me:{call.user.subject}"
     page = store.of_owner(
@@ -49,7 +59,7 @@ def my_cases(call: Call) -> CaseList:
     summary="A case with its history and deadlines",
     access=allow(CITIZEN, *STAFF_ROLES),
     tags=TAGS,
-    response=CaseView,
+    response=f"{SCHEMAS}:CaseView",
 )
 def get_case(call: Call, case_id: str) -> CaseView:
     found, history = service.find_with_history(case_id)
@@ -65,10 +75,12 @@ def get_case(call: Call, case_id: str) -> CaseView:
     summary="Who read or changed my case, newest first",
     access=allow(CITIZEN),
     tags=TAGS,
-    query=MyCasesQuery,
-    response=AccessLog,
+    query=f"{SCHEMAS}:MyCasesQuery",
+    response=f"{ACCESS_LOG}:AccessLog",
 )
 def get_access_log(call: Call, case_id: str) -> AccessLog:
+    from chalicelib.workflow import access_log
+
     case = access.visible_case(
         call.user, case_id, "GET /cases/{id}/access-log", call.correlation_id
     )
@@ -77,7 +89,7 @@ def get_access_log(call: Call, case_id: str) -> AccessLog:
     page = audit.records_of_case(
         case.id, clamp_limit(query.limit), decode_cursor(cursor_key(), scope, query.cursor)
     )
-    return AccessLog(
+    return access_log.AccessLog(
         items=[access_log.entry(r, case.owner, cursor_key()) for r in page.records],
         next=encode_cursor(cursor_key(), scope, page.last_key),
     )

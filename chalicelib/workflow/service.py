@@ -191,6 +191,8 @@ def _messages(
         "deadlines": {n: d.due_at.isoformat() for n, d in case.deadlines.items()},
         # how long the applicant has to contest a refusal: its notice names the date
         **({"appeal_until": appeal_until} if appeal_until else {}),
+        # what the case's own type prepared for its messages (an appointment's time and place)
+        **({"fields": case.payload["notice"]} if case.payload.get("notice") else {}),
     }
     addresses = {"email": contact.email, "sms": contact.phone}
     return [

@@ -2,7 +2,8 @@
 
 Timer requests start or stop Step Functions executions; outbox messages go to the notify
 module; exports go to their target's queue; decided cases feed the published processing
-times. Items are told apart by their sort key.
+times; new history entries run the reactions services registered (``reactions.py``), last.
+Items are told apart by their sort key.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.workflow import exports, timers
+from chalicelib.workflow import exports, reactions, timers
 
 
 def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
@@ -20,7 +21,7 @@ def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
 
     records = list(records)
     counts = {"timers": 0, "outbox": 0, "exports": 0}
-    outbox_records = []
+    outbox_records, history = [], []
     for record in records:
         if record.get("eventName") != "INSERT":
             continue
@@ -35,7 +36,10 @@ def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:
         elif sort_key.startswith("EXPORT#"):
             exports.dispatch(image)
             counts["exports"] += 1
+        elif sort_key.startswith("HIST#"):
+            history.append(image)
     if outbox_records:
         outbox.handle_stream_records(outbox_records)
     counts.update(handle_case_records(records))  # processing times, from decided cases
+    counts["reactions"] = reactions.handle(history)
     return counts

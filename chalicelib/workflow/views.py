@@ -1,29 +1,27 @@
-"""Cases shaped for the API: pure functions from the domain to the schemas."""
+"""Cases shaped for the API: pure functions from the domain to the schemas.
+
+The schemas (pydantic) are imported by the functions that build them, not at import:
+``import app`` stays free of pydantic (cold start)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.api.principal import Principal
-from chalicelib.documents.checklist import checklist
-from chalicelib.documents.schemas import ChecklistEntry
 from chalicelib.workflow import clocks, engine
 from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, HistoryEntry
 from chalicelib.workflow.machine import Clock, Machine
-from chalicelib.workflow.schemas import (
-    CaseSummary,
-    CaseView,
-    ClockView,
-    DeadlineView,
-    DocumentView,
-    HistoryView,
-    PauseView,
-)
+
+if TYPE_CHECKING:
+    from chalicelib.workflow.schemas import CaseSummary, CaseView, ClockView
 
 
 def summary(machine: Machine, case: Case) -> CaseSummary:
+    from chalicelib.workflow.schemas import CaseSummary
+
     return CaseSummary(
         id=case.id,
         reference=case.reference,
@@ -51,6 +49,10 @@ def allowed_actions(machine: Machine, case: Case, principal: Principal) -> list[
 def full(
     machine: Machine, case: Case, history: list[HistoryEntry], principal: Principal, now: datetime
 ) -> CaseView:
+    from chalicelib.documents.checklist import checklist
+    from chalicelib.documents.schemas import ChecklistEntry
+    from chalicelib.workflow.schemas import CaseView, DeadlineView, DocumentView, HistoryView
+
     state = machine.state(case.state)
     return CaseView(
         **summary(machine, case).model_dump(),
@@ -88,6 +90,8 @@ def full(
 def clock_view(
     clock: Clock, state: clocks.ClockState, now: datetime, holidays: Collection[date]
 ) -> ClockView:
+    from chalicelib.workflow.schemas import ClockView, PauseView
+
     unit = "working_days" if clock.working_days else "calendar_days"
     return ClockView(
         name=clock.name,

@@ -134,7 +134,7 @@ def test_someone_elses_object_is_404(client: Any, token: Any, spec: RouteSpec) -
         for role in sorted(spec.access.roles - {CITIZEN, "admin"})
     ]
     if CITIZEN in spec.access.roles:
-        strangers.append(_token_for(token, CITIZEN, sub="matrix-stranger"))
+        strangers.append(_token_for(token, CITIZEN, sub="matrix-stranger", cnie="ZZ999999"))
     for headers in strangers:
         answer = _call(client, spec, headers)
         assert answer.status_code == 404, (headers, answer.body)

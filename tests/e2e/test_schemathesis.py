@@ -62,6 +62,30 @@ STATE_DEPENDENT_REFUSALS = frozenset(
         # An Idempotency-Key already used with another body is a 422 (the generator often
         # draws the same short key for different bodies).
         "urn:khidmat:problem:idempotency-key-reused",
+        # School pre-registration: rules no JSON Schema can state, that need today, the
+        # calendar, the phone plan or the catalogue (the Hijri and Gregorian birth dates
+        # agreeing, no date in the future, siblings under school age, a number of the
+        # Moroccan shape that phonenumbers finds outside the plan, the school existing and
+        # taking the level), and the school-age rule of the year's settings.
+        "urn:khidmat:problem:enrollment-rule-violated",
+        "urn:khidmat:problem:under-school-age",
+        # Imports (bac candidate lists, equivalence decisions) name a key of the documents
+        # bucket: whether a file was uploaded there is the bucket's state, not the request's.
+        "urn:khidmat:problem:bac-import-file-missing",
+        "urn:khidmat:problem:equivalence-import-file-missing",
+        # Equivalence: each of track, level and training is an enum of the schema, but which
+        # go together is a table (a level belongs to one track, a doctorate in medicine goes
+        # with health only). The three are separate query parameters, which OpenAPI cannot
+        # tie together; the application's body answers the same problem for one rule set.
+        "urn:khidmat:problem:equivalence-not-offered",
+        # Which services a consulate offers ties two fields to the catalogue's table.
+        "urn:khidmat:problem:consular-service-not-offered",
+        # A listing's "from" and "to" are separate query parameters: their order and the
+        # span between them cannot be stated in OpenAPI.
+        "urn:khidmat:problem:consular-period-invalid",
+        # A consulate's rules: openings that do not overlap, counters for the services it
+        # offers, a slot that its calendar holds and that is still bookable.
+        "urn:khidmat:problem:consular-rule-violated",
     }
 )
 

@@ -245,10 +245,28 @@ def failed_calls(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[A
     yield failed
 
 
-def _drive_routes(client: Any, token: Callable[..., str]) -> None:
-    for method, _, url, role, status in ROUTES:
-        headers = {"Authorization": f"Bearer {token(role)}"} if role else {}
-        answer = client.http.request(method, url, headers=headers)
+def _prepared() -> list[tuple[str, str, str | None, int, dict[str, Any]]]:
+    """Each row as (method, URL, role, status, extra). A row may carry a sixth element, a
+    dict with any of ``setup`` (a callable creating what the call works on, returning
+    values for the URL's ``{placeholders}``), ``claims`` (for the token: acr, cnie,
+    office, sub), ``headers`` and ``body`` (a str), so that it reaches the route's real
+    work instead of an early 400/403/404. Setups run here, before the recording starts."""
+    rows = []
+    for method, _, url, role, status, *more in ROUTES:
+        extra: dict[str, Any] = more[0] if more else {}
+        if extra.get("setup"):
+            url = url.format_map(extra["setup"]())
+        rows.append((method, url, role, status, extra))
+    return rows
+
+
+def _drive_routes(client: Any, token: Callable[..., str], rows: list[Any]) -> None:
+    for method, url, role, status, extra in rows:
+        headers = dict(extra.get("headers", {}))
+        if role:
+            headers["Authorization"] = f"Bearer {token(role, **extra.get('claims', {}))}"
+        body = str(extra.get("body", "")).encode()
+        answer = client.http.request(method, url, headers=headers, body=body)
         assert answer.status_code == status, (method, url, answer.body[:300])
 
 
@@ -279,9 +297,11 @@ def _drive_idempotency(token: Callable[..., str]) -> None:
 def test_every_aws_call_of_every_route_is_allowed_by_the_dev_policy(
     client: Any, token: Callable[..., str], failed_calls: list[ApiCall]
 ) -> None:
+    rows = _prepared()  # the samples' own writes are not the routes' calls
+    failed_calls.clear()
     caches.cold_start()  # keys, secrets and health are cached per cold start
     RECORDER.clear()
-    _drive_routes(client, token)
+    _drive_routes(client, token, rows)
     _drive_idempotency(token)
     calls = [*RECORDER.calls, *failed_calls]  # before the mapping's own kms look-ups
 

@@ -10,13 +10,15 @@ import pytest
 
 from chalicelib.notify import catalogue, sms
 from chalicelib.notify.outbox import MAX_ATTEMPTS, backoff
-from chalicelib.notify.render import render_email, render_sms
+from chalicelib.notify.render import SERVICE_FIELDS, render_email, render_sms
 from chalicelib.notify.senders import SendFailure, e164
 
 REFERENCE = "EQ-2026-000123"
-FIELDS = {"reference", "name", "reason", "document", "reader"} | {
-    f"{k}{s}" for k in ("deadline", "appeal_until", "read_at") for s in ("", "_date")
-}
+FIELDS = (
+    {"reference", "name", "reason", "document", "reader"}
+    | {f"{k}{s}" for k in ("deadline", "appeal_until", "read_at") for s in ("", "_date")}
+    | set(SERVICE_FIELDS)
+)
 FULL: dict[str, Any] = {
     "reference": REFERENCE,
     "case_type": "equivalence_higher",

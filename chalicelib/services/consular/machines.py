@@ -1,7 +1,184 @@
-"""The case types of this service, as machines of the case engine."""
+"""The case types of this service, as machines of the case engine.
+
+An appointment request is validated by the consulate, then booked by the citizen. Its
+timers fall due at moments the case knows (``StartTimer(..., at=key)``): the reminder 24
+hours before the booked slot (``reminder_at``), the attendance deadline at midnight after the
+appointment's day in the consulate's zone (``attendance_until``), and the hold of a seat
+offered from the waiting list (``offered_until``). Two transitions have reactions (run by
+the cases stream once they happened): a hold run out offers the seat to the next in line,
+and a no-show is marked on the day's list.
+"""
 
 from __future__ import annotations
 
-from chalicelib.workflow.machine import Machine
+from dataclasses import replace
 
-MACHINES: tuple[Machine, ...] = ()
+from chalicelib.services.consular.catalogue import SERVICES
+from chalicelib.workflow.machine import (
+    CancelTimer,
+    DocumentRule,
+    Machine,
+    Notify,
+    StartTimer,
+    State,
+    StateKind,
+    Transition,
+)
+from chalicelib.workflow.reactions import register
+
+CASE_TYPE = "consular_appointment"
+AGENT = frozenset({"consular_agent"})
+CITIZEN = frozenset({"citizen"})
+CITIZEN_OR_AGENT = CITIZEN | AGENT
+SYSTEM = frozenset({"system"})
+
+REMINDER, ATTENDANCE, OFFER = "reminder", "attendance", "offer_hold"
+BOOKING_TIMERS = (REMINDER, ATTENDANCE)
+ALL_TIMERS = (CancelTimer(REMINDER), CancelTimer(ATTENDANCE), CancelTimer(OFFER))
+# A booking sets the moments (no reminder_at for a slot less than a day away: no reminder).
+_BOOKING_TIMERS = (
+    StartTimer(REMINDER, "remind", at="reminder_at"),
+    StartTimer(ATTENDANCE, "no_show", at="attendance_until"),
+    CancelTimer(OFFER),
+)
+OFFER_HOLD_SECONDS = 15 * 60  # how long a seat given back is kept for the first in line
+# Every kind any service asks for: which ones a request needs depends on its service.
+DOCUMENTS: tuple[DocumentRule, ...] = tuple(
+    {r.kind: replace(r, required=False) for s in SERVICES for r in s.documents}.values()
+)
+
+APPOINTMENT = Machine(
+    case_type=CASE_TYPE,
+    prefix="RDV",
+    title="Consular appointment (Rendez-vous)",
+    documents=DOCUMENTS,
+    states=(
+        State("submitted", StateKind.INITIAL, "with the consulate, to be validated"),
+        State("documents_requested", StateKind.WAITING, "the citizen owes documents"),
+        State("rejected", StateKind.TERMINAL, "rejected by the consulate", refusal=True),
+        State("validated", StateKind.WAITING, "validated: the citizen may book a slot"),
+        State("waiting", StateKind.WAITING, "on the waiting list: no slot was free"),
+        State("offered", StateKind.WAITING, "a seat given back is held for the citizen"),
+        State("booked", StateKind.WAITING, "an appointment is booked"),
+        State("checked_in", StateKind.TERMINAL, "the citizen came"),
+        State("no_show", StateKind.TERMINAL, "the citizen did not come"),
+        State("withdrawn", StateKind.TERMINAL, "withdrawn by the citizen"),
+    ),
+    transitions=(
+        Transition(
+            "validate",
+            ("submitted",),
+            "validated",
+            AGENT,
+            effects=(Notify("consular_validated"),),
+        ),
+        Transition(
+            "request_documents",
+            ("submitted",),
+            "documents_requested",
+            AGENT,
+            requires_reason=True,
+            effects=(Notify("consular_documents_requested"),),
+        ),
+        Transition(
+            "complete",
+            ("documents_requested",),
+            "submitted",
+            CITIZEN_OR_AGENT,
+            description="the documents asked for were attached",
+        ),
+        Transition(
+            "reject",
+            ("submitted", "documents_requested"),
+            "rejected",
+            AGENT,
+            requires_reason=True,
+            effects=(Notify("consular_rejected"),),
+        ),
+        Transition(
+            "join_waiting_list",
+            ("validated",),
+            "waiting",
+            CITIZEN,
+            effects=(Notify("consular_waiting", channels=("email",)),),
+        ),
+        Transition(
+            "offer",
+            ("waiting",),
+            "offered",
+            SYSTEM,
+            effects=(
+                StartTimer(OFFER, "offer_expired", at="offered_until"),
+                Notify("consular_seat_offered"),
+            ),
+            description="a seat was given back: it is held for the first in line",
+        ),
+        Transition(
+            "offer_expired",
+            ("offered",),
+            "validated",
+            SYSTEM,
+            description="the held seat was not booked in time; it goes to the next in line",
+        ),
+        Transition(
+            "book",
+            ("validated", "waiting", "offered"),
+            "booked",
+            CITIZEN,
+            effects=_BOOKING_TIMERS,
+            description="a seat of a slot taken, in one transaction with this transition",
+        ),
+        Transition(
+            "rebook",
+            ("booked",),
+            "booked",
+            CITIZEN,
+            effects=_BOOKING_TIMERS,
+            description="another slot instead: the old seat given back, the new one taken",
+        ),
+        Transition(
+            "cancel",
+            ("booked",),
+            "validated",
+            CITIZEN,
+            effects=(*ALL_TIMERS, Notify("consular_cancelled")),
+        ),
+        Transition(
+            "day_closed",
+            ("booked",),
+            "waiting",
+            AGENT,
+            requires_reason=True,
+            effects=(*ALL_TIMERS, Notify("consular_day_closed")),
+            description="the consulate closed the appointment's day: first on the waiting list",
+        ),
+        Transition(
+            "remind",
+            ("booked",),
+            "booked",
+            SYSTEM,
+            effects=(Notify("consular_reminder"),),
+        ),
+        Transition("check_in", ("booked",), "checked_in", AGENT),
+        Transition(
+            "no_show",
+            ("booked",),
+            "no_show",
+            SYSTEM,
+            description="not checked in by the end of the appointment's day",
+        ),
+        Transition(
+            "withdraw",
+            ("submitted", "documents_requested", "validated", "waiting", "offered"),
+            "withdrawn",
+            CITIZEN,
+        ),
+    ),
+)
+
+MACHINES: tuple[Machine, ...] = (APPOINTMENT,)
+
+
+_HERE = "chalicelib.services.consular"
+register(CASE_TYPE, "offer_expired", f"{_HERE}.waiting:after_offer_expired")
+register(CASE_TYPE, "no_show", f"{_HERE}.day:after_no_show")

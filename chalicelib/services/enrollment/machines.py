@@ -1,7 +1,98 @@
-"""The case types of this service, as machines of the case engine."""
+"""The case types of this service, as machines of the case engine.
+
+A pre-registration is filed (``submitted``); the school's director approves it (the pupil
+is exported to Massar, which answers with a pupil code: ``registered``) or rejects it with
+a reason; the guardian may withdraw it until it is decided."""
 
 from __future__ import annotations
 
-from chalicelib.workflow.machine import Machine
+from collections.abc import Mapping
+from typing import Any
 
-MACHINES: tuple[Machine, ...] = ()
+from chalicelib.workflow.case import Case
+from chalicelib.workflow.machine import (
+    JPEG,
+    PNG,
+    DocumentRule,
+    Export,
+    Machine,
+    Notify,
+    State,
+    StateKind,
+    Transition,
+)
+
+DIRECTOR = frozenset({"school_director"})
+CITIZEN = frozenset({"citizen"})
+SYSTEM = frozenset({"system"})
+
+
+def _photo_checked(case: Case, payload: Mapping[str, Any]) -> str | None:
+    """Massar takes the pupil's photo: it must have arrived and passed the checks."""
+    if any(d.kind == "photo" and d.status == "verified" for d in case.documents):
+        return None
+    return "the child's photo has not been received and checked yet"
+
+
+def _has_pupil_code(case: Case, payload: Mapping[str, Any]) -> str | None:
+    code = payload.get("set", {}).get("massar_code")
+    return None if code else "Massar's pupil code is missing"
+
+
+ENROLLMENT = Machine(
+    case_type="enrollment",
+    prefix="PR",
+    title="School pre-registration (Massar)",
+    states=(
+        State("submitted", StateKind.INITIAL, "with the school's director"),
+        State("approved", StateKind.WAITING, "approved; being registered in Massar"),
+        State("registered", StateKind.TERMINAL, "registered in Massar with a pupil code"),
+        State("rejected", StateKind.TERMINAL, "rejected with a reason", refusal=True),
+        State("withdrawn", StateKind.TERMINAL, "withdrawn by the guardian"),
+    ),
+    transitions=(
+        Transition(
+            "approve",
+            ("submitted",),
+            "approved",
+            DIRECTOR,
+            guard=_photo_checked,
+            effects=(Export("massar"), Notify("enrollment_approved")),
+            description="the director completes the registration: the pupil goes to Massar",
+        ),
+        Transition(
+            "reject",
+            ("submitted",),
+            "rejected",
+            DIRECTOR,
+            requires_reason=True,
+            effects=(Notify("enrollment_rejected"),),
+            description="under the legal age, outside the school's sector, or another reason",
+        ),
+        Transition(
+            "withdraw",
+            ("submitted",),
+            "withdrawn",
+            CITIZEN,
+            description="the guardian withdraws the request before it is decided",
+        ),
+        Transition(
+            "exported",
+            ("approved",),
+            "registered",
+            SYSTEM,
+            guard=_has_pupil_code,
+            description="Massar acknowledged the pupil and gave its pupil code",
+        ),
+    ),
+    documents=(
+        DocumentRule(
+            "photo",
+            content_types=(JPEG, PNG),
+            max_bytes=2 * 1024 * 1024,
+            titles={"ar": "صورة الطفل", "fr": "Photo de l'enfant", "en": "The child's photo"},
+        ),
+    ),
+)
+
+MACHINES: tuple[Machine, ...] = (ENROLLMENT,)

@@ -2,6 +2,179 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+import chalicelib.services.enrollment.problems  # noqa: F401  (registers this service's problems)
+from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
+from chalicelib.api.principal import CITIZEN, PUBLIC, allow
+from chalicelib.api.routing import Call, Reply, route
+from chalicelib.store.secrets import cursor_key
+from chalicelib.workflow.service import now
+
+if TYPE_CHECKING:
+    from chalicelib.services.enrollment.schemas import (
+        ApplicationPage,
+        ApplicationView,
+        FollowUpView,
+        SchoolList,
+    )
+
 enrollment = Blueprint(__name__)
+TAGS = ("pre-registration",)
+SCHEMAS = "chalicelib.services.enrollment.schemas"
+DIRECTOR = "school_director"
+
+
+@route(
+    enrollment,
+    "GET",
+    "/enrollment/schools",
+    summary="Schools of a commune, or those serving an address (commune and district)",
+    access=PUBLIC,
+    tags=TAGS,
+    query=f"{SCHEMAS}:SchoolsQuery",
+    response=f"{SCHEMAS}:SchoolList",
+)
+def list_schools(call: Call) -> SchoolList:
+    from chalicelib.services.enrollment.schemas import SchoolList
+    from chalicelib.services.enrollment.views import school_view
+    from chalicelib.store.enrollment import catalogue
+
+    query = call.query
+    schools = (
+        catalogue.schools_serving(query.commune, query.district, query.level)
+        if query.district
+        else catalogue.schools_in(query.commune, query.level)
+    )
+    return SchoolList(items=[school_view(s) for s in schools])
+
+
+@route(
+    enrollment,
+    "POST",
+    "/enrollment/applications",
+    summary="Pre-register a child in a school (the guardian)",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    body=f"{SCHEMAS}:ApplicationIn",
+    response=f"{SCHEMAS}:ApplicationView",
+    status=201,
+    idempotent=True,
+    errors=(409, 422),
+)
+def file_application(call: Call) -> Reply:
+    from chalicelib.services.enrollment import service
+    from chalicelib.services.enrollment.views import application_view
+    from chalicelib.store.enrollment import catalogue
+
+    case = service.file(call.user, call.body.model_dump(), call.language)
+    view = application_view(case, catalogue.school(case.office), call.language)
+    return Reply(view.model_dump(mode="json"), 201)
+
+
+@route(
+    enrollment,
+    "GET",
+    "/enrollment/schools/{code}/applications",
+    summary="The school's requests (its director): by state, names in either script, birth dates",
+    access=allow(DIRECTOR, office_param="code"),
+    tags=TAGS,
+    query=f"{SCHEMAS}:ApplicationsQuery",
+    response=f"{SCHEMAS}:ApplicationPage",
+)
+def school_applications(call: Call, code: str) -> ApplicationPage:
+    from chalicelib.services.enrollment import service
+    from chalicelib.services.enrollment.schemas import ApplicationPage
+    from chalicelib.services.enrollment.views import application_view
+
+    query = call.query
+    scope = f"enrollment:{code}:{query.state}:{query.q}:{query.born_from}:{query.born_to}"
+    school, page = service.school_queue(
+        code,
+        query.state,
+        query.q,
+        (query.born_from, query.born_to),
+        clamp_limit(query.limit),
+        decode_cursor(cursor_key(), scope, query.cursor),
+    )
+    return ApplicationPage(
+        items=[application_view(c, school, call.language, listed=True) for c in page.cases],
+        next=encode_cursor(cursor_key(), scope, page.last_key),
+    )
+
+
+def _decided(call: Call, case_id: str, action: str) -> ApplicationView:
+    from chalicelib.services.enrollment import service
+    from chalicelib.services.enrollment.views import application_view
+    from chalicelib.store.enrollment import catalogue
+
+    user, correlation = call.user, call.correlation_id
+    if action == "approve":
+        case = service.approve(user, case_id, correlation)
+    elif action == "reject":
+        case = service.reject(user, case_id, call.body.reason, call.body.details, correlation)
+    else:
+        case = service.withdraw(user, case_id, correlation)
+    return application_view(case, catalogue.school(case.office), call.language)
+
+
+@route(
+    enrollment,
+    "POST",
+    "/enrollment/applications/{application_id}/approve",
+    summary="Approve a request: the pupil is registered in Massar (the school's director)",
+    access=allow(DIRECTOR),
+    tags=TAGS,
+    response=f"{SCHEMAS}:ApplicationView",
+    errors=(409,),
+)
+def approve(call: Call, application_id: str) -> ApplicationView:
+    return _decided(call, application_id, "approve")
+
+
+@route(
+    enrollment,
+    "POST",
+    "/enrollment/applications/{application_id}/reject",
+    summary="Reject a request with a reason (the school's director)",
+    access=allow(DIRECTOR),
+    tags=TAGS,
+    body=f"{SCHEMAS}:RejectIn",
+    response=f"{SCHEMAS}:ApplicationView",
+    errors=(409,),
+)
+def reject(call: Call, application_id: str) -> ApplicationView:
+    return _decided(call, application_id, "reject")
+
+
+@route(
+    enrollment,
+    "POST",
+    "/enrollment/applications/{application_id}/withdraw",
+    summary="Withdraw my request while it is not decided (the guardian)",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    response=f"{SCHEMAS}:ApplicationView",
+    errors=(409,),
+)
+def withdraw(call: Call, application_id: str) -> ApplicationView:
+    return _decided(call, application_id, "withdraw")
+
+
+@route(
+    enrollment,
+    "GET",
+    "/enrollment/follow-up",
+    summary="Requests by state and siblings' school-entry forecast, per school, province, region",
+    access=allow(DIRECTOR, "exam_officer", "admin"),
+    tags=TAGS,
+    query=f"{SCHEMAS}:FollowUpQuery",
+    response=f"{SCHEMAS}:FollowUpView",
+    errors=(404,),  # a director asking for another school's figures
+)
+def follow_up(call: Call) -> FollowUpView:
+    from chalicelib.services.enrollment.followup import follow_up
+
+    return follow_up(call.user, call.query, now().date())

@@ -1,7 +1,231 @@
-"""The HTTP routes of this service: thin, they parse, authorise, call one function, shape."""
+"""The HTTP routes of an equivalence file: thin, they parse, authorise, call one function of
+``service`` and shape the answer. Models are named as strings (pydantic stays out of the cold
+start); the PDFs load fpdf2 only when one is asked for."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
+from chalicelib.api.principal import CITIZEN, Principal, allow
+from chalicelib.api.problems import Problem
+from chalicelib.api.routing import Call, Reply, route
+from chalicelib.services.equivalence import domain, service
+from chalicelib.store.secrets import cursor_key
+from chalicelib.workflow import access
+from chalicelib.workflow import service as cases
+from chalicelib.workflow.case import Case, Contact, HistoryEntry
+
+if TYPE_CHECKING:
+    from chalicelib.services.equivalence.schemas import ApplicationView, QueuePage
+
 equivalence = Blueprint(__name__)
+TAGS = ("equivalence",)
+SCHEMAS = "chalicelib.services.equivalence.schemas"
+PDF = "application/pdf"
+OFFICER, COMMITTEE = "equivalence_officer", "committee_member"
+APPLICATION = "/equivalence/applications/{case_id}"
+
+
+def _view(
+    case: Case, principal: Principal, history: list[HistoryEntry] | None = None
+) -> ApplicationView:
+    from chalicelib.services.equivalence.library.precedents import precedents
+    from chalicelib.services.equivalence.schemas import Acknowledgement, ApplicationView
+    from chalicelib.workflow import views
+
+    machine = service.machine_of(case)
+    full = views.full(machine, case, history or [], principal, cases.now())
+    diploma = case.payload.get("diploma", {})
+    filed = case.state != "draft"
+    return ApplicationView(
+        **full.model_dump(),
+        admissibility=case.payload.get("admissibility"),
+        # while filing, the applicant sees what was decided for the same diploma
+        precedents=[] if filed else precedents(diploma["institution"], diploma["title"]),
+        acknowledgement=Acknowledgement(
+            reference=case.reference,
+            receipt=f"/cases/{case.id}/receipt",
+            filed_at=case.updated_at.isoformat(),
+        )
+        if case.state == "submitted"
+        else None,
+    )
+
+
+@route(
+    equivalence,
+    "POST",
+    "/equivalence/applications",
+    summary="Open a draft equivalence file (track school or higher)",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    body=f"{SCHEMAS}:ApplicationIn",
+    response=f"{SCHEMAS}:ApplicationView",
+    status=201,
+    idempotent=True,
+)
+def open_application(call: Call) -> Reply:
+    body = call.body
+    user = call.user
+    names = " ".join(n for n in (user.given_name, user.family_name) if n)
+    contact = Contact(
+        body.contact.email or user.email,
+        body.contact.phone or user.phone,
+        body.contact.language,
+        body.contact.name or names,
+    )
+    diploma = body.diploma.model_dump(mode="json")
+    case = service.open_draft(user, body.track, contact, diploma)
+    return Reply(_view(case, user).model_dump(mode="json"), 201)
+
+
+@route(
+    equivalence,
+    "POST",
+    f"{APPLICATION}/submit",
+    summary="Submit the file: checklist verified, admissibility (art. 2) checked",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    response=f"{SCHEMAS}:ApplicationView",
+    errors=(409,),
+)
+def submit_application(call: Call, case_id: str) -> ApplicationView:
+    case = service.submit(call.user, case_id, call.correlation_id)
+    return _view(case, call.user)
+
+
+@route(
+    equivalence,
+    "POST",
+    f"{APPLICATION}/complement",
+    summary="Answer a request for a complementary file",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    body=f"{SCHEMAS}:ComplementIn",
+    response=f"{SCHEMAS}:ApplicationView",
+    errors=(409,),
+)
+def answer_complement(call: Call, case_id: str) -> ApplicationView:
+    case = service.complement(call.user, case_id, call.body.message, call.correlation_id)
+    return _view(case, call.user)
+
+
+@route(
+    equivalence,
+    "POST",
+    f"{APPLICATION}/review-request",
+    summary="Ask the Higher Equivalence Committee for a review (60 days from notification)",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    body=f"{SCHEMAS}:ReviewIn",
+    response=f"{SCHEMAS}:ApplicationView",
+    errors=(409,),
+)
+def review_request(call: Call, case_id: str) -> ApplicationView:
+    case = service.request_review(call.user, case_id, call.body.reasons, call.correlation_id)
+    return _view(case, call.user)
+
+
+@route(
+    equivalence,
+    "GET",
+    f"{APPLICATION}/letter",
+    summary="The acceptance or non-acceptance letter (PDF, Arabic and French)",
+    access=allow(CITIZEN, OFFICER),
+    tags=TAGS,
+    media_type=PDF,
+    errors=(409,),
+)
+def intake_letter(call: Call, case_id: str) -> Reply:
+    found, history = cases.find_with_history(case_id)
+    case = access.checked(call.user, found, "GET letter", call.correlation_id)
+    service.machine_of(case)
+    from chalicelib.services.equivalence import letters
+
+    content = letters.intake_letter(case, history)
+    if content is None:
+        raise Problem("not-yet-available", "The ministry has not yet ruled on admissibility.")
+    disposition = f'inline; filename="letter-{case.reference}.pdf"'
+    return Reply(content, headers={"Content-Disposition": disposition}, media_type=PDF)
+
+
+@route(
+    equivalence,
+    "GET",
+    f"{APPLICATION}/decision",
+    summary="The copy of the decision once published in the BO (PDF, signed QR code)",
+    access=allow(CITIZEN, OFFICER),
+    tags=TAGS,
+    media_type=PDF,
+    errors=(409,),
+)
+def decision_copy(call: Call, case_id: str) -> Reply:
+    case = access.visible_case(call.user, case_id, "GET decision", call.correlation_id)
+    service.machine_of(case)
+    decision = domain.current_decision(case.payload)
+    if decision is None:
+        raise Problem("not-yet-available", "No decision has been published in the BO yet.")
+    from chalicelib.services.equivalence import letters
+
+    content = letters.decision_copy(case, decision)
+    disposition = f'inline; filename="decision-{case.reference}.pdf"'
+    return Reply(content, headers={"Content-Disposition": disposition}, media_type=PDF)
+
+
+@route(
+    equivalence,
+    "GET",
+    "/equivalence/queue",
+    summary="The files to work: officers by ministry, committee members by field",
+    access=allow(OFFICER, COMMITTEE),
+    tags=TAGS,
+    query=f"{SCHEMAS}:QueueQuery",
+    response=f"{SCHEMAS}:QueuePage",
+)
+def work_queue(call: Call) -> QueuePage:
+    from chalicelib.services.equivalence.schemas import QueueItem, QueuePage
+    from chalicelib.workflow import views
+
+    query = call.query
+    scope = service.queue_scope(call.user, query.state, query.field, query.track)
+    key = f"eq-queue:{scope.case_type}:{scope.office}:{scope.state}:{scope.field}"
+    files, last = service.queue_page(
+        scope, clamp_limit(query.limit), decode_cursor(cursor_key(), key, query.cursor)
+    )
+    items = []
+    for case in files:
+        diploma = case.payload.get("diploma", {})
+        items.append(
+            QueueItem(
+                **views.summary(service.machine_of(case), case).model_dump(),
+                track=str(case.payload.get("track", "")),
+                field=domain.field_of(case.payload),
+                diploma_title=str(diploma.get("title", "")),
+                institution=str(diploma.get("institution", "")),
+                institution_country=str(diploma.get("institution_country", "")),
+                flags=list(case.payload.get("admissibility", {}).get("flags", [])),
+                committee=domain.committee_of(case.state, case.payload),
+                payload=case.payload,
+            )
+        )
+    return QueuePage(items=items, next=encode_cursor(cursor_key(), key, last))
+
+
+@route(
+    equivalence,
+    "POST",
+    f"{APPLICATION}/actions/{{action}}",
+    summary="Act on a file: intake, complement, refer, propose, decide, publish, review ...",
+    access=allow(OFFICER, COMMITTEE),
+    tags=TAGS,
+    body=f"{SCHEMAS}:ActionIn",
+    response=f"{SCHEMAS}:ApplicationView",
+    errors=(409,),
+)
+def act(call: Call, case_id: str, action: str) -> ApplicationView:
+    data = call.body.model_dump(mode="json", exclude_none=True)
+    case = service.perform(call.user, case_id, action, data, call.correlation_id)
+    return _view(case, call.user)

@@ -2,6 +2,236 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib.api.principal import CITIZEN, PUBLIC, allow
+from chalicelib.api.problems import Problem
+from chalicelib.api.routing import Call, Reply, route
+from chalicelib.services.etimbre import service
+
+if TYPE_CHECKING:
+    from chalicelib.services.etimbre.schemas import (
+        ConsumeIn,
+        FeeList,
+        PurchaseIn,
+        ReconciliationQuery,
+        RefundIn,
+        SettlementIn,
+        SettlementReport,
+        StampView,
+        WebhookAnswer,
+    )
+
 etimbre = Blueprint(__name__)
+SCHEMAS = "chalicelib.services.etimbre.schemas"
+TAGS = ("etimbre",)
+PDF = "application/pdf"
+CSV = "text/csv"
+AGENT = "consular_agent"
+AUDITOR = "treasury_auditor"
+
+
+@route(
+    etimbre,
+    "GET",
+    "/etimbre/fees",
+    summary="The fee of each consular service in MAD, with its legal reference and history",
+    access=PUBLIC,
+    tags=TAGS,
+    response=f"{SCHEMAS}:FeeList",
+)
+def fees(call: Call) -> FeeList:
+    from chalicelib.services.etimbre import views
+
+    return views.fees()
+
+
+@route(
+    etimbre,
+    "POST",
+    "/etimbre/stamps",
+    summary="Buy a stamp: a pending stamp and where to pay it (online, or on a terminal)",
+    access=allow(CITIZEN, AGENT),
+    tags=TAGS,
+    body=f"{SCHEMAS}:PurchaseIn",
+    response=f"{SCHEMAS}:StampView",
+    status=201,
+    idempotent=True,
+    errors=(409, 422, 502),
+)
+def buy(call: Call) -> StampView:
+    from chalicelib.services.etimbre import views
+
+    body: PurchaseIn = call.body
+    given = body.contact
+    contact = service.Contact(given.email, given.phone, given.language or "") if given else None
+    stamp = service.purchase(
+        call.user,
+        body.service,
+        body.consulate,
+        body.channel,
+        body.terminal_reference,
+        call.language,
+        contact,
+    )
+    return views.stamp(stamp)
+
+
+@route(
+    etimbre,
+    "POST",
+    "/etimbre/payments/webhook",
+    summary="The payment gateway's callback, signed (HMAC over timestamp and body)",
+    access=PUBLIC,
+    tags=TAGS,
+    response=f"{SCHEMAS}:WebhookAnswer",
+    errors=(401, 409, 422),
+)
+def payment_webhook(call: Call) -> WebhookAnswer:
+    from chalicelib.services.etimbre.schemas import WebhookAnswer
+
+    raw = call.request.raw_body or b""
+    result = service.webhook(
+        raw.encode() if isinstance(raw, str) else raw,
+        call.header("x-gateway-timestamp") or "",
+        call.header("x-gateway-signature") or "",
+    )
+    return WebhookAnswer(outcome=result.outcome, number=result.number or None)
+
+
+@route(
+    etimbre,
+    "GET",
+    "/etimbre/stamps/{number}",
+    summary="My stamp (by number, or by purchase id before it is paid), or its receipt PDF",
+    access=allow(CITIZEN, AGENT),
+    tags=TAGS,
+    response=f"{SCHEMAS}:StampView",
+    alternates=(PDF,),
+    errors=(406, 409),
+)
+def my_stamp(call: Call, number: str) -> Any:
+    from chalicelib.api.negotiation import choose
+    from chalicelib.services.etimbre import views
+
+    chosen = choose(call.header("accept"), ("application/json", PDF))
+    if chosen is None:
+        raise Problem("not-acceptable", "application/json or application/pdf.")
+    stamp = service.owned(number, call.user)
+    if chosen == PDF:
+        return Reply(views.receipt_pdf(stamp), 200, {}, PDF)
+    return views.stamp(stamp)
+
+
+@route(
+    etimbre,
+    "GET",
+    "/public/stamps/{number}",
+    summary="Is this stamp valid? valid, used, refunded, expired or unknown (no personal data)",
+    access=PUBLIC,
+    tags=TAGS,
+    response=f"{SCHEMAS}:PublicStamp",
+    alternates=("text/html",),
+    errors=(429,),
+)
+def public_stamp(call: Call, number: str) -> Any:
+    from chalicelib.api import public_page, ratelimit
+    from chalicelib.services.etimbre import views
+
+    ratelimit.limit(call, "etimbre-stamp", per_minute=30)
+    status, stamp = service.public_state(number)
+    if public_page.wants_html(call):
+        return public_page.reply(views.public_page(number, status, stamp))
+    return views.public(number, status, stamp)
+
+
+@route(
+    etimbre,
+    "POST",
+    "/etimbre/stamps/{number}/consume",
+    summary="Use a paid stamp for a service, once (consular agent)",
+    access=allow(AGENT),
+    tags=TAGS,
+    body=f"{SCHEMAS}:ConsumeIn",
+    response=f"{SCHEMAS}:StampView",
+    errors=(409,),
+)
+def consume(call: Call, number: str) -> StampView:
+    from chalicelib.services.etimbre import views
+
+    body: ConsumeIn = call.body
+    return views.stamp(service.consume(number, body.service, call.user, body.case_id))
+
+
+@route(
+    etimbre,
+    "POST",
+    "/etimbre/stamps/{number}/refund",
+    summary="Refund an unused paid stamp through the gateway, once (consular agent)",
+    access=allow(AGENT),
+    tags=TAGS,
+    body=f"{SCHEMAS}:RefundIn",
+    response=f"{SCHEMAS}:StampView",
+    errors=(409, 502),
+)
+def refund(call: Call, number: str) -> StampView:
+    from chalicelib.services.etimbre import views
+
+    body: RefundIn = call.body
+    return views.stamp(service.refund(number, body.reason, call.user))
+
+
+@route(
+    etimbre,
+    "GET",
+    "/etimbre/reconciliation",
+    summary="A day's totals by consulate, service, channel and state (JSON or CSV)",
+    access=allow(AUDITOR),
+    tags=TAGS,
+    query=f"{SCHEMAS}:ReconciliationQuery",
+    response=f"{SCHEMAS}:Reconciliation",
+    alternates=(CSV,),
+    errors=(406,),
+)
+def reconciliation(call: Call) -> Any:
+    from chalicelib.api.negotiation import choose
+    from chalicelib.services.etimbre import views
+
+    query: ReconciliationQuery = call.query
+    day = query.date.isoformat()
+    report = views.reconciliation(
+        query.date, query.consulate, service.totals(day, query.consulate), service.flags(day)
+    )
+    chosen = (
+        "text/csv"
+        if query.format == "csv"
+        else choose(call.header("accept"), ("application/json", CSV))
+    )
+    if chosen is None:
+        raise Problem("not-acceptable", "application/json or text/csv.")
+    if chosen == CSV:
+        disposition = f'attachment; filename="etimbre-{day}.csv"'
+        return Reply(views.csv_of(report), 200, {"Content-Disposition": disposition}, CSV)
+    return report
+
+
+@route(
+    etimbre,
+    "POST",
+    "/etimbre/reconciliation/settlements",
+    summary="Match the gateway's settlement file (CSV in S3) against the stamps",
+    access=allow(AUDITOR),
+    tags=TAGS,
+    body=f"{SCHEMAS}:SettlementIn",
+    response=f"{SCHEMAS}:SettlementReport",
+    errors=(409,),
+)
+def settlements(call: Call) -> SettlementReport:
+    from chalicelib.services.etimbre import settlement_file, views
+
+    body: SettlementIn = call.body
+    day = body.date.isoformat()
+    key = body.key or settlement_file.key_for(day)
+    return views.settlement(body.date, key, service.match_settlement(day, key))

@@ -1,10 +1,281 @@
-"""How to call this service's routes in the matrix, least-privilege and bench runs."""
+"""How to call this service's routes in the matrix, least-privilege and bench runs.
+
+Citizen routes name no object: the candidate is whoever the token's CNIe number names (the
+matrix's citizens carry DEMO123456), so they take no setup; without a candidate record they
+answer 409 ``bac-not-a-candidate``, which is the route working, not refusing the caller.
+"""
 
 from __future__ import annotations
 
-from bench.calls import Sample as BenchSample
-from tests.support.route_samples.matrix import Sample
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-MATRIX: dict[tuple[str, str], Sample] = {}
-LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int]] = []
-BENCH: dict[tuple[str, str], BenchSample] = {}
+from bench.calls import Sample as BenchSample
+from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
+
+GRANT = {
+    "household_size": 5,
+    "income_bracket": "under_2000",
+    "children": 3,
+    "father_job": "ouvrier",
+    "mother_job": "",
+    "region": "ORIENTAL",
+}
+COMPLAINT = {"subject": "math", "error": "addition", "description": "Total de la copie faux."}
+UNKNOWN_CODE = "S" + "z" * 32
+
+
+def a_share() -> dict[str, str]:
+    """A share of OWNER's (its certificate need not exist to be revoked)."""
+    from chalicelib.services.bac import certificates
+    from chalicelib.store.bac import repository
+
+    code = certificates.new_share_code()
+    now = datetime.now(UTC)
+    share = repository.Share(
+        certificates.share_id(code),
+        code,
+        OWNER,
+        uuid.uuid4().hex,
+        "matrix",
+        now,
+        now + timedelta(days=1),
+        None,
+        0,
+        [],
+    )
+    repository.save_share(share)
+    return {"share_id": share.share_id}
+
+
+def a_grant_case() -> dict[str, str]:
+    """A grant application of OWNER's, with the exam office of OFFICE."""
+    from chalicelib.services.bac.machines import GRANT as MACHINE
+    from chalicelib.workflow import service
+    from chalicelib.workflow.case import Contact
+    from chalicelib.workflow.engine import Actor
+
+    owner = Actor(OWNER, frozenset({"citizen"}))
+    case = service.open_case(MACHINE, OWNER, OFFICE, Contact(), dict(GRANT), owner)
+    return {"case_id": case.id, "action": "grant"}
+
+
+def a_finished_job(year: int = 2026, academy: str = OFFICE) -> dict[str, str]:
+    """An import job of the academy's session that ended (no lock held)."""
+    from chalicelib.services.bac import service
+    from chalicelib.store.binding import bound
+    from chalicelib.store.jobs import JobItem, job_pk
+
+    job_id = uuid.uuid4().hex
+    bound(JobItem)(
+        pk=job_pk(job_id),
+        job_id=job_id,
+        kind="bac.candidates_import",
+        scope=service.job_scope(year, academy),
+        params=json.dumps({"year": year, "academy": academy, "key": "imports/bac/m.csv"}),
+        state="failed",
+        requested_by="matrix",
+        created_at=datetime.now(UTC),
+        failure="matrix sample",
+    ).save()
+    return {"year": str(year), "job_id": job_id}
+
+
+MATRIX: dict[tuple[str, str], Sample] = {
+    ("POST", "/bac/sessions/{year}/results/import"): Sample(
+        path={"year": "2026"}, body='{"key": "imports/bac/matrix-no-such-list.csv"}'
+    ),
+    ("POST", "/bac/sessions/{year}/publish"): Sample(path={"year": "2026"}, body="{}"),
+    ("GET", "/bac/sessions/{year}/jobs/{job_id}"): Sample(setup=a_finished_job),
+    ("GET", "/bac/me"): Sample(),
+    ("POST", "/bac/me/verification"): Sample(body='{"action": "confirm"}'),
+    ("GET", "/bac/me/convocation"): Sample(),
+    ("POST", "/bac/grants"): Sample(body=json.dumps(GRANT)),
+    ("GET", "/bac/me/results"): Sample(),
+    ("POST", "/bac/complaints"): Sample(body=json.dumps(COMPLAINT)),
+    ("GET", "/bac/me/certificate"): Sample(),
+    ("GET", "/bac/me/certificate/shares"): Sample(),
+    ("POST", "/bac/me/certificate/shares"): Sample(body='{"recipient": "matrix", "days": 5}'),
+    ("DELETE", "/bac/me/certificate/shares/{share_id}"): Sample(setup=a_share),
+    ("GET", "/public/certificates/{code}"): Sample(path={"code": UNKNOWN_CODE}),
+    ("GET", "/bac/queue"): Sample(query="type=bac_grant"),
+    ("POST", "/bac/cases/{case_id}/actions/{action}"): Sample(
+        setup=a_grant_case, body='{"reason": ""}'
+    ),
+}
+
+# Each row reaches the route's real work on the demo data (scripts/demo/bac.py: a published
+# session of DEMO-ACADEMY this year, whose candidate DEMO123456 is admitted, DEMO654321 not).
+_CANDIDATE = {"acr": "cnie", "cnie": "DEMO123456", "sub": "lp-DEMO123456"}  # _principal()
+_OFFICER = {"office": "DEMO-ACADEMY"}
+_JSON = {"Content-Type": "application/json"}
+
+
+def _key() -> dict[str, str]:
+    return {**_JSON, "Idempotency-Key": f"least-privilege-{uuid.uuid4()}"}
+
+
+def _principal(cnie: str = "DEMO123456") -> Any:
+    from chalicelib.api.principal import Principal
+
+    return Principal(f"lp-{cnie}", "citizen", frozenset({"citizen"}), acr="cnie", cnie=cnie)
+
+
+def _seeded() -> dict[str, str]:
+    """The demo session, imported and published through the service (safe to run twice)."""
+    from scripts.demo import bac as demo
+
+    demo.seed({})
+    return {"year": str(datetime.now(UTC).year)}
+
+
+def _uploaded_list() -> dict[str, str]:
+    """A list in the bucket for next year's session (this year's lock is the publication's)."""
+    from scripts.demo import bac as demo
+
+    demo.upload([demo.row()], "least-privilege")
+    return {"year": str(datetime.now(UTC).year + 1)}
+
+
+def _demo_share() -> dict[str, str]:
+    from chalicelib.services.bac import service
+
+    _seeded()
+    share = service.create_share(_principal(), "least privilege", 5)
+    return {"share_id": share.share_id, "code": share.code}
+
+
+def _demo_grant_case() -> dict[str, str]:
+    from chalicelib.services.bac import service
+
+    _seeded()
+    case = service.apply_for_grant(_principal(), dict(GRANT))
+    return {"case_id": case.id}
+
+
+def _demo_job() -> dict[str, str]:
+    return a_finished_job(datetime.now(UTC).year, "DEMO-ACADEMY")
+
+
+def _row(
+    method: str, path: str, status: int, url: str = "", role: str = "citizen", **extra: Any
+) -> tuple[str, str, str, str | None, int, dict[str, Any]]:
+    if role == "citizen":
+        extra.setdefault("claims", _CANDIDATE)
+    elif role == "exam_officer":
+        extra.setdefault("claims", _OFFICER)
+    extra.setdefault("setup", _seeded)
+    return (method, path, url or path, role or None, status, extra)
+
+
+LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int, dict[str, Any]]] = [
+    _row("GET", "/bac/me", 200),
+    _row(
+        "POST",
+        "/bac/me/verification",
+        200,
+        headers=_key(),
+        body='{"action": "confirm"}',
+    ),
+    _row("GET", "/bac/me/convocation", 200, headers={"Accept": "application/pdf"}),
+    _row(
+        "POST",
+        "/bac/grants",
+        201,
+        claims={"acr": "cnie", "cnie": "DEMO654321"},  # DEMO123456's is the action row's
+        headers=_key(),
+        body=json.dumps(GRANT),
+    ),
+    _row("GET", "/bac/me/results", 200),
+    _row("POST", "/bac/complaints", 201, headers=_key(), body=json.dumps(COMPLAINT)),
+    # The signed certificate: KMS Sign with the signing key.
+    _row("GET", "/bac/me/certificate", 200),
+    _row("GET", "/bac/me/certificate/shares", 200),
+    _row(
+        "POST",
+        "/bac/me/certificate/shares",
+        201,
+        headers=_key(),
+        body='{"recipient": "least privilege", "days": 5}',
+    ),
+    _row(
+        "DELETE",
+        "/bac/me/certificate/shares/{share_id}",
+        204,
+        "/bac/me/certificate/shares/{share_id}",
+        setup=_demo_share,
+    ),
+    # Queues the import job (HeadObject on the list, the job's item, SendMessage).
+    _row(
+        "POST",
+        "/bac/sessions/{year}/results/import",
+        202,
+        "/bac/sessions/{year}/results/import",
+        role="exam_officer",
+        setup=_uploaded_list,
+        headers=_key(),
+        body='{"key": "imports/bac/least-privilege.csv"}',
+    ),
+    # Queues the publication job of the seeded session.
+    _row(
+        "POST",
+        "/bac/sessions/{year}/publish",
+        202,
+        "/bac/sessions/{year}/publish",
+        role="exam_officer",
+        headers=_key(),
+        body="{}",
+    ),
+    _row(
+        "GET",
+        "/bac/sessions/{year}/jobs/{job_id}",
+        200,
+        "/bac/sessions/{year}/jobs/{job_id}",
+        role="exam_officer",
+        setup=_demo_job,
+    ),
+    # A real share's code: the verification counts (UpdateItem) and answers "valid".
+    _row(
+        "GET",
+        "/public/certificates/{code}",
+        200,
+        "/public/certificates/{code}",
+        role="",
+        setup=_demo_share,
+    ),
+    _row("GET", "/bac/queue", 200, "/bac/queue?type=bac_grant", role="exam_officer"),
+    # Refusing a grant application: the transition, its notification in the outbox.
+    _row(
+        "POST",
+        "/bac/cases/{case_id}/actions/{action}",
+        200,
+        "/bac/cases/{case_id}/actions/refuse",
+        role="exam_officer",
+        setup=_demo_grant_case,
+        headers=_JSON,
+        body='{"reason": "Revenus au-dessus du plafond."}',
+    ),
+]
+
+# The bench's stack holds the demo data (scripts/demo/bac.py): its citizen tokens carry the
+# CNIe number of a published, admitted demo candidate of DEMO-ACADEMY.
+_DEMO_ACADEMY = "DEMO-ACADEMY"
+BENCH: dict[tuple[str, str], BenchSample] = {
+    ("POST", "/bac/sessions/{year}/results/import"): BenchSample(
+        path={"year": "2026"},
+        body={"key": "imports/bac/bench-no-such-list.csv"},
+        office=_DEMO_ACADEMY,
+    ),
+    ("POST", "/bac/me/verification"): BenchSample(body={"action": "confirm"}),
+    ("POST", "/bac/grants"): BenchSample(body=GRANT),
+    ("POST", "/bac/complaints"): BenchSample(body=COMPLAINT),
+    ("POST", "/bac/me/certificate/shares"): BenchSample(body={"recipient": "bench", "days": 5}),
+    ("DELETE", "/bac/me/certificate/shares/{share_id}"): BenchSample(path={"share_id": "0" * 32}),
+    ("GET", "/public/certificates/{code}"): BenchSample(path={"code": UNKNOWN_CODE}),
+    ("GET", "/bac/queue"): BenchSample(query={"type": "bac_grant"}, office=_DEMO_ACADEMY),
+    ("POST", "/bac/cases/{case_id}/actions/{action}"): BenchSample(
+        path={"case_id": "x", "action": "grant"}, body={"reason": ""}, office=_DEMO_ACADEMY
+    ),
+}

@@ -1,10 +1,182 @@
-"""How to call this service's routes in the matrix, least-privilege and bench runs."""
+"""How to call this service's routes in the matrix, least-privilege and bench runs, and the
+sample schools and requests the enrollment tests build on."""
 
 from __future__ import annotations
 
-from bench.calls import Sample as BenchSample
-from tests.support.route_samples.matrix import Sample
+import copy
+import json
+import uuid
+from datetime import date
+from typing import Any
 
-MATRIX: dict[tuple[str, str], Sample] = {}
-LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int]] = []
-BENCH: dict[tuple[str, str], BenchSample] = {}
+from bench.calls import Sample as BenchSample
+from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
+
+COMMUNE, DISTRICT = "Rabat-Agdal", "Agdal"
+CHILD_BIRTH = date(2021, 3, 15)  # of age for 2027-2028 (6 on 31 December 2027)
+
+
+def school(code: str, **changes: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name_ar": "مدرسة الاختبار",
+        "name_fr": f"École test {code}",
+        "levels": ["preschool", "primary"],
+        "commune": COMMUNE,
+        "province": "RABAT",
+        "region": "RSK",
+        "address": "1, avenue des Tests, Agdal",
+        "sector": [
+            {"commune": COMMUNE, "district": DISTRICT},
+            {"commune": COMMUNE, "district": "Ryad"},
+        ],
+        **changes,
+    }
+
+
+def seed_school(code: str, **changes: Any) -> dict[str, Any]:
+    from chalicelib.store.enrollment import catalogue
+
+    record = school(code, **changes)
+    catalogue.save_school(record)
+    return record
+
+
+def hijri(day: date) -> str:
+    from hijridate import Gregorian
+
+    h = Gregorian(day.year, day.month, day.day).to_hijri()
+    return f"{h.year:04d}-{h.month:02d}-{h.day:02d}"
+
+
+def _parent(first_ar: str, first_latin: str, cnie: str, phone: str, email: str) -> dict[str, Any]:
+    return {
+        "first_name_ar": first_ar,
+        "last_name_ar": "العلوي",
+        "father_name_ar": "أحمد",
+        "first_name_latin": first_latin,
+        "last_name_latin": "Alaoui",
+        "father_name_latin": "Ahmed",
+        "cnie": cnie,
+        "job": "enseignant",
+        "address": {"line": "12 rue des Orangers", "commune": COMMUNE, "district": DISTRICT},
+        "phone": phone,
+        "email": email,
+    }
+
+
+APPLICATION: dict[str, Any] = {
+    "child": {
+        "first_name_ar": "يوسف",
+        "last_name_ar": "العلوي",
+        "first_name_latin": "Youssef",
+        "last_name_latin": "Alaoui",
+        "birth_date": CHILD_BIRTH.isoformat(),
+        "birth_date_hijri": "",  # filled by application()
+        "birth_place": "Rabat",
+        "birth_certificate_number": "1234/2021",
+        "birth_certificate_date": "2021-03-20",
+        "sex": "M",
+    },
+    "father": _parent("محمد", "Mohammed", "AB123456", "+212612345678", "pere@demo.invalid"),
+    "mother": _parent("فاطمة", "Fatima", "A98765", "+212661234567", "mere@demo.invalid"),
+    "siblings": [
+        {
+            "first_name_ar": "سلمى",
+            "last_name_ar": "العلوي",
+            "first_name_latin": "Salma",
+            "last_name_latin": "Alaoui",
+            "birth_date": "2022-06-01",
+        }
+    ],
+    "guardian_capacity": "mother",
+    "school": OFFICE,
+    "level": "primary",
+    "language": "fr",
+}
+
+
+def application(school_code: str, certificate: str | None = None, **child: Any) -> dict[str, Any]:
+    """A valid request for a child of age at ``school_code`` (a fresh child by default)."""
+    body = copy.deepcopy(APPLICATION)
+    body["school"] = school_code
+    body["child"]["birth_certificate_number"] = certificate or f"{uuid.uuid4().int % 10**6}/2021"
+    body["child"].update(child)
+    birth = date.fromisoformat(body["child"]["birth_date"])
+    body["child"].setdefault("birth_date_hijri", "")
+    if not child.get("birth_date_hijri"):
+        body["child"]["birth_date_hijri"] = hijri(birth)
+    return body
+
+
+def filed(owner: str = OWNER, school_code: str = OFFICE) -> dict[str, str]:
+    """A request filed by ``owner`` at ``school_code`` (seeded): its path values."""
+    from chalicelib.api.principal import Principal
+    from chalicelib.services.enrollment import service
+    from chalicelib.services.enrollment.schemas import ApplicationIn
+
+    seed_school(school_code)
+    principal = Principal(owner, "citizen", frozenset({"citizen"}))
+    body = ApplicationIn.model_validate(application(school_code)).model_dump()
+    case = service.file(principal, body, "fr")
+    return {"application_id": case.id}
+
+
+MATRIX: dict[tuple[str, str], Sample] = {
+    ("GET", "/enrollment/schools"): Sample(query=f"commune={COMMUNE}"),
+    ("POST", "/enrollment/applications"): Sample(body="{}"),
+    ("GET", "/enrollment/schools/{code}/applications"): Sample(),
+    ("POST", "/enrollment/applications/{application_id}/approve"): Sample(setup=filed),
+    ("POST", "/enrollment/applications/{application_id}/reject"): Sample(
+        setup=filed, body=json.dumps({"reason": "outside_sector"})
+    ),
+    ("POST", "/enrollment/applications/{application_id}/withdraw"): Sample(setup=filed),
+    ("GET", "/enrollment/follow-up"): Sample(query=f"school={OFFICE}"),
+}
+# The least-privilege rows carry no body, no setup and tokens with a random subject and no
+# office, so only the reads run for real: the catalogue's and the counters' Queries, and the
+# case's GetItem (an id of a case's shape: a malformed one is refused before any read). The
+# transactions of filing and deciding (case, child's guard, school's counters) run in the
+# e2e journeys, not under the policy evaluator.
+_ONE = "/enrollment/applications/LPNOSUCHCASE0000"
+LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int]] = [
+    ("GET", "/enrollment/schools", f"/enrollment/schools?commune={COMMUNE}", None, 200),
+    ("POST", "/enrollment/applications", "/enrollment/applications", "citizen", 400),
+    (
+        "GET",
+        "/enrollment/schools/{code}/applications",
+        "/enrollment/schools/LP-SCHOOL/applications",
+        "school_director",
+        404,
+    ),
+    (
+        "POST",
+        "/enrollment/applications/{application_id}/approve",
+        f"{_ONE}/approve",
+        "school_director",
+        404,
+    ),
+    (
+        "POST",
+        "/enrollment/applications/{application_id}/reject",
+        f"{_ONE}/reject",
+        "school_director",
+        400,
+    ),
+    (
+        "POST",
+        "/enrollment/applications/{application_id}/withdraw",
+        f"{_ONE}/withdraw",
+        "citizen",
+        404,
+    ),
+    ("GET", "/enrollment/follow-up", "/enrollment/follow-up?region=RSK", "admin", 200),
+]
+BENCH_SCHOOL = "BENCH-SCHOOL"
+BENCH: dict[tuple[str, str], BenchSample] = {
+    ("GET", "/enrollment/schools"): BenchSample(query={"commune": COMMUNE}),
+    ("GET", "/enrollment/schools/{code}/applications"): BenchSample(
+        path={"code": BENCH_SCHOOL}, query={"q": "youssef"}
+    ),
+    ("GET", "/enrollment/follow-up"): BenchSample(query={"region": "RSK"}, role="admin"),
+}

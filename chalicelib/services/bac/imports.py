@@ -1,0 +1,95 @@
+"""The adapter that reads an academy's candidate list from the documents bucket (the exam
+office uploads it there under ``imports/bac/``) and writes the parsed rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from chalicelib.api.problems import FieldError, Problem
+from chalicelib.aws import client
+from chalicelib.services.bac.domain import Candidate
+from chalicelib.settings import get_settings
+from chalicelib.store.bac import repository as store
+from chalicelib.store.bac.repository import Session
+
+# About 500,000 rows: a national list. The job runs in the background_jobs Lambda (900 s).
+MAX_BYTES = 256 * 1024 * 1024
+WRITERS = 32  # concurrent UpdateItems: a row's write keeps what the citizen did meanwhile
+RESULTS_PER_BATCH_WRITER = 1000  # result items each writer puts (25 per BatchWriteItem)
+
+
+def check_csv(key: str) -> None:
+    """At request time: the list is in the bucket and not too large (one HeadObject)."""
+    _head(key)
+
+
+def _head(key: str) -> None:
+    from botocore.exceptions import ClientError
+
+    try:
+        head = client("s3").head_object(Bucket=get_settings().documents_bucket, Key=key)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in ("NoSuchKey", "404", "NotFound"):
+            raise _missing(key) from error
+        raise
+    if int(head["ContentLength"]) > MAX_BYTES:
+        raise Problem(
+            "payload-too-large", f"At most {MAX_BYTES // (1024 * 1024)} MB: split the list."
+        )
+
+
+def read_csv(key: str) -> str:
+    from botocore.exceptions import ClientError
+
+    s3 = client("s3")
+    bucket = get_settings().documents_bucket
+    _head(key)
+    try:
+        raw = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in ("NoSuchKey", "404", "NotFound"):
+            raise _missing(key) from error
+        raise
+    try:
+        return str(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise _bad_key("the file is not UTF-8 text") from error
+
+
+def _bad_key(message: str) -> Problem:
+    return Problem("validation-failed", errors=[FieldError("body.key", message)])
+
+
+def _missing(key: str) -> Problem:
+    # Its own type: whether the file is there depends on the bucket, not on the request.
+    why = FieldError("body.key", "no such file in the documents bucket", "not_found")
+    return Problem("bac-import-file-missing", f"Upload the list to {key} first.", errors=[why])
+
+
+def write_candidates(candidates: Sequence[Candidate], now: datetime) -> None:
+    """Each row's UpdateItem (an update, not a put: the data check, corrections and the
+    certificate stay). Safe to run twice."""
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        list(pool.map(lambda c: store.upsert_candidate(c, now), candidates))
+
+
+def write_results(candidates: Iterable[Candidate], session: Session) -> int:
+    """Every result item with the session's moment: BatchWriteItems (puts, so writing them
+    again writes the same), several writers at once."""
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        return sum(pool.map(lambda part: store.write_results(part, session), _parts(candidates)))
+
+
+def _parts(candidates: Iterable[Candidate]) -> Iterator[list[Candidate]]:
+    part: list[Candidate] = []
+    for candidate in candidates:
+        part.append(candidate)
+        if len(part) == RESULTS_PER_BATCH_WRITER:
+            yield part
+            part = []
+    if part:
+        yield part

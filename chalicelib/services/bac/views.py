@@ -1,0 +1,240 @@
+"""The baccalaureate's answers shaped for the API (imported by the views that use them:
+it loads pydantic, which the cold start does without)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.api.routing import Call
+from chalicelib.services.bac import domain
+from chalicelib.services.bac.domain import Candidate
+from chalicelib.services.bac.schemas import (
+    CandidateView,
+    CaseRef,
+    MarkView,
+    PublicCertificate,
+    ResultsView,
+    ShareView,
+    Upload,
+    VerificationOut,
+)
+from chalicelib.store.bac.repository import Certificate, Share, StoredResult
+from chalicelib.workflow import registry
+from chalicelib.workflow import views as case_views
+from chalicelib.workflow.case import Case
+from chalicelib.workflow.schemas import CaseList, CaseView
+
+if TYPE_CHECKING:
+    from chalicelib.services.bac.service import Verification
+
+STATUS_LABELS = {
+    "valid": {"ar": "شهادة صالحة", "fr": "Certificat valide"},
+    "expired": {"ar": "انتهت صلاحية الرابط", "fr": "Lien expiré"},
+    "revoked": {"ar": "شهادة أو رابط ملغى", "fr": "Certificat ou lien révoqué"},
+    "unknown": {"ar": "رمز غير معروف", "fr": "Code inconnu"},
+}
+NOTES = {
+    "valid": {
+        "ar": "هذه المعطيات موقعة من طرف الوزارة؛ يمكن التحقق من التوقيع بالمفتاح المنشور.",
+        "fr": "Ces données sont signées par le ministère ; la signature se vérifie avec la "
+        "clé publiée (/.well-known/jwks.json).",
+    },
+    "expired": {
+        "ar": "اطلبوا من صاحب الشهادة رابطا جديدا.",
+        "fr": "Demandez un nouveau lien au titulaire du certificat.",
+    },
+    "revoked": {
+        "ar": "ألغي هذا الرابط أو عوضت الشهادة بأخرى؛ اطلبوا رابطا جديدا من صاحبها.",
+        "fr": "Ce lien a été révoqué ou le certificat remplacé ; demandez un nouveau lien à "
+        "son titulaire.",
+    },
+    "unknown": {
+        "ar": "لا توجد أي شهادة بهذا الرمز.",
+        "fr": "Aucun certificat ne correspond à ce code.",
+    },
+}
+
+
+def candidate(c: Candidate) -> CandidateView:
+    return CandidateView(
+        session=c.year,
+        candidate_number=c.candidate_number,
+        first_name_ar=c.first_name_ar,
+        last_name_ar=c.last_name_ar,
+        first_name_fr=c.first_name_fr,
+        last_name_fr=c.last_name_fr,
+        birth_date=c.birth_date,
+        birth_place_ar=c.birth_place_ar,
+        birth_place_fr=c.birth_place_fr,
+        cnie=c.cnie,
+        academy=c.academy,
+        school=c.school,
+        stream=c.stream,
+        exam_centre=c.exam_centre,
+        data_status=c.data_status,
+    )
+
+
+def _ref(case: Case) -> CaseRef:
+    return CaseRef(id=case.id, reference=case.reference, state=case.state)
+
+
+def verification(done: Verification) -> dict[str, Any]:
+    upload = None
+    if done.upload is not None:
+        document, post = done.upload
+        upload = Upload(
+            document_id=document.id, url=post.url, fields=post.fields, expires_at=post.expires_at
+        )
+    out = VerificationOut(
+        data_status=done.data_status,
+        case=_ref(done.case) if done.case else None,
+        upload=upload,
+    )
+    return out.model_dump(mode="json")
+
+
+def case_out(case: Case) -> dict[str, Any]:
+    return {
+        "case": _ref(case).model_dump(mode="json"),
+        "documents": f"Attach them with POST /cases/{case.id}/documents; follow the case at "
+        f"GET /cases/{case.id}.",
+    }
+
+
+def results(result: StoredResult, visible: bool) -> ResultsView:
+    if not visible:
+        # Before the moment: nothing of the result, not even whether it exists yet.
+        return ResultsView(session=result.year, published=False)
+    weights = domain.STREAMS[result.stream]
+    return ResultsView(
+        session=result.year,
+        published=True,
+        visible_from=result.visible_from,
+        candidate_number=result.candidate_number,
+        stream=result.stream,
+        marks=[
+            MarkView(subject=s, coefficient=weights[s], mark=m) for s, m in result.marks.items()
+        ],
+        average=result.average,
+        mention=result.mention or None,
+        outcome=result.outcome,
+        complaint_until=result.complaint_until,
+    )
+
+
+def base_url(call: Call) -> str:
+    """Where this API is reached, as the caller reached it (links printed in PDFs)."""
+    host = call.header("host") or "localhost"
+    scheme = call.header("x-forwarded-proto") or ("http" if host.startswith("127.") else "https")
+    return f"{scheme}://{host}"
+
+
+def verification_link(call: Call, code: str) -> str:
+    return f"{base_url(call)}/public/certificates/{code}"
+
+
+def share(call: Call, s: Share, status: str) -> ShareView:
+    return ShareView(
+        id=s.share_id,
+        label=s.label,
+        code=s.code,
+        link=verification_link(call, s.code),
+        created_at=s.created_at,
+        expires_at=s.expires_at,
+        status=status,
+        verified_count=s.verified_count,
+        verified_at=[datetime.fromisoformat(t) for t in s.verified_times],
+    )
+
+
+def shares(call: Call, found: list[tuple[Share, str]]) -> list[ShareView]:
+    return [share(call, s, status) for s, status in found]
+
+
+def certificate(cert: Certificate, link: str, listed: list[ShareView]) -> dict[str, Any]:
+    return {
+        "certificate_id": cert.certificate_id,
+        "status": cert.status,
+        "issued_at": cert.issued_at.isoformat(),
+        "jws": cert.jws,
+        "claims": cert.claims,
+        "verification_link": link,
+        "shares": [s.model_dump(mode="json") for s in listed],
+    }
+
+
+def public(status: str, cert: Certificate | None) -> dict[str, Any]:
+    from chalicelib.services.bac import service
+
+    return PublicCertificate(
+        status=status,
+        checked_at=service.now(),
+        certificate=cert.claims if cert else None,
+        jws=cert.jws if cert else None,
+    ).model_dump(mode="json")
+
+
+def public_page(status: str, cert: Certificate | None) -> str:
+    from chalicelib.api import public_page as page
+
+    rows: list[tuple[dict[str, str], str]] = []
+    if cert is not None:
+        claims = cert.claims
+        names, places = claims["names"], claims["birth_place"]
+        stream_fr, stream_ar = domain.STREAM_TITLES.get(str(claims["stream"]), ("", ""))
+        mention_fr, mention_ar = domain.MENTION_TITLES.get(str(claims["mention"]), ("", ""))
+        rows = [
+            ({"ar": "الاسم", "fr": "Nom"}, f"{names['fr']} — {names['ar']}"),
+            ({"ar": "رقم البطاقة الوطنية", "fr": "N° CNIe"}, str(claims["cnie"])),
+            (
+                {"ar": "تاريخ ومكان الازدياد", "fr": "Naissance"},
+                f"{claims['birth_date']} — {places['fr']} / {places['ar']}",
+            ),
+            ({"ar": "الدورة", "fr": "Session"}, str(claims["session"])),
+            ({"ar": "الشعبة", "fr": "Filière"}, f"{stream_fr} — {stream_ar}"),
+            ({"ar": "المعدل", "fr": "Moyenne"}, f"{claims['average']} / 20"),
+            ({"ar": "الميزة", "fr": "Mention"}, f"{mention_fr} — {mention_ar}"),
+            ({"ar": "رقم الشهادة", "fr": "N° du certificat"}, cert.certificate_id),
+        ]
+    return page.render(
+        title={
+            "ar": "التحقق من شهادة البكالوريا",
+            "fr": "Vérification d'un certificat du baccalauréat",
+        },
+        status=status,
+        status_label=STATUS_LABELS[status],
+        rows=rows,
+        note=NOTES[status],
+    )
+
+
+def queue(
+    call: Call, case_type: str, state: str, limit: int | None, cursor: str | None
+) -> CaseList:
+    from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
+    from chalicelib.store import cases as store
+    from chalicelib.store.secrets import cursor_key
+
+    machine = registry.machine_for(case_type)
+    state = state or machine.initial.name
+    scope = f"bac-queue:{call.user.office}:{case_type}:{state}"
+    page = store.queue(
+        case_type,
+        call.user.office,
+        state,
+        clamp_limit(limit),
+        decode_cursor(cursor_key(), scope, cursor),
+    )
+    return CaseList(
+        items=[case_views.summary(machine, c) for c in page.cases],
+        next=encode_cursor(cursor_key(), scope, page.last_key),
+    )
+
+
+def case_view(case: Case, call: Call) -> CaseView:
+    from chalicelib.workflow import service
+
+    machine = registry.machine_for(case.case_type)
+    return case_views.full(machine, case, [], call.user, service.now())

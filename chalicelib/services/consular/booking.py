@@ -1,0 +1,184 @@
+"""Booking, moving and cancelling: each is one DynamoDB transaction, the case's transition
+(conditioned on its version) with the seat, the one-live-appointment guard, the day's list,
+the waiting list and the confirmation messages (``Also`` writes). The timers (the reminder 24
+hours before, the end-of-day attendance deadline) fall due at moments the booking sets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import FieldError, Problem
+from chalicelib.services.consular import domain, notices
+from chalicelib.services.consular.catalogue import Consulate, Service
+from chalicelib.services.consular.domain import Slot
+from chalicelib.services.consular.machines import APPOINTMENT
+from chalicelib.services.consular.request_cases import (
+    changed_meanwhile,
+    parts,
+    refused,
+    visible_request,
+    wrong_state,
+)
+from chalicelib.services.consular.slots import full, slot_or_problem, slot_taken
+from chalicelib.services.consular.waiting import offer_next
+from chalicelib.store.cases import Also, Conflict, OutboxMessage
+from chalicelib.store.consular import repository as repo
+from chalicelib.workflow import access, engine, service
+from chalicelib.workflow.case import Case
+
+BOOKABLE = ("validated", "waiting", "offered")
+
+
+def book(principal: Principal, case_id: str, start: datetime, correlation_id: str) -> Case:
+    case = visible_request(principal, case_id, "booking", correlation_id)
+    consulate, svc, zone = parts(case)
+    now = service.now()
+    if case.state not in BOOKABLE:
+        raise wrong_state(case, "booked")
+    slot = slot_or_problem(consulate, svc, start, now)
+    if full(consulate, svc, slot, case.id, now):
+        raise slot_taken(consulate, svc, slot, now, case.id)
+    also = _seat_writes(case, consulate, svc, zone, slot, now)
+    waiting_key = case.payload.get("waiting_key")
+    if waiting_key:
+        also.append(repo.leave_waiting(consulate.code, svc.code, str(waiting_key)))
+    also += repo.messages(case, _confirmation(case, consulate, svc, slot), now)
+    payload = _booked_payload(case, consulate, svc, zone, slot, now)
+    return _fire(principal, case, "book", payload, also, consulate, svc, slot, now)
+
+
+def move_or_cancel(
+    principal: Principal, case_id: str, new_start: datetime | None, correlation_id: str
+) -> Case:
+    """Cancel the booking (``new_start`` None) or move it to another slot, the old seat given
+    back in the same transaction; a given-back seat is then offered to the first in line."""
+    case = visible_request(principal, case_id, "booking", correlation_id)
+    consulate, svc, zone = parts(case)
+    now = service.now()
+    if case.state != "booked":
+        raise Problem(
+            "conflict", "There is no booking to cancel.", extra={"refusal": "wrong_state"}
+        )
+    old_start = datetime.fromisoformat(case.payload["slot"])
+    if not domain.may_cancel(old_start, now, svc.cancellation_cutoff_hours):
+        raise Problem(
+            "conflict",
+            f"Too late: bookings are changed up to {svc.cancellation_cutoff_hours} hours before.",
+            extra={"refusal": "cutoff"},
+        )
+    old_day = domain.local_day(old_start, zone).isoformat()
+    back = [
+        repo.give_back_seat(case.office, svc.code, old_day, old_start),
+        repo.unlist_day(case.office, case.id, old_day, old_start),
+    ]
+    if new_start is None:
+        also = [*back, repo.release_live(consulate.code, svc.code, case.owner, case.id)]
+        payload: dict[str, Any] = {"set": {"slot": None, "reminder_at": None}}
+        done = _fire(principal, case, "cancel", payload, also, consulate, svc, None, now)
+    else:
+        slot = slot_or_problem(consulate, svc, new_start, now)
+        if slot.start == old_start:
+            raise Problem(
+                "consular-rule-violated",
+                errors=[FieldError("query.slot", "this is the slot already booked")],
+            )
+        also = [*back, *_seat_writes(case, consulate, svc, zone, slot, now)]
+        also += repo.messages(case, _confirmation(case, consulate, svc, slot), now)
+        payload = _booked_payload(case, consulate, svc, zone, slot, now)
+        done = _fire(principal, case, "rebook", payload, also, consulate, svc, slot, now)
+    offer_next(consulate, svc, old_start, now)
+    return done
+
+
+def _seat_writes(
+    case: Case, consulate: Consulate, svc: Service, zone: ZoneInfo, slot: Slot, now: datetime
+) -> list[Also]:
+    day = domain.local_day(slot.start, zone).isoformat()
+    holder = case.state == "offered" and case.payload.get("offered_slot") == domain.iso(slot.start)
+    return [
+        repo.take_seat(
+            consulate.code, svc.code, day, slot.start, slot.capacity, case.id, now, holder
+        ),
+        repo.claim_live(
+            consulate.code, svc.code, case.owner, case.id, domain.end_of_day(slot.start, zone), now
+        ),
+        repo.list_day(consulate.code, case, svc.code, day, slot.start),
+    ]
+
+
+def _booked_payload(
+    case: Case, consulate: Consulate, svc: Service, zone: ZoneInfo, slot: Slot, now: datetime
+) -> dict[str, Any]:
+    """What the case keeps of its booking, with the moments its timers fall due at: the
+    reminder 24 hours before (none for a slot sooner), the attendance deadline at midnight
+    after the appointment's day in the consulate's zone (not checked in by then: a no-show)."""
+    reminder = domain.reminder_at(slot.start, now)
+    return {
+        "set": {
+            "slot": slot.start.isoformat(),
+            "slot_end": slot.end.isoformat(),
+            "offered_slot": None,
+            "offered_until": None,
+            "waiting_key": None,
+            "reminder_at": reminder.isoformat() if reminder else None,
+            "attendance_until": domain.end_of_day(slot.start, zone).isoformat(),
+            "notice": notices.notice(slot.start, consulate, svc, case.contact.language),
+        }
+    }
+
+
+def _confirmation(
+    case: Case, consulate: Consulate, svc: Service, slot: Slot
+) -> list[OutboxMessage]:
+    """The e-mail carries the appointment as an iCalendar event (rendered when sent); the
+    SMS, the same words without it."""
+    contact = case.contact
+    shown = notices.notice(slot.start, consulate, svc, contact.language)
+    data = {"reference": case.reference, "name": contact.name, "fields": shown}
+    messages = []
+    if contact.email:
+        event = notices.calendar_attachment(
+            case.id, case.reference, slot.start, slot.end, consulate, svc, contact.language
+        )
+        email_data = {**data, "attachments": [event]}
+        messages.append(
+            OutboxMessage("email", "consular_booked", contact.email, contact.language, email_data)
+        )
+    if contact.phone:
+        messages.append(
+            OutboxMessage("sms", "consular_booked", contact.phone, contact.language, data)
+        )
+    return messages
+
+
+def _fire(
+    principal: Principal,
+    case: Case,
+    action: str,
+    payload: dict[str, Any],
+    also: Sequence[Also],
+    consulate: Consulate,
+    svc: Service,
+    slot: Slot | None,
+    now: datetime,
+) -> Case:
+    try:
+        return service.act(
+            APPOINTMENT, case, action, access.actor_of(principal), payload, also=also
+        ).case
+    except engine.Refusal as refusal:
+        raise refused(refusal) from refusal
+    except Conflict as error:
+        if "slot" in error.failed and slot is not None:
+            raise slot_taken(consulate, svc, slot, now, case.id) from error
+        if "live_appointment" in error.failed:
+            raise Problem(
+                "conflict",
+                "You already have an appointment for this service here.",
+                extra={"refusal": "live_appointment"},
+            ) from error
+        raise changed_meanwhile(error) from error

@@ -1,0 +1,103 @@
+"""The day at the consulate: the agents' list of the day's appointments, checking a citizen
+in, and the no-show an appointment becomes when its attendance deadline (midnight after its
+day, in the consulate's zone) passes unchecked: counted on the citizen's record, shown on
+the day's list, and the one-live-appointment guard released."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import Problem
+from chalicelib.services.consular import catalogue, domain
+from chalicelib.services.consular.catalogue import Consulate
+from chalicelib.services.consular.machines import APPOINTMENT
+from chalicelib.services.consular.request_cases import (
+    changed_meanwhile,
+    parts,
+    refused,
+    visible_request,
+    wrong_state,
+)
+from chalicelib.store.cases import Also, Conflict
+from chalicelib.store.consular import repository as repo
+from chalicelib.workflow import access, engine, service
+from chalicelib.workflow.case import Case
+from chalicelib.workflow.reactions import Happened
+
+
+def day_list(consulate: Consulate, day: date) -> list[tuple[repo.DayEntry, str]]:
+    zone, now = ZoneInfo(consulate.time_zone), service.now()
+    return [
+        (
+            e,
+            domain.day_status(
+                e.status, datetime.fromisoformat(e.start.replace("Z", "+00:00")), zone, now
+            ),
+        )
+        for e in repo.day(consulate.code, day.isoformat())
+    ]
+
+
+def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
+    case = visible_request(principal, case_id, "check-in", correlation_id)
+    consulate, svc, zone = parts(case)
+    now = service.now()
+    if case.state != "booked":
+        raise wrong_state(case, "checked in")
+    start = datetime.fromisoformat(case.payload["slot"])
+    day = domain.local_day(start, zone)
+    if domain.local_day(now, zone) != day:
+        raise Problem(
+            "conflict", f"The appointment is on {day.isoformat()}.", extra={"refusal": "not_today"}
+        )
+    also = [
+        repo.mark_day(consulate.code, case.id, day.isoformat(), start, "checked_in"),
+        repo.release_live(consulate.code, svc.code, case.owner, case.id),
+    ]
+    stamp = str(case.payload.get("stamp", ""))
+    if stamp:
+        also.append(_stamp_consumed(stamp, svc.code, consulate.code, principal.subject, case.id))
+    try:
+        return service.act(
+            APPOINTMENT,
+            case,
+            "check_in",
+            access.actor_of(principal),
+            {"stamp": stamp} if stamp else {},
+            also=also,
+        ).case
+    except engine.Refusal as refusal:
+        raise refused(refusal) from refusal
+    except Conflict as error:
+        if "stamp" in error.failed:
+            raise Problem(
+                "conflict",
+                "The eTimbre stamp of this request cannot pay for it "
+                "(unpaid, used, refunded, expired or for another service).",
+                extra={"refusal": "stamp"},
+            ) from error
+        raise changed_meanwhile(error) from error
+
+
+def _stamp_consumed(stamp: str, svc: str, consulate: str, agent: str, case_id: str) -> Also:
+    try:
+        from chalicelib.services.etimbre.consumption import consume_also  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as error:
+        raise Problem("unavailable", "eTimbre is not available to check the stamp.") from error
+    also: Also = consume_also(stamp, service=svc, consulate=consulate, agent=agent, case_id=case_id)
+    return also
+
+
+def after_no_show(case: Case, happened: Happened) -> None:
+    """Reaction to ``no_show`` (fired by the attendance timer): the day's list says so and
+    the guard is released. Both writes are idempotent, so a second delivery changes nothing."""
+    consulate = catalogue.consulate(case.office)
+    slot = case.payload.get("slot")
+    if case.state != "no_show" or consulate is None or not slot:
+        return
+    start = datetime.fromisoformat(str(slot))
+    day = domain.local_day(start, ZoneInfo(consulate.time_zone)).isoformat()
+    repo.mark_day_now(consulate.code, case.id, day, start, "no_show")
+    repo.release_live_now(consulate.code, str(case.payload["service"]), case.owner, case.id)

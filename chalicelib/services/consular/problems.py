@@ -1,0 +1,42 @@
+"""The consular service's own problems."""
+
+from __future__ import annotations
+
+from chalicelib.api import problems
+
+problems.register(
+    {
+        "consular-service-not-offered": (
+            422,
+            {
+                "ar": "هذه الخدمة غير متوفرة في هذه القنصلية",
+                "fr": "Ce service n'est pas proposé par ce consulat",
+                "en": "This consulate does not offer this service",
+            },
+        ),
+        "consular-rule-violated": (
+            422,
+            {
+                "ar": "الطلب لا يستوفي قواعد القنصلية",
+                "fr": "La demande ne respecte pas les règles du consulat",
+                "en": "The request breaks a rule of the consulate",
+            },
+        ),
+        "consular-period-invalid": (
+            422,
+            {
+                "ar": "الفترة المطلوبة غير صالحة",
+                "fr": "Période demandée invalide",
+                "en": "Invalid period",
+            },
+        ),
+        "consular-contact-missing": (
+            422,
+            {
+                "ar": "يلزم بريد إلكتروني أو رقم هاتف",
+                "fr": "Une adresse e-mail ou un numéro de téléphone est nécessaire",
+                "en": "An e-mail address or a phone number is needed",
+            },
+        ),
+    }
+)

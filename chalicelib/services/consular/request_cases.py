@@ -1,0 +1,123 @@
+"""Requests and their validation: the reference data a request names, opening one, the
+consulate's queue and decisions (validate, ask for documents, reject), and the helpers every
+other use case starts from (the caller's own request, its consulate and service)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import chalicelib.services.consular.problems  # noqa: F401  (registers this service's problems)
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import FieldError, Problem
+from chalicelib.services.consular import catalogue
+from chalicelib.services.consular.catalogue import Consulate, Service
+from chalicelib.services.consular.machines import APPOINTMENT, CASE_TYPE
+from chalicelib.store import cases as case_store
+from chalicelib.store.cases import Conflict
+from chalicelib.workflow import access, actions, engine, service
+from chalicelib.workflow.case import Case, Contact
+
+
+def consulate_or_422(code: str) -> Consulate:
+    found = catalogue.consulate(code)
+    if found is None:
+        raise Problem("validation-failed", errors=[FieldError("path.code", "unknown consulate")])
+    return found
+
+
+def service_or_422(code: str, field: str, consulate: Consulate | None = None) -> Service:
+    found = catalogue.service(code)
+    if found is None:
+        raise Problem("validation-failed", errors=[FieldError(field, "unknown service")])
+    if consulate is not None and code not in consulate.services:
+        raise Problem(
+            "consular-service-not-offered",
+            errors=[FieldError(field, f"{consulate.code} does not offer this service")],
+        )
+    return found
+
+
+def fee_of(service_code: str, at: datetime) -> Any:
+    """The eTimbre fee of a service, if the eTimbre service is there to say it."""
+    try:
+        from chalicelib.services.etimbre.fees import current_fee  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return current_fee(service_code, at)
+
+
+def create_request(
+    principal: Principal, consulate: Consulate, svc: Service, contact: Contact, stamp: str
+) -> Case:
+    payload = {
+        "consulate": consulate.code,
+        "service": svc.code,
+        **({"stamp": stamp} if stamp else {}),
+    }
+    return service.open_case(
+        APPOINTMENT,
+        principal.subject,
+        consulate.code,
+        contact,
+        payload,
+        access.actor_of(principal),
+    )
+
+
+def act(principal: Principal, case_id: str, action: str, reason: str, correlation_id: str) -> Case:
+    """validate, request_documents, complete, reject: the machine's rules decide who may."""
+    return actions.perform(APPOINTMENT, principal, case_id, action, {}, reason, correlation_id)
+
+
+def queue(consulate: str, state: str, limit: int, start: dict[str, Any] | None) -> case_store.Page:
+    return case_store.queue(CASE_TYPE, consulate, state, limit, start)
+
+
+def no_shows(owner: str) -> int:
+    """The citizen's record: appointments they did not come to (one Query on their cases)."""
+    return sum(
+        1
+        for c in case_store.of_owner(owner, 100, None).cases
+        if c.case_type == CASE_TYPE and c.state == "no_show"
+    )
+
+
+# --- what every use case on one request starts from ----------------------------------------
+
+
+def visible_request(principal: Principal, case_id: str, what: str, correlation_id: str) -> Case:
+    """The caller's own request (or their consulate's, for an agent); anyone else's is 404."""
+    case = access.visible_case(principal, case_id, what, correlation_id, read=False)
+    if case.case_type != CASE_TYPE:
+        raise Problem("not-found")
+    return case
+
+
+def parts(case: Case) -> tuple[Consulate, Service, ZoneInfo]:
+    consulate = catalogue.consulate(case.office)
+    svc = catalogue.service(str(case.payload.get("service", "")))
+    if consulate is None or svc is None:
+        raise Problem("conflict", "This request names a consulate or service no longer offered.")
+    return consulate, svc, ZoneInfo(consulate.time_zone)
+
+
+def wrong_state(case: Case, what: str) -> Problem:
+    return Problem(
+        "conflict",
+        f"A request that is {case.state!r} cannot be {what}.",
+        extra={"refusal": "wrong_state"},
+    )
+
+
+def refused(refusal: engine.Refusal) -> Problem:
+    return Problem("conflict", refusal.message, extra={"refusal": refusal.code})
+
+
+def changed_meanwhile(error: Conflict) -> Problem:
+    return Problem(
+        "conflict",
+        "The request changed meanwhile; reload it and try again.",
+        extra={"refusal": min(error.failed)},
+    )

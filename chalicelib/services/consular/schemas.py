@@ -1,0 +1,214 @@
+"""What the consular routes take and give (pydantic, at the edge)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
+
+from chalicelib.api.schemas import Day, Input, Output, PageQuery, QueryInput
+from chalicelib.services.consular import catalogue
+from chalicelib.workflow.schemas import CaseSummary, CaseView
+
+_CONSULATES = tuple(c.code for c in catalogue.CONSULATES)
+_SERVICES = tuple(s.code for s in catalogue.SERVICES)
+
+
+def _consulate(code: str) -> str:
+    if code not in _CONSULATES:
+        raise ValueError("unknown consulate")
+    return code
+
+
+def _service(code: str) -> str:
+    if code not in _SERVICES:
+        raise ValueError("unknown service")
+    return code
+
+
+# The catalogue's codes, listed in /openapi.json so that a client (or a fuzzer) knows them.
+ConsulateCode = Annotated[
+    str, AfterValidator(_consulate), WithJsonSchema({"type": "string", "enum": list(_CONSULATES)})
+]
+ServiceCode = Annotated[
+    str, AfterValidator(_service), WithJsonSchema({"type": "string", "enum": list(_SERVICES)})
+]
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class ConsulateView(Output):
+    code: str
+    names: dict[str, str]
+    country: str
+    city: str
+    time_zone: str
+    address: str
+    services: list[str]
+
+
+class ConsulateList(Output):
+    items: list[ConsulateView]
+
+
+class DocumentRuleView(Output):
+    kind: str
+    required: bool
+    titles: dict[str, str]
+
+
+class FeeView(Output):
+    amount: Decimal
+    currency: str
+    legal_reference: str = ""
+
+
+class ServiceView(Output):
+    code: str
+    names: dict[str, str]
+    slot_minutes: int
+    cancellation_cutoff_hours: int
+    documents: list[DocumentRuleView]
+    fee: FeeView | None = Field(description="The eTimbre fee; null when it is not known.")
+
+
+class ServiceList(Output):
+    items: list[ServiceView]
+
+
+class OpeningIn(Input):
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+
+
+Weekday = Annotated[int, Field(ge=0, le=6)]
+
+
+def _not_a_boolean(value: Any) -> Any:
+    """JSON's true is no count of counters (pydantic would read it as 1); 17.0 is one."""
+    if isinstance(value, bool):
+        raise ValueError("a whole number of counters")
+    return value
+
+
+Counters = Annotated[int, Field(ge=0, le=100), BeforeValidator(_not_a_boolean)]
+
+
+class CalendarIn(Input):
+    # JSON object keys are strings: propertyNames tells clients which ones are taken.
+    hours: dict[Weekday, list[OpeningIn]] = Field(
+        description="Openings per weekday, 0 = Monday, local time of the consulate.",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-6]$"}},
+    )
+    counters: dict[ServiceCode, Counters] = Field(
+        description="Counters (seats per slot) per service.",
+        json_schema_extra={"propertyNames": {"enum": list(_SERVICES)}},
+    )
+    closed: list[Day] = Field(default_factory=list, max_length=400)
+
+
+class CalendarView(Output):
+    consulate: str
+    hours: dict[int, list[dict[str, str]]]
+    counters: dict[str, int]
+    closed: list[date]
+    cancelled: list[str] = Field(description="Appointments cancelled by newly closed days.")
+
+
+class ContactIn(Input):
+    email: str = Field(default="", max_length=254, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
+    phone: str = Field(default="", pattern=r"^(\+[1-9]\d{7,14})?$")
+    language: str = Field(default="fr", pattern="^(ar|fr|en)$")
+    name: str = Field(default="", max_length=120)
+
+
+class ConsulatePath(Input):
+    code: ConsulateCode
+
+
+class RequestIn(Input):
+    consulate: ConsulateCode
+    service: ServiceCode
+    # Empty fields are taken from the sign-in (the identity provider's e-mail and phone).
+    contact: ContactIn = Field(default_factory=ContactIn)
+    stamp: str = Field(default="", max_length=40, pattern=r"^[A-Z0-9-]*$")
+
+
+class ReasonIn(Input):
+    reason: str = Field(default="", max_length=2000)
+
+
+class SlotIn(Input):
+    slot: datetime = Field(description="The slot's start, ISO 8601 UTC.")
+
+    @field_validator("slot")
+    @classmethod
+    def aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("give the time zone (Z for UTC)")
+        return value.astimezone(UTC)
+
+
+class MoveQuery(QueryInput):
+    slot: datetime | None = Field(default=None, description="A new slot: move instead of cancel.")
+
+    @field_validator("slot")
+    @classmethod
+    def aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give the time zone (Z for UTC)")
+        return None if value is None else value.astimezone(UTC)
+
+
+class SlotsQuery(QueryInput):
+    service: ServiceCode
+    from_: Day = Field(alias="from")
+    to: Day
+
+
+class SlotView(Output):
+    slot: datetime
+    end: datetime
+    local: str = Field(description="Start in the consulate's time zone, with its offset.")
+    free: int
+
+
+class SlotList(Output):
+    consulate: str
+    service: str
+    time_zone: str
+    items: list[SlotView]
+
+
+class QueueQuery(PageQuery):
+    state: str = Field(default="submitted", pattern=r"^[a-z_]{3,30}$")
+
+
+class RequestList(Output):
+    items: list[CaseSummary]
+    next: str | None = None
+
+
+class DayQuery(QueryInput):
+    date: Day
+
+
+class AppointmentView(Output):
+    case_id: str
+    reference: str
+    service: str
+    slot: datetime
+    local: str
+    name: str
+    status: str
+
+
+class DayList(Output):
+    consulate: str
+    date: date
+    items: list[AppointmentView]
+
+
+class RequestView(CaseView):
+    no_shows: int = Field(default=0, description="Appointments the citizen did not come to.")

@@ -1,0 +1,96 @@
+"""The waiting list of a consulate and service. A seat given back is offered to the first
+in line still waiting and held for them (``offered_until``, the hold timer's moment too);
+when the hold runs out, the ``offer_expired`` transition's reaction offers it to the next,
+and so on down the line."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from chalicelib.api.principal import Principal
+from chalicelib.services.consular import catalogue, domain, machines
+from chalicelib.services.consular.catalogue import Consulate, Service
+from chalicelib.services.consular.machines import APPOINTMENT
+from chalicelib.services.consular.request_cases import (
+    changed_meanwhile,
+    parts,
+    refused,
+    visible_request,
+)
+from chalicelib.store.cases import Conflict
+from chalicelib.store.consular import repository as repo
+from chalicelib.workflow import access, engine, service
+from chalicelib.workflow.case import Case
+from chalicelib.workflow.reactions import Happened
+
+
+def join_waiting_list(principal: Principal, case_id: str, correlation_id: str) -> Case:
+    case = visible_request(principal, case_id, "booking", correlation_id)
+    consulate, svc, _ = parts(case)
+    key = domain.waiting_key(domain.NORMAL, service.now(), case.id)
+    also = [repo.join_waiting(consulate.code, svc.code, key, case.id)]
+    try:
+        return service.act(
+            APPOINTMENT,
+            case,
+            "join_waiting_list",
+            access.actor_of(principal),
+            {"set": {"waiting_key": key}},
+            also=also,
+        ).case
+    except engine.Refusal as refusal:
+        raise refused(refusal) from refusal
+    except Conflict as error:
+        raise changed_meanwhile(error) from error
+
+
+def offer_next(
+    consulate: Consulate, svc: Service, start: datetime, now: datetime, replacing: str = ""
+) -> str | None:
+    """Offer a free seat of the slot at ``start`` to the first in line still waiting; the
+    seat is held for them (a timer ends the hold). ``replacing`` names the case whose hold
+    just ran out (its hold may be taken over). Returns the case it was offered to."""
+    zone = ZoneInfo(consulate.time_zone)
+    if not domain.bookable(start, now):
+        return None
+    day = domain.local_day(start, zone).isoformat()
+    until = now + timedelta(seconds=machines.OFFER_HOLD_SECONDS)
+    for waiting in repo.first_waiting(consulate.code, svc.code):
+        case = service.find(waiting.case_id)
+        if case is None or case.state != "waiting":
+            repo.drop_waiting(consulate.code, svc.code, waiting.key)
+            continue
+        also = [
+            repo.hold_seat(consulate.code, svc.code, day, start, case.id, until, now, replacing),
+            repo.leave_waiting(consulate.code, svc.code, waiting.key),
+        ]
+        payload = {
+            "set": {
+                "offered_slot": domain.iso(start),
+                "waiting_key": None,
+                "offered_until": until.isoformat(),  # the hold timer falls due then
+            }
+        }
+        try:
+            service.act(
+                APPOINTMENT, case, "offer", engine.Actor.system("waiting_list"), payload, also=also
+            )
+        except Conflict as error:
+            if "slot_hold" in error.failed:
+                return None  # the seat went (or is held) meanwhile: nothing to offer
+            continue
+        return case.id
+    return None
+
+
+def after_offer_expired(case: Case, happened: Happened) -> None:
+    """Reaction to ``offer_expired``: the seat held for ``case`` goes to the next in line.
+    Delivered twice, the second finds the seat held for the next one (or taken): nothing."""
+    slot = case.payload.get("offered_slot")
+    consulate = catalogue.consulate(case.office)
+    svc = catalogue.service(str(case.payload.get("service", "")))
+    if not slot or consulate is None or svc is None:
+        return
+    start = datetime.fromisoformat(str(slot).replace("Z", "+00:00"))
+    offer_next(consulate, svc, start, service.now(), replacing=case.id)

@@ -1,0 +1,60 @@
+"""The Massar queue's consumer: an approved request's pupil registered in Massar.
+
+A message may arrive twice (the stream and SQS deliver at least once) and Massar may be
+down: a request already holding its pupil code is never sent again, Massar is called with
+the case id as idempotency key, and a failure raises so that SQS delivers the message again
+(until its dead-letter queue, for an operator, after repeated failures)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib.observability import logger
+from chalicelib.services.enrollment import service as enrollment
+from chalicelib.services.enrollment.machines import ENROLLMENT
+from chalicelib.services.enrollment.massar import massar
+from chalicelib.store.cases import Conflict
+from chalicelib.workflow import service
+from chalicelib.workflow.case import Case
+
+
+def pupil_record(case: Case) -> dict[str, Any]:
+    """What Massar takes: the pupil, the parents and guardian, the school and level."""
+    application = case.payload["application"]
+    return {
+        "reference": case.reference,
+        "school": case.office,
+        "level": case.payload["level"],
+        "school_year": case.payload["school_year"],
+        "pupil": application["child"],
+        "father": application["father"],
+        "mother": application["mother"],
+        "guardian_capacity": application["guardian_capacity"],
+        "guardian": application.get("guardian"),
+    }
+
+
+def export_to_massar(message: Mapping[str, Any]) -> str:
+    """Register the message's pupil in Massar; what happened (never personal data)."""
+    if message.get("case_type") != ENROLLMENT.case_type or message.get("target") != "massar":
+        logger.warning(
+            "massar export: not a pre-registration", extra={"case_type": message.get("case_type")}
+        )
+        return "ignored"
+    case = service.find(str(message.get("case_id", "")))
+    if case is None:
+        logger.warning("massar export: no such case", extra={"reference": message.get("reference")})
+        return "ignored"
+    if case.payload.get("massar_code") or case.state != "approved":
+        return "already_registered"
+    code = massar().register(pupil_record(case), key=case.id)
+    try:
+        enrollment.record_pupil_code(case, code)
+    except Conflict:
+        # Another delivery recorded it first; anything else is retried.
+        if not service.load(case.id).payload.get("massar_code"):
+            raise
+        return "already_registered"
+    logger.info("massar export: registered", extra={"reference": case.reference})
+    return "registered"

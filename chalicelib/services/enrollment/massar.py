@@ -1,0 +1,125 @@
+"""The Massar adapter: registers a pupil in Massar, the ministry's school information
+system, and returns the pupil code Massar gives.
+
+``MASSAR_ENDPOINT`` names Massar's API; every call carries an ``Idempotency-Key`` (the
+request's case id), so a retried call registers nobody twice. Without an endpoint (``make
+run``, tests: the local stage only) an in-process stand-in answers as Massar does; on any
+other stage an empty endpoint raises ``MassarNotConfigured``: no pupil code is ever made up.
+``serve`` puts the stand-in behind HTTP, to test the client or to point ``MASSAR_ENDPOINT``
+at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+
+from chalicelib.settings import get_settings
+
+TIMEOUT_SECONDS = 10
+
+
+class MassarUnavailable(Exception):
+    """Massar did not acknowledge the pupil: the export is retried later."""
+
+
+class MassarNotConfigured(RuntimeError):
+    """A deployed stage without MASSAR_ENDPOINT: a deployment error, never a stand-in code."""
+
+
+class Massar(Protocol):
+    def register(self, pupil: Mapping[str, Any], key: str) -> str: ...
+
+
+class HttpMassar:
+    def __init__(self, endpoint: str, timeout: float = TIMEOUT_SECONDS) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.timeout = timeout
+
+    def register(self, pupil: Mapping[str, Any], key: str) -> str:
+        if not self.endpoint.startswith(("https://", "http://")):
+            raise MassarUnavailable("MASSAR_ENDPOINT must be an http(s) URL")
+        request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
+            f"{self.endpoint}/pupils",
+            data=json.dumps(pupil, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json", "Idempotency-Key": key},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+                body = json.loads(answer.read())
+        except (urllib.error.URLError, TimeoutError, ValueError) as error:
+            raise MassarUnavailable(type(error).__name__) from error
+        code = body.get("pupil_code") if isinstance(body, dict) else None
+        if not isinstance(code, str) or not code:
+            raise MassarUnavailable("no pupil code in Massar's answer")
+        return code
+
+
+class StandInMassar:
+    """Answers like Massar: one pupil code per idempotency key (a letter and 9 digits)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.codes: dict[str, str] = {}
+        self.received: list[str] = []  # idempotency keys, in order of arrival
+        self.failures_to_come = 0  # the next calls fail, as Massar sometimes does
+
+    def register(self, pupil: Mapping[str, Any], key: str) -> str:
+        with self._lock:
+            self.received.append(key)
+            if self.failures_to_come:
+                self.failures_to_come -= 1
+                raise MassarUnavailable("Massar stand-in: temporarily unavailable")
+            if key not in self.codes:
+                digits = int(hashlib.sha256(key.encode()).hexdigest(), 16) % 10**9
+                self.codes[key] = f"P{digits:09d}"
+            return self.codes[key]
+
+
+STAND_IN = StandInMassar()
+
+
+def massar() -> Massar:
+    settings = get_settings()
+    if settings.massar_endpoint:
+        return HttpMassar(settings.massar_endpoint)
+    if settings.stage != "local":
+        raise MassarNotConfigured(
+            f"MASSAR_ENDPOINT is empty on stage {settings.stage!r}: only the local stage may "
+            "use the in-process Massar stand-in"
+        )
+    return STAND_IN
+
+
+def serve(stand_in: StandInMassar, port: int = 0) -> ThreadingHTTPServer:
+    """The stand-in behind HTTP on 127.0.0.1 (``server_address`` tells the port)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            pupil = json.loads(self.rfile.read(length) or b"{}")
+            try:
+                code = stand_in.register(pupil, self.headers.get("Idempotency-Key", ""))
+            except MassarUnavailable:
+                self.send_response(503)
+                self.end_headers()
+                return
+            body = json.dumps({"pupil_code": code}).encode()
+            self.send_response(201)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:  # no personal data in logs
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

@@ -1,0 +1,38 @@
+"""This service's own problems. ``enrollment-rule-violated`` is a request of the right shape
+(its schema says valid) that a rule the schema cannot state refuses: the Hijri and Gregorian
+birth dates disagree, a date lies in the future, a sibling is of school age, a phone is not
+in Morocco's numbering plan, the school is unknown or does not take the level. Its name is
+prefixed so that no other service's slug can clash with it."""
+
+from __future__ import annotations
+
+from chalicelib.api import problems
+
+problems.register(
+    {
+        "enrollment-rule-violated": (
+            422,
+            {
+                "ar": "الطلب لا يستوفي شروط التسجيل القبلي",
+                "fr": "La demande ne respecte pas les règles de la préinscription",
+                "en": "The request breaks a pre-registration rule",
+            },
+        ),
+        "under-school-age": (
+            422,
+            {
+                "ar": "لم يبلغ الطفل سن التمدرس",
+                "fr": "L'enfant n'a pas l'âge de scolarisation",
+                "en": "The child is under school age",
+            },
+        ),
+        "child-already-filed": (
+            409,
+            {
+                "ar": "يوجد طلب جار لهذا الطفل",
+                "fr": "Une demande est déjà en cours pour cet enfant",
+                "en": "A request is already live for this child",
+            },
+        ),
+    }
+)

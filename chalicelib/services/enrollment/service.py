@@ -1,0 +1,249 @@
+"""Use cases of school pre-registration: file, list for a director, approve, reject,
+withdraw, record Massar's pupil code, follow up. Each transition writes the child's guard
+and the school's counters in its own transaction (``Also``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import FieldError, Problem
+from chalicelib.services.enrollment import domain, validation
+from chalicelib.services.enrollment import problems as _problems  # noqa: F401 (registers them)
+from chalicelib.services.enrollment.machines import ENROLLMENT
+from chalicelib.services.enrollment.names import fold, matches
+from chalicelib.store.cases import Also, Conflict
+from chalicelib.store.enrollment import applications as store
+from chalicelib.store.enrollment import catalogue
+from chalicelib.workflow import access, engine, service
+from chalicelib.workflow.case import Case, Contact
+from chalicelib.workflow.engine import Actor
+
+CREATE_TRIES = 3  # another filing at the same school may hold its counters a moment
+_REFUSALS = {
+    "wrong_state": "conflict",
+    "guard_failed": "conflict",
+    "wrong_role": "forbidden",
+    "wrong_office": "not-found",
+    "reason_required": "validation-failed",
+    "unknown_transition": "not-found",
+    "already_extended": "conflict",
+}
+
+
+def file(
+    principal: Principal, application: dict[str, Any], language: str, today: date | None = None
+) -> Case:
+    """A new request, or a problem naming every field that breaks a rule (the age rule
+    quoted if the child is under age, 409 if the child already has a live request)."""
+    today = today or service.now().date()
+    year = domain.school_year_of_filing(today)
+    school = catalogue.school(application["school"])
+    issues = validation.problems(application, school, year, today)
+    if issues:  # the shape is right (the schema's); rules it cannot state are not met
+        raise Problem(
+            "enrollment-rule-violated",
+            errors=[FieldError(i.field, i.message, i.code) for i in issues],
+        )
+    assert school is not None
+    child, level = application["child"], application["level"]
+    if not domain.of_age(child["birth_date"], year, level):
+        rule = domain.age_rule(year, level, language)
+        raise Problem(
+            "under-school-age",
+            rule,
+            errors=[FieldError("body.child.birth_date", rule, "under_age")],
+            extra={"rule": rule, "school_year": year.label},
+        )
+    payload = _payload(application, school, year)
+    guardian = validation.guardian_of(payload["application"])
+    contact = Contact(
+        email=guardian["email"],
+        phone=guardian["phone"],
+        language=application.get("language") or language,
+        name=f"{guardian['first_name_latin']} {guardian['last_name_latin']}",
+    )
+    moves = {**domain.state_moves("", "submitted"), **_siblings(payload, 1)}
+    also = [
+        store.guard_taken(payload["guard"], principal.subject),
+        store.counted(year.start, school, moves),
+    ]
+    actor = access.actor_of(principal)
+    try:
+        return _retrying(
+            lambda: service.open_case(
+                ENROLLMENT, principal.subject, school["code"], contact, payload, actor, also=also
+            )
+        )
+    except Conflict as error:
+        if "live_request" not in error.failed:
+            raise Problem("conflict", "Try again.") from error
+        raise Problem(
+            "child-already-filed",
+            "This child (birth certificate and birth date) already has a live request.",
+            errors=[
+                FieldError("body.child.birth_certificate_number", "already filed", "duplicate")
+            ],
+        ) from error
+
+
+def _payload(
+    application: dict[str, Any], school: Mapping[str, Any], year: domain.SchoolYear
+) -> dict[str, Any]:
+    """What the case keeps: the request (normalised), the school as chosen, the guard key,
+    the folded names the director's search reads, the siblings' forecast."""
+    for person in (application["father"], application["mother"], application.get("guardian")):
+        if person and person.get("phone"):
+            person["phone"] = validation.moroccan_phone(person["phone"])
+        if person and person.get("cnie"):
+            person["cnie"] = validation.cnie_number(person["cnie"])
+    child = application["child"]
+    names = [child[f"{n}_{s}"] for n in ("first_name", "last_name") for s in ("ar", "latin")]
+    forecast = domain.sibling_forecast([s["birth_date"] for s in application["siblings"]], year)
+    guardian = validation.guardian_of(application)
+    snapshot = {k: school[k] for k in ("code", "name_ar", "name_fr", "province", "region")}
+    return {
+        "application": _json(application),
+        "school": snapshot,
+        "school_year": year.start,
+        "level": application["level"],
+        "residence": dict(guardian["address"]),
+        "guard": domain.guard_key(child["birth_certificate_number"], child["birth_date"]),
+        "search": fold(" ".join(names)),
+        "forecast": {str(y): n for y, n in forecast.items()},
+    }
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _siblings(payload: Mapping[str, Any], sign: int) -> dict[str, int]:
+    return {f"siblings_{y}": sign * n for y, n in payload.get("forecast", {}).items()}
+
+
+def _retrying(create: Callable[[], Case]) -> Case:
+    """DynamoDB cancels a transaction that meets another on the same item (the school's
+    counters) without a failed condition: that one is tried again."""
+    for attempt in range(1, CREATE_TRIES + 1):
+        try:
+            return create()
+        except TransactWriteError:
+            if attempt == CREATE_TRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def application_of(principal: Principal, case_id: str, purpose: str, correlation_id: str) -> Case:
+    case = access.visible_case(principal, case_id, purpose, correlation_id, read=False)
+    if case.case_type != ENROLLMENT.case_type:
+        raise Problem("not-found")
+    return case
+
+
+def _fire(
+    case: Case,
+    action: str,
+    actor: Actor,
+    payload: Mapping[str, Any],
+    reason: str = "",
+    also: Sequence[Also] = (),
+) -> Case:
+    try:
+        return service.act(ENROLLMENT, case, action, actor, payload, reason, also=also).case
+    except engine.Refusal as refusal:
+        raise Problem(
+            _REFUSALS[refusal.code], refusal.message, extra={"refusal": refusal.code}
+        ) from refusal
+    except Conflict as error:
+        raise Problem(
+            "conflict", "The request changed meanwhile; reload it.", extra={"refusal": "conflict"}
+        ) from error
+
+
+def _moves(case: Case, to: str, release: bool) -> list[Also]:
+    school, year = case.payload["school"], int(case.payload["school_year"])
+    moves = domain.state_moves(case.state, to)
+    if release:  # an ended request's siblings leave the forecast with it
+        moves.update(_siblings(case.payload, -1))
+    counters = store.counted(year, school, moves)
+    if not release:
+        return [counters]
+    return [store.guard_released(case.payload["guard"], case.owner), counters]
+
+
+def approve(principal: Principal, case_id: str, correlation_id: str) -> Case:
+    case = application_of(principal, case_id, "approve", correlation_id)
+    return _fire(
+        case, "approve", access.actor_of(principal), {}, also=_moves(case, "approved", False)
+    )
+
+
+def reject(
+    principal: Principal, case_id: str, code: str, details: str, correlation_id: str
+) -> Case:
+    why_not = domain.rejection_problem(code, details)
+    if why_not:
+        raise Problem("validation-failed", errors=[FieldError("body.details", why_not, "required")])
+    case = application_of(principal, case_id, "reject", correlation_id)
+    language = case.contact.language
+    year = domain.school_year(int(case.payload["school_year"]))
+    rule = domain.age_rule(year, case.payload["level"], language)
+    reason = domain.rejection_text(code, details, language, rule)
+    # The e-mail gives ``reason`` in full; the SMS only the ground, as a category in words.
+    notice = {"ground": domain.rejection_ground(code, language)}
+    data = {
+        "reason_code": code,
+        "set": {"rejection": {"code": code, "details": details}, "notice": notice},
+    }
+    actor = access.actor_of(principal)
+    return _fire(case, "reject", actor, data, reason, also=_moves(case, "rejected", True))
+
+
+def withdraw(principal: Principal, case_id: str, correlation_id: str) -> Case:
+    case = application_of(principal, case_id, "withdraw", correlation_id)
+    actor = access.actor_of(principal)
+    return _fire(case, "withdraw", actor, {}, also=_moves(case, "withdrawn", True))
+
+
+def record_pupil_code(case: Case, code: str) -> Case:
+    """Massar acknowledged the pupil: its code is kept on the case (system transition)."""
+    actor = Actor.system("massar")
+    data = {"set": {"massar_code": code}}
+    also = _moves(case, "registered", False)
+    return service.act(ENROLLMENT, case, "exported", actor, data, also=also).case
+
+
+def school_queue(
+    school_code: str,
+    state: str,
+    q: str | None,
+    born: tuple[date | None, date | None],
+    limit: int,
+    start: dict[str, Any] | None,
+) -> tuple[dict[str, Any] | None, store.Page]:
+    """The school (for its sector) and a page of its requests in ``state`` matching the
+    search: names in either script, and a range of birth dates."""
+    first, last = born
+
+    def keep(case: Case) -> bool:
+        birth = date.fromisoformat(case.payload["application"]["child"]["birth_date"])
+        if (first and birth < first) or (last and birth > last):
+            return False
+        return not q or _matches(case, q)
+
+    school = catalogue.school(school_code)
+    page = store.queue_matching(ENROLLMENT.case_type, school_code, state, keep, limit, start)
+    return school, page
+
+
+def _matches(case: Case, q: str) -> bool:
+    return matches(str(case.payload.get("search", "")), q)

@@ -1,0 +1,142 @@
+"""What the equivalence file routes take and give (pydantic: imported on first call only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field
+
+from chalicelib.api.schemas import Input, Output, PageQuery
+from chalicelib.services.equivalence.codes import FieldOrSame, Level, State, Training
+from chalicelib.workflow.schemas import CaseSummary, CaseView
+
+Country = str  # ISO 3166-1 alpha-2
+COUNTRY = r"^[A-Z]{2}$"
+
+
+class ContactIn(Input):
+    email: str = Field(default="", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str = Field(default="", max_length=16, pattern=r"^$|^\+[1-9]\d{7,14}$")
+    language: Literal["ar", "fr", "en"] = "ar"
+    name: str = Field(default="", max_length=200, description="Defaults to the token's names.")
+
+
+class DiplomaIn(Input):
+    title: str = Field(min_length=2, max_length=300, description="As written on the diploma.")
+    level: Level = Field(description="A level of GET /equivalence/procedures.")
+    training: Training = Field(description="A kind of training (checklist).")
+    field: FieldOrSame = Field(
+        default="", description="The sector committee's field; the training's when empty."
+    )
+    speciality: str = Field(default="", max_length=200)
+    institution: str = Field(min_length=2, max_length=300)
+    institution_country: Country = Field(pattern=COUNTRY)
+    study_country: Country = Field(pattern=COUNTRY, description="Where it was prepared.")
+    institution_recognised: bool | None = Field(
+        default=None, description="Recognised by the authorities of its country (declared)."
+    )
+    mode: Literal["in_person", "distance", "correspondence"]
+    study_years: int = Field(ge=1, le=15, description="Years of study the diploma took.")
+    year_obtained: int = Field(ge=1950, le=2100)
+    national_diploma_sought: str = Field(min_length=2, max_length=300)
+
+
+class ApplicationIn(Input):
+    """Whether the track, level, training and field go together is checked by the route
+    (domain.diploma_refusal): a problem ``equivalence-not-offered`` names the field."""
+
+    track: Literal["school", "higher"]
+    contact: ContactIn = Field(default_factory=ContactIn)
+    diploma: DiplomaIn
+
+
+class ComplementIn(Input):
+    message: str = Field(min_length=1, max_length=4000, description="What the answer brings.")
+
+
+class ReviewIn(Input):
+    reasons: str = Field(min_length=10, max_length=8000)
+
+
+class ConditionIn(Input):
+    kind: str = Field(max_length=40, description="An article 7 condition of the file's field.")
+    detail: str = Field(default="", max_length=1000)
+
+
+class CriterionIn(Input):
+    rating: Literal["meets", "partly_meets", "does_not_meet"]
+    note: str = Field(default="", max_length=2000)
+
+
+class ActionIn(Input):
+    """One body for every staff action; each action names the fields it needs."""
+
+    reason: str = Field(default="", max_length=8000)
+    outcome: Literal["equivalence", "conditional", "refusal", "revocation"] | None = None
+    national_diploma: str | None = Field(default=None, max_length=300)
+    conditions: list[ConditionIn] | None = Field(default=None, max_length=3)
+    assessment: dict[str, CriterionIn] | None = Field(default=None, max_length=5)
+    verdict: Literal["confirm", "change", "refuse"] | None = None
+    revoke_from: date | None = None
+    order_number: str | None = Field(default=None, max_length=60)
+    order_date: date | None = None
+    bo_number: str | None = Field(default=None, max_length=20, pattern=r"^[0-9A-Za-z-]+$")
+    bo_date: date | None = None
+    bo_page: int | None = Field(default=None, ge=1, le=100000)
+    received_on: date | None = None
+    proof: str | None = Field(default=None, max_length=300)
+    condition: str | None = Field(default=None, max_length=40)
+    met_on: date | None = None
+    evidence: str | None = Field(default=None, max_length=1000)
+    ground: (
+        Literal[
+            "reference_diploma_changed",
+            "training_no_longer_matching",
+            "not_authentic",
+            "material_error",
+        ]
+        | None
+    ) = None
+
+
+class QueueQuery(PageQuery):
+    state: State | None = Field(
+        default=None, description="Officers: submitted when absent; committees: see below."
+    )
+    field: Training | None = Field(default=None, description="A sector committee's field.")
+    track: Literal["school", "higher"] | None = Field(
+        default=None, description="Committees: the track (officers: their ministry's)."
+    )
+
+
+class Acknowledgement(Output):
+    reference: str
+    receipt: str = Field(description="The filing receipt: JSON, or a PDF with Accept.")
+    filed_at: str
+
+
+class ApplicationView(CaseView):
+    admissibility: dict[str, Any] | None = Field(
+        default=None, description="Article 2, checked on submission: reasons named."
+    )
+    precedents: list[dict[str, Any]] = Field(
+        default_factory=list, description="Decisions already taken for this institution."
+    )
+    acknowledgement: Acknowledgement | None = None
+
+
+class QueueItem(CaseSummary):
+    track: str
+    field: str
+    diploma_title: str
+    institution: str
+    institution_country: str
+    flags: list[str]
+    committee: str | None
+    payload: dict[str, Any]
+
+
+class QueuePage(Output):
+    items: list[QueueItem]
+    next: str | None

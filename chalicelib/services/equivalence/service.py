@@ -1,0 +1,348 @@
+"""Use cases of an equivalence file: filing, submitting, answering, asking for review, and the
+ministry's and committees' actions. Each loads the file, checks who may act, fires one
+transition of the engine and returns the file as it now stands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import FieldError, Problem
+from chalicelib.services.equivalence import domain
+from chalicelib.services.equivalence import problems as _problems  # registers the slugs
+from chalicelib.services.equivalence.machines import BY_TRACK
+from chalicelib.services.equivalence.requirements import office_of
+from chalicelib.store import cases as store
+from chalicelib.store.cases import Conflict
+from chalicelib.workflow import access, engine
+from chalicelib.workflow import service as cases
+from chalicelib.workflow.case import Case, Contact
+from chalicelib.workflow.machine import Machine
+
+CASE_TYPES = {v: k for k, v in domain.CASE_TYPES.items()}  # case type -> track
+_REFUSALS = {
+    "unknown_transition": "not-found",
+    "wrong_state": "conflict",
+    "guard_failed": "conflict",
+    "already_extended": "conflict",
+    "wrong_role": "forbidden",
+    "wrong_office": "not-found",
+    "reason_required": "validation-failed",
+}
+# Staff actions as the API names them; "publish" and "condition_met" pick their transition.
+STAFF_ACTIONS = (
+    "accept_file",
+    "declare_not_admissible",
+    "request_complement",
+    "close_file",
+    "refer",
+    "propose",
+    "decide",
+    "publish",
+    "record_receipt",
+    "condition_met",
+    "reopen",
+)
+REQUIRED = {
+    "decide": ("order_number", "order_date"),
+    "publish": ("bo_number", "bo_date", "bo_page"),
+    "record_receipt": ("received_on", "proof"),
+    "condition_met": ("condition", "met_on"),
+    "reopen": ("ground",),
+}
+
+
+def machine_of(case: Case) -> Machine:
+    track = CASE_TYPES.get(case.case_type)
+    if track is None:
+        raise Problem("not-found")
+    return BY_TRACK[track]
+
+
+def _fire(
+    machine: Machine,
+    case: Case,
+    principal: Principal,
+    name: str,
+    payload: Mapping[str, Any],
+    reason: str = "",
+    actor: engine.Actor | None = None,
+) -> Case:
+    """Fire ``name``; the engine's refusals and lost races become problems."""
+    try:
+        actor = actor or access.actor_of(principal)
+        return cases.act(machine, case, name, actor, payload, reason).case
+    except engine.Refusal as refusal:
+        errors = [FieldError("reason", refusal.message, "required")]
+        raise Problem(
+            _REFUSALS[refusal.code],
+            refusal.message,
+            errors=errors if refusal.code == "reason_required" else [],
+            extra={"refusal": refusal.code},
+        ) from refusal
+    except Conflict as error:
+        raise Problem(
+            "conflict",
+            "The file changed meanwhile; reload it and try again.",
+            extra={"refusal": "version_conflict"},
+        ) from error
+
+
+# ---------------------------------------------------------------- the applicant
+
+
+def open_draft(principal: Principal, track: str, contact: Contact, diploma: dict[str, Any]) -> Case:
+    refused = domain.diploma_refusal(track, diploma)
+    if refused is not None:
+        raise _problems.not_offered(f"body.diploma.{refused[0]}", refused[1])
+    diploma = {**diploma, "field": diploma.get("field") or diploma["training"]}
+    payload = {"track": track, "diploma": diploma}
+    return cases.open_case(
+        BY_TRACK[track],
+        principal.subject,
+        office_of(track),
+        contact,
+        payload,
+        access.actor_of(principal),
+    )
+
+
+def _own(principal: Principal, case_id: str, purpose: str, correlation_id: str) -> Case:
+    case = access.visible_case(principal, case_id, purpose, correlation_id, read=False)
+    machine_of(case)
+    return case
+
+
+def submit(principal: Principal, case_id: str, correlation_id: str) -> Case:
+    """Files the draft: the checklist must be verified; article 2 is checked and its
+    reasons named, for the applicant now and for the officer at intake."""
+    case = _own(principal, case_id, "submit", correlation_id)
+    check = domain.admissibility(str(case.payload.get("track")), case.payload.get("diploma", {}))
+    return _fire(machine_of(case), case, principal, "submit", {"set": {"admissibility": check}})
+
+
+def complement(principal: Principal, case_id: str, message: str, correlation_id: str) -> Case:
+    case = _own(principal, case_id, "complement", correlation_id)
+    return _fire(machine_of(case), case, principal, "complement", {"message": message})
+
+
+def request_review(principal: Principal, case_id: str, reasons: str, correlation_id: str) -> Case:
+    case = _own(principal, case_id, "review request", correlation_id)
+    at = cases.now()
+    refused = domain.review_refusal(case.clocks, case.payload, at)
+    if refused and case.state in ("granted", "conditional", "refused"):
+        code, message = refused
+        due = (case.clocks.get("review") or {}).get("due_at")
+        slug = "review-window-closed" if code == "window_closed" else "conflict"
+        raise Problem(slug, message, extra={"refusal": code, "review_until": due})
+    decision = domain.current_decision(case.payload) or {}
+    review = {"reasons": reasons, "requested_at": at.isoformat(), "of": decision.get("number")}
+    payload = {"requested_at": at.isoformat(), "set": {"review": review}}
+    return _fire(machine_of(case), case, principal, "request_review", payload, reasons)
+
+
+# ---------------------------------------------------------------- the ministry, committees
+
+
+def staff_case(principal: Principal, case_id: str, purpose: str, correlation_id: str) -> Case:
+    """The file if this staff member works it: an officer of its ministry, or a member of
+    the committee that has it now. Anyone else: 404."""
+    if "committee_member" in principal.roles and "equivalence_officer" not in principal.roles:
+        case = cases.find(case_id)
+        if case is None or case.case_type not in CASE_TYPES:
+            raise Problem("not-found")
+        if domain.committee_of(case.state, case.payload) != principal.office:
+            raise Problem("not-found")
+        return case
+    case = access.visible_case(principal, case_id, purpose, correlation_id, read=False)
+    machine_of(case)
+    return case
+
+
+@dataclass(frozen=True)
+class Step:
+    """A staff action as the engine fires it."""
+
+    transition: str
+    payload: dict[str, Any]
+    reason: str
+
+
+def perform(
+    principal: Principal, case_id: str, action: str, data: dict[str, Any], correlation_id: str
+) -> Case:
+    if action not in STAFF_ACTIONS:
+        raise Problem("not-found", f"no action {action!r}: one of {', '.join(STAFF_ACTIONS)}")
+    missing = [f for f in REQUIRED.get(action, ()) if data.get(f) in (None, "")]
+    if missing:
+        errors = [FieldError(f"body.{f}", f"{action} needs it", "required") for f in missing]
+        raise Problem("validation-failed", errors=errors)
+    case = staff_case(principal, case_id, f"action {action}", correlation_id)
+    machine = machine_of(case)
+    step = plan(case, action, data, str(data.get("reason", "")), cases.now())
+    actor = access.actor_of(principal)
+    if "committee_member" in principal.roles:  # the history says which committee acted
+        actor = engine.Actor(principal.subject, frozenset({"committee_member"}), principal.office)
+    return _fire(machine, case, principal, step.transition, step.payload, step.reason, actor)
+
+
+def plan(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    """What the engine fires for a staff action, and what it changes in the file."""
+    return _PLANS.get(action, _as_is)(case, action, data, reason, at)
+
+
+def _as_is(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    return Step(action, {}, reason)  # close_file
+
+
+def _intake(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    if action == "accept_file":
+        return Step(action, {"set": {"intake": "accepted"}}, reason)
+    default = domain.not_admissible_reason(case.payload.get("admissibility", {}))
+    return Step(action, {"set": {"intake": "not_admissible"}}, reason or default)
+
+
+def _complement(
+    case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime
+) -> Step:
+    back_to = domain.working_state(case.state, case.payload)
+    return Step(action, {"set": {"back_to": back_to}}, reason)
+
+
+def _refer(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    return Step(action, {"set": {"committee": domain.field_of(case.payload)}}, reason)
+
+
+def _decide(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    order = {"number": data["order_number"], "date": str(data["order_date"])}
+    decided = {**case.payload.get("proposal", {}), "order": order, "decided_at": at.isoformat()}
+    return Step(action, {"order": order, "set": {"decided": decided}}, reason)
+
+
+def _reopen(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    about = {"ground": data["ground"], "reason": reason, "opened_at": at.isoformat()}
+    changes = {"reexamination": about, "committee": domain.field_of(case.payload)}
+    return Step(action, {"ground": data["ground"], "set": changes}, reason)
+
+
+def _propose(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    errors = domain.proposal_errors(case.state, case.payload, data, reason)
+    if errors:
+        raise Problem(
+            "validation-failed",
+            "The proposal is incomplete (decree 2.13.165, articles 5 and 7).",
+            errors=[FieldError(f"body.{field}", message) for field, message in errors],
+        )
+    proposal = domain.proposal(case.state, case.payload, data, reason, at)
+    payload = {"proposal_input": {**data, "reason": reason}, "set": {"proposal": proposal}}
+    return Step("propose", payload, reason)
+
+
+def _publish(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    decided = case.payload.get("decided")
+    if not decided or case.state != "decided":
+        raise Problem("conflict", "Only an order the ministry has signed is published.")
+    bo = {"number": data["bo_number"], "date": str(data["bo_date"]), "page": data["bo_page"]}
+    decision = domain.published(case.payload, bo, at)
+    earlier = [dict(d) for d in case.payload.get("decisions") or []]
+    if decision["outcome"] == "revocation" and earlier:
+        # acquired rights stand: the earlier decision is kept, revoked only from that date
+        earlier[-1] = {**earlier[-1], "revoked_from": decision.get("revoke_from")}
+    changes: dict[str, Any] = {"decisions": [*earlier, decision], "decided": None}
+    if decision["outcome"] == "conditional":
+        changes["conditions"] = domain.tracked_conditions(decision)
+    transition = domain.PUBLISH[str(decision["outcome"])]
+    return Step(transition, {"bo": bo, "set": changes}, reason or decision.get("reasons", ""))
+
+
+def _record_receipt(
+    case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime
+) -> Step:
+    decision = domain.current_decision(case.payload) or {}
+    notification = {"received_on": str(data["received_on"]), "proof": data["proof"]}
+    changes = {"notification": notification, "notified_decision": decision.get("number")}
+    return Step(
+        "record_receipt",
+        {"notification": notification, "set": changes},
+        reason or str(decision.get("reasons", "")),
+    )
+
+
+def _condition_met(
+    case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime
+) -> Step:
+    kind = str(data["condition"])
+    pending = domain.pending_conditions(case.payload)
+    transition = "conditions_met" if pending == [kind] else "condition_met"
+    evidence = str(data.get("evidence") or "")
+    conditions = domain.condition_met(case.payload, kind, str(data["met_on"]), evidence)
+    payload = {"condition": kind, "set": {"conditions": conditions}}
+    return Step(transition, payload, reason)
+
+
+_PLANS = {
+    "accept_file": _intake,
+    "declare_not_admissible": _intake,
+    "request_complement": _complement,
+    "refer": _refer,
+    "propose": _propose,
+    "decide": _decide,
+    "publish": _publish,
+    "record_receipt": _record_receipt,
+    "condition_met": _condition_met,
+    "reopen": _reopen,
+}
+
+
+# ---------------------------------------------------------------- the queue
+
+
+@dataclass(frozen=True)
+class QueueScope:
+    case_type: str
+    office: str
+    state: str
+    field: str | None
+
+
+def queue_scope(
+    principal: Principal, state: str | None, field: str | None, track: str | None
+) -> QueueScope:
+    """Which index partition a staff member reads: an officer, their ministry's files;
+    a committee member, their field's files at the committee's step (or the Higher
+    Committee's reviews)."""
+    if "equivalence_officer" in principal.roles:
+        tracks = [t for t in BY_TRACK if office_of(t) == principal.office]
+        track = tracks[0] if tracks else "higher"  # another office: its (empty) partition
+        states = {s.name for s in BY_TRACK[track].states}
+        chosen = state or "submitted"
+        if chosen not in states:
+            error = FieldError("query.state", f"one of: {', '.join(sorted(states))}", "invalid")
+            raise Problem("validation-failed", errors=[error])
+        return QueueScope(domain.CASE_TYPES[track], principal.office, chosen, field)
+    track = track or "higher"
+    review = principal.office == domain.HIGHER_COMMITTEE
+    allowed = ("review_requested",) if review else ("with_committee", "reexamination")
+    chosen = state or allowed[0]
+    if chosen not in allowed:
+        # Files in other states are the ministry's to see, not the committee's.
+        raise Problem("forbidden", f"A committee sees the files {' or '.join(allowed)}.")
+    own_field = None if review else principal.office
+    if field and own_field and field != own_field:
+        raise Problem("forbidden", "A sector committee sees the files of its own field only.")
+    return QueueScope(domain.CASE_TYPES[track], office_of(track), chosen, field or own_field)
+
+
+def queue_page(
+    scope: QueueScope, limit: int, start_after: dict[str, Any] | None
+) -> tuple[list[Case], dict[str, Any] | None]:
+    """One Query on the by_queue index; the field is then kept, as a FilterExpression would
+    (a page may hold fewer than ``limit`` files: follow ``next``)."""
+    page = store.queue(scope.case_type, scope.office, scope.state, limit, start_after)
+    kept = [
+        c for c in page.cases if scope.field is None or domain.field_of(c.payload) == scope.field
+    ]
+    return kept, page.last_key

@@ -1,0 +1,51 @@
+"""The contract the consular appointments service codes against: checking in an
+appointment consumes the stamp that pays for it, in the appointment's own transaction.
+
+    perform(..., also=[consume_also(number, service=..., consulate=..., agent=..., case_id=...)])
+
+The check-in and the stamp's use stand or fall together: a stamp already used (by a race
+or another appointment), refunded, expired or for another service makes the whole
+transition fail with ``store.Conflict`` whose ``failed`` contains ``"stamp"``.
+"""
+
+from __future__ import annotations
+
+from chalicelib.api.problems import Problem
+from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
+from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.store.cases import Also
+from chalicelib.store.etimbre import stamps
+from chalicelib.workflow import service as workflow
+
+STAMP = "stamp"  # the Also's name, as Conflict.failed reports it
+
+
+def consume_also(number: str, *, service: str, consulate: str, agent: str, case_id: str) -> Also:
+    """The stamp ``number`` used for ``service`` at ``consulate`` by ``agent``, paying for
+    the appointment case ``case_id``: one conditional write (paid, for that service and
+    that consulate), with the move of the Treasury's aggregate.
+
+    Raises ``Problem("etimbre-stamp-unusable")`` (409) at once when the stamp is unknown or
+    cannot pay now, so that the caller answers why; a race lost later is a Conflict."""
+    stamp = stamps.by_number(number) if domain.is_well_formed(number) else None
+    return consumption_of(stamp, service=service, consulate=consulate, agent=agent, case_id=case_id)
+
+
+def consumption_of(
+    stamp: Stamp | None, *, service: str, consulate: str, agent: str, case_id: str
+) -> Also:
+    """``consume_also`` for a stamp already read (or None: unknown)."""
+    if stamp is None:
+        raise Problem("etimbre-stamp-unusable", "No stamp has this number.")
+    why = domain.why_not_consumable(stamp, service, consulate)
+    if why:
+        raise Problem("etimbre-stamp-unusable", why, extra={"stamp_state": stamp.state})
+    return stamps.consumption(
+        stamp,
+        service=service,
+        consulate=consulate,
+        agent=agent,
+        case_id=case_id,
+        at=workflow.now(),
+    )

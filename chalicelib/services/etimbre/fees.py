@@ -1,0 +1,82 @@
+"""The fee of each consular service, in MAD, as versions over time (pure data).
+
+A fee is never edited in place: a change is a new version whose `valid_from` closes the
+previous one (`valid_until` is exclusive). A stamp copies the amount of the version in
+force when it was sold, so changing a fee never changes stamps already sold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+CURRENCY = "MAD"
+
+
+@dataclass(frozen=True)
+class Fee:
+    service: str
+    amount: Decimal
+    currency: str
+    legal_reference: str
+    valid_from: datetime
+    valid_until: datetime | None  # exclusive; None: still in force
+
+    def in_force(self, at: datetime) -> bool:
+        return self.valid_from <= at and (self.valid_until is None or at < self.valid_until)
+
+
+def _at(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, tzinfo=UTC)
+
+
+_FINANCE_LAW_2024 = "Loi de finances n° 55-23 pour l'année 2024, art. 9 (droits de chancellerie)"
+_FINANCE_LAW_2026 = "Loi de finances n° 35-25 pour l'année 2026, art. 9 (droits de chancellerie)"
+_DECREE_PASSPORT = "Décret n° 2-08-229 relatif au passeport biométrique, tel que modifié"
+_CNIE_LAW = "Loi n° 04-20 relative à la carte nationale d'identité électronique, art. 8"
+
+_BEFORE = _at(2024, 1, 1)
+_CHANGE = _at(2026, 1, 1)
+
+
+def _versions(
+    service: str,
+    old: str,
+    new: str,
+    old_ref: str = _FINANCE_LAW_2024,
+    new_ref: str = _FINANCE_LAW_2026,
+) -> tuple[Fee, ...]:
+    """Two versions of one fee: the 2024 rate, replaced on 1 January 2026."""
+    if old == new and old_ref == new_ref:
+        return (Fee(service, Decimal(old), CURRENCY, old_ref, _BEFORE, None),)
+    return (
+        Fee(service, Decimal(old), CURRENCY, old_ref, _BEFORE, _CHANGE),
+        Fee(service, Decimal(new), CURRENCY, new_ref, _CHANGE, None),
+    )
+
+
+FEES: tuple[Fee, ...] = (
+    *_versions("passport", "500.00", "600.00", _DECREE_PASSPORT, _FINANCE_LAW_2026),
+    *_versions("cnie", "75.00", "75.00", _CNIE_LAW, _CNIE_LAW),
+    *_versions("civil_status", "20.00", "30.00"),
+    *_versions("legalisation", "30.00", "40.00"),
+    *_versions("registration", "20.00", "20.00"),
+    *_versions("power_of_attorney", "100.00", "120.00"),
+    *_versions("nationality_certificate", "50.00", "60.00"),
+)
+
+SERVICES: tuple[str, ...] = tuple(dict.fromkeys(fee.service for fee in FEES))
+
+
+def current_fee(service_code: str, at: datetime) -> Fee | None:
+    """The version of `service_code`'s fee in force at `at` (None: unknown service or no fee)."""
+    for fee in FEES:
+        if fee.service == service_code and fee.in_force(at):
+            return fee
+    return None
+
+
+def history(service_code: str) -> tuple[Fee, ...]:
+    """Every version of one fee, oldest first."""
+    return tuple(fee for fee in FEES if fee.service == service_code)

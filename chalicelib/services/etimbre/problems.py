@@ -1,0 +1,74 @@
+"""The problems eTimbre answers with, besides the shared ones."""
+
+from __future__ import annotations
+
+from chalicelib.api import problems
+
+problems.register(
+    {
+        "etimbre-stamp-unusable": (
+            409,
+            {
+                "ar": "لا يمكن استعمال هذا الطابع",
+                "fr": "Ce timbre ne peut pas être utilisé",
+                "en": "This stamp cannot be used",
+            },
+        ),
+        "etimbre-not-refundable": (
+            409,
+            {
+                "ar": "لا يمكن استرجاع مبلغ هذا الطابع",
+                "fr": "Ce timbre ne peut pas être remboursé",
+                "en": "This stamp cannot be refunded",
+            },
+        ),
+        "etimbre-wrong-channel": (
+            403,
+            {
+                "ar": "قناة الأداء غير مسموح بها",
+                "fr": "Canal de paiement non autorisé",
+                "en": "Payment channel not allowed",
+            },
+        ),
+        "etimbre-unknown-code": (
+            422,
+            {
+                "ar": "خدمة أو قنصلية غير معروفة",
+                "fr": "Service ou consulat inconnu",
+                "en": "Unknown service or consulate",
+            },
+        ),
+        "etimbre-payment-mismatch": (
+            422,
+            {
+                "ar": "المبلغ أو العملة لا يطابقان الطابع",
+                "fr": "Montant ou devise différents du timbre",
+                "en": "Amount or currency does not match the stamp",
+            },
+        ),
+        "etimbre-settlement-missing": (
+            409,
+            {
+                "ar": "ملف التسوية غير متوفر بعد",
+                "fr": "Fichier de règlement pas encore disponible",
+                "en": "Settlement file not available yet",
+            },
+        ),
+        "etimbre-bad-signature": (
+            401,
+            {
+                "ar": "توقيع غير صالح",
+                "fr": "Signature invalide",
+                "en": "Invalid signature",
+            },
+        ),
+        "etimbre-gateway-unavailable": (
+            502,
+            {
+                "ar": "بوابة الأداء غير متاحة",
+                "fr": "Passerelle de paiement indisponible",
+                "en": "Payment gateway unavailable",
+            },
+        ),
+    }
+)

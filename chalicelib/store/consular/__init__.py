@@ -1,0 +1,1 @@
+"""The consular appointments service's items: calendars, slot seats, guards, waiting lists."""

@@ -1,0 +1,1 @@
+"""PynamoDB models and S3 objects of the equivalence reference library."""

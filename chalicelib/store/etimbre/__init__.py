@@ -1,0 +1,1 @@
+"""The eTimbre repository: stamps, their numbers, the Treasury's aggregates and flags."""

@@ -1,0 +1,47 @@
+"""Fixed-window request counters for the rate limiter (``chalicelib/api/ratelimit.py``).
+
+They live in the idempotency table: like its records they are short-lived request
+bookkeeping, not data (no point-in-time recovery, no retention), the table already expires
+items through its TTL attribute ``expiration``, and the role may already update it. A
+counter's id starts with ``ratelimit#``, which no Powertools record id does (theirs start
+with the function's dotted name), so the two kinds never meet.
+"""
+
+from __future__ import annotations
+
+from chalicelib.aws import client
+from chalicelib.settings import get_settings
+
+PREFIX = "ratelimit#"
+# A counter stays one spare window after its own ends: DynamoDB deletes expired items
+# lazily, and the limiter never reads an old window anyway (the window is in the id).
+KEEP_AFTER_WINDOW_SECONDS = 60
+
+
+def counter_id(bucket: str, client_key: str, window_start: int) -> str:
+    return f"{PREFIX}{bucket}#{window_start}#{client_key}"
+
+
+def take(bucket: str, client_key: str, window_start: int, window_end: int, limit: int) -> bool:
+    """Counts one call in the window, in one conditional UpdateItem; False (and nothing
+    written) when the window already holds ``limit`` calls."""
+    from botocore.exceptions import ClientError
+
+    try:
+        client("dynamodb").update_item(
+            TableName=get_settings().idempotency_table,
+            Key={"id": {"S": counter_id(bucket, client_key, window_start)}},
+            UpdateExpression="ADD #calls :one SET #expiration = :expiration",
+            ConditionExpression="attribute_not_exists(#calls) OR #calls < :limit",
+            ExpressionAttributeNames={"#calls": "calls", "#expiration": "expiration"},
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":limit": {"N": str(limit)},
+                ":expiration": {"N": str(window_end + KEEP_AFTER_WINDOW_SECONDS)},
+            },
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

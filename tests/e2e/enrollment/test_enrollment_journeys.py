@@ -1,0 +1,278 @@
+"""School pre-registration end to end, through HTTP with real tokens: a request approved
+and registered in Massar, refusals for age and for residence, a duplicate child, a
+director of another school, bad input naming each field, withdrawal and the follow-up."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from io import BytesIO
+from typing import Any
+
+import pytest
+import requests
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
+from PIL import Image
+
+import app as app_module
+from chalicelib.services.enrollment.massar import STAND_IN
+from scripts.local_events import Pump
+from tests.support.route_samples.enrollment import application, seed_school
+
+ACCOUNT, REGION = "123456789012", "eu-west-3"
+
+
+@pytest.fixture
+def school(stack: Any) -> str:
+    code = f"E2E-{uuid.uuid4().hex[:6].upper()}"
+    seed_school(code)
+    return code
+
+
+@pytest.fixture
+def pump(stack: Any) -> Pump:
+    return Pump(app_module, stack.env)
+
+
+def headers(token: str, language: str = "fr", **extra: str) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Accept-Language": language,
+        **extra,
+    }
+
+
+def file(client: Any, token: str, body: dict[str, Any], language: str = "fr") -> Any:
+    return client.http.post(
+        "/enrollment/applications",
+        headers=headers(token, language, **{"Idempotency-Key": str(uuid.uuid4())}),
+        body=json.dumps(body),
+    )
+
+
+def decide(client: Any, token: str, case_id: str, action: str, body: Any = None) -> Any:
+    return client.http.post(
+        f"/enrollment/applications/{case_id}/{action}",
+        headers=headers(token),
+        body=json.dumps(body) if body is not None else None,
+    )
+
+
+def emails_about(reference: str) -> list[str]:
+    return [
+        f"{m.subject}\n{m.body}"
+        for m in ses_backends[ACCOUNT][REGION].sent_messages
+        if reference in getattr(m, "subject", "")
+    ]
+
+
+def sms_about(reference: str) -> list[str]:
+    return [t for _, t in sns_backends[ACCOUNT][REGION].sms_messages.values() if reference in t]
+
+
+def upload_photo(client: Any, token: str, case_id: str, pump: Pump) -> None:
+    out = BytesIO()
+    Image.new("RGB", (30, 40), (200, 180, 160)).save(out, "PNG")
+    content = out.getvalue()
+    grant = client.http.post(
+        f"/cases/{case_id}/documents",
+        headers=headers(token),
+        body=json.dumps({"kind": "photo", "content_type": "image/png", "size": len(content)}),
+    )
+    assert grant.status_code == 201, grant.body
+    form = {"file": ("photo.png", content, "image/png")}
+    fields = grant.json_body["fields"]
+    assert requests.post(grant.json_body["url"], data=fields, files=form, timeout=10).ok
+    pump.drain()  # S3 -> uploads queue -> the checks
+
+
+def test_a_request_approved_and_registered_in_massar(
+    client: Any, token: Any, school: str, pump: Pump
+) -> None:
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    director = token("school_director", office=school)
+
+    found = client.http.get(
+        "/enrollment/schools?commune=rabat-agdal&district=AGDAL&level=primary"
+    ).json_body["items"]
+    assert school in [s["code"] for s in found]
+
+    answer = file(client, guardian, application(school))
+    assert answer.status_code == 201, answer.body
+    filed = answer.json_body
+    assert filed["state"] == "submitted" and filed["reference"].startswith("PR-")
+    assert filed["checks"]["of_age"] and filed["checks"]["in_sector"]
+    assert "31/12/2027" in filed["checks"]["rule"] and filed["photo"] == "missing"
+    mine = client.http.get("/me/cases", headers=headers(guardian)).json_body["items"]
+    assert [c["reference"] for c in mine] == [filed["reference"]]
+
+    refused = decide(client, director, filed["id"], "approve")
+    assert refused.status_code == 409 and "photo" in refused.json_body["detail"]
+    upload_photo(client, guardian, filed["id"], pump)
+
+    listed = client.http.get(
+        f"/enrollment/schools/{school}/applications?q=يوسف", headers=headers(director)
+    ).json_body["items"]
+    assert [a["id"] for a in listed] == [filed["id"]] and listed[0]["photo"] is None
+
+    approved = decide(client, director, filed["id"], "approve")
+    assert approved.status_code == 200, approved.body
+    assert approved.json_body["state"] == "approved"
+    pump.drain()  # the stream: notification and export; the massar queue: the adapter
+    pump.drain()
+
+    view = client.http.get(f"/cases/{filed['id']}", headers=headers(guardian)).json_body
+    assert view["state"] == "registered"
+    code = view["payload"]["massar_code"]
+    assert code.startswith("P") and len(code) == 10
+    assert [h["event"] for h in view["history"]][-1] == "exported"
+    assert STAND_IN.received.count(filed["id"]) == 1  # once, however often the queue delivers
+    emails = emails_about(filed["reference"])
+    assert len(emails) == 1 and "accepté" in emails[0]
+    assert len(sms_about(filed["reference"])) == 1
+
+
+def test_refused_for_age_at_filing_and_by_the_director(
+    client: Any, token: Any, school: str, pump: Pump
+) -> None:
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    director = token("school_director", office=school)
+    too_young = file(
+        client,
+        guardian,
+        application(school, birth_date="2022-02-10", birth_certificate_date="2022-02-14"),
+        "fr",
+    )
+    assert too_young.status_code == 422
+    problem = too_young.json_body
+    assert problem["type"] == "urn:khidmat:problem:under-school-age"
+    assert "6 ans révolus au 31/12/2027" in problem["rule"]
+    assert problem["errors"][0]["field"] == "body.child.birth_date"
+
+    body = application(school)
+    case = file(client, guardian, body).json_body
+    rejected = decide(client, director, case["id"], "reject", {"reason": "under_age"})
+    assert rejected.status_code == 200 and rejected.json_body["state"] == "rejected"
+    pump.drain()
+    emails = emails_about(case["reference"])
+    assert len(emails) == 1 and "âge légal de scolarisation" in emails[0]
+    assert "31/12/2027" in emails[0]  # the rule, quoted
+    # the SMS names the ground as a category, never the e-mail's full reason
+    (text,) = sms_about(case["reference"])
+    assert "refusée : age légal non atteint" in text and "31/12/2027" not in text  # GSM: â -> a
+    # the request ended: the same child may be filed again
+    assert file(client, guardian, body).status_code == 201
+
+
+def test_rejected_because_the_school_does_not_serve_the_residence(
+    client: Any, token: Any, school: str, pump: Pump
+) -> None:
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    director = token("school_director", office=school)
+    body = application(school)
+    body["mother"]["address"]["district"] = "Hay Riad"
+    case = file(client, guardian, body).json_body
+    assert case["checks"]["in_sector"] is False
+
+    vague = decide(client, director, case["id"], "reject", {"reason": "other"})
+    assert vague.status_code == 422 and vague.json_body["errors"][0]["field"] == "body.details"
+    rejected = decide(client, director, case["id"], "reject", {"reason": "outside_sector"})
+    assert rejected.status_code == 200
+    pump.drain()
+    (email,) = emails_about(case["reference"])
+    assert "ne dessert pas le lieu de résidence" in email
+    (text,) = sms_about(case["reference"])
+    assert "l'école ne dessert pas votre résidence" in text
+    history = client.http.get(f"/cases/{case['id']}", headers=headers(guardian)).json_body
+    assert history["history"][-1]["reason"].startswith("L'école choisie ne dessert pas")
+
+
+def test_a_child_with_a_live_request_is_refused(client: Any, token: Any, school: str) -> None:
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    other_parent = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    body = application(school)
+    assert file(client, guardian, body).status_code == 201
+    again = file(client, other_parent, body)
+    assert again.status_code == 409
+    assert again.json_body["type"] == "urn:khidmat:problem:child-already-filed"
+
+
+def test_a_director_of_another_school_sees_nothing(client: Any, token: Any, school: str) -> None:
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    stranger = token("school_director", office="OTHER-SCHOOL")
+    case = file(client, guardian, application(school)).json_body
+    listing = client.http.get(
+        f"/enrollment/schools/{school}/applications", headers=headers(stranger)
+    )
+    assert listing.status_code == 404
+    assert decide(client, stranger, case["id"], "approve").status_code == 404
+    assert (
+        decide(client, stranger, case["id"], "reject", {"reason": "under_age"}).status_code == 404
+    )
+    assert client.http.get(f"/cases/{case['id']}", headers=headers(stranger)).status_code == 404
+    figures = client.http.get(f"/enrollment/follow-up?school={school}", headers=headers(stranger))
+    assert figures.status_code == 404
+
+
+def test_bad_input_names_each_field(client: Any, token: Any, school: str) -> None:
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    # What the schema states: scripts, formats, the guardian's contacts.
+    body = application(school, first_name_latin="يوسف")
+    body["father"]["cnie"] = "123456"
+    body["father"]["last_name_ar"] = "Alaoui"
+    body["mother"]["phone"] = "+33612345678"
+    body["mother"]["email"] = "not-an-address"
+    shape = file(client, guardian, body)
+    assert shape.status_code == 422, shape.body
+    assert shape.json_body["type"] == "urn:khidmat:problem:validation-failed"
+    assert {e["field"] for e in shape.json_body["errors"]} == {
+        "body.child.first_name_latin",
+        "body.father.cnie",
+        "body.father.last_name_ar",
+        "body.mother.phone",
+        "body.mother.email",
+    }
+    # the mother is the guardian: every contact is required (checked once the fields are)
+    reachable = application(school)
+    reachable["mother"]["job"] = None
+    assert [e["field"] for e in file(client, guardian, reachable).json_body["errors"]] == [
+        "body.mother.job"
+    ]
+    sex = file(client, guardian, {**body, "child": {**body["child"], "sex": "X"}})
+    assert "body.child.sex" in {e["field"] for e in sex.json_body["errors"]}
+
+    # What needs the calendar, the phone plan, today or the catalogue: another problem type.
+    body = application(school, birth_date_hijri="1442-01-01")
+    body["mother"]["phone"] = "+212511111111"  # the Moroccan shape, not in the plan
+    body["siblings"][0]["birth_date"] = "2019-01-01"
+    body["level"] = "preschool"
+    rules = file(client, guardian, {**body, "school": "NO-SUCH-SCHOOL"})
+    assert rules.status_code == 422, rules.body
+    assert rules.json_body["type"] == "urn:khidmat:problem:enrollment-rule-violated"
+    assert {e["field"] for e in rules.json_body["errors"]} == {
+        "body.child.birth_date_hijri",
+        "body.mother.phone",
+        "body.siblings.0.birth_date",
+        "body.school",
+    }
+
+
+def test_withdrawal_and_the_follow_up(client: Any, token: Any, school: str) -> None:
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    director = token("school_director", office=school)
+    admin = token("admin", office="HQ")
+    kept = file(client, guardian, application(school)).json_body
+    gone = file(client, guardian, application(school)).json_body
+    assert decide(client, guardian, gone["id"], "withdraw").json_body["state"] == "withdrawn"
+    assert decide(client, guardian, gone["id"], "withdraw").status_code == 409
+    assert decide(client, director, kept["id"], "withdraw").status_code == 403
+
+    mine = client.http.get("/enrollment/follow-up", headers=headers(director)).json_body
+    assert mine["scope"] == {"school": school} and mine["school_year"] == "2027-2028"
+    assert mine["counts"]["submitted"] == 1 and mine["counts"]["withdrawn"] == 1
+    assert mine["siblings_forecast"] == {"2028-2029": 1, "2029-2030": 0}
+    region = client.http.get("/enrollment/follow-up?province=RABAT", headers=headers(admin))
+    codes = [s["code"] for s in region.json_body["schools"]]
+    assert school in codes and region.json_body["counts"]["total"] >= 2

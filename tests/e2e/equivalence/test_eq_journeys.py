@@ -1,0 +1,350 @@
+"""Equivalence files end to end, through HTTP with real tokens: granted; conditional with its
+conditions met; refused then reviewed within 60 days; a review refused on day 61; a complement
+requested and missed (the timer's callback); not admissible (distance learning); revoked
+after publication. Time moves by monkeypatching the engine's clock."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+import app as app_module
+from chalicelib.workflow import callbacks, service
+from scripts.local_events import Pump
+from tests.e2e.equivalence.eq_support import (
+    ASSESSMENT,
+    Journey,
+    mails_about,
+    moment,
+    sms_about,
+)
+
+
+@pytest.fixture
+def http(stack: Any) -> Iterator[Any]:
+    with Client(app_module.app, stage_name="local") as client:
+        yield client.http
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    moment_ = [datetime.now(UTC)]
+    monkeypatch.setattr(service, "now", lambda: moment_[0])
+
+    def set_to(at: datetime) -> None:
+        moment_[0] = at
+
+    return set_to
+
+
+@pytest.fixture
+def journey(http: Any, token: Any, stack: Any) -> Journey:
+    citizen = token("citizen", sub=f"eq-{uuid.uuid4().hex[:10]}")
+    officer = token("equivalence_officer", office="MESRSI")
+    return Journey(http, Pump(app_module, stack.env), citizen, officer, token)
+
+
+def test_granted(journey: Journey) -> None:
+    draft = journey.file()
+    assert draft["state"] == "draft" and isinstance(draft["precedents"], list)
+    kinds = {i["kind"]: i["required"] for i in draft["checklist"]}
+    assert kinds["diploma"] and kinds["stay_proof"] and not kinds["expertise_report"]
+    early = journey.submit()
+    assert early.status_code == 409 and "not yet verified" in early.json_body["detail"]
+
+    journey.upload_checklist()
+    filed = journey.submit()
+    assert filed.status_code == 200, filed.body
+    body = filed.json_body
+    assert body["state"] == "submitted" and body["admissibility"]["admissible"] is True
+    assert body["acknowledgement"]["reference"] == journey.reference
+    receipt = journey.get(body["acknowledgement"]["receipt"])
+    assert receipt.status_code == 200 and receipt.json_body["reference"] == journey.reference
+    assert journey.pdf("letter").status_code == 409
+
+    queue = journey.get("/equivalence/queue?state=submitted&limit=100", journey.officer)
+    assert journey.case_id in [i["id"] for i in queue.json_body["items"]]
+    journey.to_committee("law")
+    letter = journey.pdf("letter")
+    assert letter.status_code == 200 and letter.body.startswith(b"%PDF"), letter.body
+
+    law = journey.committee("law")
+    other = journey.committee("health")
+    # The committee holding the file reads it as the ministry does; another committee cannot.
+    assert journey.get(f"/cases/{journey.case_id}", law).status_code == 200
+    assert journey.get(f"/cases/{journey.case_id}", other).status_code == 404
+    listed = journey.get("/equivalence/queue?limit=100", law).json_body["items"]
+    assert journey.case_id in [i["id"] for i in listed]
+    assert journey.case_id not in [
+        i["id"] for i in journey.get("/equivalence/queue?limit=100", other).json_body["items"]
+    ]
+    # A committee may ask for a complementary file; the answer brings the file back to it.
+    asked = journey.ok(law, "request_complement", reason="programme détaillé de la 3e année")
+    assert asked["state"] == "complement_requested"
+    answered = journey.post(
+        f"/equivalence/applications/{journey.case_id}/complement",
+        journey.citizen,
+        {"message": "programme joint"},
+    )
+    assert answered.status_code == 200 and answered.json_body["state"] == "complement_received"
+    assert journey.act(other, "propose", outcome="equivalence").status_code == 404
+    incomplete = journey.act(law, "propose", outcome="equivalence")
+    assert incomplete.status_code == 422
+    fields = {e["field"] for e in incomplete.json_body["errors"]}
+    assert {"body.assessment.curriculum", "body.national_diploma"} <= fields
+    proposal = {
+        "outcome": "equivalence",
+        "national_diploma": "Licence fondamentale en droit privé",
+        "assessment": ASSESSMENT,
+    }
+    assert journey.ok(law, "propose", **proposal)["state"] == "proposed"
+    assert journey.act(journey.officer, "publish", bo_number="1", bo_date="2026-03-20").status_code
+    assert journey.pdf("decision").status_code == 409  # not published yet
+    granted = journey.decide_and_publish()
+    assert granted["state"] == "granted"
+    [decision] = granted["payload"]["decisions"]
+    assert decision["bo"] == {"number": "7480", "date": "2026-03-20", "page": 1523}
+    copy = journey.pdf("decision")
+    assert copy.status_code == 200 and copy.body.startswith(b"%PDF")
+    assert copy.headers["Content-Type"] == "application/pdf"
+
+    shown = journey.view()
+    events = [h["event"] for h in shown["history"]]
+    for step in ("submit", "accept_file", "refer", "propose", "decide", "publish_equivalence"):
+        assert step in events
+    journey.pump.drain()
+    assert len(mails_about(journey.reference)) >= 8
+    assert len(sms_about(journey.reference)) >= 8
+
+
+def test_conditional_with_conditions_met(journey: Journey) -> None:
+    journey.filed(level="doctorate_medicine", training="health", title="Doctorat en médecine")
+    journey.to_committee("health")
+    health = journey.committee("health")
+    conditions = [
+        {"kind": "evaluation_exam", "detail": "examen d'évaluation en médecine interne"},
+        {"kind": "clinical_internship", "detail": "stage clinique certifié de 6 mois"},
+    ]
+    wrong = journey.act(
+        health,
+        "propose",
+        outcome="conditional",
+        national_diploma="Doctorat en médecine",
+        assessment=ASSESSMENT,
+        conditions=[{"kind": "internship"}],
+    )
+    assert wrong.status_code == 422  # "internship" is the engineering condition, not health's
+    journey.ok(
+        health,
+        "propose",
+        outcome="conditional",
+        national_diploma="Doctorat en médecine",
+        assessment=ASSESSMENT,
+        conditions=conditions,
+    )
+    published = journey.decide_and_publish()
+    assert published["state"] == "conditional"
+    assert [c["met_on"] for c in published["payload"]["conditions"]] == [None, None]
+
+    first = journey.ok(
+        journey.officer, "condition_met", condition="evaluation_exam", met_on="2026-06-01"
+    )
+    assert first["state"] == "conditional"
+    again = journey.act(
+        journey.officer, "condition_met", condition="evaluation_exam", met_on="2026-06-02"
+    )
+    assert again.status_code == 409
+    last = journey.ok(
+        journey.officer, "condition_met", condition="clinical_internship", met_on="2026-12-01"
+    )
+    assert last["state"] == "granted"
+    assert all(c["met_on"] for c in last["payload"]["conditions"])
+    copy = journey.pdf("decision")
+    assert copy.status_code == 200
+
+
+def test_conditional_equivalence_is_only_for_the_fields_of_article_7(journey: Journey) -> None:
+    journey.filed()
+    journey.to_committee("law")
+    refused = journey.act(
+        journey.committee("law"),
+        "propose",
+        outcome="conditional",
+        national_diploma="Licence",
+        assessment=ASSESSMENT,
+        conditions=[{"kind": "evaluation_exam"}],
+    )
+    assert refused.status_code == 422
+    assert "only for" in str(refused.json_body["errors"])
+
+
+def _refused(journey: Journey) -> dict[str, Any]:
+    journey.filed()
+    journey.to_committee("law")
+    no_reason = journey.act(
+        journey.committee("law"), "propose", outcome="refusal", assessment=ASSESSMENT
+    )
+    assert no_reason.status_code == 422
+    journey.ok(
+        journey.committee("law"),
+        "propose",
+        outcome="refusal",
+        assessment=ASSESSMENT,
+        reason="Volume horaire insuffisant (critère du cursus)",
+    )
+    refused = journey.decide_and_publish()
+    assert refused["state"] == "refused"
+    return refused
+
+
+def _receipt_recorded(journey: Journey) -> dict[str, Any]:
+    return journey.ok(
+        journey.officer, "record_receipt", received_on="2026-03-25", proof="AR n° RR123456789MA"
+    )
+
+
+def test_refused_then_reviewed_within_60_days(
+    journey: Journey, clock: Callable[[datetime], None]
+) -> None:
+    start = datetime.now(UTC)
+    clock(start)
+    _refused(journey)
+    review_url = f"/equivalence/applications/{journey.case_id}/review-request"
+    early = journey.post(review_url, journey.citizen, {"reasons": "Le volume horaire est complet"})
+    assert early.status_code == 409 and early.json_body["refusal"] == "not_notified"
+    notified = _receipt_recorded(journey)
+    [window] = [c for c in notified["clocks"] if c["name"] == "review"]
+    assert window["days_left"] == 60 and "2-19-281" in window["legal_basis"]["fr"]
+
+    clock(start + timedelta(days=45))
+    asked = journey.post(review_url, journey.citizen, {"reasons": "Le volume horaire est complet"})
+    assert asked.status_code == 200, asked.body
+    assert asked.json_body["state"] == "review_requested"
+    hec = journey.committee("HEC")
+    listed = journey.get("/equivalence/queue?limit=100", hec).json_body["items"]
+    assert journey.case_id in [i["id"] for i in listed]
+    assert journey.act(journey.committee("law"), "propose", verdict="confirm").status_code == 404
+    journey.ok(
+        hec,
+        "propose",
+        verdict="change",
+        outcome="equivalence",
+        national_diploma="Licence fondamentale en droit privé",
+        assessment=ASSESSMENT,
+    )
+    granted = journey.decide_and_publish(number="2001.26", bo_number="7530")
+    assert granted["state"] == "granted"
+    first, second = granted["payload"]["decisions"]
+    assert (first["outcome"], second["outcome"]) == ("refusal", "equivalence")
+    assert second["step"] == "review_requested" and second["bo"]["number"] == "7530"
+    again = journey.post(review_url, journey.citizen, {"reasons": "encore une fois, svp"})
+    assert again.status_code == 409 and again.json_body["refusal"] == "already_reviewed"
+
+
+def test_review_refused_at_day_61(journey: Journey, clock: Callable[[datetime], None]) -> None:
+    start = datetime.now(UTC)
+    clock(start)
+    _refused(journey)
+    _receipt_recorded(journey)
+    clock(start + timedelta(days=61))
+    late = journey.post(
+        f"/equivalence/applications/{journey.case_id}/review-request",
+        journey.citizen,
+        {"reasons": "Le volume horaire est complet"},
+    )
+    assert late.status_code == 409
+    problem = late.json_body
+    assert problem["type"] == "urn:khidmat:problem:review-window-closed"
+    assert problem["refusal"] == "window_closed" and problem["review_until"]
+    assert journey.view()["state"] == "refused"
+
+
+def test_complement_requested_and_missed(
+    journey: Journey, clock: Callable[[datetime], None]
+) -> None:
+    start = datetime.now(UTC)
+    clock(start)
+    journey.filed()
+    asked = journey.ok(journey.officer, "request_complement", reason="relevés de la 2e année")
+    [deadline] = asked["deadlines"]
+    assert deadline["name"] == "complement_due" and deadline["days_left"] == 30
+    journey.pump.drain()  # the stream starts the timer's execution
+
+    clock(start + timedelta(days=31))
+    message = {
+        "case_id": journey.case_id,
+        "deadline": "complement_due",
+        "due_at": deadline["due_at"],
+    }
+    assert callbacks.timer_fired(message) == "fired"
+    missed = journey.view()
+    assert missed["state"] == "complement_missed"
+    assert missed["history"][-1]["role"] == "system"
+    late = journey.post(
+        f"/equivalence/applications/{journey.case_id}/complement",
+        journey.citizen,
+        {"message": "trop tard"},
+    )
+    assert late.status_code == 409
+    queue = journey.get("/equivalence/queue?state=complement_missed&limit=100", journey.officer)
+    assert journey.case_id in [i["id"] for i in queue.json_body["items"]]
+    closed = journey.ok(journey.officer, "close_file", reason="complément non fourni à temps")
+    assert closed["state"] == "closed"
+
+
+def test_not_admissible_distance_learning(journey: Journey) -> None:
+    filed = journey.filed(mode="distance", institution_recognised=None)
+    check = filed["admissibility"]
+    assert check["admissible"] is False
+    assert [r["code"] for r in check["reasons"]] == ["distance"]
+    assert check["reasons"][0]["article"] == "2"
+    assert check["flags"] == ["institution_not_recognised"]
+    refused = journey.act(journey.officer, "accept_file")
+    assert refused.status_code == 409 and "distance" in refused.json_body["detail"]
+    declared = journey.ok(journey.officer, "declare_not_admissible")
+    assert declared["state"] == "not_admissible"
+    last = journey.view()["history"][-1]
+    assert last["event"] == "declare_not_admissible" and "distance" in last["reason"]
+    letter = journey.pdf("letter")
+    assert letter.status_code == 200 and letter.body.startswith(b"%PDF")
+
+
+def test_the_school_track_goes_to_the_ministry_of_education(journey: Journey, token: Any) -> None:
+    filed = journey.filed(
+        "school", level="baccalaureate", training="general", title="Baccalauréat français"
+    )
+    assert filed["office"] == "MEN" and filed["case_type"] == "equivalence_school"
+    assert filed["admissibility"]["admissible"] is True
+    assert journey.act(journey.officer, "accept_file").status_code == 404  # MESRSI's officer
+    men = token("equivalence_officer", office="MEN")
+    assert journey.ok(men, "accept_file")["state"] == "accepted"
+
+
+def test_revoked_after_publication(journey: Journey) -> None:
+    journey.granted()
+    reopened = journey.ok(
+        journey.officer, "reopen", ground="not_authentic", reason="diplôme non authentique"
+    )
+    assert reopened["state"] == "reexamination"
+    law = journey.committee("law")
+    journey.ok(
+        law,
+        "propose",
+        outcome="revocation",
+        revoke_from="2026-05-01",
+        assessment=ASSESSMENT,
+        reason="L'authentification du diplôme a été infirmée",
+    )
+    revoked = journey.decide_and_publish(number="3003.26", bo_number="7550")
+    assert revoked["state"] == "revoked"
+    earlier, last = revoked["payload"]["decisions"]
+    assert earlier["outcome"] == "equivalence" and earlier["revoked_from"] == "2026-05-01"
+    assert last["outcome"] == "revocation" and last["revoke_from"] == "2026-05-01"
+    events = [h["event"] for h in journey.view()["history"]]
+    assert events.count("publish_equivalence") == 1 and "publish_revocation" in events
+    assert moment(revoked["updated_at"]) <= datetime.now(UTC) + timedelta(days=1)

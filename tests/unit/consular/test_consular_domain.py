@@ -1,0 +1,76 @@
+"""Pure rules: slots in the consulate's zone across clock changes, cut-offs, reminders."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from chalicelib.services.consular import catalogue, domain
+from chalicelib.services.consular.domain import Calendar, Opening
+
+PARIS = ZoneInfo("Europe/Paris")
+EVERY_DAY = {d: (Opening(time(9), time(10)),) for d in range(7)}
+
+
+def test_slots_follow_the_local_clock_across_the_spring_change() -> None:
+    calendar = Calendar(EVERY_DAY, {"passport": 2})
+    before = domain.slots_of_day(calendar, PARIS, "passport", 15, date(2026, 3, 28))
+    after = domain.slots_of_day(calendar, PARIS, "passport", 15, date(2026, 3, 29))  # DST day
+    assert before[0].start == datetime(2026, 3, 28, 8, 0, tzinfo=UTC)  # 09:00 CET
+    assert after[0].start == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # 09:00 CEST
+    assert len(before) == len(after) == 4 and after[0].capacity == 2
+
+
+def test_an_opening_across_the_skipped_hour_keeps_its_real_length() -> None:
+    night = {6: (Opening(time(1), time(4)),)}  # Sunday 29 March 2026: 02:00 -> 03:00
+    slots = domain.slots_of_day(
+        Calendar(night, {"passport": 1}), PARIS, "passport", 30, date(2026, 3, 29)
+    )
+    assert len(slots) == 4  # 3 wall-clock hours, 2 real hours
+    assert domain.local_moment(date(2026, 3, 29), time(2, 30), PARIS) is None
+
+
+def test_closed_days_and_services_without_counters_have_no_slot() -> None:
+    calendar = Calendar(EVERY_DAY, {"passport": 1}, frozenset({date(2026, 5, 1)}))
+    assert domain.slots_of_day(calendar, PARIS, "passport", 15, date(2026, 5, 1)) == []
+    assert domain.slots_of_day(calendar, PARIS, "cnie", 15, date(2026, 5, 2)) == []
+
+
+def test_calendar_problems_name_the_field() -> None:
+    bad = Calendar({0: (Opening(time(10), time(9)),)}, {"passport": 1, "cnie": 3})
+    problems = domain.calendar_problems(bad, ("passport",), {"passport": 15, "cnie": 20})
+    assert ("hours.0", "an opening must end after it starts") in problems
+    assert ("counters.cnie", "this consulate does not offer the service") in problems
+
+
+def test_cut_off_reminder_and_end_of_day() -> None:
+    start = datetime(2026, 6, 10, 7, 30, tzinfo=UTC)
+    assert domain.may_cancel(start, start - timedelta(hours=25), 24)
+    assert not domain.may_cancel(start, start - timedelta(hours=23), 24)
+    assert domain.reminder_at(start, start - timedelta(hours=30)) == start - timedelta(hours=24)
+    assert domain.reminder_at(start, start - timedelta(hours=2)) is None
+    assert domain.end_of_day(start, PARIS) == datetime(2026, 6, 10, 22, 0, tzinfo=UTC)
+    assert domain.day_status("booked", start, PARIS, start + timedelta(hours=15)) == "no_show"
+
+
+def test_a_held_seat_is_not_free_for_others() -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    later = now + timedelta(minutes=5)
+    assert domain.free_seats(2, 1, "case-a", later, now) == 0
+    assert domain.free_seats(2, 1, "case-a", later, now, "case-a") == 1
+    assert domain.free_seats(2, 1, "case-a", now - timedelta(seconds=1), now) == 1
+
+
+def test_the_waiting_list_puts_closed_days_first() -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    first = domain.waiting_key(domain.FIRST, now + timedelta(days=1), "b")
+    assert first < domain.waiting_key(domain.NORMAL, now, "a")
+
+
+def test_the_catalogue_codes() -> None:
+    codes = {c.code for c in catalogue.CONSULATES}
+    assert {"FR-PAR", "ES-MAD", "SN-DKR", "US-NYC", "AE-DXB", "SA-JED"} <= codes
+    assert catalogue.service("passport") is not None and catalogue.consulate("XX-XXX") is None
+    for consulate in catalogue.CONSULATES:
+        ZoneInfo(consulate.time_zone)
+        assert all(catalogue.service(s) for s in consulate.services)
