@@ -16,7 +16,6 @@ from chalicelib.api.problems import Problem
 from chalicelib.api.routing import JSON, Call, Reply, route
 from chalicelib.jobs import register
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
-from chalicelib.services.bac import service
 
 if TYPE_CHECKING:
     from chalicelib.jobs.runner import Job
@@ -73,6 +72,8 @@ def _queued(job: Job) -> Reply:
 def import_candidates(call: Call, year: str) -> Reply:
     """The list is checked when the job runs (every row, bad rows reported by line in the
     job's report); here only that it is there and not too large."""
+    from chalicelib.services.bac import service
+
     body: ImportIn = call.body
     start = body.exam_start.isoformat() if body.exam_start else ""
     return _queued(service.request_import(call.user, int(year), body.key, start))
@@ -95,6 +96,8 @@ def import_candidates(call: Call, year: str) -> Reply:
 def publish(call: Call, year: str) -> Reply:
     """The moment (as soon as possible when absent) leaves the job time to reach every
     result item before it: see docs/bac.md, results day."""
+    from chalicelib.services.bac import service
+
     body: PublishIn = call.body
     return _queued(
         service.request_publish(call.user, int(year), body.visible_from, body.complaint_days)
@@ -112,7 +115,7 @@ def publish(call: Call, year: str) -> Reply:
     path_model=S + "JobPath",
 )
 def session_job(call: Call, year: str, job_id: str) -> Reply:
-    from chalicelib.services.bac import jobs
+    from chalicelib.services.bac import jobs, service
 
     found = service.job(call.user, int(year), job_id)
     # A running job changes: never cached.
@@ -130,7 +133,10 @@ def session_job(call: Call, year: str, job_id: str) -> Reply:
     errors=(409,),
 )
 def my_record(call: Call) -> CandidateView:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     return views.candidate(service.me(call.user))
 
@@ -148,7 +154,10 @@ def my_record(call: Call) -> CandidateView:
     errors=(409, 422),
 )
 def verification(call: Call) -> dict[str, object]:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     body: VerificationIn = call.body
     fields: dict[str, str] = {c.field: c.proposed for c in body.corrections}
@@ -167,6 +176,8 @@ def verification(call: Call) -> dict[str, object]:
     errors=(409,),
 )
 def convocation(call: Call) -> Reply:
+    from chalicelib.services.bac import service
+
     candidate, session = service.convocation(call.user)
     from chalicelib.services.bac import documents_pdf  # deferred: fpdf2 and HarfBuzz
 
@@ -191,7 +202,10 @@ def convocation(call: Call) -> Reply:
     errors=(409,),
 )
 def apply_for_grant(call: Call) -> Reply:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     body: GrantIn = call.body
     case = service.apply_for_grant(call.user, body.model_dump(mode="json"))
@@ -209,7 +223,10 @@ def apply_for_grant(call: Call) -> Reply:
     errors=(409,),
 )
 def my_results(call: Call) -> ResultsView:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     result, visible = service.results(call.user)
     return views.results(result, visible)
@@ -229,7 +246,10 @@ def my_results(call: Call) -> ResultsView:
     errors=(409,),
 )
 def complain(call: Call) -> Reply:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     body: ComplaintIn = call.body
     case = service.complain(call.user, body.subject, body.error, body.description)
@@ -248,7 +268,10 @@ def complain(call: Call) -> Reply:
     errors=(406, 409),
 )
 def my_certificate(call: Call) -> Reply:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     media_type = negotiation.choose(call.header("accept"), (JSON, PDF))
     if media_type is None:
@@ -275,7 +298,10 @@ def my_certificate(call: Call) -> Reply:
     response=S + "ShareList",
 )
 def my_shares(call: Call) -> ShareList:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
     from chalicelib.services.bac.schemas import ShareList
 
     return ShareList(items=views.shares(call, service.shares(call.user)))
@@ -295,7 +321,10 @@ def my_shares(call: Call) -> ShareList:
     errors=(409,),
 )
 def share_certificate(call: Call) -> Reply:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     body: ShareIn = call.body
     share = service.create_share(call.user, body.recipient, body.days)
@@ -313,6 +342,8 @@ def share_certificate(call: Call) -> Reply:
     status=204,
 )
 def revoke_share(call: Call, share_id: str) -> Reply:
+    from chalicelib.services.bac import service
+
     service.revoke_share(call.user, share_id)
     return Reply(None, 204)
 
@@ -330,7 +361,10 @@ def revoke_share(call: Call, share_id: str) -> Reply:
 )
 def verify_certificate(call: Call, code: str) -> Reply:
     from chalicelib.api import public_page, ratelimit
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     ratelimit.limit(call, "bac-certificate", per_minute=30)
     status, certificate = service.verify_code(code[:80])
@@ -370,7 +404,10 @@ def queue(call: Call) -> CaseList:
     errors=(409, 422),
 )
 def act(call: Call, case_id: str, action: str) -> CaseView:
-    from chalicelib.services.bac import views  # deferred: pydantic
+    from chalicelib.services.bac import (
+        service,
+        views,  # deferred: pydantic
+    )
 
     body: ActionIn = call.body
     case = service.decide(

@@ -12,7 +12,7 @@ from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CITIZEN, Principal, allow
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
-from chalicelib.services.equivalence import domain, service
+from chalicelib.services.equivalence import domain
 from chalicelib.store.secrets import cursor_key
 from chalicelib.workflow import access
 from chalicelib.workflow import service as cases
@@ -32,6 +32,7 @@ APPLICATION = "/equivalence/applications/{case_id}"
 def _view(
     case: Case, principal: Principal, history: list[HistoryEntry] | None = None
 ) -> ApplicationView:
+    from chalicelib.services.equivalence import service
     from chalicelib.services.equivalence.library.precedents import precedents
     from chalicelib.services.equivalence.schemas import Acknowledgement, ApplicationView
     from chalicelib.workflow import views
@@ -68,6 +69,8 @@ def _view(
     idempotent=True,
 )
 def open_application(call: Call) -> Reply:
+    from chalicelib.services.equivalence import service
+
     body = call.body
     user = call.user
     names = " ".join(n for n in (user.given_name, user.family_name) if n)
@@ -93,6 +96,8 @@ def open_application(call: Call) -> Reply:
     errors=(409,),
 )
 def submit_application(call: Call, case_id: str) -> ApplicationView:
+    from chalicelib.services.equivalence import service
+
     case = service.submit(call.user, case_id, call.correlation_id)
     return _view(case, call.user)
 
@@ -109,6 +114,8 @@ def submit_application(call: Call, case_id: str) -> ApplicationView:
     errors=(409,),
 )
 def answer_complement(call: Call, case_id: str) -> ApplicationView:
+    from chalicelib.services.equivalence import service
+
     case = service.complement(call.user, case_id, call.body.message, call.correlation_id)
     return _view(case, call.user)
 
@@ -125,6 +132,8 @@ def answer_complement(call: Call, case_id: str) -> ApplicationView:
     errors=(409,),
 )
 def review_request(call: Call, case_id: str) -> ApplicationView:
+    from chalicelib.services.equivalence import service
+
     case = service.request_review(call.user, case_id, call.body.reasons, call.correlation_id)
     return _view(case, call.user)
 
@@ -140,6 +149,8 @@ def review_request(call: Call, case_id: str) -> ApplicationView:
     errors=(409,),
 )
 def intake_letter(call: Call, case_id: str) -> Reply:
+    from chalicelib.services.equivalence import service
+
     found, history = cases.find_with_history(case_id)
     case = access.checked(call.user, found, "GET letter", call.correlation_id)
     service.machine_of(case)
@@ -163,6 +174,8 @@ def intake_letter(call: Call, case_id: str) -> Reply:
     errors=(409,),
 )
 def decision_copy(call: Call, case_id: str) -> Reply:
+    from chalicelib.services.equivalence import service
+
     case = access.visible_case(call.user, case_id, "GET decision", call.correlation_id)
     service.machine_of(case)
     decision = domain.current_decision(case.payload)
@@ -186,6 +199,7 @@ def decision_copy(call: Call, case_id: str) -> Reply:
     response=f"{SCHEMAS}:QueuePage",
 )
 def work_queue(call: Call) -> QueuePage:
+    from chalicelib.services.equivalence import service
     from chalicelib.services.equivalence.schemas import QueueItem, QueuePage
     from chalicelib.workflow import views
 
@@ -226,6 +240,8 @@ def work_queue(call: Call) -> QueuePage:
     errors=(409,),
 )
 def act(call: Call, case_id: str, action: str) -> ApplicationView:
+    from chalicelib.services.equivalence import service
+
     data = call.body.model_dump(mode="json", exclude_none=True)
     case = service.perform(call.user, case_id, action, data, call.correlation_id)
     return _view(case, call.user)

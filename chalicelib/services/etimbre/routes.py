@@ -9,7 +9,6 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api.principal import CITIZEN, PUBLIC, allow
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
-from chalicelib.services.etimbre import service
 
 if TYPE_CHECKING:
     from chalicelib.services.etimbre.schemas import (
@@ -62,7 +61,7 @@ def fees(call: Call) -> FeeList:
     errors=(409, 422, 502),
 )
 def buy(call: Call) -> StampView:
-    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre import service, views
 
     body: PurchaseIn = call.body
     given = body.contact
@@ -90,6 +89,7 @@ def buy(call: Call) -> StampView:
     errors=(401, 409, 422),
 )
 def payment_webhook(call: Call) -> WebhookAnswer:
+    from chalicelib.services.etimbre import service
     from chalicelib.services.etimbre.schemas import WebhookAnswer
 
     raw = call.request.raw_body or b""
@@ -114,7 +114,7 @@ def payment_webhook(call: Call) -> WebhookAnswer:
 )
 def my_stamp(call: Call, number: str) -> Any:
     from chalicelib.api.negotiation import choose
-    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre import service, views
 
     chosen = choose(call.header("accept"), ("application/json", PDF))
     if chosen is None:
@@ -138,7 +138,7 @@ def my_stamp(call: Call, number: str) -> Any:
 )
 def public_stamp(call: Call, number: str) -> Any:
     from chalicelib.api import public_page, ratelimit
-    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre import service, views
 
     ratelimit.limit(call, "etimbre-stamp", per_minute=30)
     status, stamp = service.public_state(number)
@@ -159,7 +159,7 @@ def public_stamp(call: Call, number: str) -> Any:
     errors=(409,),
 )
 def consume(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre import service, views
 
     body: ConsumeIn = call.body
     return views.stamp(service.consume(number, body.service, call.user, body.case_id))
@@ -177,7 +177,7 @@ def consume(call: Call, number: str) -> StampView:
     errors=(409, 502),
 )
 def refund(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre import service, views
 
     body: RefundIn = call.body
     return views.stamp(service.refund(number, body.reason, call.user))
@@ -197,7 +197,7 @@ def refund(call: Call, number: str) -> StampView:
 )
 def reconciliation(call: Call) -> Any:
     from chalicelib.api.negotiation import choose
-    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre import service, views
 
     query: ReconciliationQuery = call.query
     day = query.date.isoformat()
@@ -229,7 +229,7 @@ def reconciliation(call: Call) -> Any:
     errors=(409,),
 )
 def settlements(call: Call) -> SettlementReport:
-    from chalicelib.services.etimbre import settlement_file, views
+    from chalicelib.services.etimbre import service, settlement_file, views
 
     body: SettlementIn = call.body
     day = body.date.isoformat()
