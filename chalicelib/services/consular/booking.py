@@ -6,7 +6,7 @@ hours before, the end-of-day attendance deadline) fall due at moments the bookin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,7 @@ def book(principal: Principal, case_id: str, start: datetime, correlation_id: st
     waiting_key = case.payload.get("waiting_key")
     if waiting_key:
         also.append(repo.leave_waiting(consulate.code, svc.code, str(waiting_key)))
-    also += repo.messages(case, _confirmation(case, consulate, svc, slot), now)
+    also += repo.messages(case, _notice(case, consulate, svc, slot), now)
     payload = _booked_payload(case, consulate, svc, zone, slot, now)
     return _fire(principal, case, "book", payload, also, consulate, svc, slot, now)
 
@@ -77,6 +77,10 @@ def move_or_cancel(
     ]
     if new_start is None:
         also = [*back, repo.release_live(consulate.code, svc.code, case.owner, case.id)]
+        length = timedelta(minutes=svc.slot_minutes)
+        ends = case.payload.get("slot_end")
+        old = Slot(old_start, datetime.fromisoformat(ends) if ends else old_start + length, 0)
+        also += repo.messages(case, _notice(case, consulate, svc, old, cancelled=True), now)
         payload: dict[str, Any] = {"set": {"slot": None, "reminder_at": None}}
         done = _fire(principal, case, "cancel", payload, also, consulate, svc, None, now)
     else:
@@ -87,7 +91,7 @@ def move_or_cancel(
                 errors=[FieldError("query.slot", "this is the slot already booked")],
             )
         also = [*back, *_seat_writes(case, consulate, svc, zone, slot, now)]
-        also += repo.messages(case, _confirmation(case, consulate, svc, slot), now)
+        also += repo.messages(case, _notice(case, consulate, svc, slot), now)
         payload = _booked_payload(case, consulate, svc, zone, slot, now)
         done = _fire(principal, case, "rebook", payload, also, consulate, svc, slot, now)
     offer_next(consulate, svc, old_start, now)
@@ -131,27 +135,34 @@ def _booked_payload(
     }
 
 
-def _confirmation(
-    case: Case, consulate: Consulate, svc: Service, slot: Slot
+def _notice(
+    case: Case, consulate: Consulate, svc: Service, slot: Slot, cancelled: bool = False
 ) -> list[OutboxMessage]:
-    """The e-mail carries the appointment as an iCalendar event (rendered when sent); the
-    SMS, the same words without it."""
+    """The e-mail carries the appointment as an iCalendar event (rendered when sent), or its
+    cancellation, which removes it from the citizen's calendar; the SMS, the same words
+    without it."""
+    template = "consular_cancelled" if cancelled else "consular_booked"
     contact = case.contact
     shown = notices.notice(slot.start, consulate, svc, contact.language)
     data = {"reference": case.reference, "name": contact.name, "fields": shown}
     messages = []
     if contact.email:
         event = notices.calendar_attachment(
-            case.id, case.reference, slot.start, slot.end, consulate, svc, contact.language
+            case.id,
+            case.reference,
+            slot.start,
+            slot.end,
+            consulate,
+            svc,
+            contact.language,
+            cancelled=cancelled,
         )
         email_data = {**data, "attachments": [event]}
         messages.append(
-            OutboxMessage("email", "consular_booked", contact.email, contact.language, email_data)
+            OutboxMessage("email", template, contact.email, contact.language, email_data)
         )
     if contact.phone:
-        messages.append(
-            OutboxMessage("sms", "consular_booked", contact.phone, contact.language, data)
-        )
+        messages.append(OutboxMessage("sms", template, contact.phone, contact.language, data))
     return messages
 
 

@@ -141,7 +141,8 @@ APPOINTMENT = Machine(
             ("booked",),
             "validated",
             CITIZEN,
-            effects=(*ALL_TIMERS, Notify("consular_cancelled")),
+            # the notice (with the calendar's cancellation) is written by the booking use case
+            effects=ALL_TIMERS,
         ),
         Transition(
             "day_closed",

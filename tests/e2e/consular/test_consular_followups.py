@@ -277,3 +277,43 @@ def test_the_booking_e_mail_carries_its_icalendar_event(
     sms = sns_backends[ACCOUNT][REGION].sms_messages.values()
     texts = [m for _, m in sms if reference in m and "Paris" in m]
     assert len(texts) == 1
+
+
+def test_a_cancellation_e_mail_removes_the_event_from_the_calendar(
+    client: Any, token: Any, pump: Pump
+) -> None:
+    assert put_calendar(client, token, CALENDAR).status_code == 200
+    case_id = validated_request(client, token, "rdv-ical-cancel")
+    slot = slots(client, token, "rdv-ical-cancel", date.today() + timedelta(days=81))[0]["slot"]
+    booked = book(client, token, "rdv-ical-cancel", case_id, slot)
+    assert booked.status_code == 200
+    cancelled = call(
+        client, "DELETE", f"{REQUESTS}/{case_id}/booking", citizen(token, "rdv-ical-cancel")
+    )
+    assert cancelled.status_code == 200, cancelled.body
+    pump.drain()
+
+    reference = booked.json_body["reference"]
+    mails = [
+        email.message_from_string(m.raw_data, policy=policy.default)
+        for m in ses_backends[ACCOUNT][REGION].sent_messages
+        if reference in m.subject and hasattr(m, "raw_data")
+    ]
+    methods = [
+        p.get_param("method")
+        for m in mails
+        for p in m.walk()
+        if p.get_content_type() == "text/calendar"
+    ]
+    assert sorted(methods) == ["CANCEL", "REQUEST"]  # the booking, then its cancellation
+    cancel = next(
+        Calendar.from_ical(p.get_payload(decode=True))
+        for m in mails
+        for p in m.walk()
+        if p.get_content_type() == "text/calendar" and p.get_param("method") == "CANCEL"
+    )
+    event = cancel.walk("VEVENT")[0]
+    assert str(event["uid"]) == f"{case_id}@khidmat.gov.ma"  # the same event, withdrawn
+    assert str(event["status"]) == "CANCELLED"
+    sms = [m for m in sns_backends[ACCOUNT][REGION].sms_messages.values() if reference in m[1]]
+    assert len(sms) >= 2  # booked, then cancelled
