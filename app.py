@@ -6,7 +6,6 @@ import json
 from chalice import Chalice, Cron  # type: ignore[attr-defined]
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
-import chalicelib.services  # noqa: F401  (registers every service's case types)
 from chalicelib.api.http_app import assemble
 from chalicelib.audit.routes import audit_digests
 from chalicelib.documents.receipt_routes import receipts

@@ -20,9 +20,9 @@ END = "  # END generated state machines\n"
 
 
 def production_machines() -> list[Machine]:
-    from chalicelib.services import MACHINES
+    from chalicelib.services import all_machines
 
-    return sorted(MACHINES, key=lambda m: m.case_type)
+    return sorted(all_machines(), key=lambda m: m.case_type)
 
 
 def _logical_id(machine: Machine) -> str:

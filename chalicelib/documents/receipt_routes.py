@@ -9,7 +9,6 @@ from chalicelib.api import negotiation
 from chalicelib.api.principal import ALL_ROLES, allow
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import JSON, Call, Reply, route
-from chalicelib.workflow import access, registry, service
 
 PDF = "application/pdf"
 OFFERED = (JSON, PDF)
@@ -35,6 +34,7 @@ def get_receipt(call: Call, case_id: str) -> Reply:
     if media_type is None:
         raise Problem("not-acceptable", f"This receipt is served as {' or '.join(OFFERED)}.")
     from chalicelib.documents import receipt  # its models load pydantic: not at import
+    from chalicelib.workflow import access, registry, service
 
     # The history says when the case was filed; the same single Query as GET /cases/{id}.
     found, history = service.find_with_history(case_id)

@@ -1,17 +1,30 @@
-"""The five services. Each declares its case types' machines in its own ``machines.py``; this
-list is what the app registers and what ``make statemachines`` exports."""
+"""The five services. Each declares its case types' machines in its own ``machines.py``,
+loaded on first use by the case-type registry (``chalicelib.workflow.registry``), so that an
+API call pays only for the machines it needs. A case type is named after its service
+(``enrollment``, ``bac_grant``, ``consular_appointment`` ...)."""
 
 from __future__ import annotations
 
-from chalicelib.services.bac.machines import MACHINES as BAC
-from chalicelib.services.consular.machines import MACHINES as CONSULAR
-from chalicelib.services.enrollment.machines import MACHINES as ENROLLMENT
-from chalicelib.services.equivalence.machines import MACHINES as EQUIVALENCE
-from chalicelib.services.etimbre.machines import MACHINES as ETIMBRE
-from chalicelib.workflow.machine import Machine
-from chalicelib.workflow.registry import register
+import importlib
+from typing import TYPE_CHECKING
 
-MACHINES: tuple[Machine, ...] = (*EQUIVALENCE, *ENROLLMENT, *BAC, *CONSULAR, *ETIMBRE)
+if TYPE_CHECKING:
+    from chalicelib.workflow.machine import Machine
 
-for _machine in MACHINES:
-    register(_machine)
+SERVICES = ("equivalence", "enrollment", "bac", "consular", "etimbre")
+
+
+def service_of(case_type: str) -> str | None:
+    return next((s for s in SERVICES if case_type == s or case_type.startswith(f"{s}_")), None)
+
+
+def machines_of(service: str) -> tuple[Machine, ...]:
+    machines: tuple[Machine, ...] = importlib.import_module(
+        f"{__name__}.{service}.machines"
+    ).MACHINES
+    return machines
+
+
+def all_machines() -> tuple[Machine, ...]:
+    """Every service's machines: what ``make statemachines`` exports."""
+    return tuple(m for service in SERVICES for m in machines_of(service))

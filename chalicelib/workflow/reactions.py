@@ -50,8 +50,9 @@ def handle(images: Iterable[Mapping[str, Any]]) -> int:
     """Run the reactions of new history entries (stream images, DynamoDB JSON). Every one is
     tried; if any raised, the batch fails afterwards so that it is delivered again (the
     reactions that succeeded then find nothing left to do). Returns how many ran."""
-    from chalicelib.workflow import service
+    from chalicelib.workflow import registry, service
 
+    registry.load_all()  # the services' machines register their reactions
     events = {event for _, event in _REACTIONS}
     ran, failures = 0, []
     for image in images:

@@ -300,14 +300,14 @@ def test_a_cancellation_e_mail_removes_the_event_from_the_calendar(
         if reference in m.subject and hasattr(m, "raw_data")
     ]
     methods = [
-        p.get_param("method")
+        str(p.get_param("method"))
         for m in mails
         for p in m.walk()
         if p.get_content_type() == "text/calendar"
     ]
     assert sorted(methods) == ["CANCEL", "REQUEST"]  # the booking, then its cancellation
     cancel = next(
-        Calendar.from_ical(p.get_payload(decode=True))
+        Calendar.from_ical(bytes(p.get_payload(decode=True)))
         for m in mails
         for p in m.walk()
         if p.get_content_type() == "text/calendar" and p.get_param("method") == "CANCEL"
