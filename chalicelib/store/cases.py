@@ -48,9 +48,9 @@ class Conflict(Exception):
 @dataclass(frozen=True)
 class Also:
     """A write to another item that stands or falls with the transition: a seat taken, a
-    one-live-request guard, a stamp consumed. ``add`` puts exactly one operation (save,
-    update, delete or condition_check) into the transaction; if its condition fails, the
-    transition's ``Conflict`` names it."""
+    one-live-request guard, a stamp consumed. ``add`` puts its operations (save, update,
+    delete or condition_check) into the transaction; if a condition of one of them fails,
+    the transition's ``Conflict`` names it (each operation is labelled with the name)."""
 
     name: str
     add: Callable[[TransactWrite], None]

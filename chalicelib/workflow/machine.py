@@ -11,6 +11,10 @@ from typing import Any
 
 from chalicelib.workflow.case import Case
 
+# Who may fire a transition, besides the staff roles each service names.
+CITIZEN_ROLE = frozenset({"citizen"})  # the case's owner (checked by the engine)
+SYSTEM_ROLE = frozenset({"system"})  # the timers and other automatic actors
+
 
 class StateKind(StrEnum):
     INITIAL = "initial"

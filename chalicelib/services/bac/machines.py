@@ -8,33 +8,63 @@ from chalicelib.workflow.machine import DocumentRule, Machine, Notify, State, St
 OFFICER = frozenset({"exam_officer"})
 BOTH = ("email", "sms")
 
-CORRECTION = Machine(
-    case_type="bac_correction",
-    prefix="BC",
-    title="Baccalaureate: correction of personal data",
-    states=(
-        State("requested", StateKind.INITIAL, "with the exam office of the academy"),
-        State("accepted", StateKind.TERMINAL, "the record is corrected; confirm it again"),
-        State("refused", StateKind.TERMINAL, refusal=True),
-    ),
-    transitions=(
-        Transition(
-            "accept",
-            ("requested",),
-            "accepted",
-            OFFICER,
-            effects=(Notify("bac_correction_accepted", channels=BOTH),),
-            description="the record takes the proposed values; the candidate confirms again",
+WITH_THE_ACADEMY = "with the exam office of the academy"
+
+
+def _decided_by_the_academy(
+    case_type: str,
+    prefix: str,
+    title: str,
+    *,
+    filed: str,
+    approve: str,
+    approved: str,
+    documents: tuple[DocumentRule, ...],
+    approved_note: str = "",
+    approve_note: str = "",
+) -> Machine:
+    """Filed by the candidate, then approved or refused (with reasons) by the academy's exam
+    office; either way the candidate hears of it (templates ``<case type>_<outcome>``)."""
+    return Machine(
+        case_type=case_type,
+        prefix=prefix,
+        title=title,
+        states=(
+            State(filed, StateKind.INITIAL, WITH_THE_ACADEMY),
+            State(approved, StateKind.TERMINAL, approved_note),
+            State("refused", StateKind.TERMINAL, refusal=True),
         ),
-        Transition(
-            "refuse",
-            ("requested",),
-            "refused",
-            OFFICER,
-            requires_reason=True,
-            effects=(Notify("bac_correction_refused", channels=BOTH),),
+        transitions=(
+            Transition(
+                approve,
+                (filed,),
+                approved,
+                OFFICER,
+                effects=(Notify(f"{case_type}_{approved}", channels=BOTH),),
+                description=approve_note,
+            ),
+            Transition(
+                "refuse",
+                (filed,),
+                "refused",
+                OFFICER,
+                requires_reason=True,
+                effects=(Notify(f"{case_type}_refused", channels=BOTH),),
+            ),
         ),
-    ),
+        documents=documents,
+    )
+
+
+CORRECTION = _decided_by_the_academy(
+    "bac_correction",
+    "BC",
+    "Baccalaureate: correction of personal data",
+    filed="requested",
+    approve="accept",
+    approved="accepted",
+    approved_note="the record is corrected; confirm it again",
+    approve_note="the record takes the proposed values; the candidate confirms again",
     documents=(
         DocumentRule(
             "supporting_document",
@@ -47,32 +77,13 @@ CORRECTION = Machine(
     ),
 )
 
-GRANT = Machine(
-    case_type="bac_grant",
-    prefix="BG",
-    title="Post-baccalaureate grant",
-    states=(
-        State("submitted", StateKind.INITIAL, "with the exam office of the academy"),
-        State("granted", StateKind.TERMINAL),
-        State("refused", StateKind.TERMINAL, refusal=True),
-    ),
-    transitions=(
-        Transition(
-            "grant",
-            ("submitted",),
-            "granted",
-            OFFICER,
-            effects=(Notify("bac_grant_granted", channels=BOTH),),
-        ),
-        Transition(
-            "refuse",
-            ("submitted",),
-            "refused",
-            OFFICER,
-            requires_reason=True,
-            effects=(Notify("bac_grant_refused", channels=BOTH),),
-        ),
-    ),
+GRANT = _decided_by_the_academy(
+    "bac_grant",
+    "BG",
+    "Post-baccalaureate grant",
+    filed="submitted",
+    approve="grant",
+    approved="granted",
     documents=(
         DocumentRule(
             "income_certificate",
@@ -90,33 +101,15 @@ GRANT = Machine(
     ),
 )
 
-COMPLAINT = Machine(
-    case_type="bac_complaint",
-    prefix="BR",
-    title="Baccalaureate: complaint about a material error",
-    states=(
-        State("submitted", StateKind.INITIAL, "with the exam office of the academy"),
-        State("accepted", StateKind.TERMINAL, "the marks are corrected"),
-        State("refused", StateKind.TERMINAL, refusal=True),
-    ),
-    transitions=(
-        Transition(
-            "accept",
-            ("submitted",),
-            "accepted",
-            OFFICER,
-            effects=(Notify("bac_complaint_accepted", channels=BOTH),),
-            description="marks corrected; a certificate issued before is revoked and reissued",
-        ),
-        Transition(
-            "refuse",
-            ("submitted",),
-            "refused",
-            OFFICER,
-            requires_reason=True,
-            effects=(Notify("bac_complaint_refused", channels=BOTH),),
-        ),
-    ),
+COMPLAINT = _decided_by_the_academy(
+    "bac_complaint",
+    "BR",
+    "Baccalaureate: complaint about a material error",
+    filed="submitted",
+    approve="accept",
+    approved="accepted",
+    approved_note="the marks are corrected",
+    approve_note="marks corrected; a certificate issued before is revoked and reissued",
     documents=(
         DocumentRule(
             "evidence",

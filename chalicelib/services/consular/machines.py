@@ -15,6 +15,8 @@ from dataclasses import replace
 
 from chalicelib.services.consular.catalogue import SERVICES
 from chalicelib.workflow.machine import (
+    CITIZEN_ROLE,
+    SYSTEM_ROLE,
     CancelTimer,
     DocumentRule,
     Machine,
@@ -28,9 +30,9 @@ from chalicelib.workflow.reactions import register
 
 CASE_TYPE = "consular_appointment"
 AGENT = frozenset({"consular_agent"})
-CITIZEN = frozenset({"citizen"})
+CITIZEN = CITIZEN_ROLE
 CITIZEN_OR_AGENT = CITIZEN | AGENT
-SYSTEM = frozenset({"system"})
+SYSTEM = SYSTEM_ROLE
 
 REMINDER, ATTENDANCE, OFFER = "reminder", "attendance", "offer_hold"
 BOOKING_TIMERS = (REMINDER, ATTENDANCE)

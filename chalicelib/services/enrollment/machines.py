@@ -11,8 +11,10 @@ from typing import Any
 
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import (
+    CITIZEN_ROLE,
     JPEG,
     PNG,
+    SYSTEM_ROLE,
     DocumentRule,
     Export,
     Machine,
@@ -23,8 +25,8 @@ from chalicelib.workflow.machine import (
 )
 
 DIRECTOR = frozenset({"school_director"})
-CITIZEN = frozenset({"citizen"})
-SYSTEM = frozenset({"system"})
+CITIZEN = CITIZEN_ROLE
+SYSTEM = SYSTEM_ROLE
 
 
 def _photo_checked(case: Case, payload: Mapping[str, Any]) -> str | None:

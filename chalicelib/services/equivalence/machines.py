@@ -19,7 +19,9 @@ from chalicelib.services.equivalence.requirements import (
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.guards import missing_documents
 from chalicelib.workflow.machine import (
+    CITIZEN_ROLE,
     PDF,
+    SYSTEM_ROLE,
     CancelTimer,
     Clock,
     DocumentRule,
@@ -34,8 +36,8 @@ from chalicelib.workflow.machine import (
 
 OFFICER = frozenset({"equivalence_officer"})
 COMMITTEE = frozenset({"committee_member"})
-CITIZEN = frozenset({"citizen"})
-SYSTEM = frozenset({"system"})
+CITIZEN = CITIZEN_ROLE
+SYSTEM = SYSTEM_ROLE
 COMPLEMENT_DAYS = 30
 
 # Documents beside the checklist of requirements.py: staff's and later answers'.
