@@ -9,16 +9,15 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api.principal import ALL_ROLES, Principal, allow
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, route
-from chalicelib.store.cases import Conflict
-from chalicelib.workflow import registry
-from chalicelib.workflow.access import actor_of, visible_case
 
 if TYPE_CHECKING:
     from chalicelib.documents.schemas import DocumentLink, UploadGrant, UploadRequest
     from chalicelib.workflow.case import Case
     from chalicelib.workflow.machine import Machine
 
-SCHEMAS = "chalicelib.documents.schemas"  # models named, imported on first use
+# Models are named, and the case engine imported, on a route's first call: a cold start that
+# serves /health or a public page pays for neither.
+SCHEMAS = "chalicelib.documents.schemas"
 documents = Blueprint(__name__)
 TAGS = ("cases",)
 
@@ -37,13 +36,17 @@ TAGS = ("cases",)
     errors=(409,),
 )
 def attach_document(call: Call, case_id: str) -> UploadGrant:
+    from chalicelib.documents import uploads
+    from chalicelib.store.cases import Conflict
+    from chalicelib.workflow import registry
+    from chalicelib.workflow.access import actor_of, visible_case
+
     principal, request = call.user, call.body
     case = visible_case(principal, case_id, "attach a document", call.correlation_id)
     if not _may_attach(principal, case):
         raise Problem("forbidden", "Only the applicant or the case's office attach documents.")
     machine = registry.machine_for(case.case_type)
     _check_against_rules(machine, case, request)
-    from chalicelib.documents import uploads  # presigned POSTs: on first use
 
     try:
         document, post = uploads.attach(
@@ -81,6 +84,10 @@ def attach_document(call: Call, case_id: str) -> UploadGrant:
     errors=(409,),
 )
 def download_document(call: Call, case_id: str, document_id: str) -> DocumentLink:
+    from chalicelib.documents import uploads
+    from chalicelib.documents.schemas import DocumentLink
+    from chalicelib.workflow.access import visible_case
+
     purpose = f"download document {document_id[:64]}"
     case = visible_case(call.user, case_id, purpose, call.correlation_id)
     document = next((d for d in case.documents if d.id == document_id), None)
@@ -90,9 +97,6 @@ def download_document(call: Call, case_id: str, document_id: str) -> DocumentLin
         # Never serve a file nobody checked, nor one that failed its checks.
         why = "was rejected" if document.status == "rejected" else "has not been checked yet"
         raise Problem("conflict", f"The document is not available: it {why}.")
-    from chalicelib.documents import uploads
-    from chalicelib.documents.schemas import DocumentLink
-
     url, expires_at = uploads.download_url(document)
     return DocumentLink(
         document_id=document.id,

@@ -10,7 +10,6 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api.principal import PUBLIC
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
-from chalicelib.workflow import registry
 
 if TYPE_CHECKING:
     from chalicelib.stats import report
@@ -36,6 +35,7 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
 )
 def get_processing_times(call: Call) -> Reply:
     from chalicelib.stats import report, rules  # the aggregates' reader: on first use
+    from chalicelib.workflow import registry
 
     query: ProcessingTimesQuery = call.query
     try:

@@ -9,16 +9,14 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CITIZEN, STAFF_ROLES, allow
 from chalicelib.api.routing import Call, route
-from chalicelib.store import audit
-from chalicelib.store import cases as store
 from chalicelib.store.secrets import cursor_key
-from chalicelib.workflow import access, registry, service, views
 
 if TYPE_CHECKING:
     from chalicelib.workflow.access_log import AccessLog
     from chalicelib.workflow.schemas import CaseList, CaseView, MyCasesQuery
 
-# Models are named, and imported on a route's first call: pydantic stays out of cold start.
+# Models are named, and they and the case engine are imported on a route's first call:
+# neither pydantic nor the engine is part of a cold start.
 SCHEMAS = "chalicelib.workflow.schemas"
 ACCESS_LOG = "chalicelib.workflow.access_log"
 
@@ -37,6 +35,8 @@ TAGS = ("cases",)
     response=f"{SCHEMAS}:CaseList",
 )
 def my_cases(call: Call) -> CaseList:
+    from chalicelib.store import cases as store
+    from chalicelib.workflow import registry, views
     from chalicelib.workflow.schemas import CaseList
 
     query: MyCasesQuery = call.query
@@ -62,6 +62,8 @@ def my_cases(call: Call) -> CaseList:
     response=f"{SCHEMAS}:CaseView",
 )
 def get_case(call: Call, case_id: str) -> CaseView:
+    from chalicelib.workflow import access, registry, service, views
+
     found, history = service.find_with_history(case_id)
     case = access.checked(call.user, found, "GET /cases/{id}", call.correlation_id)
     machine = registry.machine_for(case.case_type)
@@ -79,7 +81,8 @@ def get_case(call: Call, case_id: str) -> CaseView:
     response=f"{ACCESS_LOG}:AccessLog",
 )
 def get_access_log(call: Call, case_id: str) -> AccessLog:
-    from chalicelib.workflow import access_log
+    from chalicelib.store import audit
+    from chalicelib.workflow import access, access_log
 
     case = access.visible_case(
         call.user, case_id, "GET /cases/{id}/access-log", call.correlation_id

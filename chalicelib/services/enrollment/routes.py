@@ -11,7 +11,6 @@ from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CITIZEN, PUBLIC, allow
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.store.secrets import cursor_key
-from chalicelib.workflow.service import now
 
 if TYPE_CHECKING:
     from chalicelib.services.enrollment.schemas import (
@@ -176,5 +175,6 @@ def withdraw(call: Call, application_id: str) -> ApplicationView:
 )
 def follow_up(call: Call) -> FollowUpView:
     from chalicelib.services.enrollment.followup import follow_up
+    from chalicelib.workflow.service import now
 
     return follow_up(call.user, call.query, now().date())

@@ -14,12 +14,10 @@ from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.services.equivalence import domain
 from chalicelib.store.secrets import cursor_key
-from chalicelib.workflow import access
-from chalicelib.workflow import service as cases
-from chalicelib.workflow.case import Case, Contact, HistoryEntry
 
 if TYPE_CHECKING:
     from chalicelib.services.equivalence.schemas import ApplicationView, QueuePage
+    from chalicelib.workflow.case import Case, HistoryEntry
 
 equivalence = Blueprint(__name__)
 TAGS = ("equivalence",)
@@ -36,9 +34,10 @@ def _view(
     from chalicelib.services.equivalence.library.precedents import precedents
     from chalicelib.services.equivalence.schemas import Acknowledgement, ApplicationView
     from chalicelib.workflow import views
+    from chalicelib.workflow.service import now
 
     machine = service.machine_of(case)
-    full = views.full(machine, case, history or [], principal, cases.now())
+    full = views.full(machine, case, history or [], principal, now())
     diploma = case.payload.get("diploma", {})
     filed = case.state != "draft"
     return ApplicationView(
@@ -70,6 +69,7 @@ def _view(
 )
 def open_application(call: Call) -> Reply:
     from chalicelib.services.equivalence import service
+    from chalicelib.workflow.case import Contact
 
     body = call.body
     user = call.user
@@ -150,6 +150,8 @@ def review_request(call: Call, case_id: str) -> ApplicationView:
 )
 def intake_letter(call: Call, case_id: str) -> Reply:
     from chalicelib.services.equivalence import service
+    from chalicelib.workflow import access
+    from chalicelib.workflow import service as cases
 
     found, history = cases.find_with_history(case_id)
     case = access.checked(call.user, found, "GET letter", call.correlation_id)
@@ -175,6 +177,7 @@ def intake_letter(call: Call, case_id: str) -> Reply:
 )
 def decision_copy(call: Call, case_id: str) -> Reply:
     from chalicelib.services.equivalence import service
+    from chalicelib.workflow import access
 
     case = access.visible_case(call.user, case_id, "GET decision", call.correlation_id)
     service.machine_of(case)
