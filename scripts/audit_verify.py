@@ -1,9 +1,10 @@
 """``make audit-verify DATE=YYYY-MM-DD``: check one day of the audit trail with the public key.
 
 Every chain that has a record stamped that day is read whole (by pk) and checked record by
-record: its hash, its place, its link to the one before; a case's transition chain also
-against the case's audit head. Then the day's records are checked against the signed digest,
-whose signature is verified with the public key only (``--jwks`` of a running API, or KMS
+record: its hash, its place, its link to the one before; a transition chain also against
+the head its subject keeps (a case's, or an eTimbre stamp's), so a deleted last record
+shows. Then the day's records are checked against the signed digest, whose signature is
+verified with the public key only (``--jwks`` of a running API, or KMS
 GetPublicKey; never KMS Verify). The first finding names the record (pk, sk) and what is
 wrong; the exit code is 1 when there is any.
 
@@ -52,7 +53,7 @@ def verify(day: date, jwks_url: str = "") -> Report:
     report = Report(day, len(links), len(chains))
     for case_id, chain in chains:
         whole = [audit.link_of(r) for r in audit.chain_of(case_id, chain)]
-        head = _case_head(case_id) if chain == TRANSITIONS else None
+        head = _head_of(case_id) if chain == TRANSITIONS else None
         report.findings += check_chain(whole, head)
     report.digest, notes = _published(day)
     report.findings += notes
@@ -61,11 +62,17 @@ def verify(day: date, jwks_url: str = "") -> Report:
     return report
 
 
-def _case_head(case_id: str) -> str | None:
+def _head_of(subject_id: str) -> str | None:
+    """The hash a subject's transition chain must end at: a case keeps one, and so does an
+    eTimbre stamp (its moves are chained as a case's are). None: nothing to compare."""
     from chalicelib.store import cases
+    from chalicelib.store.etimbre import stamps
 
-    case = cases.load(case_id)
-    return case.audit_head if case else None
+    case = cases.load(subject_id)
+    if case is not None:
+        return case.audit_head
+    stamp = stamps.get(subject_id)
+    return stamp.audit_head if stamp else None
 
 
 def _published(day: date) -> tuple[dict[str, Any] | None, list[Mismatch]]:

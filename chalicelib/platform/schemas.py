@@ -35,7 +35,13 @@ class JwkSet(Output):
 
 class AuditQuery(PageQuery):
     case: str = Field(
-        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="The case id."
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_:.@-]+$",
+        description=(
+            "A case id, a stamp id, or a staff member's list views of a day: "
+            "lists:<office>:<staff subject>:<YYYY-MM-DD>."
+        ),
     )
 
 

@@ -54,19 +54,38 @@ def checked(
         raise Problem("not-found")
     if read and not principal.is_citizen:
         role = sorted(principal.roles)[0]
-        try:
-            audit.append(
-                case.id, principal.subject, role, principal.office, "read", purpose, correlation_id
-            )
-        except audit.ChainBusy as busy:
-            raise Problem(
-                "unavailable",
-                "Too many reads of this file at once; retry shortly.",
-                headers={"Retry-After": "1"},
-            ) from busy
+        _recorded(case.id, principal, role, "read", purpose, correlation_id)
         if principal.office != case.office and not _guest(principal, case):
             _tell_owner_of_outside_read(case, role, principal.office, purpose, correlation_id)
     return case
+
+
+def listed(principal: Principal, purpose: str, case_ids: list[str], correlation_id: str) -> None:
+    """A staff list of citizens' files is a read too: one record per page served, naming
+    every case it showed, before the page leaves. It goes to the reader's own chain of the
+    day, so readers never wait on each other and no chain outgrows its six-digit places;
+    the daily digest and the verifier take it like any other chain."""
+    if principal.is_citizen or not case_ids:
+        return
+    day = datetime.now(UTC).date().isoformat()
+    subject = f"lists:{principal.office or '-'}:{principal.subject}:{day}"
+    reason = f"{purpose}; {len(case_ids)} cases: {' '.join(case_ids)}"
+    _recorded(subject, principal, sorted(principal.roles)[0], "list", reason, correlation_id)
+
+
+def _recorded(
+    subject: str, principal: Principal, role: str, action: str, why: str, correlation_id: str
+) -> None:
+    try:
+        audit.append(
+            subject, principal.subject, role, principal.office, action, why, correlation_id
+        )
+    except audit.ChainBusy as busy:
+        raise Problem(
+            "unavailable",
+            "Too many reads of this file at once; retry shortly.",
+            headers={"Retry-After": "1"},
+        ) from busy
 
 
 def _tell_owner_of_outside_read(

@@ -216,6 +216,7 @@ def queue(
     from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
     from chalicelib.store import cases as store
     from chalicelib.store.secrets import cursor_key
+    from chalicelib.workflow import access
 
     machine = registry.machine_for(case_type)
     state = state or machine.initial.name
@@ -227,6 +228,8 @@ def queue(
         clamp_limit(limit),
         decode_cursor(cursor_key(), scope, cursor),
     )
+    purpose = f"GET /bac/queue type={case_type} state={state}"
+    access.listed(call.user, purpose, [c.id for c in page.cases], call.correlation_id)
     return CaseList(
         items=[case_views.summary(machine, c) for c in page.cases],
         next=encode_cursor(cursor_key(), scope, page.last_key),

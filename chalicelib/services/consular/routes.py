@@ -205,7 +205,7 @@ def request_queue(call: Call, code: str) -> RequestList:
     from chalicelib.services.consular.machines import APPOINTMENT
     from chalicelib.services.consular.schemas import RequestList
     from chalicelib.store.secrets import cursor_key
-    from chalicelib.workflow import views
+    from chalicelib.workflow import access, views
 
     scope = f"consular:{code}:{call.query.state}"
     page = use.queue(
@@ -214,6 +214,8 @@ def request_queue(call: Call, code: str) -> RequestList:
         clamp_limit(call.query.limit),
         decode_cursor(cursor_key(), scope, call.query.cursor),
     )
+    purpose = f"GET /consular/consulates/{code}/requests state={call.query.state}"
+    access.listed(call.user, purpose, [c.id for c in page.cases], call.correlation_id)
     return RequestList(
         items=[views.summary(APPOINTMENT, c) for c in page.cases],
         next=encode_cursor(cursor_key(), scope, page.last_key),
@@ -374,11 +376,15 @@ def join_waiting_list(call: Call, case_id: str) -> RequestView:
 def day_list(call: Call, code: str) -> DayList:
     from chalicelib.services.consular import service as use
     from chalicelib.services.consular.schemas import AppointmentView, DayList
+    from chalicelib.workflow import access
 
     consulate = use.consulate_or_422(code)
     zone = ZoneInfo(consulate.time_zone)
+    entries = use.day_list(consulate, call.query.date)
+    purpose = f"GET /consular/consulates/{code}/appointments date={call.query.date}"
+    access.listed(call.user, purpose, [e.case_id for e, _ in entries], call.correlation_id)
     items = []
-    for entry, status in use.day_list(consulate, call.query.date):
+    for entry, status in entries:
         start = datetime.fromisoformat(entry.start.replace("Z", "+00:00"))
         items.append(
             AppointmentView(

@@ -87,6 +87,7 @@ def school_applications(call: Call, code: str) -> ApplicationPage:
     from chalicelib.services.enrollment import service
     from chalicelib.services.enrollment.schemas import ApplicationPage
     from chalicelib.services.enrollment.views import application_view
+    from chalicelib.workflow import access
 
     query = call.query
     scope = f"enrollment:{code}:{query.state}:{query.q}:{query.born_from}:{query.born_to}"
@@ -98,6 +99,10 @@ def school_applications(call: Call, code: str) -> ApplicationPage:
         clamp_limit(query.limit),
         decode_cursor(cursor_key(), scope, query.cursor),
     )
+    # the searched name is not copied into the trail; the cases it found are
+    searched = " q=(given)" if query.q else ""
+    purpose = f"GET /enrollment/schools/{code}/applications state={query.state}{searched}"
+    access.listed(call.user, purpose, [c.id for c in page.cases], call.correlation_id)
     return ApplicationPage(
         items=[application_view(c, school, call.language, listed=True) for c in page.cases],
         next=encode_cursor(cursor_key(), scope, page.last_key),

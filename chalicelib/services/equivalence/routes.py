@@ -204,7 +204,7 @@ def decision_copy(call: Call, case_id: str) -> Reply:
 def work_queue(call: Call) -> QueuePage:
     from chalicelib.services.equivalence import service
     from chalicelib.services.equivalence.schemas import QueueItem, QueuePage
-    from chalicelib.workflow import views
+    from chalicelib.workflow import access, views
 
     query = call.query
     scope = service.queue_scope(call.user, query.state, query.field, query.track)
@@ -212,6 +212,8 @@ def work_queue(call: Call) -> QueuePage:
     files, last = service.queue_page(
         scope, clamp_limit(query.limit), decode_cursor(cursor_key(), key, query.cursor)
     )
+    purpose = f"GET /equivalence/queue state={scope.state} field={scope.field}"
+    access.listed(call.user, purpose, [c.id for c in files], call.correlation_id)
     items = []
     for case in files:
         diploma = case.payload.get("diploma", {})

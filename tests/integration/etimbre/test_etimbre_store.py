@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -28,6 +28,7 @@ from chalicelib.workflow import registry
 from chalicelib.workflow import service as workflow
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
+from scripts import audit_verify
 from scripts.standins.payment_gateway import StandInGateway, use_standin
 from tests.support.aws_calls import RECORDER
 from tests.support.demo_case import DEMO
@@ -184,6 +185,23 @@ def test_each_move_of_a_stamp_is_chained_in_the_audit_trail(gateway: StandInGate
     used = stamps.get(stamp.stamp_id)
     assert used is not None and used.audit_head == links[-1].hash
     assert check_chain(links, used.audit_head) == []
+
+
+def test_the_verifier_names_a_stamps_deleted_last_move_by_its_head(
+    stack: Any, gateway: StandInGateway
+) -> None:
+    """The chain alone cannot show its last record gone; the head the stamp keeps does."""
+    stamp = paid(gateway)
+    service.consume(stamp.number, "passport", AGENT, "counter")
+    boto3.client("dynamodb").delete_item(
+        TableName=stack.env["AUDIT_TABLE"],
+        Key={"pk": {"S": f"CASE#{stamp.stamp_id}"}, "sk": {"S": "T#000003"}},
+    )
+    links = [audit.link_of(r) for r in audit.chain_of(stamp.stamp_id, TRANSITIONS)]
+    assert check_chain(links) == []  # two records, still linked: no finding without the head
+    findings = audit_verify.verify(datetime.now(UTC).date()).findings
+    named = [(f.what, f.sk) for f in findings if f.pk == f"CASE#{stamp.stamp_id}"]
+    assert named == [("head", "T#000002")]
 
 
 def test_a_move_from_a_stale_copy_fails_and_writes_nothing(gateway: StandInGateway) -> None:
