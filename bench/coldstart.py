@@ -66,9 +66,10 @@ def _child_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in skip}
 
 
-def _run(code: str) -> str:
+def _run(code: str, under: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter running ``code`` (``under`` a tool such as valgrind)."""
     done = subprocess.run(
-        [_python(), "-c", code],
+        [*under, _python(), "-c", code],
         cwd=ROOT,
         env=_child_env(),
         stdin=subprocess.DEVNULL,
@@ -78,7 +79,7 @@ def _run(code: str) -> str:
     )
     if done.returncode != 0:
         raise RuntimeError(f"`python -c {code!r}` failed:\n{done.stderr[-2000:]}")
-    return done.stdout
+    return done
 
 
 def _wall_ms(code: str) -> float:
@@ -90,7 +91,7 @@ def _wall_ms(code: str) -> float:
 def heavy_modules() -> list[str]:
     """Which of HEAVY a fresh ``import app`` has loaded."""
     probe = f"import json, sys, app; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
-    return [str(m) for m in json.loads(_run(probe))]
+    return [str(m) for m in json.loads(_run(probe).stdout)]
 
 
 def instructions(code: str) -> int | None:
@@ -98,18 +99,11 @@ def instructions(code: str) -> int | None:
     without valgrind. The count includes the interpreter's own start, as the wall time does."""
     if shutil.which("valgrind") is None:
         return None
-    done = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", _python(), "-c", code],
-        cwd=ROOT,
-        env=_child_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    _run(code)  # writes any stale .pyc first: compiling a module is not a cold start's cost
+    done = _run(code, under=("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"))
     found = re.search(r"Collected : (\d+)", done.stderr)
-    if done.returncode != 0 or found is None:
-        raise RuntimeError(f"callgrind on {code!r} failed:\n{done.stderr[-2000:]}")
+    if found is None:
+        raise RuntimeError(f"callgrind gave no count for {code!r}:\n{done.stderr[-2000:]}")
     return int(found.group(1))
 
 
