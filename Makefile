@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench deploy policy statemachines outbox audit-verify audit-digest clean
+.PHONY: venv run test lint unit token bench deploy guide policy statemachines outbox audit-verify audit-digest clean
 
 venv: $(STAMP)
 
@@ -44,8 +44,11 @@ bench: venv ## cold start and DynamoDB calls per route; writes bench/results.jso
 statemachines: venv ## ASL in infra/statemachines, diagrams in docs/machines, template block
 	$(PY) -m scripts.statemachines
 
-deploy: venv ## the stack, then the function and API (chalice package + a change set)
-	$(PY) -m scripts.deploy --stage $(STAGE)
+deploy: venv ## the stack, then the function and API: make deploy STAGE=dev PUBLIC_BASE_URL=https://...
+	$(PY) -m scripts.deploy --stage $(STAGE) $(if $(PUBLIC_BASE_URL),--public-base-url '$(PUBLIC_BASE_URL)')
+
+guide: venv ## the equivalence guide PDF into the stage's bucket if missing (STAGE=local: make run)
+	$(PY) -m scripts.build_guide --stage $(STAGE)
 
 policy: venv ## regenerate .chalice/policy-<stage>.json from infra/policy.py
 	$(PY) -m infra.policy

@@ -56,6 +56,9 @@ class Settings:
     payment_gateway_secret: str = ""
     # Massar's pupil-registration API; empty: the in-process stand-in (make run, tests)
     massar_endpoint: str = ""
+    # Where citizens reach this API (scheme, host, perhaps a stage prefix): links in notices
+    # are made from it (chalicelib/notify/links.py). https off the local stage.
+    public_base_url: str = ""
     issuers: tuple[Issuer, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1_048_576
     log_level: str = "INFO"
@@ -101,6 +104,7 @@ def settings_from(env: dict[str, str]) -> Settings:
         payment_gateway_url=get("PAYMENT_GATEWAY_URL"),
         payment_gateway_secret=get("PAYMENT_GATEWAY_SECRET"),
         massar_endpoint=get("MASSAR_ENDPOINT"),
+        public_base_url=get("PUBLIC_BASE_URL"),
         issuers=_issuers(get("AUTH_ISSUERS")),
         max_body_bytes=int(get("MAX_BODY_BYTES", "1048576")),
         log_level=get("LOG_LEVEL", "INFO"),

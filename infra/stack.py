@@ -35,6 +35,7 @@ OUTPUT_ENV = {
     "OutboxDeadLetterQueueUrl": "OUTBOX_DLQ_URL",
     "JobsQueueUrl": "JOBS_QUEUE_URL",
     "SenderEmail": "SENDER_EMAIL",
+    "PublicBaseUrl": "PUBLIC_BASE_URL",
 }
 
 
@@ -45,10 +46,14 @@ def stack_name(stage: str) -> str:
 def deploy(
     cloudformation: Any, stage: str, parameters: dict[str, str] | None = None
 ) -> dict[str, str]:
-    """Create or update the stack and wait for it; return its outputs."""
+    """Create or update the stack and wait for it; return its outputs. On an update, a
+    parameter not given keeps the value the stack has (an operator's sender address or
+    allowed origins), instead of falling back to the template's default."""
     name = stack_name(stage)
-    params = [{"ParameterKey": "Stage", "ParameterValue": stage}]
-    params += [{"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()]
+    given = {"Stage": stage, **(parameters or {})}
+    params: list[dict[str, Any]] = [
+        {"ParameterKey": k, "ParameterValue": v} for k, v in given.items()
+    ]
     args = {
         "StackName": name,
         "TemplateBody": TEMPLATE.read_text(),
@@ -56,6 +61,8 @@ def deploy(
         "Capabilities": ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
     }
     if _exists(cloudformation, name):
+        kept = [k for k in _parameters_of(cloudformation, name) if k not in given]
+        params += [{"ParameterKey": k, "UsePreviousValue": True} for k in kept]
         try:
             cloudformation.update_stack(**args)
         except cloudformation.exceptions.ClientError as error:
@@ -79,6 +86,11 @@ def environment(outputs: dict[str, str], stage: str) -> dict[str, str]:
     env = {OUTPUT_ENV[key]: value for key, value in outputs.items() if key in OUTPUT_ENV}
     env["KHIDMAT_STAGE"] = stage
     return env
+
+
+def _parameters_of(cloudformation: Any, name: str) -> list[str]:
+    stack = cloudformation.describe_stacks(StackName=name)["Stacks"][0]
+    return [p["ParameterKey"] for p in stack.get("Parameters", [])]
 
 
 def _exists(cloudformation: Any, name: str) -> bool:

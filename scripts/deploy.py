@@ -1,8 +1,14 @@
 """``make deploy STAGE=dev|prod``: the stateful stack, the app's environment, then the app.
 
-1. ``infra/template.yaml`` becomes the stack ``khidmat-<stage>`` (``infra.stack.deploy``).
+1. ``infra/template.yaml`` becomes the stack ``khidmat-<stage>`` (``infra.stack.deploy``),
+   with ``PublicBaseUrl``: where citizens reach the API, the base of every link in a notice
+   (``make deploy PUBLIC_BASE_URL=https://...``; a later deploy without it keeps the
+   stack's current value). Not a real https URL: the deploy stops before anything moves.
 2. Its outputs and ``AUTH_ISSUERS`` are written into ``.chalice/config.json`` under
-   ``stages.<stage>.environment_variables``, the rest of the file kept as it was.
+   ``stages.<stage>.environment_variables``, the rest of the file kept as it was. The
+   equivalence guide of the code being deployed is rendered into the documents bucket if
+   that version is missing (``scripts/build_guide.py``), before the code that serves it
+   goes live, so that no first request has to render it.
 3. ``chalice package --merge-template infra/gateway.json`` builds the app's SAM template
    (with ``.chalice/policy-<stage>.json`` as the role's policy) and its zip.
 4. Both go to the artifacts bucket, and the stack ``khidmat-<stage>-api`` is created or
@@ -38,6 +44,7 @@ CONFIG = ROOT / ".chalice" / "config.json"
 GATEWAY = ROOT / "infra" / "gateway.json"
 ISSUERS_ENV = "KHIDMAT_AUTH_ISSUERS"
 ARTIFACTS_ENV = "KHIDMAT_ARTIFACTS_BUCKET"
+BASE_URL_ENV = "KHIDMAT_PUBLIC_BASE_URL"
 ISSUER_FIELDS = {"name", "issuer", "audience", "jwks_url"}
 # Names reserved for examples and tests (RFC 2606, RFC 6761): the example file must not
 # deploy as it is.
@@ -88,11 +95,31 @@ def _checked(issuers: Any, source: str) -> list[dict[str, Any]]:
         if set(item) != ISSUER_FIELDS:
             raise DeployError(f"{source}: an issuer has exactly {sorted(ISSUER_FIELDS)}")
         url = str(item["jwks_url"])
-        host = url.removeprefix("https://").split("/", 1)[0].split(":", 1)[0].lower()
-        reserved = any(host == d or host.endswith(f".{d}") for d in RESERVED_DOMAINS)
-        if not url.startswith("https://") or reserved or host in ("", "localhost"):
+        if not _real_https(url):
             raise DeployError(f"{source}: {url!r} is not a real https JWKS URL")
     return issuers
+
+
+def _real_https(url: str) -> bool:
+    host = url.removeprefix("https://").split("/", 1)[0].split(":", 1)[0].lower()
+    reserved = any(host == d or host.endswith(f".{d}") for d in RESERVED_DOMAINS)
+    return url.startswith("https://") and not reserved and host not in ("", "localhost")
+
+
+def public_base_url(stage: str, given: str, outputs: dict[str, str]) -> str:
+    """The stack's ``PublicBaseUrl``: the one given, else the one the stack has now; a real
+    https URL (a stage prefix allowed, no query), or the deploy stops here."""
+    url = (given or outputs.get("PublicBaseUrl", "")).strip().rstrip("/")
+    if not url:
+        raise DeployError(
+            f"no public base URL for stage {stage!r}: make deploy PUBLIC_BASE_URL=https://... "
+            f"(or ${BASE_URL_ENV}); links in notices are made from it"
+        )
+    if not _real_https(url) or any(c in url for c in "?# ") or "//" in url[len("https://") :]:
+        raise DeployError(
+            f"public base URL {url!r} is not a real https URL (https://host[/prefix])"
+        )
+    return url
 
 
 def write_environment(config_path: Path, stage: str, env: dict[str, str]) -> dict[str, str]:
@@ -234,27 +261,42 @@ def artifacts_bucket(outputs: dict[str, str], environ: dict[str, str]) -> str:
     return bucket
 
 
-def deploy(stage: str, config_path: Path) -> None:
+def deploy(stage: str, config_path: Path, base_url: str = "") -> None:
     import boto3
 
     issuers = load_issuers(stage)
+    if base_url:
+        public_base_url(stage, base_url, {})  # a wrong one stops now, before AWS is touched
     if not os.environ.get(ARTIFACTS_ENV) and "ArtifactsBucket" not in stack.TEMPLATE.read_text():
         artifacts_bucket({}, {})  # fails now, before anything is deployed
     session = boto3.Session()
     if not session.region_name:
         raise DeployError("no AWS region: set AWS_DEFAULT_REGION (the Makefile sets eu-west-3)")
+    cloudformation = session.client("cloudformation")
+    base_url = public_base_url(stage, base_url, {} if base_url else _outputs(cloudformation, stage))
     print(f"stack {stack.stack_name(stage)}: deploying infra/template.yaml", flush=True)
-    outputs = stack.deploy(session.client("cloudformation"), stage)
+    outputs = stack.deploy(cloudformation, stage, {"PublicBaseUrl": base_url})
     bucket = artifacts_bucket(outputs, dict(os.environ))
     changed = write_environment(config_path, stage, app_environment(outputs, stage, issuers))
     print(f"{config_path}: {len(changed)} environment variables changed", flush=True)
+    from scripts import build_guide
+
+    print(build_guide.build(outputs, session.client("s3")), flush=True)
     with tempfile.TemporaryDirectory(prefix="khidmat-package-") as outdir:
         sam = package(stage, Path(outdir) / "out", session.region_name)
         result = deploy_app(session, stage, sam, bucket)
     print(f"stack {app_stack_name(stage)}: {result.get('EndpointURL', 'deployed')}")
 
 
-def dry_run(stage: str, config_path: Path) -> None:
+def _outputs(cloudformation: Any, stage: str) -> dict[str, str]:
+    """The stack's outputs now; none before its first deploy."""
+    try:
+        return stack.outputs(cloudformation, stage)
+    except cloudformation.exceptions.ClientError:
+        return {}
+
+
+def dry_run(stage: str, config_path: Path, base_url: str = "") -> None:
     """Print what ``deploy`` would do, reading the stack if it can, changing nothing."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
@@ -266,11 +308,19 @@ def dry_run(stage: str, config_path: Path) -> None:
     except (BotoCoreError, ClientError) as error:
         print(f"stack outputs not readable now ({type(error).__name__}); they come after step 1")
         outputs = {}
+    try:
+        outputs = {**outputs, "PublicBaseUrl": public_base_url(stage, base_url, outputs)}
+    except DeployError as error:
+        print(f"would stop here: {error}")
+        return
     env = app_environment(outputs, stage, issuers)
     current = json.loads(config_path.read_text())["stages"][stage].get("environment_variables", {})
     print(f"would set in {config_path} (stages.{stage}.environment_variables):")
     for name, value in env.items():
         print(f"  {'=' if current.get(name) == value else '~'} {name}={value}")
+    from chalicelib.services.equivalence.library import guide
+
+    print(f"would build {guide.key_of(guide.version_of(guide.contents()))} if it is missing")
     print("would run: chalice " + " ".join(package_command(stage, Path("<tmp>/out"))[3:]))
     try:
         bucket = artifacts_bucket(outputs, dict(os.environ))
@@ -285,10 +335,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else "")
     parser.add_argument("--stage", required=True, choices=["dev", "prod"])
     parser.add_argument("--dry-run", action="store_true", help="change nothing, print the plan")
+    parser.add_argument(
+        "--public-base-url",
+        default=os.environ.get(BASE_URL_ENV, ""),
+        help=f"where citizens reach the API, https (default: ${BASE_URL_ENV}, else the stack's)",
+    )
     parser.add_argument("--config", type=Path, default=CONFIG, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        (dry_run if args.dry_run else deploy)(args.stage, args.config)
+        (dry_run if args.dry_run else deploy)(args.stage, args.config, args.public_base_url)
     except DeployError as error:
         print(f"deploy: {error}", file=sys.stderr)
         return 2

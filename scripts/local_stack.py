@@ -24,6 +24,8 @@ FAKE_CREDENTIALS = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 
+LOCAL_PORT = 8000  # make run's API (PORT moves it)
+
 
 def isolate_environment() -> None:
     """Fake credentials and no endpoint: in-process moto, never a real account or a server."""
@@ -33,10 +35,14 @@ def isolate_environment() -> None:
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 
 
-def provision(stage: str = "local", key_dir: Path = devtokens.DEFAULT_DIR) -> dict[str, str]:
-    """Deploy the stack into whatever AWS boto3 points at (moto here); return the app's env."""
+def provision(
+    stage: str = "local", key_dir: Path = devtokens.DEFAULT_DIR, port: int = LOCAL_PORT
+) -> dict[str, str]:
+    """Deploy the stack into whatever AWS boto3 points at (moto here); return the app's env.
+    Links in notices point at the local API, ``http://127.0.0.1:<port>``."""
     session = boto3.Session()
-    outputs = stack.deploy(session.client("cloudformation"), stage)
+    base_url = {"PublicBaseUrl": f"http://127.0.0.1:{port}"}
+    outputs = stack.deploy(session.client("cloudformation"), stage, base_url)
     outputs = moto_gaps.close_gaps(session, stage, outputs)
     env = stack.environment(outputs, stage)
     env["AUTH_ISSUERS"] = json.dumps(devtokens.ensure_issuers(key_dir))

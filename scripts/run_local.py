@@ -65,7 +65,7 @@ def main() -> int:
     print(f"moto: starting on 127.0.0.1:{moto_port}", flush=True)
     server = _start_moto(moto_port)
     try:
-        env = provision("local")
+        env = provision("local", port=port)
         print("stack: infra/template.yaml deployed into moto (stack khidmat-local)", flush=True)
         os.environ.update(env)  # the seed writes through the app's own store code
         for item in seed(env):

@@ -25,7 +25,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.aws import client
-from chalicelib.notify import senders
+from chalicelib.notify import links, senders
 from chalicelib.notify.render import render_email, render_sms
 from chalicelib.notify.senders import SendFailure
 from chalicelib.observability import logger, metrics
@@ -112,12 +112,23 @@ def _deliver_all(keys: Iterable[tuple[str, str] | None]) -> dict[str, int]:
 
 def _send(item: OutboxRecord) -> str:
     data = {**(item.data or {}), "reference": (item.data or {}).get("reference", item.reference)}
+    data = _linked(data)
     if item.channel == "email":
         email = render_email(item.template, item.language, data)
         return senders.send_email(item.recipient, email, _attachments(data))
     if item.channel == "sms":
         return senders.send_sms(item.recipient, render_sms(item.template, item.language, data).text)
     raise SendFailure(f"unknown channel {item.channel!r}", permanent=True)
+
+
+def _linked(data: dict[str, Any]) -> dict[str, Any]:
+    """The message's links made absolute. Without a usable public base URL (a deployment
+    error) the message fails for good and loudly, never sent with a broken link: an
+    operator fixes PUBLIC_BASE_URL, then redrives it."""
+    try:
+        return links.resolve(data)
+    except (links.NotConfigured, links.LinkError) as error:
+        raise SendFailure(f"link: {error}", permanent=True) from error
 
 
 def _attachments(data: Mapping[str, Any]) -> list[Any]:

@@ -22,6 +22,9 @@ _MAX_VALUE = 600  # a reason longer than this belongs in the letter, not in a no
 # Fields a message may carry ready to show under ``data["fields"]`` (see templates/README.md).
 # ``ground``: a decision's ground as a category in words, never the free-text ``reason``.
 SERVICE_FIELDS = ("appointment", "address", "bring", "consulate", "service", "ground")
+# Links under ``data["links"]``, made absolute by the outbox before rendering (notify/links.py).
+LINK_FIELDS = ("receipt",)
+_ABSOLUTE = ("https://", "http://")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,9 @@ def fields(data: Mapping[str, Any], language: str) -> dict[str, str]:
     shown = data.get("fields")
     if isinstance(shown, Mapping):
         values.update({k: _clean(shown.get(k)) for k in SERVICE_FIELDS})
+    links = data.get("links")
+    if isinstance(links, Mapping):
+        values.update({k: _link(links.get(k)) for k in LINK_FIELDS})
     deadlines = data.get("deadlines")
     named = (
         {str(k): dates.parse(v) for k, v in (deadlines or {}).items()}
@@ -111,6 +117,14 @@ def _clean(value: Any) -> str:
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
+def _link(value: Any) -> str:
+    """An absolute link, or nothing: a bare API path opens nothing in a mail client, so
+    its paragraph is left out rather than sent (the outbox resolves paths before this)."""
+    text = value if isinstance(value, str) else ""
+    usable = text.startswith(_ABSOLUTE) and len(text) <= _MAX_VALUE
+    return text if usable and all(c.isprintable() and not c.isspace() for c in text) else ""
+
+
 def _pieces(alternatives: Alternatives, values: Mapping[str, str]) -> list[tuple[str, str]]:
     """(literal, field) pairs of the first alternative whose fields all have a value."""
     for alternative in alternatives:
@@ -126,9 +140,15 @@ def _fill(alternatives: Alternatives, values: Mapping[str, str]) -> str:
 
 def _fill_html(alternatives: Alternatives, values: Mapping[str, str]) -> str:
     return "".join(
-        html.escape(lit) + (f"<bdi>{html.escape(values[f])}</bdi>" if f else "")
-        for lit, f in _pieces(alternatives, values)
+        html.escape(lit) + _html_value(f, values) for lit, f in _pieces(alternatives, values)
     )
+
+
+def _html_value(name: str, values: Mapping[str, str]) -> str:
+    if not name:
+        return ""
+    shown = f"<bdi>{html.escape(values[name])}</bdi>"
+    return f'<a href="{html.escape(values[name])}">{shown}</a>' if name in LINK_FIELDS else shown
 
 
 def _page(language: str, subject: str, paragraphs: list[str], footer: list[str]) -> str:

@@ -2,7 +2,8 @@
 
 The reference library: 2,000 generated DEMO decisions (order numbers ``DEMO-...``,
 ``demo: true``) imported through the real import path (a JSON Lines file in S3, checked
-row by row, index built and published), and a demo copy of each legal text's PDF.
+row by row, index built and published), a demo copy of each legal text's PDF, and the
+reference guide's PDF of the current version (built once, as the deploy does).
 
 The files: equivalence files of two demo citizens in several states, moved there through
 the service's own use cases (scripts/demo/equivalence_files.py), so each has its history,
@@ -31,7 +32,7 @@ def _reference_pdf(title_fr: str, title_ar: str) -> bytes:
 
 
 def seed(env: dict[str, str]) -> list[str]:
-    from chalicelib.services.equivalence.library import generator, importer
+    from chalicelib.services.equivalence.library import generator, guide, importer
     from chalicelib.services.equivalence.library.references import REFERENCES, file_key
     from chalicelib.store.equivalence_library import index_files
 
@@ -41,10 +42,12 @@ def seed(env: dict[str, str]) -> list[str]:
     demo = list(generator.decisions(DEMO_DECISIONS))
     index_files.put_object(DEMO_IMPORT_KEY, generator.as_jsonl(demo), "application/x-ndjson")
     report = importer.import_decisions(DEMO_IMPORT_KEY, "jsonl", False, datetime.now(UTC).date())
+    built = guide.build()
     from scripts.demo import equivalence_files
 
     return [
         f"{len(REFERENCES)} demo copies of the equivalence legal texts (documents bucket)",
+        f"equivalence guide {built.key} ({'built' if built.created else 'already there'})",
         f"{report.imported} DEMO equivalence decisions imported, index {report.index_version}"
         f" ({report.decisions_in_index} decisions, {report.index_bytes} bytes)",
         *equivalence_files.seed_files(),

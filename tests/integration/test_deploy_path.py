@@ -207,11 +207,13 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(
     shutil.copy(ROOT / ".chalice" / "config.json", config)
     monkeypatch.setenv(deploy.ISSUERS_ENV, json.dumps(ISSUERS))
     monkeypatch.setenv(deploy.ARTIFACTS_ENV, "khidmat-dev-artifacts")
+    monkeypatch.setenv(deploy.BASE_URL_ENV, "https://api.khidmat.gov.ma/")
     RECORDER.clear()
 
     assert deploy.main(["--stage", "dev", "--dry-run", "--config", str(config)]) == 0
 
     printed = capsys.readouterr().out
+    assert "~ PUBLIC_BASE_URL=https://api.khidmat.gov.ma\n" in printed
     assert config.read_bytes() == (ROOT / ".chalice" / "config.json").read_bytes()
     assert "~ CASES_TABLE=khidmat-dev-cases" in printed
     assert f"~ DOCUMENTS_BUCKET={dev_outputs['DocumentsBucket']}" in printed
@@ -220,6 +222,33 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(
     assert "would create or update stack khidmat-dev-api" in printed
     operations = {(c.service, c.operation) for c in RECORDER.calls}
     assert operations == {("cloudformation", "DescribeStacks")}  # it only read
+
+
+def test_the_public_base_url_is_a_real_https_url_given_or_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept = {"PublicBaseUrl": "https://api.khidmat.gov.ma"}
+    assert deploy.public_base_url("prod", "", kept) == "https://api.khidmat.gov.ma"
+    given = deploy.public_base_url("prod", "https://gw.khidmat.gov.ma/api/", kept)
+    assert given == "https://gw.khidmat.gov.ma/api"
+    with pytest.raises(deploy.DeployError, match="PUBLIC_BASE_URL=https://"):
+        deploy.public_base_url("dev", "", {})
+    for wrong in (
+        "http://api.khidmat.gov.ma",  # the stack's default: the local one, never deployed
+        "https://api.example.com",
+        "https://localhost:8000",
+        "https://api.khidmat.gov.ma/?x=1",
+        "https://api.khidmat.gov.ma//api",
+    ):
+        with pytest.raises(deploy.DeployError, match="not a real https URL"):
+            deploy.public_base_url("prod", wrong, {})
+    # A wrong one given on the command line stops the deploy before AWS is touched.
+    monkeypatch.setenv(deploy.ISSUERS_ENV, json.dumps(ISSUERS))
+    RECORDER.clear()
+    argv = ["--stage", "prod", "--config", str(tmp_path / "none.json")]
+    assert deploy.main([*argv, "--public-base-url", "http://api.khidmat.gov.ma"]) == 2
+    assert "not a real https URL" in capsys.readouterr().err
+    assert RECORDER.calls == []
 
 
 def test_a_deploy_without_issuers_stops_before_touching_aws(

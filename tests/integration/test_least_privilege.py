@@ -322,6 +322,9 @@ def test_every_aws_call_of_every_route_is_allowed_by_the_dev_policy(
     } <= exercised
     assert {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} <= exercised
     assert "secretsmanager:GetSecretValue" in exercised
+    # the equivalence guide is read from the documents bucket, where the deploy built it
+    guide = "arn:aws:s3:::khidmat-dev-*-documents/public/equivalence/guide-*"
+    assert any(a == "s3:GetObject" and _like(guide, r) for _, (a, r, _c) in requests)
 
 
 def test_every_route_is_driven_by_this_test() -> None:

@@ -6,6 +6,7 @@ from chalicelib import aws, settings
 from chalicelib.api import auth, idempotency
 from chalicelib.documents import signing
 from chalicelib.platform import health, routes
+from chalicelib.services.equivalence import library_routes
 from chalicelib.store import idempotency as idempotency_store
 from chalicelib.store import secrets
 
@@ -20,6 +21,7 @@ def cold_start() -> None:
         signing.public_jwk,
         secrets.cursor_key,
         routes._document,
+        library_routes._guide,  # the guide read from S3 once per container
     ):
         cached.cache_clear()
     health._cached = None

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.notify import catalogue, sms
 from chalicelib.notify.outbox import MAX_ATTEMPTS, backoff
-from chalicelib.notify.render import SERVICE_FIELDS, render_email, render_sms
+from chalicelib.notify.render import LINK_FIELDS, SERVICE_FIELDS, render_email, render_sms
 from chalicelib.notify.senders import SendFailure, e164
 
 REFERENCE = "EQ-2026-000123"
@@ -18,6 +18,7 @@ FIELDS = (
     {"reference", "name", "reason", "document", "reader"}
     | {f"{k}{s}" for k in ("deadline", "appeal_until", "read_at") for s in ("", "_date")}
     | set(SERVICE_FIELDS)
+    | set(LINK_FIELDS)
 )
 FULL: dict[str, Any] = {
     "reference": REFERENCE,

@@ -3,7 +3,6 @@ their checklists, the reference guide, and the decisions published since 1967.""
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -95,10 +94,17 @@ def get_procedures(call: Call) -> Reply:
 
 @cache
 def _guide() -> tuple[bytes, str]:
-    from chalicelib.services.equivalence.library import guide_pdf  # deferred: fpdf2
+    """Per container: the first request reads the pre-built PDF from S3 (library/guide.py),
+    the next ones answer from memory.
 
-    content = guide_pdf.render()
-    return content, hashlib.sha256(content).hexdigest()[:32]
+    The bytes go back through API Gateway rather than as a 302 to a presigned GET: the guide
+    is about 80 KB (110 KB in base64, far below API Gateway's 10 MB and Lambda's 6 MB),
+    application/pdf is already a binary type of the app, and the answer keeps its own ETag
+    and Cache-Control, so browsers and shared caches keep it for an hour; a redirect to a
+    link that expires could not be cached that long, and would cost a second round trip."""
+    from chalicelib.services.equivalence.library import guide  # deferred: boto3
+
+    return guide.current()
 
 
 @route(
@@ -114,10 +120,10 @@ def _guide() -> tuple[bytes, str]:
 def get_guide(call: Call) -> Reply:
     if negotiation.choose(call.header("accept"), (PDF,)) is None:
         raise Problem("not-acceptable", "The guide is served as application/pdf.")
-    content, digest = _guide()
+    content, version = _guide()
     headers = {
         **STATIC_CACHE,
-        "ETag": f'"{digest}"',
+        "ETag": f'"{version}"',
         "Content-Disposition": 'attachment; filename="guide-equivalence.pdf"',
     }
     return Reply(content, headers=headers, media_type=PDF)

@@ -16,6 +16,7 @@ from typing import Any
 
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
+from chalicelib.notify import links
 from chalicelib.observability import logger
 from chalicelib.services.consular import catalogue
 from chalicelib.services.etimbre import domain, fees, gateway
@@ -127,13 +128,13 @@ def _by(who: Principal, office: str = "") -> stamps.By:
 
 def _notices(stamp: Stamp, number: str, event: str) -> list[stamps.Message]:
     """The buyer's e-mail and SMS for ``event`` (paid, refunded): the number, the service and
-    the path of the receipt (the API's own path: no public base URL is configured)."""
+    the receipt's API path, made an absolute link when the message is sent (notify/links)."""
     svc = catalogue.service(stamp.service)
     name = svc.names.get(stamp.language, stamp.service) if svc else stamp.service
     data: dict[str, Any] = {
         "reference": number,
         "reason": stamp.refund_reason if event == "refunded" else "",
-        "document": f"/etimbre/stamps/{number}",
+        "links": {"receipt": links.path("etimbre", "stamps", number)},
         "fields": {
             "service": f"{name} ({stamp.amount} {stamp.currency})",
             "consulate": stamp.consulate,

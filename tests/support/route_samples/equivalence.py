@@ -214,6 +214,13 @@ def _uploaded_import() -> dict[str, str]:
     return {}
 
 
+def _built_guide() -> dict[str, str]:
+    from chalicelib.services.equivalence.library import guide
+
+    guide.build()
+    return {}
+
+
 LIBRARY_LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int, dict[str, Any]]] = [
     ("GET", "/equivalence/references", "/equivalence/references", None, 200, {}),
     (
@@ -230,7 +237,8 @@ LIBRARY_LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int, dict[str, An
         "/equivalence/guide",
         None,
         200,
-        {"headers": {"Accept": "application/pdf"}},
+        # built ahead, as make run and the deploy do: the route reads public/equivalence/
+        {"headers": {"Accept": "application/pdf"}, "setup": _built_guide},
     ),
     ("GET", "/equivalence/decisions", "/equivalence/decisions?q=medecine&limit=5", None, 200, {}),
     # Queues the import: HeadObject on the file, the job's item with its lock, SendMessage.
