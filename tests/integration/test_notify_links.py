@@ -15,7 +15,8 @@ import pytest
 from moto.ses.models import ses_backends
 
 from chalicelib.aws import client
-from chalicelib.notify import links, outbox
+from chalicelib.api import links
+from chalicelib.notify import outbox
 from chalicelib.settings import get_settings
 from chalicelib.store import outbox as store
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
-from chalicelib.notify import links
+from chalicelib.api import links
 from chalicelib.observability import logger
 from chalicelib.services.consular import catalogue
 from chalicelib.services.etimbre import domain, fees, gateway
@@ -128,7 +128,7 @@ def _by(who: Principal, office: str = "") -> stamps.By:
 
 def _notices(stamp: Stamp, number: str, event: str) -> list[stamps.Message]:
     """The buyer's e-mail and SMS for ``event`` (paid, refunded): the number, the service and
-    the receipt's API path, made an absolute link when the message is sent (notify/links)."""
+    the receipt's API path, made an absolute link when the message is sent (api/links)."""
     svc = catalogue.service(stamp.service)
     name = svc.names.get(stamp.language, stamp.service) if svc else stamp.service
     data: dict[str, Any] = {

@@ -161,11 +161,14 @@ def receipt_pdf(s: Stamp) -> bytes:
     }.get(s.state, (s.state, s.state))
     page.pair(f"État : {state_fr}", f"الحالة: {state_ar}")
     page.pair(f"Base légale : {s.fee_reference}", "السند القانوني: قانون المالية", size=9)
+    from chalicelib.api import links
+
+    check = links.url(links.path("public", "stamps", s.number))  # a phone scans it: absolute
     page.closing(
-        f"/public/stamps/{s.number}",
+        check,
         [
             ("Vérification  ·  التحقق", 10, True),
-            (f"/public/stamps/{s.number}", 9, False),
+            (check, 9, False),
             ("Ce reçu ne contient aucune donnée personnelle.", 8, False),
             ("لا يتضمن هذا الوصل أي معطيات شخصية.", 8, False),
         ],

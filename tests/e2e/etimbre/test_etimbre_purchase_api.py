@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from io import BytesIO
 from typing import Any
 
+from pypdf import PdfReader
+
 from chalicelib.services.etimbre import domain
+from chalicelib.settings import get_settings
 from scripts.standins.payment_gateway import StandInGateway
 from tests.e2e.etimbre.conftest import WEBHOOK
 from tests.e2e.etimbre.helpers import buy, headers, session_of
@@ -49,6 +53,9 @@ def test_an_online_purchase_paid_once_with_a_number_and_a_receipt(
     pdf = http.get(f"/etimbre/stamps/{number}", headers=headers(citizen, Accept="application/pdf"))
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     assert pdf.body.startswith(b"%PDF")
+    # Its QR code and its text give the public check as a link a phone can open.
+    printed = PdfReader(BytesIO(pdf.body)).pages[0].extract_text().replace("\n", "")
+    assert f"{get_settings().public_base_url}/public/stamps/{number}" in printed
     # Someone else's stamp does not exist for them.
     stranger = token("citizen", sub="etimbre-stranger")
     assert http.get(f"/etimbre/stamps/{number}", headers=headers(stranger)).status_code == 404

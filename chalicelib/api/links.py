@@ -1,7 +1,10 @@
-"""Links in notices: an API path made absolute with the public base URL.
+"""Public links: an API path made absolute with the configured public base URL.
 
-A notice is read away from the API, in a mail client or on a phone, where a bare path such
-as ``/etimbre/stamps/123`` opens nothing. So a service never writes a host into a message:
+A notice is read away from the API, in a mail client or on a phone, and a QR code printed on
+a receipt is scanned by a phone: a bare path such as ``/etimbre/stamps/123`` opens nothing,
+and a host taken from the request's own Host header could be anyone's. So links are made
+here, from the setting only. PDFs call ``url`` when they print one. A service never writes
+a host into a message:
 it puts API paths (made with ``path``) under ``data["links"]``, and the outbox makes them
 absolute (``resolve``) just before rendering. The base URL is then the one configured when
 the message is sent, and a message written before a domain change still gets a working link.
