@@ -24,8 +24,8 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from chalicelib.aws import client
 from chalicelib.api import links
+from chalicelib.aws import client
 from chalicelib.notify import senders
 from chalicelib.notify.render import render_email, render_sms
 from chalicelib.notify.senders import SendFailure

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from moto.ses.models import ses_backends
 
-from chalicelib.aws import client
 from chalicelib.api import links
+from chalicelib.aws import client
 from chalicelib.notify import outbox
 from chalicelib.settings import get_settings
 from chalicelib.store import outbox as store

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from chalicelib.api import links
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
-from chalicelib.api import links
 from chalicelib.observability import logger
 from chalicelib.services.consular import catalogue
 from chalicelib.services.etimbre import domain, fees, gateway
