@@ -11,6 +11,8 @@ from chalicelib.audit.routes import audit_digests
 from chalicelib.documents.receipt_routes import receipts
 from chalicelib.documents.routes import documents
 from chalicelib.platform.routes import platform
+from chalicelib.services.bac.certificate_routes import bac_certificate
+from chalicelib.services.bac.office_routes import bac_office
 from chalicelib.services.bac.routes import bac
 from chalicelib.services.consular.routes import consular
 from chalicelib.services.enrollment.routes import enrollment
@@ -23,7 +25,8 @@ from chalicelib.workflow.routes import cases
 
 BLUEPRINTS = (
     *(platform, cases, documents, receipts, audit_digests, stats),
-    *(equivalence_library, equivalence, enrollment, bac, consular, etimbre),
+    *(equivalence_library, equivalence, enrollment, bac_office, bac, bac_certificate),
+    *(consular, etimbre),
 )
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.
 app = assemble(Chalice(app_name="khidmat", configure_logs=False), *BLUEPRINTS)

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.services.bac.domain import COLUMNS
+from chalicelib.services.bac.domain.candidate_list import COLUMNS
 
 DEMO_ACADEMY = "DEMO-ACADEMY"
 DEMO_CNIE = "DEMO123456"  # the CNIe number of scripts/devtokens.py's citizen tokens
@@ -69,7 +69,7 @@ def officer(academy: str = DEMO_ACADEMY) -> Any:
 
 
 def seed(env: dict[str, str]) -> list[str]:
-    from chalicelib.services.bac import service
+    from chalicelib.services.bac import jobs
 
     year = datetime.now(UTC).year
     rows = [
@@ -86,11 +86,11 @@ def seed(env: dict[str, str]) -> list[str]:
         row(candidate_number="100000003", first_name_fr="Demo", last_name_fr="Sans Cnie"),
     ]
     key = upload(rows, f"demo-{year}-{DEMO_ACADEMY.lower()}")
-    imported = service.import_candidates(DEMO_ACADEMY, year, key, f"{year}-06-02")
+    imported = jobs.import_candidates(DEMO_ACADEMY, year, key, f"{year}-06-02")
     # Demo data: published an hour ago, directly (a request would queue the job and set the
     # moment after the job's lead: docs/bac.md, results day).
     moment = datetime.now(UTC) - timedelta(hours=1)
-    service.publish_results(DEMO_ACADEMY, year, moment, moment + timedelta(days=7))
+    jobs.publish_results(DEMO_ACADEMY, year, moment, moment + timedelta(days=7))
     return [
         f"bac: DEMO DATA, {imported.candidates} candidates of {DEMO_ACADEMY} session {year}, "
         f"results published (citizen token with acr=cnie: CNIe {DEMO_CNIE})"

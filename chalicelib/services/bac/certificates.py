@@ -1,5 +1,7 @@
-"""The certificate as a compact JWS (RFC 7515) signed ES256 by the KMS signing key: anyone
-checks it with the key published at /.well-known/jwks.json, offline."""
+"""The digital certificate: issued to an admitted candidate on first request, as a compact
+JWS (RFC 7515) signed ES256 by the KMS signing key (anyone checks it offline with the key
+published at /.well-known/jwks.json); shared by unguessable codes, each revocable; and
+verified by anyone who has a certificate's or a share's code."""
 
 from __future__ import annotations
 
@@ -7,12 +9,21 @@ import base64
 import json
 import secrets
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import FieldError, Problem
 from chalicelib.documents import signing
-from chalicelib.services.bac import domain
+from chalicelib.services.bac import domain, service
+from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate
-from chalicelib.store.bac.repository import Certificate
+from chalicelib.services.bac.domain import certificate as rules
+from chalicelib.store.bac import candidates as candidate_store
+from chalicelib.store.bac import certificates as certificate_store
+from chalicelib.store.bac import sessions as session_store
+from chalicelib.store.bac import transactions
+from chalicelib.store.bac.certificates import Certificate, Share
 
 SHARE_PREFIX = "S"  # a share code; a certificate's own code is its id (32 hex digits)
 
@@ -39,7 +50,7 @@ def issue(candidate: Candidate, now: datetime) -> Certificate:
     """A new signed certificate (not yet stored). Its id is 128 random bits: it is also
     the code of the verification link printed on the PDF."""
     certificate_id = uuid.uuid4().hex
-    claims = domain.certificate_claims(candidate, certificate_id, now)
+    claims = rules.certificate_claims(candidate, certificate_id, now)
     return Certificate(certificate_id, compact_jws(claims), claims, "valid", now, None)
 
 
@@ -62,3 +73,93 @@ def is_certificate_code(code: str) -> bool:
 
 def is_share_code(code: str) -> bool:
     return code.startswith(SHARE_PREFIX) and 20 <= len(code) <= 64
+
+
+# ------------------------------------------------------------------ use cases
+
+
+def certificate(citizen: Principal) -> tuple[Candidate, Certificate]:
+    """The caller's certificate, issued on first request (signed by KMS)."""
+    candidate = candidate_store.candidate_of_cnie(citizen.cnie)
+    visible = False
+    if candidate is not None and candidate.cnie:
+        session = session_store.load_session(candidate.year, candidate.academy)
+        visible = session is not None and domain.published(session.visible_from, service.now())
+    slug, why_not = rules.certificate_refusal(candidate, visible)
+    if slug:
+        raise Problem(slug, why_not)
+    assert candidate is not None
+    if candidate.certificate_id:
+        found = certificate_store.load_certificate(candidate.certificate_id)
+        if found is not None and found.status == "valid":
+            return candidate, found
+    issued = issue(candidate, service.now())
+    try:
+        transactions.run(certificate_store.certificate_issued(candidate, issued, service.now()))
+    except transactions.Conflict as error:
+        raise Problem("conflict", "Your certificate was just issued; ask again.") from error
+    return replace(candidate, certificate_id=issued.certificate_id), issued
+
+
+def create_share(citizen: Principal, recipient: str, days: int) -> Share:
+    _, current = certificate(citizen)
+    why_not = rules.share_refusal(days)
+    if why_not:
+        raise Problem("validation-failed", errors=[FieldError("body.days", why_not)])
+    code = new_share_code()
+    at = service.now()
+    share = Share(
+        share_id(code),
+        code,
+        citizen.subject,
+        current.certificate_id,
+        recipient,
+        at,
+        rules.share_expiry(at, days),
+        None,
+        0,
+        [],
+    )
+    certificate_store.save_share(share)
+    return share
+
+
+def shares(citizen: Principal) -> list[tuple[Share, str]]:
+    """The caller's shares with their status, newest first."""
+    at = service.now()
+    return [
+        (s, rules.share_status(s.revoked_at is not None, s.expires_at, False, at))
+        for s in certificate_store.shares_of(citizen.subject)
+    ]
+
+
+def revoke_share(citizen: Principal, share_id: str) -> None:
+    share = certificate_store.load_share(share_id) if len(share_id) == 32 else None
+    if share is None or share.owner != citizen.subject:
+        raise Problem("not-found")
+    try:
+        certificate_store.revoke_share(share_id, citizen.subject, service.now())
+    except transactions.Conflict as error:
+        raise Problem("not-found") from error
+
+
+def verify_code(code: str) -> tuple[str, Certificate | None]:
+    """What a verification link says: (valid | expired | revoked | unknown, the certificate
+    when valid). A verified share counts the verification."""
+    at = service.now()
+    if is_certificate_code(code):
+        found = certificate_store.load_certificate(code)
+        if found is None:
+            return "unknown", None
+        return ("valid", found) if found.status == "valid" else ("revoked", None)
+    share = certificate_store.load_share(share_id(code)) if is_share_code(code) else None
+    if share is None or share.code != code:
+        return "unknown", None
+    found = certificate_store.load_certificate(share.certificate_id)
+    status = rules.share_status(
+        share.revoked_at is not None, share.expires_at, found is None or found.status != "valid", at
+    )
+    if status != "valid":
+        return status, None
+    certificate_store.count_verification(share.share_id, at)
+    return status, found

@@ -7,8 +7,9 @@ from datetime import date
 
 from chalicelib.documents.pdf.page import BilingualPage
 from chalicelib.services.bac import domain
-from chalicelib.services.bac.domain import Candidate
-from chalicelib.store.bac.repository import Certificate, Session
+from chalicelib.services.bac.domain import Candidate, data_check
+from chalicelib.store.bac.certificates import Certificate
+from chalicelib.store.bac.sessions import Session
 
 LETTERHEAD_FR = ["Royaume du Maroc", "Ministère de l'Éducation nationale — Examen du baccalauréat"]
 LETTERHEAD_AR = ["المملكة المغربية", "وزارة التربية الوطنية — امتحان البكالوريا"]
@@ -39,7 +40,7 @@ def convocation(c: Candidate, session: Session | None) -> bytes:
     page.heading("Calendrier des épreuves", "جدولة الاختبارات")
     start = date.fromisoformat(session.exam_start) if session and session.exam_start else None
     rows = []
-    for day, time, subject in domain.schedule(c.stream, start):
+    for day, time, subject in data_check.schedule(c.stream, start):
         fr, ar = domain.SUBJECT_TITLES.get(subject, (subject, subject))
         rows.append([day.isoformat() if day else "—", time, f"{fr}\n{ar}"])
     page.table([("Jour", "اليوم"), ("Heure", "الساعة"), ("Épreuve", "المادة")], rows, (40, 30, 110))

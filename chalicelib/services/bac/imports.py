@@ -11,8 +11,9 @@ from chalicelib.api.problems import FieldError, Problem
 from chalicelib.aws import client
 from chalicelib.services.bac.domain import Candidate
 from chalicelib.settings import get_settings
-from chalicelib.store.bac import repository as store
-from chalicelib.store.bac.repository import Session
+from chalicelib.store.bac import candidates as candidate_store
+from chalicelib.store.bac import sessions as session_store
+from chalicelib.store.bac.sessions import Session
 
 # About 500,000 rows: a national list. The job runs in the background_jobs Lambda (900 s).
 MAX_BYTES = 256 * 1024 * 1024
@@ -74,14 +75,16 @@ def write_candidates(candidates: Sequence[Candidate], now: datetime) -> None:
     """Each row's UpdateItem (an update, not a put: the data check, corrections and the
     certificate stay). Safe to run twice."""
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        list(pool.map(lambda c: store.upsert_candidate(c, now), candidates))
+        list(pool.map(lambda c: candidate_store.upsert_candidate(c, now), candidates))
 
 
 def write_results(candidates: Iterable[Candidate], session: Session) -> int:
     """Every result item with the session's moment: BatchWriteItems (puts, so writing them
     again writes the same), several writers at once."""
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        return sum(pool.map(lambda part: store.write_results(part, session), _parts(candidates)))
+        return sum(
+            pool.map(lambda part: session_store.write_results(part, session), _parts(candidates))
+        )
 
 
 def _parts(candidates: Iterable[Candidate]) -> Iterator[list[Candidate]]:

@@ -1,27 +1,149 @@
 """The baccalaureate's background jobs (``chalicelib.jobs``): a candidate list imported and a
-publication moment written into every result item, both too long for an HTTP request. The
-routes queue them (202) and register these handlers; the exam officer follows a job at
-``GET /bac/sessions/{year}/jobs/{job_id}``."""
+publication moment written into every result item, both too long for an HTTP request.
+A request is checked what it can be now, then queued (202); the jobs queue's handler runs
+the work (``run_import``, ``run_publish``, registered by the routes); the exam officer
+follows a job at ``GET /bac/sessions/{year}/jobs/{job_id}``. One job at a time per
+session and academy: an import and a publication never interleave."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.api.problems import Problem
-from chalicelib.jobs import JobFailed
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import FieldError, Problem
+from chalicelib.jobs import JobFailed, runner
 from chalicelib.jobs.runner import Job, describe
 from chalicelib.observability import logger
-from chalicelib.services.bac import service
+from chalicelib.services.bac import imports, service
+from chalicelib.services.bac.domain import candidate_list, results_day
+from chalicelib.store.bac import candidates as candidate_store
+from chalicelib.store.bac import sessions as session_store
+from chalicelib.store.bac.sessions import Session
 
 IMPORT = "bac.candidates_import"
 PUBLISH = "bac.results_publish"
 
 
+def job_scope(year: int, academy: str) -> str:
+    return f"bac.session#{year}#{academy}"
+
+
+# ------------------------------------------------------------------ requested
+
+
+def request_import(officer: Principal, year: int, key: str, exam_start: str) -> Job:
+    imports.check_csv(key)
+    params = {"year": year, "academy": officer.office, "key": key, "exam_start": exam_start}
+    return _submit(IMPORT, officer, year, params)
+
+
+def request_publish(officer: Principal, year: int, visible_from: datetime | None, days: int) -> Job:
+    """Checks the moment against the rules of ``results_day.publication`` now (422 or 409), and
+    queues the job that writes it into every result item, then into the session."""
+    session = session_store.load_session(year, officer.office)
+    if session is None:
+        # 409: the session exists in the calendar; it has no candidates here to publish yet.
+        detail = f"Import the candidates of session {year} for {officer.office} first."
+        raise Problem("conflict", detail)
+    requested = visible_from.astimezone(UTC) if visible_from else None
+    decided = results_day.publication(
+        requested, session.visible_from, session.candidates, service.now()
+    )
+    if decided.conflict:
+        raise Problem("conflict", decided.conflict)
+    if decided.moment is None:
+        raise Problem(
+            "validation-failed", errors=[FieldError("body.visible_from", decided.field_error)]
+        )
+    moment = decided.moment
+    params = {
+        "year": year,
+        "academy": officer.office,
+        "visible_from": moment.isoformat(),
+        "complaint_until": (moment + timedelta(days=days)).isoformat(),
+    }
+    return _submit(PUBLISH, officer, year, params)
+
+
+def _submit(kind: str, officer: Principal, year: int, params: dict[str, Any]) -> Job:
+    try:
+        return runner.submit(kind, job_scope(year, officer.office), params, officer.subject)
+    except runner.Busy as error:
+        raise Problem(
+            "conflict",
+            "Another import or publication of this session is queued or running: wait for it.",
+            extra={"job_id": error.job_id, "status": status_path(year, error.job_id)},
+        ) from error
+
+
+def job(officer: Principal, year: int, job_id: str) -> Job:
+    """A job of the officer's academy for session ``year``; anyone else's is not found."""
+    found = runner.get(job_id)
+    if found is None or found.scope != job_scope(year, officer.office):
+        raise Problem("not-found")
+    return found
+
+
+# ------------------------------------------------------------------ done
+
+
+@dataclass(frozen=True)
+class Imported:
+    candidates: int
+    with_results: int
+    results_written: int
+
+
+def import_candidates(academy: str, year: int, key: str, exam_start: str) -> Imported:
+    """The job's work: ``academy``'s candidates of session ``year`` from a CSV in the
+    documents bucket: every row checked first (nothing is written if one is wrong:
+    JobFailed with the rows by line), then written over what an earlier
+    import wrote, so running it twice changes nothing."""
+    text = imports.read_csv(key)
+    parsed, errors = candidate_list.parse_candidates(text, year, academy)
+    if errors:
+        rows = [{"line": e.line, "column": e.column, "message": e.message} for e in errors]
+        report = {"candidates": 0, "errors": rows, "errors_total": len(rows)}
+        raise JobFailed(f"{len(errors)} problem(s) in the list; nothing was imported.", report)
+    at = service.now()
+    before = session_store.load_session(year, academy)
+    session = Session(
+        year,
+        academy,
+        exam_start or (before.exam_start if before else ""),
+        before.visible_from if before else None,
+        before.complaint_until if before else None,
+        max(len(parsed), before.candidates if before else 0),
+    )
+    session_store.save_session(session, at)
+    imports.write_candidates(parsed, at)
+    written = imports.write_results(parsed, session)
+    return Imported(len(parsed), sum(1 for c in parsed if c.has_results), written)
+
+
+def publish_results(
+    academy: str, year: int, visible_from: datetime, complaint_until: datetime
+) -> tuple[Session, int]:
+    """The job's work: the moment into every result item first, then into the session
+    (complaints and certificates follow the session): safe to run again."""
+    session = session_store.load_session(year, academy)
+    if session is None:
+        raise Problem("conflict", f"The session {year} of {academy} is gone.")
+    session = replace(session, visible_from=visible_from, complaint_until=complaint_until)
+    written = imports.write_results(candidate_store.candidates_of(year, academy), session)
+    session_store.save_session(session, service.now())
+    return session, written
+
+
+# ------------------------------------------------------------------ run by the jobs queue
+
+
 def run_import(job: Job) -> dict[str, Any]:
     p = job.params
     try:
-        done = service.import_candidates(
+        done = import_candidates(
             str(p["academy"]), int(p["year"]), str(p["key"]), str(p["exam_start"])
         )
     except Problem as problem:  # the file itself: gone, too large, not UTF-8
@@ -41,7 +163,7 @@ def run_publish(job: Job) -> dict[str, Any]:
     p = job.params
     moment = datetime.fromisoformat(str(p["visible_from"]))
     try:
-        session, written = service.publish_results(
+        session, written = publish_results(
             str(p["academy"]),
             int(p["year"]),
             moment,
@@ -49,7 +171,7 @@ def run_publish(job: Job) -> dict[str, Any]:
         )
     except Problem as problem:
         raise JobFailed(_reason(problem)) from problem
-    # The request left the job its lead (domain.publication); a job that still ran past the
+    # The request left the job its lead (results_day.publication); a job that still ran past the
     # moment (retried, throttled) made some candidates wait, never see results early.
     on_time = service.now() <= moment
     if not on_time:

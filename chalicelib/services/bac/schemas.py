@@ -10,6 +10,8 @@ from pydantic import BeforeValidator, Field, JsonValue, WithJsonSchema, field_va
 
 from chalicelib.api.schemas import Input, Output, PageQuery
 from chalicelib.services.bac import domain
+from chalicelib.services.bac.domain.certificate import MAX_SHARE_DAYS
+from chalicelib.services.bac.domain.results_day import DEFAULT_COMPLAINT_DAYS
 
 CorrectableField = Literal[
     "first_name_ar",
@@ -67,7 +69,7 @@ class PublishIn(Input):
     visible_from: datetime | None = Field(
         default=None, description="When results become visible (UTC); now if absent."
     )
-    complaint_days: int = Field(default=domain.DEFAULT_COMPLAINT_DAYS, ge=1, le=30)
+    complaint_days: int = Field(default=DEFAULT_COMPLAINT_DAYS, ge=1, le=30)
 
     @field_validator("visible_from")
     @classmethod
@@ -202,7 +204,7 @@ class CertificateView(Output):
 
 class ShareIn(Input):
     recipient: str = Field(min_length=1, max_length=80, description="Who it is for.")
-    days: int = Field(ge=1, le=domain.MAX_SHARE_DAYS)
+    days: int = Field(ge=1, le=MAX_SHARE_DAYS)
 
 
 class ShareList(Output):

@@ -19,7 +19,8 @@ from chalicelib.services.bac.schemas import (
     Upload,
     VerificationOut,
 )
-from chalicelib.store.bac.repository import Certificate, Share, StoredResult
+from chalicelib.store.bac.certificates import Certificate, Share
+from chalicelib.store.bac.sessions import StoredResult
 from chalicelib.workflow import registry
 from chalicelib.workflow import views as case_views
 from chalicelib.workflow.case import Case
@@ -124,23 +125,21 @@ def results(result: StoredResult, visible: bool) -> ResultsView:
     )
 
 
-def base_url(call: Call) -> str:
-    """Where this API is reached, as the caller reached it (links printed in PDFs)."""
-    host = call.header("host") or "localhost"
-    scheme = call.header("x-forwarded-proto") or ("http" if host.startswith("127.") else "https")
-    return f"{scheme}://{host}"
+def verification_link(code: str) -> str:
+    """The public page that checks a certificate: printed in its PDF and QR code, handed out
+    in shares. From the configured public base URL, never from the request's Host header,
+    which a caller chooses (a forged host would print someone else's site on a certificate)."""
+    from chalicelib.api import links
+
+    return links.url(links.path("public", "certificates", code))
 
 
-def verification_link(call: Call, code: str) -> str:
-    return f"{base_url(call)}/public/certificates/{code}"
-
-
-def share(call: Call, s: Share, status: str) -> ShareView:
+def share(s: Share, status: str) -> ShareView:
     return ShareView(
         id=s.share_id,
         label=s.label,
         code=s.code,
-        link=verification_link(call, s.code),
+        link=verification_link(s.code),
         created_at=s.created_at,
         expires_at=s.expires_at,
         status=status,
@@ -149,8 +148,8 @@ def share(call: Call, s: Share, status: str) -> ShareView:
     )
 
 
-def shares(call: Call, found: list[tuple[Share, str]]) -> list[ShareView]:
-    return [share(call, s, status) for s, status in found]
+def shares(found: list[tuple[Share, str]]) -> list[ShareView]:
+    return [share(s, status) for s, status in found]
 
 
 def certificate(cert: Certificate, link: str, listed: list[ShareView]) -> dict[str, Any]:

@@ -14,8 +14,10 @@ import pytest
 import app as app_module
 from chalicelib.api.problems import Problem
 from chalicelib.jobs import runner
-from chalicelib.services.bac import domain, service
-from chalicelib.store.bac import repository as store
+from chalicelib.services.bac import jobs, service
+from chalicelib.services.bac.domain import results_day
+from chalicelib.store.bac import candidates as candidate_store
+from chalicelib.store.bac import sessions as session_store
 from scripts.demo.bac import officer, row, upload
 from scripts.local_events import Pump
 
@@ -36,7 +38,7 @@ def drain(stack: Any) -> None:
 
 def imported(stack: Any, where: str, cards: list[str]) -> None:
     rows = [row(academy=where, cnie=c, candidate_number=f"3{i:08d}") for i, c in enumerate(cards)]
-    job = service.request_import(officer(where), YEAR, upload(rows), "2026-06-02")
+    job = jobs.request_import(officer(where), YEAR, upload(rows), "2026-06-02")
     drain(stack)
     done = runner.get(job.job_id)
     assert done is not None and done.state == "done", done
@@ -46,26 +48,26 @@ def imported(stack: Any, where: str, cards: list[str]) -> None:
 def test_an_import_job_reports_bad_rows_by_line_and_writes_nothing(stack: Any) -> None:
     where, first = academy(), card()
     rows = [row(academy=where, cnie=first), row(academy=where, birth_date="2030-01-01")]
-    job = service.request_import(officer(where), YEAR, upload(rows), "")
-    assert job.state == "queued" and job.scope == service.job_scope(YEAR, where)
+    job = jobs.request_import(officer(where), YEAR, upload(rows), "")
+    assert job.state == "queued" and job.scope == jobs.job_scope(YEAR, where)
     drain(stack)
     failed = runner.get(job.job_id)
     assert failed is not None and failed.state == "failed" and failed.report is not None
     assert failed.failure and "nothing was imported" in failed.failure
     assert {(e["line"], e["column"]) for e in failed.report["errors"]} == {(3, "birth_date")}
-    assert store.candidate_of_cnie(first) is None
+    assert candidate_store.candidate_of_cnie(first) is None
     with pytest.raises(Problem) as missing:  # checked at request time: no job
-        service.request_import(officer(where), YEAR, "imports/bac/none.csv", "")
+        jobs.request_import(officer(where), YEAR, "imports/bac/none.csv", "")
     assert missing.value.errors[0].field == "body.key"
 
 
 def test_one_job_per_session_and_academy(stack: Any) -> None:
     where = academy()
-    first = service.request_import(officer(where), YEAR, upload([row(academy=where)]), "")
+    first = jobs.request_import(officer(where), YEAR, upload([row(academy=where)]), "")
     with pytest.raises(Problem) as busy:
-        service.request_import(officer(where), YEAR, upload([row(academy=where)]), "")
+        jobs.request_import(officer(where), YEAR, upload([row(academy=where)]), "")
     assert busy.value.slug == "conflict" and busy.value.extra["job_id"] == first.job_id
-    other = service.request_import(officer(academy()), YEAR, upload([row()]), "")  # not locked
+    other = jobs.request_import(officer(academy()), YEAR, upload([row()]), "")  # not locked
     drain(stack)
     assert {runner.get(j.job_id).state for j in (first, other)} <= {"done", "failed"}  # type: ignore[union-attr]
 
@@ -77,17 +79,17 @@ def test_publication_writes_every_result_then_the_session_and_is_idempotent(
     imported(stack, where, cards)
     now = datetime(YEAR, 7, 1, 8, 0, tzinfo=UTC)
     monkeypatch.setattr(service, "now", lambda: now)
-    job = service.request_publish(officer(where), YEAR, None, 5)
-    moment = now + domain.publication_lead(3)  # "now": as soon as the job can meet it
+    job = jobs.request_publish(officer(where), YEAR, None, 5)
+    moment = now + results_day.publication_lead(3)  # "now": as soon as the job can meet it
     assert job.params["visible_from"] == moment.isoformat()
-    assert store.load_session(YEAR, where).visible_from is None  # type: ignore[union-attr]
+    assert session_store.load_session(YEAR, where).visible_from is None  # type: ignore[union-attr]
     drain(stack)
     done = runner.get(job.job_id)
     assert done is not None and done.state == "done" and done.report is not None, done
     assert (done.report["results_written"], done.report["finished_before_the_moment"]) == (3, True)
     for number in cards:
-        assert store.result_of_cnie(number).visible_from == moment  # type: ignore[union-attr]
-    assert store.load_session(YEAR, where).visible_from == moment  # type: ignore[union-attr]
+        assert session_store.result_of_cnie(number).visible_from == moment  # type: ignore[union-attr]
+    assert session_store.load_session(YEAR, where).visible_from == moment  # type: ignore[union-attr]
     assert runner.run(job.job_id) == done  # the message delivered again: nothing more
 
 
@@ -99,29 +101,29 @@ def test_a_moment_the_job_could_not_meet_is_refused(
     now = datetime(YEAR, 7, 1, 8, 0, tzinfo=UTC)
     monkeypatch.setattr(service, "now", lambda: now)
     with pytest.raises(Problem) as too_soon:
-        service.request_publish(officer(where), YEAR, now + timedelta(seconds=30), 5)
+        jobs.request_publish(officer(where), YEAR, now + timedelta(seconds=30), 5)
     assert too_soon.value.errors[0].field == "body.visible_from"
-    service.request_publish(officer(where), YEAR, now + timedelta(minutes=5), 5)
+    jobs.request_publish(officer(where), YEAR, now + timedelta(minutes=5), 5)
     drain(stack)
     monkeypatch.setattr(service, "now", lambda: now + timedelta(minutes=4))
     with pytest.raises(Problem) as too_close:  # items carry 08:05 until a job reaches them
-        service.request_publish(officer(where), YEAR, now + timedelta(hours=2), 5)
+        jobs.request_publish(officer(where), YEAR, now + timedelta(hours=2), 5)
     assert too_close.value.slug == "conflict"
     monkeypatch.setattr(service, "now", lambda: now + timedelta(minutes=6))
     with pytest.raises(Problem) as visible:  # once seen, results cannot be unpublished
-        service.request_publish(officer(where), YEAR, now + timedelta(hours=2), 5)
+        jobs.request_publish(officer(where), YEAR, now + timedelta(hours=2), 5)
     assert "cannot change" in visible.value.detail
-    again = service.request_publish(officer(where), YEAR, None, 10)  # same moment, longer window
+    again = jobs.request_publish(officer(where), YEAR, None, 10)  # same moment, longer window
     assert again.params["visible_from"] == (now + timedelta(minutes=5)).isoformat()
     drain(stack)
 
 
 def test_a_job_is_only_seen_by_the_officers_of_its_academy(stack: Any) -> None:
     where = academy()
-    job = service.request_import(officer(where), YEAR, upload([row(academy=where)]), "")
+    job = jobs.request_import(officer(where), YEAR, upload([row(academy=where)]), "")
     drain(stack)
-    assert service.job(officer(where), YEAR, job.job_id).job_id == job.job_id
+    assert jobs.job(officer(where), YEAR, job.job_id).job_id == job.job_id
     for who, year in ((officer(academy()), YEAR), (officer(where), YEAR + 1)):
         with pytest.raises(Problem) as hidden:
-            service.job(who, year, job.job_id)
+            jobs.job(who, year, job.job_id)
         assert hidden.value.slug == "not-found"

@@ -10,8 +10,9 @@ import pytest
 
 from chalicelib.api.principal import Principal
 from chalicelib.jobs import JobFailed
-from chalicelib.services.bac import service
-from chalicelib.store.bac import repository as store
+from chalicelib.services.bac import jobs, service
+from chalicelib.store.bac import candidates as candidate_store
+from chalicelib.store.bac import sessions as session_store
 from scripts.demo.bac import row, upload
 from tests.support.aws_calls import RECORDER
 
@@ -34,17 +35,17 @@ def test_an_import_is_matched_by_one_query_and_safe_to_run_twice(stack: Any) -> 
     where, card = academy(), cnie()
     rows = [row(academy=where, cnie=card), row(academy=where, cnie="")]
     key = upload(rows)
-    first = service.import_candidates(where, YEAR, key, "2026-06-02")
+    first = jobs.import_candidates(where, YEAR, key, "2026-06-02")
     assert (first.candidates, first.with_results, first.results_written) == (2, 2, 1)
-    no_marks = service.import_candidates(
+    no_marks = jobs.import_candidates(
         where, YEAR, upload([row(academy=where, cnie=card, marks="")]), ""
     )
     assert no_marks.with_results == 0
     result, visible = service.results(citizen(card))
     assert not visible and result.marks == {}  # listed, no marks yet: not published
-    service.import_candidates(where, YEAR, key, "")
-    store.confirm_data(service.me(citizen(card)))
-    again = service.import_candidates(where, YEAR, key, "")
+    jobs.import_candidates(where, YEAR, key, "")
+    candidate_store.confirm_data(service.me(citizen(card)))
+    again = jobs.import_candidates(where, YEAR, key, "")
     assert again.candidates == 2
 
     RECORDER.clear()
@@ -52,8 +53,8 @@ def test_an_import_is_matched_by_one_query_and_safe_to_run_twice(stack: Any) -> 
     calls = RECORDER.of("dynamodb")
     assert [(c.operation, c.params.get("IndexName")) for c in calls] == [("Query", "by_lookup")]
     assert found.data_status == "confirmed"  # a second import keeps what the candidate did
-    assert store.load_session(YEAR, where) is not None
-    assert store.load_session(YEAR, where).exam_start == "2026-06-02"  # type: ignore[union-attr]
+    assert session_store.load_session(YEAR, where) is not None
+    assert session_store.load_session(YEAR, where).exam_start == "2026-06-02"  # type: ignore[union-attr]
 
 
 def test_a_bad_row_is_reported_by_line_and_nothing_is_written(stack: Any) -> None:
@@ -64,19 +65,19 @@ def test_a_bad_row_is_reported_by_line_and_nothing_is_written(stack: Any) -> Non
         row(academy="ELSEWHERE", marks="math=21"),
     ]
     with pytest.raises(JobFailed) as refused:
-        service.import_candidates(where, YEAR, upload(rows), "")
+        jobs.import_candidates(where, YEAR, upload(rows), "")
     assert refused.value.report is not None
     errors: Any = refused.value.report["errors"]
     fields = {f"line {e['line']}.{e['column']}" for e in errors}
     assert {"line 3.birth_date", "line 4.academy", "line 4.marks"} <= fields
-    assert store.candidate_of_cnie(card) is None
+    assert candidate_store.candidate_of_cnie(card) is None
 
 
 def test_results_are_one_get_item_and_hidden_until_the_moment(stack: Any) -> None:
     where, card = academy(), cnie()
-    service.import_candidates(where, YEAR, upload([row(academy=where, cnie=card)]), "")
+    jobs.import_candidates(where, YEAR, upload([row(academy=where, cnie=card)]), "")
     later = datetime.now(UTC) + timedelta(hours=1)
-    service.publish_results(where, YEAR, later, later + timedelta(days=7))
+    jobs.publish_results(where, YEAR, later, later + timedelta(days=7))
 
     RECORDER.clear()
     result, visible = service.results(citizen(card))

@@ -30,11 +30,11 @@ UNKNOWN_CODE = "S" + "z" * 32
 def a_share() -> dict[str, str]:
     """A share of OWNER's (its certificate need not exist to be revoked)."""
     from chalicelib.services.bac import certificates
-    from chalicelib.store.bac import repository
+    from chalicelib.store.bac import certificates as certificate_store
 
     code = certificates.new_share_code()
     now = datetime.now(UTC)
-    share = repository.Share(
+    share = certificate_store.Share(
         certificates.share_id(code),
         code,
         OWNER,
@@ -46,7 +46,7 @@ def a_share() -> dict[str, str]:
         0,
         [],
     )
-    repository.save_share(share)
+    certificate_store.save_share(share)
     return {"share_id": share.share_id}
 
 
@@ -64,7 +64,7 @@ def a_grant_case() -> dict[str, str]:
 
 def a_finished_job(year: int = 2026, academy: str = OFFICE) -> dict[str, str]:
     """An import job of the academy's session that ended (no lock held)."""
-    from chalicelib.services.bac import service
+    from chalicelib.services.bac import jobs
     from chalicelib.store.binding import bound
     from chalicelib.store.jobs import JobItem, job_pk
 
@@ -73,7 +73,7 @@ def a_finished_job(year: int = 2026, academy: str = OFFICE) -> dict[str, str]:
         pk=job_pk(job_id),
         job_id=job_id,
         kind="bac.candidates_import",
-        scope=service.job_scope(year, academy),
+        scope=jobs.job_scope(year, academy),
         params=json.dumps({"year": year, "academy": academy, "key": "imports/bac/m.csv"}),
         state="failed",
         requested_by="matrix",
@@ -140,10 +140,10 @@ def _uploaded_list() -> dict[str, str]:
 
 
 def _demo_share() -> dict[str, str]:
-    from chalicelib.services.bac import service
+    from chalicelib.services.bac import certificates
 
     _seeded()
-    share = service.create_share(_principal(), "least privilege", 5)
+    share = certificates.create_share(_principal(), "least privilege", 5)
     return {"share_id": share.share_id, "code": share.code}
 
 

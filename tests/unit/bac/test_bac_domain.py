@@ -10,15 +10,21 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.services.bac import domain
-from chalicelib.services.bac.domain import DataStatus
+from chalicelib.services.bac.domain import (
+    DataStatus,
+    candidate_list,
+    certificate,
+    data_check,
+    results_day,
+)
 from scripts.demo.bac import row, to_csv
 
 ACADEMY = "DEMO-ACADEMY"
 NOW = datetime(2026, 7, 1, 9, tzinfo=UTC)
 
 
-def parsed(*rows: dict[str, str]) -> tuple[list[domain.Candidate], list[domain.RowError]]:
-    return domain.parse_candidates(to_csv(list(rows)), 2026, ACADEMY)
+def parsed(*rows: dict[str, str]) -> tuple[list[domain.Candidate], list[candidate_list.RowError]]:
+    return candidate_list.parse_candidates(to_csv(list(rows)), 2026, ACADEMY)
 
 
 def test_a_good_list_parses_with_or_without_marks() -> None:
@@ -46,7 +52,9 @@ def test_bad_rows_are_reported_by_line_and_column() -> None:
 
 
 def test_a_missing_column_is_named_on_the_header_line() -> None:
-    candidates, errors = domain.parse_candidates("candidate_number,cnie\n1,2\n", 2026, ACADEMY)
+    candidates, errors = candidate_list.parse_candidates(
+        "candidate_number,cnie\n1,2\n", 2026, ACADEMY
+    )
     assert candidates == [] and (1, "stream") in {(e.line, e.column) for e in errors}
 
 
@@ -65,7 +73,7 @@ def test_the_same_cnie_twice_is_refused() -> None:
     ],
 )
 def test_marks_are_checked(text: str, why: str) -> None:
-    marks, message = domain.parse_marks(text, "PC")
+    marks, message = candidate_list.parse_marks(text, "PC")
     assert marks == {} and why in message
 
 
@@ -102,17 +110,17 @@ def test_results_and_complaints_open_at_the_moment() -> None:
     assert not domain.published(NOW + timedelta(seconds=1), NOW)
     assert domain.published(NOW, NOW)
     until = NOW + timedelta(days=7)
-    assert "published" in domain.complaint_refusal(NOW + timedelta(hours=1), until, NOW)
-    assert domain.complaint_refusal(NOW, until, NOW + timedelta(days=7)) == ""
-    assert "closed" in domain.complaint_refusal(NOW, until, until + timedelta(seconds=1))
+    assert "published" in results_day.complaint_refusal(NOW + timedelta(hours=1), until, NOW)
+    assert results_day.complaint_refusal(NOW, until, NOW + timedelta(days=7)) == ""
+    assert "closed" in results_day.complaint_refusal(NOW, until, until + timedelta(seconds=1))
 
 
 def test_complaint_corrections_stay_within_the_stream() -> None:
     before = marks("10")
-    after, why = domain.corrected_marks("PC", before, {"math": Decimal("12")})
+    after, why = results_day.corrected_marks("PC", before, {"math": Decimal("12")})
     assert why == "" and after["math"] == Decimal("12") and after["svt"] == Decimal("10")
-    assert "no subject" in domain.corrected_marks("PC", before, {"economics": Decimal(1)})[1]
-    assert "0 to 20" in domain.corrected_marks("PC", before, {"math": Decimal(25)})[1]
+    assert "no subject" in results_day.corrected_marks("PC", before, {"economics": Decimal(1)})[1]
+    assert "0 to 20" in results_day.corrected_marks("PC", before, {"math": Decimal(25)})[1]
 
 
 def candidate(**changes: object) -> domain.Candidate:
@@ -122,12 +130,12 @@ def candidate(**changes: object) -> domain.Candidate:
 
 def test_corrections_name_correctable_fields_one_request_at_a_time() -> None:
     c = candidate()
-    assert domain.correction_refusal(c, {"first_name_fr": "Selma"}) == ""
-    assert "cannot be corrected" in domain.correction_refusal(c, {"stream": "SM"})
-    assert "YYYY-MM-DD" in domain.correction_refusal(c, {"birth_date": "14/03/2008"})
+    assert data_check.correction_refusal(c, {"first_name_fr": "Selma"}) == ""
+    assert "cannot be corrected" in data_check.correction_refusal(c, {"stream": "SM"})
+    assert "YYYY-MM-DD" in data_check.correction_refusal(c, {"birth_date": "14/03/2008"})
     pending = replace(c, data_status=DataStatus.CORRECTION_REQUESTED)
-    assert "already" in domain.correction_refusal(pending, {"first_name_fr": "Selma"})
-    corrected = domain.with_corrections(
+    assert "already" in data_check.correction_refusal(pending, {"first_name_fr": "Selma"})
+    corrected = data_check.with_corrections(
         replace(c, data_status=DataStatus.CONFIRMED), {"birth_date": "2008-03-15"}
     )
     assert corrected.birth_date == date(2008, 3, 15)
@@ -135,29 +143,29 @@ def test_corrections_name_correctable_fields_one_request_at_a_time() -> None:
 
 
 def test_the_convocation_waits_for_the_data_check() -> None:
-    assert "confirm" in domain.convocation_refusal(candidate())
-    assert domain.convocation_refusal(candidate(data_status=DataStatus.CONFIRMED)) == ""
+    assert "confirm" in data_check.convocation_refusal(candidate())
+    assert data_check.convocation_refusal(candidate(data_status=DataStatus.CONFIRMED)) == ""
 
 
 def test_the_schedule_gives_two_papers_a_day_and_skips_sunday() -> None:
-    papers = domain.schedule("PC", date(2026, 6, 6))  # a Saturday
+    papers = data_check.schedule("PC", date(2026, 6, 6))  # a Saturday
     days = [day for day, _, _ in papers]
     assert days == [date(2026, 6, 6)] * 2 + [date(2026, 6, 8)] * 2 + [date(2026, 6, 9)] * 2
     assert [time for _, time, _ in papers[:2]] == ["08:00", "15:00"]
-    assert all(day is None for day, _, _ in domain.schedule("PC", None))
+    assert all(day is None for day, _, _ in data_check.schedule("PC", None))
 
 
 def test_no_cnie_no_certificate_and_only_for_the_admitted() -> None:
-    assert domain.certificate_refusal(None, True)[0] == "bac-cnie-not-on-file"
-    assert domain.certificate_refusal(candidate(cnie=""), True)[0] == "bac-cnie-not-on-file"
-    assert domain.certificate_refusal(candidate(), False)[0] == "bac-results-not-published"
+    assert certificate.certificate_refusal(None, True)[0] == "bac-cnie-not-on-file"
+    assert certificate.certificate_refusal(candidate(cnie=""), True)[0] == "bac-cnie-not-on-file"
+    assert certificate.certificate_refusal(candidate(), False)[0] == "bac-results-not-published"
     failing = candidate(marks=marks("7"))
-    assert domain.certificate_refusal(failing, True)[0] == "bac-not-admitted"
-    assert domain.certificate_refusal(candidate(), True) == ("", "")
+    assert certificate.certificate_refusal(failing, True)[0] == "bac-not-admitted"
+    assert certificate.certificate_refusal(candidate(), True) == ("", "")
 
 
 def test_the_certificate_states_what_the_issue_asks_for() -> None:
-    claims = domain.certificate_claims(candidate(), "c" * 32, NOW)
+    claims = certificate.certificate_claims(candidate(), "c" * 32, NOW)
     assert {
         "names",
         "cnie",
@@ -172,12 +180,16 @@ def test_the_certificate_states_what_the_issue_asks_for() -> None:
 
 
 def test_a_share_lives_up_to_90_days_and_dies_with_its_certificate() -> None:
-    assert domain.share_refusal(90) == "" and domain.share_refusal(91) and domain.share_refusal(0)
-    expires = domain.share_expiry(NOW, 30)
-    assert domain.share_status(False, expires, False, NOW) == "valid"
-    assert domain.share_status(False, expires, False, expires) == "expired"
-    assert domain.share_status(True, expires, False, NOW) == "revoked"
-    assert domain.share_status(False, expires, True, NOW) == "revoked"
+    assert (
+        certificate.share_refusal(90) == ""
+        and certificate.share_refusal(91)
+        and certificate.share_refusal(0)
+    )
+    expires = certificate.share_expiry(NOW, 30)
+    assert certificate.share_status(False, expires, False, NOW) == "valid"
+    assert certificate.share_status(False, expires, False, expires) == "expired"
+    assert certificate.share_status(True, expires, False, NOW) == "revoked"
+    assert certificate.share_status(False, expires, True, NOW) == "revoked"
 
 
 # ------------------------------------------------------------------ publication and corrections
@@ -186,7 +198,7 @@ def test_a_share_lives_up_to_90_days_and_dies_with_its_certificate() -> None:
 def test_a_publication_moment_leaves_the_job_its_lead() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from chalicelib.services.bac.domain import publication, publication_lead
+    from chalicelib.services.bac.domain.results_day import publication, publication_lead
 
     now = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
     lead = publication_lead(50_000)
@@ -206,7 +218,7 @@ def test_a_publication_moment_leaves_the_job_its_lead() -> None:
 
 
 def test_a_correction_is_accepted_only_on_a_verified_document() -> None:
-    from chalicelib.services.bac.domain import correction_acceptance_refusal
+    from chalicelib.services.bac.domain.data_check import correction_acceptance_refusal
 
     assert correction_acceptance_refusal("verified") == ""
     for status in ("missing", "awaiting_upload"):

@@ -1,0 +1,139 @@
+"""The certificate's HTTP routes: the candidate's signed certificate (JSON or PDF), its
+shares, and the public verification of a code (HTML for a browser, JSON for a program)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalice import Blueprint  # type: ignore[attr-defined]
+
+from chalicelib.api import negotiation
+from chalicelib.api.principal import PUBLIC
+from chalicelib.api.problems import Problem
+from chalicelib.api.routing import JSON, Call, Reply, route
+from chalicelib.services.bac.routes import CANDIDATE, PDF, TAGS, S
+
+if TYPE_CHECKING:
+    from chalicelib.services.bac.schemas import ShareIn, ShareList
+
+bac_certificate = Blueprint(__name__)
+VARY = {"Vary": "Accept"}
+
+
+@route(
+    bac_certificate,
+    "GET",
+    "/bac/me/certificate",
+    summary="My signed baccalaureate certificate: JSON (compact JWS), or PDF with Accept",
+    access=CANDIDATE,
+    tags=TAGS,
+    response=S + "CertificateView",
+    alternates=(PDF,),
+    errors=(406, 409),
+)
+def my_certificate(call: Call) -> Reply:
+    from chalicelib.services.bac import (
+        certificates,
+        views,  # deferred: pydantic
+    )
+
+    media_type = negotiation.choose(call.header("accept"), (JSON, PDF))
+    if media_type is None:
+        raise Problem("not-acceptable", "The certificate is served as JSON or as a PDF.")
+    candidate, certificate = certificates.certificate(call.user)
+    link = views.verification_link(certificate.certificate_id)
+    if media_type == PDF:
+        from chalicelib.services.bac import documents_pdf  # deferred: fpdf2 and HarfBuzz
+
+        name = f'inline; filename="baccalaureat-{candidate.year}.pdf"'
+        pdf = documents_pdf.certificate(candidate, certificate, link)
+        return Reply(pdf, headers={**VARY, "Content-Disposition": name}, media_type=PDF)
+    shares = views.shares(certificates.shares(call.user))
+    return Reply(views.certificate(certificate, link, shares), headers=dict(VARY))
+
+
+@route(
+    bac_certificate,
+    "GET",
+    "/bac/me/certificate/shares",
+    summary="My certificate's shares, with how often and when each was verified",
+    access=CANDIDATE,
+    tags=TAGS,
+    response=S + "ShareList",
+)
+def my_shares(call: Call) -> ShareList:
+    from chalicelib.services.bac import (
+        certificates,
+        views,  # deferred: pydantic
+    )
+    from chalicelib.services.bac.schemas import ShareList
+
+    return ShareList(items=views.shares(certificates.shares(call.user)))
+
+
+@route(
+    bac_certificate,
+    "POST",
+    "/bac/me/certificate/shares",
+    summary="Share my certificate: an unguessable link, for up to 90 days",
+    access=CANDIDATE,
+    tags=TAGS,
+    body=S + "ShareIn",
+    response=S + "ShareView",
+    status=201,
+    idempotent=True,
+    errors=(409,),
+)
+def share_certificate(call: Call) -> Reply:
+    from chalicelib.services.bac import (
+        certificates,
+        views,  # deferred: pydantic
+    )
+
+    body: ShareIn = call.body
+    share = certificates.create_share(call.user, body.recipient, body.days)
+    view = views.share(share, "valid")
+    return Reply(view.model_dump(mode="json"), 201)
+
+
+@route(
+    bac_certificate,
+    "DELETE",
+    "/bac/me/certificate/shares/{share_id}",
+    summary="Revoke a share of my certificate",
+    access=CANDIDATE,
+    tags=TAGS,
+    status=204,
+)
+def revoke_share(call: Call, share_id: str) -> Reply:
+    from chalicelib.services.bac import certificates
+
+    certificates.revoke_share(call.user, share_id)
+    return Reply(None, 204)
+
+
+@route(
+    bac_certificate,
+    "GET",
+    "/public/certificates/{code}",
+    summary="Verify a baccalaureate certificate: HTML for a browser, JSON for a program",
+    access=PUBLIC,
+    tags=TAGS,
+    response=S + "PublicCertificate",
+    alternates=("text/html",),
+    errors=(429,),
+)
+def verify_certificate(call: Call, code: str) -> Reply:
+    from chalicelib.api import public_page, ratelimit
+    from chalicelib.services.bac import (
+        certificates,
+        views,  # deferred: pydantic
+    )
+
+    ratelimit.limit(call, "bac-certificate", per_minute=30)
+    status, certificate = certificates.verify_code(code[:80])
+    if public_page.wants_html(call):
+        return public_page.reply(views.public_page(status, certificate))
+    # 200 whatever the status: the verification itself succeeded; an unknown code is an
+    # answer ("unknown"), not a missing route.
+    return Reply(views.public(status, certificate), headers=dict(VARY))

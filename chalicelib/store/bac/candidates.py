@@ -1,0 +1,168 @@
+"""Candidate records: written from an academy's candidate list (what the list says, over
+what it said before), found by the CNIe number in a token (one Query), and the writes of
+the personal-data check (confirmed; a correction opened, then answered)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.services.bac import domain
+from chalicelib.services.bac.domain import Candidate
+from chalicelib.store.bac.items import CandidateItem
+from chalicelib.store.bac.transactions import Conflict
+from chalicelib.store.binding import bound
+from chalicelib.store.cases import Also
+
+
+def _candidate_pk(year: int, academy: str) -> str:
+    return f"BAC#{year}#{academy}"
+
+
+def _cnie_lookup(cnie: str) -> str:
+    return f"BACCNIE#{cnie}"
+
+
+LISTED = domain.CORRECTABLE  # the personal data kept as the list has it
+
+
+def _listed(c: Candidate) -> dict[str, str]:
+    return {
+        k: str(getattr(c, k)) if k != "birth_date" else c.birth_date.isoformat() for k in LISTED
+    }
+
+
+def _candidate(item: CandidateItem) -> Candidate:
+    corrections = item.corrections.as_dict() if item.corrections else {}  # type: ignore[no-untyped-call]
+    data = {**(item.listed or {}), **corrections}
+    return Candidate(
+        year=int(item.year),
+        candidate_number=item.candidate_number,
+        first_name_ar=data["first_name_ar"],
+        last_name_ar=data["last_name_ar"],
+        first_name_fr=data["first_name_fr"],
+        last_name_fr=data["last_name_fr"],
+        birth_date=date.fromisoformat(data["birth_date"]),
+        birth_place_ar=data["birth_place_ar"],
+        birth_place_fr=data["birth_place_fr"],
+        cnie=item.cnie or "",
+        academy=item.academy,
+        school=item.school,
+        stream=item.stream,
+        exam_centre=item.exam_centre,
+        marks={k: Decimal(v) for k, v in (item.marks or {}).items()},
+        data_status=item.data_status,
+        certificate_id=item.certificate_id or "",
+    )
+
+
+def candidate_key(c: Candidate) -> CandidateItem:
+    """The candidate's record, as an item to update."""
+    return bound(CandidateItem)(_candidate_pk(c.year, c.academy), f"CAND#{c.candidate_number}")
+
+
+def still_names(certificate_id: str) -> Condition:
+    """The record still names ``certificate_id`` ("": none, maybe never written)."""
+    model = bound(CandidateItem)
+    same: Condition = model.certificate_id == certificate_id
+    return same if certificate_id else model.certificate_id.does_not_exist() | same
+
+
+def candidate_of_cnie(cnie: str) -> Candidate | None:
+    """The candidate record of the newest session carrying ``cnie``: one Query."""
+    found = bound(CandidateItem).by_lookup.query(
+        _cnie_lookup(cnie), scan_index_forward=False, limit=1
+    )
+    item = next(iter(found), None)
+    return None if item is None else _candidate(item)
+
+
+def load_candidate(year: int, academy: str, number: str) -> Candidate | None:
+    try:
+        item = bound(CandidateItem).get(_candidate_pk(year, academy), f"CAND#{number}")
+    except DoesNotExist:
+        return None
+    return _candidate(item)
+
+
+def candidates_of(year: int, academy: str) -> Iterator[Candidate]:
+    for item in bound(CandidateItem).query(_candidate_pk(year, academy)):
+        yield _candidate(item)
+
+
+def upsert_candidate(c: Candidate, now: datetime) -> None:
+    """What the list says, written over what it said before; the state of the data check,
+    accepted corrections and the certificate stay. Safe to run twice."""
+    model = bound(CandidateItem)
+    item = candidate_key(c)
+    actions: list[Action] = [
+        model.year.set(c.year),
+        model.candidate_number.set(c.candidate_number),
+        model.listed.set(_listed(c)),
+        model.cnie.set(c.cnie),
+        model.academy.set(c.academy),
+        model.school.set(c.school),
+        model.stream.set(c.stream),
+        model.exam_centre.set(c.exam_centre),
+        model.imported_at.set(now),
+        model.data_status.set(model.data_status | domain.DataStatus.UNCHECKED),
+        model.corrections.set(model.corrections | {}),
+    ]
+    if c.marks:
+        actions.append(model.marks.set({k: str(v) for k, v in c.marks.items()}))
+    if c.cnie:
+        actions.append(model.lookup_pk.set(_cnie_lookup(c.cnie)))
+        actions.append(model.lookup_sk.set(f"{c.year}#{c.candidate_number}"))
+    else:
+        actions.append(model.lookup_pk.remove())
+        actions.append(model.lookup_sk.remove())
+    item.update(actions=actions)
+
+
+def confirm_data(c: Candidate) -> None:
+    """The candidate confirms the data held; not while a correction is being examined."""
+    model = bound(CandidateItem)
+    try:
+        candidate_key(c).update(
+            actions=[model.data_status.set(domain.DataStatus.CONFIRMED)],
+            condition=model.data_status != domain.DataStatus.CORRECTION_REQUESTED,
+        )
+    except UpdateError as error:
+        raise Conflict("a correction is being examined") from error
+
+
+def correction_opened(c: Candidate) -> Also:
+    """With the correction case: the record waits for its answer (one request at a time)."""
+
+    def add(transaction: TransactWrite) -> None:
+        model = bound(CandidateItem)
+        transaction.update(
+            candidate_key(c),
+            actions=[model.data_status.set(domain.DataStatus.CORRECTION_REQUESTED)],
+            condition=model.data_status != domain.DataStatus.CORRECTION_REQUESTED,
+        )
+
+    return Also("candidate_record", add)
+
+
+def correction_answered(c: Candidate, fields: dict[str, str]) -> Also:
+    """With the answer: accepted ``fields`` join the record's corrections; either way the
+    candidate confirms the data again."""
+
+    def add(transaction: TransactWrite) -> None:
+        model = bound(CandidateItem)
+        actions: list[Action] = [model.data_status.set(domain.DataStatus.UNCHECKED)]
+        actions += [model.corrections[name].set(value) for name, value in fields.items()]
+        transaction.update(
+            candidate_key(c),
+            actions=actions,
+            condition=model.data_status == domain.DataStatus.CORRECTION_REQUESTED,
+        )
+
+    return Also("candidate_record", add)

@@ -1,0 +1,42 @@
+"""What the baccalaureate's writes share: ``Conflict`` (a conditional write lost), ``run``
+(``Also`` writes on their own, in one transaction) and ``guard`` (one request of a kind)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store.bac.items import GuardItem
+from chalicelib.store.binding import bound
+from chalicelib.store.cases import Also
+
+
+class Conflict(Exception):
+    """A conditional write lost: the item changed meanwhile."""
+
+
+def run(writes: Iterable[Also]) -> None:
+    """``Also`` writes on their own, in one transaction; a lost condition is a Conflict."""
+    from pynamodb.connection import Connection
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.settings import get_settings
+
+    transaction = TransactWrite(connection=Connection(region=get_settings().region))
+    try:
+        with transaction:
+            for write in writes:
+                write.add(transaction)
+    except TransactWriteError as error:
+        raise Conflict(str(error)) from error
+
+
+def guard(what: str) -> Also:
+    """One request of a kind (``what`` says which): the guard may not exist yet."""
+
+    def add(transaction: TransactWrite) -> None:
+        item = bound(GuardItem)(f"BACGUARD#{what}", "GUARD")
+        transaction.save(item, condition=GuardItem.pk.does_not_exist())
+
+    return Also("already_applied", add)
