@@ -14,6 +14,8 @@ from chalicelib.platform.routes import platform
 from chalicelib.services.bac.certificate_routes import bac_certificate
 from chalicelib.services.bac.office_routes import bac_office
 from chalicelib.services.bac.routes import bac
+from chalicelib.services.consular.agent_routes import consular_agent
+from chalicelib.services.consular.catalogue_routes import consular_catalogue
 from chalicelib.services.consular.routes import consular
 from chalicelib.services.enrollment.routes import enrollment
 from chalicelib.services.equivalence.library_routes import equivalence_library
@@ -26,7 +28,7 @@ from chalicelib.workflow.routes import cases
 BLUEPRINTS = (
     *(platform, cases, documents, receipts, audit_digests, stats),
     *(equivalence_library, equivalence, enrollment, bac_office, bac, bac_certificate),
-    *(consular, etimbre),
+    *(consular_catalogue, consular, consular_agent, etimbre),
 )
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.
 app = assemble(Chalice(app_name="khidmat", configure_logs=False), *BLUEPRINTS)

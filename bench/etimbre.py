@@ -30,7 +30,7 @@ def measure() -> Figures:
         from chalice.test import Client
 
         from app import app
-        from chalicelib.store.etimbre import stamps
+        from chalicelib.store.etimbre import reads
         from scripts.devtokens import mint
         from scripts.standins.payment_gateway import use_standin
         from tests.support.aws_calls import RECORDER
@@ -79,7 +79,7 @@ def measure() -> Figures:
             target = buy("bench-rush")
             [(_, rushed)] = gateway.pay(target["pay_url"].rsplit("/", 1)[-1], "success")
             successes = _rush(rushed["number"], agent)
-            after = stamps.by_number(rushed["number"])
+            after = reads.by_number(rushed["number"])
             uses = sum(1 for e in (after.events if after else ()) if e["event"] == "used")
         for name, (count, operations, capacity) in (
             ("purchase", purchase),
@@ -100,14 +100,14 @@ def _rush(number: str, agent_token: str) -> int:
     request, as DynamoDB is): how many succeeded."""
     from chalicelib.api.principal import Principal
     from chalicelib.api.problems import Problem
-    from chalicelib.services.etimbre import service
+    from chalicelib.services.etimbre.use_and_refund import consume
 
     del agent_token
     agent = Principal("bench-agent", "staff", frozenset({"consular_agent"}), office="FR-PAR")
 
     def use(n: int) -> int:
         try:
-            service.consume(number, "passport", agent, f"bench-case-{n}")
+            consume(number, "passport", agent, f"bench-case-{n}")
         except Problem:
             return 0
         return 1

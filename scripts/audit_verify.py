@@ -66,12 +66,12 @@ def _head_of(subject_id: str) -> str | None:
     """The hash a subject's transition chain must end at: a case keeps one, and so does an
     eTimbre stamp (its moves are chained as a case's are). None: nothing to compare."""
     from chalicelib.store import cases
-    from chalicelib.store.etimbre import stamps
+    from chalicelib.store.etimbre import reads
 
     case = cases.load(subject_id)
     if case is not None:
         return case.audit_head
-    stamp = stamps.get(subject_id)
+    stamp = reads.get(subject_id)
     return stamp.audit_head if stamp else None
 
 

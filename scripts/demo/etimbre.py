@@ -56,7 +56,8 @@ def _number(name: str) -> str:
 
 def seed(env: dict[str, str]) -> list[str]:
     from chalicelib.services.etimbre import settlement_file
-    from chalicelib.store.etimbre import stamps
+    from chalicelib.store.etimbre import reads, stamps
+    from chalicelib.store.etimbre.use_and_refund import consumption, write_alone
 
     now = datetime.now(UTC)
     written = []
@@ -65,7 +66,7 @@ def seed(env: dict[str, str]) -> list[str]:
         ("used", "legalisation", "used"),
         ("expired", "passport", "expired"),
     ):
-        if stamps.get(_id(name)) is not None:
+        if reads.get(_id(name)) is not None:
             continue  # already seeded
         at = now - timedelta(hours=1)
         stamp = _stamp(name, service, at)
@@ -75,10 +76,10 @@ def seed(env: dict[str, str]) -> list[str]:
         else:
             stamp = stamps.mark_paid(stamp, _number(name), f"pay_demo_{name}", at)
         if fate == "used":
-            also = stamps.consumption(
+            also = consumption(
                 stamp, service=service, consulate="FR-PAR", agent="demo-agent", case_id="", at=now
             )
-            stamps.write_alone(also)
+            write_alone(also)
         written.append(name)
     day = (now - timedelta(hours=1)).date().isoformat()
     settlement_file.write(

@@ -15,7 +15,8 @@ from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.store.cases import Also
-from chalicelib.store.etimbre import stamps
+from chalicelib.store.etimbre import reads
+from chalicelib.store.etimbre.use_and_refund import consumption
 from chalicelib.workflow import service as workflow
 
 STAMP = "stamp"  # the Also's name, as Conflict.failed reports it
@@ -28,7 +29,7 @@ def consume_also(number: str, *, service: str, consulate: str, agent: str, case_
 
     Raises ``Problem("etimbre-stamp-unusable")`` (409) at once when the stamp is unknown or
     cannot pay now, so that the caller answers why; a race lost later is a Conflict."""
-    stamp = stamps.by_number(number) if domain.is_well_formed(number) else None
+    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
     return consumption_of(stamp, service=service, consulate=consulate, agent=agent, case_id=case_id)
 
 
@@ -41,7 +42,7 @@ def consumption_of(
     why = domain.why_not_consumable(stamp, service, consulate)
     if why:
         raise Problem("etimbre-stamp-unusable", why, extra={"stamp_state": stamp.state})
-    return stamps.consumption(
+    return consumption(
         stamp,
         service=service,
         consulate=consulate,

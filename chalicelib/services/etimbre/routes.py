@@ -61,12 +61,14 @@ def fees(call: Call) -> FeeList:
     errors=(409, 422, 502),
 )
 def buy(call: Call) -> StampView:
-    from chalicelib.services.etimbre import service, views
+    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre.notices import Contact
+    from chalicelib.services.etimbre.purchase import purchase
 
     body: PurchaseIn = call.body
     given = body.contact
-    contact = service.Contact(given.email, given.phone, given.language or "") if given else None
-    stamp = service.purchase(
+    contact = Contact(given.email, given.phone, given.language or "") if given else None
+    stamp = purchase(
         call.user,
         body.service,
         body.consulate,
@@ -89,11 +91,11 @@ def buy(call: Call) -> StampView:
     errors=(401, 409, 422),
 )
 def payment_webhook(call: Call) -> WebhookAnswer:
-    from chalicelib.services.etimbre import service
+    from chalicelib.services.etimbre.payment import webhook
     from chalicelib.services.etimbre.schemas import WebhookAnswer
 
     raw = call.request.raw_body or b""
-    result = service.webhook(
+    result = webhook(
         raw.encode() if isinstance(raw, str) else raw,
         call.header("x-gateway-timestamp") or "",
         call.header("x-gateway-signature") or "",
@@ -114,12 +116,12 @@ def payment_webhook(call: Call) -> WebhookAnswer:
 )
 def my_stamp(call: Call, number: str) -> Any:
     from chalicelib.api.negotiation import choose
-    from chalicelib.services.etimbre import service, views
+    from chalicelib.services.etimbre import lookup, views
 
     chosen = choose(call.header("accept"), ("application/json", PDF))
     if chosen is None:
         raise Problem("not-acceptable", "application/json or application/pdf.")
-    stamp = service.owned(number, call.user)
+    stamp = lookup.owned(number, call.user)
     if chosen == PDF:
         return Reply(views.receipt_pdf(stamp), 200, {}, PDF)
     return views.stamp(stamp)
@@ -138,10 +140,10 @@ def my_stamp(call: Call, number: str) -> Any:
 )
 def public_stamp(call: Call, number: str) -> Any:
     from chalicelib.api import public_page, ratelimit
-    from chalicelib.services.etimbre import service, views
+    from chalicelib.services.etimbre import lookup, views
 
     ratelimit.limit(call, "etimbre-stamp", per_minute=30)
-    status, stamp = service.public_state(number)
+    status, stamp = lookup.public_state(number)
     if public_page.wants_html(call):
         return public_page.reply(views.public_page(number, status, stamp))
     return views.public(number, status, stamp)
@@ -159,10 +161,10 @@ def public_stamp(call: Call, number: str) -> Any:
     errors=(409,),
 )
 def consume(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import service, views
+    from chalicelib.services.etimbre import use_and_refund, views
 
     body: ConsumeIn = call.body
-    return views.stamp(service.consume(number, body.service, call.user, body.case_id))
+    return views.stamp(use_and_refund.consume(number, body.service, call.user, body.case_id))
 
 
 @route(
@@ -177,10 +179,10 @@ def consume(call: Call, number: str) -> StampView:
     errors=(409, 502),
 )
 def refund(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import service, views
+    from chalicelib.services.etimbre import use_and_refund, views
 
     body: RefundIn = call.body
-    return views.stamp(service.refund(number, body.reason, call.user))
+    return views.stamp(use_and_refund.refund(number, body.reason, call.user))
 
 
 @route(
@@ -197,12 +199,13 @@ def refund(call: Call, number: str) -> StampView:
 )
 def reconciliation(call: Call) -> Any:
     from chalicelib.api.negotiation import choose
-    from chalicelib.services.etimbre import service, views
+    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre.reconciliation import flags, totals
 
     query: ReconciliationQuery = call.query
     day = query.date.isoformat()
     report = views.reconciliation(
-        query.date, query.consulate, service.totals(day, query.consulate), service.flags(day)
+        query.date, query.consulate, totals(day, query.consulate), flags(day)
     )
     chosen = (
         "text/csv"
@@ -229,9 +232,10 @@ def reconciliation(call: Call) -> Any:
     errors=(409,),
 )
 def settlements(call: Call) -> SettlementReport:
-    from chalicelib.services.etimbre import service, settlement_file, views
+    from chalicelib.services.etimbre import settlement_file, views
+    from chalicelib.services.etimbre.reconciliation import match_settlement
 
     body: SettlementIn = call.body
     day = body.date.isoformat()
     key = body.key or settlement_file.key_for(day)
-    return views.settlement(body.date, key, service.match_settlement(day, key))
+    return views.settlement(body.date, key, match_settlement(day, key))

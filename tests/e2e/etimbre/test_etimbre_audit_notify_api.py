@@ -13,7 +13,7 @@ from chalicelib.audit.chain import TRANSITIONS
 from chalicelib.audit.verify import check_chain
 from chalicelib.store import audit
 from chalicelib.store import outbox as outbox_store
-from chalicelib.store.etimbre import stamps
+from chalicelib.store.etimbre import reads
 from scripts.local_events import Pump
 from scripts.standins.payment_gateway import StandInGateway
 from tests.e2e.etimbre.helpers import buy, headers, session_of
@@ -42,7 +42,7 @@ def test_purchase_payment_and_use_are_three_linked_records_of_the_stamp(
         ("transition:sold", "citizen"),
     ]
     links = [audit.link_of(r) for r in audit.chain_of(stamp["id"], TRANSITIONS)]
-    held = stamps.get(stamp["id"])
+    held = reads.get(stamp["id"])
     assert held is not None and check_chain(links, held.audit_head) == []
     assert [link.prev for link in links[1:]] == [link.hash for link in links[:-1]]
 

@@ -17,13 +17,17 @@ from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.audit.chain import TRANSITIONS
 from chalicelib.audit.verify import check_chain
-from chalicelib.services.etimbre import domain, service
+from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre.consumption import consume_also
+from chalicelib.services.etimbre.payment import webhook
+from chalicelib.services.etimbre.purchase import purchase
+from chalicelib.services.etimbre.use_and_refund import consume, refund
 from chalicelib.store import audit
 from chalicelib.store import cases as store
 from chalicelib.store.binding import bound
-from chalicelib.store.etimbre import stamps
+from chalicelib.store.etimbre import reads, webhooks
 from chalicelib.store.etimbre.items import WebhookItem
+from chalicelib.store.etimbre.use_and_refund import consumption, write_alone
 from chalicelib.workflow import registry
 from chalicelib.workflow import service as workflow
 from chalicelib.workflow.case import Contact
@@ -41,9 +45,7 @@ AGENT = Principal("etimbre-store-agent", "staff", frozenset({"consular_agent"}),
 def gateway(stack: Any) -> StandInGateway:
     def deliver(body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
         try:
-            result = service.webhook(
-                body, headers["X-Gateway-Timestamp"], headers["X-Gateway-Signature"]
-            )
+            result = webhook(body, headers["X-Gateway-Timestamp"], headers["X-Gateway-Signature"])
         except Problem as problem:
             return problem.status, {"type": problem.slug}
         return 200, {"outcome": result.outcome, "number": result.number}
@@ -52,17 +54,17 @@ def gateway(stack: Any) -> StandInGateway:
 
 
 def paid(gateway: StandInGateway, service_code: str = "passport") -> domain.Stamp:
-    stamp = service.purchase(BUYER, service_code, "NL-AMS", "online", "", "fr")
+    stamp = purchase(BUYER, service_code, "NL-AMS", "online", "", "fr")
     [(status, answer)] = gateway.pay(stamp.session_id, "success")
     assert status == 200, answer
-    found = stamps.by_number(answer["number"])
+    found = reads.by_number(answer["number"])
     assert found is not None
     return found
 
 
 def test_a_sale_and_a_payment_are_one_transaction_each(gateway: StandInGateway) -> None:
     RECORDER.clear()
-    stamp = service.purchase(BUYER, "cnie", "NL-AMS", "online", "", "fr")
+    stamp = purchase(BUYER, "cnie", "NL-AMS", "online", "", "fr")
     sale = [c for c in RECORDER.of("dynamodb")]
     assert [c.operation for c in sale] == ["TransactWriteItems"]
     written = {
@@ -82,7 +84,7 @@ def test_fifty_concurrent_uses_of_one_stamp_exactly_one_wins(gateway: StandInGat
 
     def use(n: int) -> str:
         try:
-            service.consume(stamp.number, "passport", AGENT, f"case-{n}")
+            consume(stamp.number, "passport", AGENT, f"case-{n}")
         except Problem as problem:
             assert problem.status == 409
             return "refused"
@@ -91,10 +93,10 @@ def test_fifty_concurrent_uses_of_one_stamp_exactly_one_wins(gateway: StandInGat
     with ThreadPoolExecutor(max_workers=16) as pool:
         outcomes = list(pool.map(use, range(50)))
     assert outcomes.count("used") == 1 and outcomes.count("refused") == 49
-    after = stamps.get(stamp.stamp_id)
+    after = reads.get(stamp.stamp_id)
     assert after is not None and after.state == domain.USED
     assert sum(1 for e in after.events if e["event"] == "used") == 1
-    [row] = [r for r in stamps.aggregates(stamp.day, "NL-AMS") if r.sk == "NL-AMS#passport#online"]
+    [row] = [r for r in reads.aggregates(stamp.day, "NL-AMS") if r.sk == "NL-AMS#passport#online"]
     assert int(row.used_count) >= 1 and int(row.used_cents) == 60000 * int(row.used_count)
 
 
@@ -107,7 +109,7 @@ def test_check_in_consumes_the_stamp_in_the_same_transaction(gateway: StandInGat
         stamp.number, service="legalisation", consulate="NL-AMS", agent="agent-x", case_id=case.id
     )
     workflow.act(DEMO, case, "submit", owner, {}, also=[also])
-    used = stamps.get(stamp.stamp_id)
+    used = reads.get(stamp.stamp_id)
     assert used is not None and used.state == domain.USED and used.used_case_id == case.id
     # A second appointment with the same stamp: refused before it writes anything...
     second = workflow.open_case(DEMO, owner.subject, "MEN", Contact(), {"summary": "t"}, owner)
@@ -121,7 +123,7 @@ def test_check_in_consumes_the_stamp_in_the_same_transaction(gateway: StandInGat
     late_also = consume_also(
         fresh.number, service="legalisation", consulate="NL-AMS", agent="a", case_id=second.id
     )
-    service.consume(fresh.number, "legalisation", AGENT, "counter")
+    consume(fresh.number, "legalisation", AGENT, "counter")
     with pytest.raises(store.Conflict) as conflict:
         workflow.act(DEMO, second, "submit", owner, {}, also=[late_also])
     assert "stamp" in conflict.value.failed
@@ -132,7 +134,7 @@ def test_a_payment_for_an_unknown_reference_changes_nothing(gateway: StandInGate
     body, signed = gateway.signed(
         {"type": "payment.succeeded", "reference": "0" * 32, "amount": "1", "currency": "MAD"}
     )
-    result = service.webhook(body, signed["X-Gateway-Timestamp"], signed["X-Gateway-Signature"])
+    result = webhook(body, signed["X-Gateway-Timestamp"], signed["X-Gateway-Signature"])
     assert result.outcome == "unknown"
     assert json.loads(body)["reference"] == "0" * 32
 
@@ -150,17 +152,17 @@ def test_a_refund_interrupted_by_the_gateway_is_finished_by_the_retry(
 
     monkeypatch.setattr(adapter, "refund", down)
     with pytest.raises(Problem) as unavailable:
-        service.refund(stamp.number, "wrong service bought", AGENT)
+        refund(stamp.number, "wrong service bought", AGENT)
     assert unavailable.value.status == 502
-    held = stamps.get(stamp.stamp_id)
+    held = reads.get(stamp.stamp_id)
     assert held is not None and held.state == domain.REFUND_PENDING
     with pytest.raises(Problem) as no_use:  # on hold: it cannot be used meanwhile
-        service.consume(stamp.number, "power_of_attorney", AGENT, "case-x")
+        consume(stamp.number, "power_of_attorney", AGENT, "case-x")
     assert no_use.value.status == 409
     monkeypatch.setattr(adapter, "refund", real_refund)
-    done = service.refund(stamp.number, "wrong service bought", AGENT)
+    done = refund(stamp.number, "wrong service bought", AGENT)
     assert done.state == domain.REFUNDED
-    assert service.refund(stamp.number, "again", AGENT).state == domain.REFUNDED
+    assert refund(stamp.number, "again", AGENT).state == domain.REFUNDED
     assert list(gateway.refunds).count(stamp.stamp_id) == 1
 
 
@@ -168,7 +170,7 @@ def test_each_move_of_a_stamp_is_chained_in_the_audit_trail(gateway: StandInGate
     """Sold, paid, used: three records of the stamp's own chain, linked and verified, each
     written in its move's transaction; the stamp's audit head is the last one's hash."""
     stamp = paid(gateway)
-    service.consume(stamp.number, "passport", AGENT, "counter")
+    consume(stamp.number, "passport", AGENT, "counter")
     links = [audit.link_of(r) for r in audit.chain_of(stamp.stamp_id, TRANSITIONS)]
     assert [link.action for link in links] == [
         "transition:sold",
@@ -182,7 +184,7 @@ def test_each_move_of_a_stamp_is_chained_in_the_audit_trail(gateway: StandInGate
         "consular_agent",
         "NL-AMS",
     )
-    used = stamps.get(stamp.stamp_id)
+    used = reads.get(stamp.stamp_id)
     assert used is not None and used.audit_head == links[-1].hash
     assert check_chain(links, used.audit_head) == []
 
@@ -192,7 +194,7 @@ def test_the_verifier_names_a_stamps_deleted_last_move_by_its_head(
 ) -> None:
     """The chain alone cannot show its last record gone; the head the stamp keeps does."""
     stamp = paid(gateway)
-    service.consume(stamp.number, "passport", AGENT, "counter")
+    consume(stamp.number, "passport", AGENT, "counter")
     boto3.client("dynamodb").delete_item(
         TableName=stack.env["AUDIT_TABLE"],
         Key={"pk": {"S": f"CASE#{stamp.stamp_id}"}, "sk": {"S": "T#000003"}},
@@ -207,14 +209,14 @@ def test_the_verifier_names_a_stamps_deleted_last_move_by_its_head(
 def test_a_move_from_a_stale_copy_fails_and_writes_nothing(gateway: StandInGateway) -> None:
     """A flag moved the head: a use computed from the copy before it is refused whole."""
     stamp = paid(gateway)
-    assert stamps.flag(stamp, "amount_mismatch", workflow.now(), {}) is True
-    assert stamps.flag(stamp, "amount_mismatch", workflow.now(), {}) is False  # once
-    also = stamps.consumption(
+    assert webhooks.flag(stamp, "amount_mismatch", workflow.now(), {}) is True
+    assert webhooks.flag(stamp, "amount_mismatch", workflow.now(), {}) is False  # once
+    also = consumption(
         stamp, service="passport", consulate="NL-AMS", agent="a", case_id="c", at=workflow.now()
     )
     with pytest.raises(store.Conflict):
-        stamps.write_alone(also)
-    current = stamps.get(stamp.stamp_id)
+        write_alone(also)
+    current = reads.get(stamp.stamp_id)
     assert current is not None and current.state == domain.PAID and current.audit_seq == 3
     links = [audit.link_of(r) for r in audit.chain_of(stamp.stamp_id, TRANSITIONS)]
     assert [link.action for link in links][-1] == "transition:flagged"
@@ -227,8 +229,8 @@ def test_a_replay_guard_expires_only_after_a_replay_would_be_too_old(stack: Any)
     ttl = boto3.client("dynamodb").describe_time_to_live(TableName=stack.env["STAMPS_TABLE"])
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
     at = workflow.now()
-    assert stamps.first_sight("sha256=guard-ttl-test", at) is True
-    assert stamps.first_sight("sha256=guard-ttl-test", at) is False  # a replay
+    assert webhooks.first_sight("sha256=guard-ttl-test", at) is True
+    assert webhooks.first_sight("sha256=guard-ttl-test", at) is False  # a replay
     digest = hashlib.sha256(b"sha256=guard-ttl-test").hexdigest()
     guard = bound(WebhookItem).get(f"WEBHOOK#{digest}", "WEBHOOK")
     fresh_until = at + 2 * domain.SIGNATURE_TOLERANCE

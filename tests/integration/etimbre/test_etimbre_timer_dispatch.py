@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.services.etimbre import domain, service
-from chalicelib.store.etimbre import stamps
+from chalicelib.services.etimbre import domain, payment
+from chalicelib.services.etimbre.purchase import purchase
+from chalicelib.store.etimbre import reads, stamps
 from chalicelib.workflow import service as workflow
 from chalicelib.workflow import timers
 from chalicelib.workflow.callbacks import timer_fired
@@ -21,7 +22,7 @@ def message(case_id: str, deadline: str) -> dict[str, str]:
 
 def test_the_package_registers_its_expiry_handler_by_prefix(stack: Any) -> None:
     handler = timers.handler_for(stamps.EXPIRY_TIMER)
-    assert handler is service.stamp_timer_fired  # imported on first use
+    assert handler is payment.stamp_timer_fired  # imported on first use
     assert timers.handler_for("complement_due") is None
     assert timers.handler_for("clock:decision") is None
 
@@ -29,11 +30,11 @@ def test_the_package_registers_its_expiry_handler_by_prefix(stack: Any) -> None:
 def test_both_kinds_of_deadline_reach_their_handler(stack: Any, monkeypatch: Any) -> None:
     assert timer_fired(message("0" * 32, stamps.EXPIRY_TIMER)) == "unknown stamp"
     assert timer_fired(message("no-such-case", "complement_due")) == "unknown case"
-    stamp = service.purchase(BUYER, "passport", "NL-AMS", "online", "", "fr")
+    stamp = purchase(BUYER, "passport", "NL-AMS", "online", "", "fr")
     later = datetime.now(UTC) + domain.PAYMENT_WINDOW + timedelta(minutes=1)
     monkeypatch.setattr(workflow, "now", lambda: later)
     assert timer_fired(message(stamp.stamp_id, stamps.EXPIRY_TIMER)) == "expired"
-    expired = stamps.get(stamp.stamp_id)
+    expired = reads.get(stamp.stamp_id)
     assert expired is not None and expired.state == domain.EXPIRED
 
 

@@ -1,0 +1,35 @@
+"""Finding a stamp: by its number or purchase id, for its buyer and the agents of its
+consulate; and its public state, which anyone may check."""
+
+from __future__ import annotations
+
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import Problem
+from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.store.etimbre import reads
+
+
+def find(number_or_id: str) -> Stamp | None:
+    """A stamp by its number, or (before it has one) by the purchase id."""
+    if domain.is_well_formed(number_or_id):
+        return reads.by_number(number_or_id)
+    if len(number_or_id) == 32 and number_or_id.isalnum():
+        return reads.get(number_or_id)
+    return None
+
+
+def owned(number_or_id: str, caller: Principal) -> Stamp:
+    """Its buyer sees a stamp, and so do the agents of the consulate it was bought for."""
+    stamp = find(number_or_id)
+    if stamp is None or not (
+        stamp.owner == caller.subject
+        or ("consular_agent" in caller.roles and stamp.consulate == caller.office)
+    ):
+        raise Problem("not-found", "No such stamp.")
+    return stamp
+
+
+def public_state(number: str) -> tuple[str, Stamp | None]:
+    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    return domain.public_status(stamp.state if stamp else None), stamp

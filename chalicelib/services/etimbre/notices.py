@@ -1,0 +1,55 @@
+"""How the buyer is reached: the contact chosen at the sale (the body's, else the citizen
+token's) and kept on the stamp, and the e-mail and SMS the payment and the refund send to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.api import links
+from chalicelib.api.principal import Principal
+from chalicelib.services.consular import catalogue
+from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.store.etimbre.moves import Message
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str = ""
+    phone: str = ""
+    language: str = ""
+
+
+def reach(buyer: Principal, contact: Contact | None, language: str) -> Contact:
+    """Where the payment and refund notices go: the body's contact, else the token's. At the
+    counter the agent's own address is not the buyer's: only the body counts there."""
+    given = contact or Contact()
+    citizen = "citizen" in buyer.roles
+    chosen = given.language or (buyer.locale[:2] if citizen else "") or language
+    return Contact(
+        email=given.email or (buyer.email if citizen else ""),
+        phone=given.phone or (buyer.phone if citizen else ""),
+        language=chosen if chosen in ("ar", "fr", "en") else "fr",
+    )
+
+
+def notices(stamp: Stamp, number: str, event: str) -> list[Message]:
+    """The buyer's e-mail and SMS for ``event`` (paid, refunded): the number, the service and
+    the receipt's API path, made an absolute link when the message is sent (api/links)."""
+    svc = catalogue.service(stamp.service)
+    name = svc.names.get(stamp.language, stamp.service) if svc else stamp.service
+    data: dict[str, Any] = {
+        "reference": number,
+        "reason": stamp.refund_reason if event == "refunded" else "",
+        "links": {"receipt": links.path("etimbre", "stamps", number)},
+        "fields": {
+            "service": f"{name} ({stamp.amount} {stamp.currency})",
+            "consulate": stamp.consulate,
+        },
+    }
+    addresses = {"email": stamp.email, "sms": stamp.phone}
+    return [
+        Message(f"etimbre#{event}#{channel}", channel, f"etimbre_{event}", to, stamp.language, data)
+        for channel, to in addresses.items()
+        if to
+    ]

@@ -1,0 +1,130 @@
+"""A pending stamp's end: paid once by the gateway's signed callback (its number issued, the
+buyer told), or expired when its payment window closes (the expiry timer's handler). A
+forged, stale or replayed callback is refused; a mismatch or a payment after expiry is
+flagged for the Treasury, and the late payment refunded."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from chalicelib.api.problems import Problem
+from chalicelib.observability import logger
+from chalicelib.services.etimbre import domain, gateway
+from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
+from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.services.etimbre.notices import notices
+from chalicelib.store.cases import Conflict
+from chalicelib.store.etimbre import reads, stamps, webhooks
+from chalicelib.workflow import service as workflow
+
+NUMBER_ATTEMPTS = 3  # a random number already taken (one chance in 10^13) is drawn again
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    outcome: str  # paid, duplicate, refused_card, late, unknown
+    number: str = ""
+
+
+def webhook(body: bytes, timestamp: str, given_signature: str) -> WebhookResult:
+    """An authentic, fresh, first-seen callback, applied once. Anything else: 401."""
+    at = workflow.now()
+    why = domain.verify_signature(gateway.secret(), timestamp, body, given_signature, at)
+    if why:
+        logger.warning("webhook refused", extra={"why": why})
+        raise Problem("etimbre-bad-signature", "The callback's signature does not hold.")
+    if not webhooks.first_sight(given_signature, at):
+        logger.warning("webhook replayed")
+        raise Problem("etimbre-bad-signature", "This callback was already delivered.")
+    try:
+        event = json.loads(body)
+        kind, reference = str(event["type"]), str(event["reference"])
+        amount, currency = Decimal(str(event.get("amount", ""))), str(event.get("currency", ""))
+    except (ValueError, KeyError, TypeError, InvalidOperation) as error:
+        raise Problem("malformed-request", "Not a payment event.") from error
+    stamp = reads.get(reference) if reference.isalnum() else None
+    if stamp is None:
+        logger.warning("callback for an unknown stamp")
+        return WebhookResult("unknown")
+    if kind == "payment.failed":
+        if stamp.state == domain.PENDING:
+            webhooks.note(stamp.stamp_id, at, "card_refused")
+        return WebhookResult("refused_card")
+    if kind != "payment.succeeded":
+        return WebhookResult("ignored")
+    return _paid(stamp, str(event.get("payment_id", "")), amount, currency)
+
+
+def _paid(stamp: Stamp, payment_id: str, amount: Decimal, currency: str) -> WebhookResult:
+    at = workflow.now()
+    outcome = domain.payment_outcome(stamp, amount, currency)
+    if outcome == "duplicate":
+        return WebhookResult("duplicate", stamp.number)
+    if outcome == "mismatch":
+        _flag(
+            stamp,
+            "amount_mismatch",
+            {"expected": f"{stamp.amount} {stamp.currency}", "received": f"{amount} {currency}"},
+        )
+        raise Problem(
+            "etimbre-payment-mismatch",
+            f"Expected {stamp.amount} {stamp.currency}; flagged for the Treasury.",
+        )
+    if outcome == "late":
+        # The money came after the stamp expired: no stamp is issued, the payment goes back.
+        _flag(stamp, "paid_after_expiry", {"payment_id": payment_id})
+        try:
+            gateway.refund(stamp.stamp_id, payment_id, amount, currency)
+        except gateway.GatewayUnavailable as error:
+            raise Problem("etimbre-gateway-unavailable", "Refund not made yet.") from error
+        return WebhookResult("late")
+    for _ in range(NUMBER_ATTEMPTS):
+        number = domain.stamp_number(secrets.randbelow(10**domain.NUMBER_BODY_DIGITS))
+        try:
+            stamps.mark_paid(stamp, number, payment_id, at, notices(stamp, number, "paid"))
+            return WebhookResult("paid", number)
+        except Conflict:
+            current = reads.get(stamp.stamp_id)
+            if current is None:
+                break
+            if current.state != domain.PENDING:
+                return WebhookResult("duplicate", current.number)  # a concurrent duplicate
+            stamp = current  # a number taken, or flagged meanwhile: its new audit head
+    raise Problem("conflict", "No free stamp number; the gateway will retry.")
+
+
+def _flag(stamp: Stamp, kind: str, details: dict[str, Any]) -> None:
+    """Flag once for the Treasury; a stamp moved meanwhile is read again."""
+    for _ in range(NUMBER_ATTEMPTS):
+        try:
+            webhooks.flag(stamp, kind, workflow.now(), details)
+            return
+        except Conflict:
+            current = reads.get(stamp.stamp_id)
+            if current is None:
+                return
+            stamp = current
+    raise Problem("conflict", "The stamp kept changing; the gateway will retry.")
+
+
+def stamp_timer_fired(message: dict[str, Any]) -> str:
+    """The expiry timer of an unpaid stamp fell due (a Step Functions execution)."""
+    for _ in range(NUMBER_ATTEMPTS):
+        stamp = reads.get(str(message.get("case_id", "")))
+        if stamp is None:
+            return "unknown stamp"
+        if stamp.state != domain.PENDING:
+            return "stale"
+        at = workflow.now()
+        if stamp.payment_deadline > at:
+            return "stale"  # not due yet
+        try:
+            stamps.expire(stamp, at)
+            return "expired"
+        except Conflict:
+            continue  # paid or flagged meanwhile: look again
+    return "stale"

@@ -1,0 +1,93 @@
+"""The sale of a stamp, online or at a consulate's counter: a pending stamp at today's fee,
+with the gateway's payment session for it. The payment that follows is in ``payment``."""
+
+from __future__ import annotations
+
+import uuid
+
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import FieldError, Problem
+from chalicelib.observability import logger
+from chalicelib.services.consular import catalogue
+from chalicelib.services.etimbre import domain, fees, gateway
+from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
+from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.services.etimbre.notices import Contact, reach
+from chalicelib.store.etimbre import stamps
+from chalicelib.store.etimbre.chain import By
+from chalicelib.workflow import service as workflow
+
+
+def _refused(refusal: domain.Refused) -> Problem:
+    errors = [FieldError(refusal.field, refusal.detail)] if refusal.field else []
+    return Problem(refusal.code, refusal.detail, errors=errors)
+
+
+def purchase(
+    buyer: Principal,
+    service: str,
+    consulate: str,
+    channel: str,
+    terminal_reference: str,
+    language: str,
+    contact: Contact | None = None,
+) -> Stamp:
+    """A pending stamp at today's fee, and the gateway's payment session for it. ``contact``
+    (from the body) tells how to reach the buyer; else the token's e-mail, phone and locale."""
+    errors = []
+    if catalogue.service(service) is None:
+        errors.append(FieldError("body.service", f"unknown service {service!r}"))
+    if catalogue.consulate(consulate) is None:
+        errors.append(FieldError("body.consulate", f"unknown consulate {consulate!r}"))
+    if errors:
+        raise Problem("etimbre-unknown-code", errors=errors)
+    try:
+        domain.check_channel(channel, buyer.roles, terminal_reference)
+    except domain.Refused as refusal:
+        raise _refused(refusal) from refusal
+    if "citizen" not in buyer.roles and buyer.office != consulate:
+        raise Problem(
+            "validation-failed",
+            errors=[FieldError("body.consulate", f"an agent sells for {buyer.office} only")],
+        )
+    at = workflow.now()
+    fee = fees.current_fee(service, at)
+    if fee is None:
+        raise Problem("etimbre-unknown-code", f"No fee is in force for {service}.")
+    stamp_id = uuid.uuid4().hex
+    reached = reach(buyer, contact, language)
+    try:
+        session = gateway.open_session(
+            stamp_id, fee.amount, fee.currency, channel, terminal_reference
+        )
+    except gateway.GatewayUnavailable as error:
+        logger.warning("payment session not opened", extra={"error": str(error)})
+        raise Problem("etimbre-gateway-unavailable", "Try again in a moment.") from error
+    stamp = Stamp(
+        stamp_id=stamp_id,
+        state=domain.PENDING,
+        service=service,
+        consulate=consulate,
+        channel=channel,
+        amount=fee.amount,
+        currency=fee.currency,
+        owner=buyer.subject,
+        fee_reference=fee.legal_reference,
+        created_at=at,
+        payment_deadline=domain.payment_deadline(at),
+        day=at.date().isoformat(),
+        pay_url=session.pay_url,
+        session_id=session.session_id,
+        terminal_reference=terminal_reference,
+        email=reached.email,
+        phone=reached.phone,
+        language=reached.language,
+    )
+    stamps.create(stamp, actor(buyer, consulate))
+    return stamp
+
+
+def actor(who: Principal, office: str = "") -> By:
+    """Who moves a stamp, as its audit record names them: a citizen, or staff of an office."""
+    role = "citizen" if "citizen" in who.roles else sorted(who.roles)[0] if who.roles else ""
+    return By(who.subject, role, who.office or ("" if role == "citizen" else office))

@@ -1,0 +1,82 @@
+"""A paid stamp used at the counter, or refunded through the gateway: each once, by an agent
+of the consulate it was sold for. A use with an appointment's check-in is in
+``consumption``."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import replace
+
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import Problem
+from chalicelib.services.etimbre import domain, gateway
+from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
+from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.services.etimbre.lookup import find
+from chalicelib.services.etimbre.notices import notices
+from chalicelib.services.etimbre.purchase import actor
+from chalicelib.store.cases import Conflict
+from chalicelib.store.etimbre import reads
+from chalicelib.store.etimbre.use_and_refund import hold_for_refund, mark_refunded, write_alone
+from chalicelib.workflow import service as workflow
+
+
+def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
+    """A use at the counter; an agent uses only the stamps of their own consulate. Two
+    reads (the number, the stamp) and one conditional write."""
+    from chalicelib.services.etimbre.consumption import consumption_of
+
+    stamp = find(number) if domain.is_well_formed(number) else None
+    if stamp is not None and stamp.consulate != agent.office:
+        raise Problem("not-found", "No such stamp sold for your consulate.")
+    also = consumption_of(
+        stamp, service=service, consulate=agent.office, agent=agent.subject, case_id=case_id
+    )
+    assert stamp is not None  # consumption_of refuses an unknown stamp
+    at = workflow.now()
+    try:
+        write_alone(also)
+    except Conflict as conflict:
+        current = reads.get(stamp.stamp_id)
+        why = domain.why_not_consumable(current, service, agent.office) if current else None
+        raise Problem("etimbre-stamp-unusable", why or "The stamp changed meanwhile.") from conflict
+    return replace(
+        stamp,
+        state=domain.USED,
+        used_at=at,
+        used_consulate=agent.office,
+        used_by=agent.subject,
+        used_case_id=case_id,
+    )
+
+
+def refund(number: str, reason: str, agent: Principal) -> Stamp:
+    """Paid -> refund_pending -> (gateway refund, idempotent) -> refunded: once, whatever the
+    retries, and no use can slip in between (a use needs ``paid``)."""
+    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    if stamp is None or stamp.consulate != agent.office:
+        raise Problem("not-found", "No such stamp sold at your consulate.")
+    why = domain.why_not_refundable(stamp)
+    if why:
+        raise Problem("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
+    if stamp.state == domain.REFUNDED:
+        return stamp
+    at = workflow.now()
+    by = actor(agent, stamp.consulate)
+    if stamp.state == domain.PAID:
+        try:
+            hold_for_refund(stamp, reason, by, at)
+        except Conflict as conflict:
+            raise Problem("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
+    try:
+        refund_id = gateway.refund(stamp.stamp_id, stamp.payment_id, stamp.amount, stamp.currency)
+    except gateway.GatewayUnavailable as error:
+        raise Problem("etimbre-gateway-unavailable", "Retry: the refund is on hold.") from error
+    held = reads.get(stamp.stamp_id)  # as held: its reason and its audit head
+    if held is not None and held.state == domain.REFUND_PENDING:
+        with suppress(Conflict):  # a concurrent retry finished it first
+            paid_back = notices(held, held.number, "refunded")
+            mark_refunded(held, refund_id, by, at, paid_back)
+    done = reads.get(stamp.stamp_id)
+    assert done is not None
+    return done

@@ -1,0 +1,80 @@
+"""What the gateway's callbacks write besides a payment: the replay guard of each signed
+request (``WEBHOOK#<hash>``, deleted by the table's TTL once a replay would be too old), a
+note kept on the stamp (a refused card) and a flag for the Treasury (an amount mismatch, a
+payment after expiry) with its record in the stamp's audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError, TransactWriteError
+
+from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.store.binding import bound
+from chalicelib.store.cases import Conflict
+from chalicelib.store.etimbre import moves
+from chalicelib.store.etimbre.chain import GATEWAY, audited, chained
+from chalicelib.store.etimbre.items import AnomalyItem, StampItem, WebhookItem
+from chalicelib.store.etimbre.moves import stamp_item
+
+
+def first_sight(signature: str, at: datetime) -> bool:
+    """True the first time a signed callback is seen; False for a replay of it."""
+    digest = hashlib.sha256(signature.encode()).hexdigest()
+    try:
+        bound(WebhookItem)(
+            f"WEBHOOK#{digest}",
+            "WEBHOOK",
+            seen_at=at,
+            expires_at=int(domain.replay_guard_until(at).timestamp()),
+        ).save(condition=WebhookItem.pk.does_not_exist())
+    except PutError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def _condition_failed(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+def note(stamp_id: str, at: datetime, event: str, **data: str) -> None:
+    """An event that changes no state (a refused card), kept on the stamp."""
+    noted = moves.event(at, event, **data)
+    stamp_item(stamp_id).update(actions=[StampItem.events.set(StampItem.events.append([noted]))])
+
+
+def flag(stamp: Stamp, kind: str, at: datetime, details: dict[str, Any]) -> bool:
+    """Something the Treasury must look at, with its record in the stamp's audit chain, once:
+    False if it was flagged already (a duplicate callback). A Conflict: the stamp moved
+    meanwhile (read it again and retry)."""
+    transaction = moves.transaction()
+    bound(AnomalyItem)
+    transaction.save(
+        AnomalyItem(
+            f"ANOMALY#{at.date().isoformat()}",
+            f"{stamp.stamp_id}#{kind}",
+            stamp_id=stamp.stamp_id,
+            kind=kind,
+            details=details,
+            at=at,
+        ),
+        condition=AnomalyItem.pk.does_not_exist(),
+    )  # the first put: the first cancellation reason, as DynamoDB answers in request order
+    chain, same_head = chained(stamp, audited(transaction, stamp, "flagged", GATEWAY, at, kind))
+    transaction.update(stamp_item(stamp.stamp_id), actions=chain, condition=same_head)
+    try:
+        transaction._commit()
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            return False
+        if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+            raise Conflict("stamp flag: moved meanwhile", frozenset({"stamp"})) from error
+        raise
+    return True
