@@ -13,7 +13,9 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from typing import Any
+from unittest import mock
 
 import boto3
 import pytest
@@ -24,13 +26,15 @@ from chalice.test import Client
 from app import app
 from chalicelib.api import idempotency
 from chalicelib.api.routing import specs_of
-from chalicelib.workflow import registry
+from chalicelib.workflow import registry, service
 from infra import policy as iam
 from tests.support import caches
 from tests.support.aws_calls import RECORDER, ApiCall
 from tests.support.demo_case import DEMO
 from tests.support.edge_app import edge_app
 from tests.support.route_samples import collected
+from tests.support.route_samples.equivalence import equivalence_file
+from tests.support.route_samples.matrix import OWNER
 
 REGION, ACCOUNT = "eu-west-3", "123456789012"  # moto's account
 registry.register(DEMO)  # the public statistics answer for registered case types only
@@ -49,6 +53,19 @@ ROUTES = [
     ("GET", "/cases/{case_id}/access-log", "/cases/CASE-LP-UNKNOWN/access-log", "citizen", 404),
     ("GET", "/public/audit-digests/{date}", "/public/audit-digests/2026-01-01", None, 404),
     ("POST", "/cases/{case_id}/documents", "/cases/x/documents", "citizen", 400),
+    (
+        "POST",
+        "/cases/{case_id}/documents",
+        "/cases/{case_id}/documents",
+        "citizen",
+        201,
+        {
+            "setup": equivalence_file,
+            "claims": {"sub": OWNER},
+            "headers": {"Content-Type": "application/json"},
+            "body": '{"kind": "identity", "content_type": "application/pdf", "size": 2048}',
+        },
+    ),
     ("GET", "/cases/{case_id}/documents/{document_id}", "/cases/x/documents/y", "citizen", 404),
     ("GET", "/cases/{case_id}/receipt", "/cases/CASE-LP-UNKNOWN/receipt", "citizen", 404),
     ("GET", STATS, f"{STATS}?service=demo", None, 200),
@@ -250,12 +267,19 @@ def _prepared() -> list[tuple[str, str, str | None, int, dict[str, Any]]]:
     dict with any of ``setup`` (a callable creating what the call works on, returning
     values for the URL's ``{placeholders}``), ``claims`` (for the token: acr, cnie,
     office, sub), ``headers`` and ``body`` (a str), so that it reaches the route's real
-    work instead of an early 400/403/404. Setups run here, before the recording starts."""
+    work instead of an early 400/403/404, and ``now`` (a datetime: the app's clock during
+    the call, as the e2e tests move it, for a route that only works on a given day).
+    ``claims``, ``headers``, ``body`` and ``now`` may also be functions of the setup's
+    values, for what only the setup knows (the slot it booked, a signature over the stamp
+    it created). Setups run here, before the recording starts."""
     rows = []
     for method, _, url, role, status, *more in ROUTES:
         extra: dict[str, Any] = more[0] if more else {}
+        values: dict[str, str] = {}
         if extra.get("setup"):
-            url = url.format_map(extra["setup"]())
+            values = extra["setup"]()
+            url = url.format_map(values)
+        extra = {k: v(values) if k != "setup" and callable(v) else v for k, v in extra.items()}
         rows.append((method, url, role, status, extra))
     return rows
 
@@ -266,7 +290,9 @@ def _drive_routes(client: Any, token: Callable[..., str], rows: list[Any]) -> No
         if role:
             headers["Authorization"] = f"Bearer {token(role, **extra.get('claims', {}))}"
         body = str(extra.get("body", "")).encode()
-        answer = client.http.request(method, url, headers=headers, body=body)
+        moment = extra.get("now")
+        with mock.patch.object(service, "now", return_value=moment) if moment else nullcontext():
+            answer = client.http.request(method, url, headers=headers, body=body)
         assert answer.status_code == status, (method, url, answer.body[:300])
 
 
@@ -332,6 +358,15 @@ def test_every_route_is_driven_by_this_test() -> None:
     driven = {(method, route) for method, route, *_ in ROUTES}
     missing = sorted(declared - driven)
     assert not missing, f"add these routes to ROUTES in {__name__}: {missing}"
+
+
+def test_every_write_is_driven_to_its_success() -> None:
+    """A write whose rows all fail early (400, 404, 409) never runs its transaction, S3,
+    KMS or Step Functions calls under the policy: one row at least must succeed."""
+    writes = {(s.method, s.path) for s in specs_of(app) if s.method in ("POST", "PUT", "DELETE")}
+    succeeding = {(method, route) for method, route, _, _, status, *_ in ROUTES if status < 300}
+    missing = sorted(writes - succeeding)
+    assert not missing, f"add a row reaching the success of: {missing}"
 
 
 # ---------------------------------------------------------------- the policy itself

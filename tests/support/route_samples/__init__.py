@@ -3,9 +3,10 @@ file and no shared list grows by hand. Each ``<service>.py`` exports:
 
 - ``MATRIX``: ``(method, path) -> Sample`` for tests/e2e/test_authorization_matrix.py;
 - ``LEAST_PRIVILEGE``: ``(method, route path, URL, role or None, expected status)`` rows for
-  tests/integration/test_least_privilege.py (one call per route, under the stage's policy),
-  optionally with a sixth element ``{"setup", "claims", "headers", "body"}`` (see
-  ``_prepared`` there) so that the call reaches the route's real work;
+  tests/integration/test_least_privilege.py (one call each, under the stage's policy),
+  optionally with a sixth element ``{"setup", "claims", "headers", "body", "now"}`` (see
+  ``_prepared`` there) so that the call reaches the route's real work: every write has a
+  row reaching its success status, besides those testing its early refusals;
 - ``BENCH``: ``(method, path) -> bench.calls.Sample`` for ``make bench``'s calls per route.
 """
 

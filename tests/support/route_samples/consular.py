@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bench.calls import Sample as BenchSample
@@ -52,9 +53,201 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("POST", REQUEST + "/check-in"): Sample(setup=request_case),
 }
 UNKNOWN = REQUESTS + "/0123456789abcdef0123456789abcdef"
+
 # The least-privilege run's staff tokens name no office: office routes answer 404 there.
 REASON: dict[str, Any] = {"body": '{"reason": "documents missing"}'}
 SLOT: dict[str, Any] = {"body": '{"slot": "2030-01-07T09:00:00Z"}'}
+
+# The least-privilege rows that reach each write's success work at a consulate no other test
+# books at (Riyadh: no clock change), open every day; each citizen has their own request,
+# since a citizen holds one live appointment per consulate and service.
+LP_CONSULATE = "SA-JED"
+LP_CALENDAR: dict[str, Any] = {
+    "hours": {str(d): [{"start": "08:00", "end": "12:00"}] for d in range(7)},
+    "counters": {"passport": 5},
+    "closed": [],
+}
+_AGENT: dict[str, Any] = {"office": LP_CONSULATE}
+_JSON = {"Content-Type": "application/json"}
+
+
+def _agent() -> Any:
+    from chalicelib.api.principal import Principal
+
+    return Principal("lp-agent", "staff", frozenset({"consular_agent"}), LP_CONSULATE)
+
+
+def _citizen(sub: str) -> Any:
+    from chalicelib.api.principal import Principal
+
+    return Principal(sub, "citizen", frozenset({"citizen"}))
+
+
+def _opened(owner: str, stamp: str = "") -> str:
+    """A request of ``owner`` to LP_CONSULATE for a passport (the consulate's calendar set)."""
+    from chalicelib.services.consular import catalogue
+    from chalicelib.services.consular import service as use
+    from chalicelib.workflow.case import Contact
+
+    consulate, svc = catalogue.consulate(LP_CONSULATE), catalogue.service("passport")
+    assert consulate is not None and svc is not None
+    use.put_calendar(_agent(), consulate, LP_CALENDAR, "least-privilege")
+    contact = Contact(f"{owner}@demo.invalid", "+966500000000", "fr", owner)
+    return use.create_request(_citizen(owner), consulate, svc, contact, stamp).id
+
+
+def _acted(owner: str, action: str, stamp: str = "") -> str:
+    from chalicelib.services.consular import service as use
+
+    case_id = _opened(owner, stamp)
+    reason = "photo manquante" if action == "request_documents" else ""
+    use.act(_agent(), case_id, action, reason, "least-privilege")
+    return case_id
+
+
+def _slot(days_ahead: int) -> Any:
+    """09:00 at LP_CONSULATE, ``days_ahead`` days after its today (a slot of its calendar)."""
+    from datetime import UTC, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.services.consular import catalogue, domain
+
+    consulate = catalogue.consulate(LP_CONSULATE)
+    assert consulate is not None
+    zone = ZoneInfo(consulate.time_zone)
+    day = domain.local_day(datetime.now(UTC), zone) + timedelta(days=days_ahead)
+    return domain.local_moment(day, time(9, 0), zone)
+
+
+def _booked(owner: str, start: Any, stamp: str = "") -> str:
+    """A validated request of ``owner`` booked at ``start``."""
+    from chalicelib.services.consular import service as use
+
+    case_id = _acted(owner, "validate", stamp)
+    use.book(_citizen(owner), case_id, start, "least-privilege")
+    return case_id
+
+
+def _submitted() -> dict[str, str]:
+    return {"case_id": _opened("lp-applicant")}
+
+
+def _documents_requested() -> dict[str, str]:
+    return {"case_id": _acted("lp-completer", "request_documents")}
+
+
+def _validated_to_book() -> dict[str, str]:
+    from chalicelib.services.consular import domain
+
+    return {"case_id": _acted("lp-booker", "validate"), "slot": domain.iso(_slot(5))}
+
+
+def _validated_to_wait() -> dict[str, str]:
+    return {"case_id": _acted("lp-waiter", "validate")}
+
+
+def _booked_to_cancel() -> dict[str, str]:
+    return {"case_id": _booked("lp-canceller", _slot(10))}
+
+
+def _booked_on_a_day_to_close() -> dict[str, str]:
+    start = _slot(30)
+    _booked("lp-closed-day", start)
+    return {"closed": start.date().isoformat()}
+
+
+def _booked_with_a_stamp() -> dict[str, str]:
+    """Booked for tomorrow, paid with a stamp the check-in uses in its own transaction."""
+    from chalicelib.services.consular import domain
+    from tests.support.route_samples.etimbre import paid_stamp
+
+    owner = "lp-arriving"
+    stamp = paid_stamp(owner, LP_CONSULATE)
+    start = _slot(1)
+    return {"case_id": _booked(owner, start, stamp), "slot": domain.iso(start)}
+
+
+def _before_the_slot(values: dict[str, str]) -> Any:
+    """Ten minutes before the booked slot: the check-in is on the appointment's day."""
+    from datetime import datetime, timedelta
+
+    return datetime.fromisoformat(values["slot"].replace("Z", "+00:00")) - timedelta(minutes=10)
+
+
+def _closing(values: dict[str, str]) -> str:
+    return json.dumps({**LP_CALENDAR, "closed": [values["closed"]]})
+
+
+LP_SUCCESSES: list[tuple[Any, ...]] = [
+    # A day closed: its booking cancelled, the seat given back, the citizen first in line.
+    (
+        "PUT",
+        "/consular/consulates/{code}/calendar",
+        f"/consular/consulates/{LP_CONSULATE}/calendar",
+        "consular_agent",
+        200,
+        {"setup": _booked_on_a_day_to_close, "claims": _AGENT, "headers": _JSON, "body": _closing},
+    ),
+    *(
+        (
+            "POST",
+            f"{REQUEST}/{path}",
+            f"{REQUEST}/{path}",
+            role,
+            200,
+            {"setup": setup, "claims": claims, "headers": _JSON, "body": body},
+        )
+        for path, role, setup, claims, body in (
+            ("validate", "consular_agent", _submitted, _AGENT, "{}"),
+            ("request-documents", "consular_agent", _submitted, _AGENT, REASON["body"]),
+            ("reject", "consular_agent", _submitted, _AGENT, REASON["body"]),
+            ("complete", "citizen", _documents_requested, {"sub": "lp-completer"}, "{}"),
+        )
+    ),
+    (
+        "POST",
+        REQUEST + "/booking",
+        REQUEST + "/booking",
+        "citizen",
+        200,
+        {
+            "setup": _validated_to_book,
+            "claims": {"sub": "lp-booker"},
+            "headers": _JSON,
+            "body": lambda values: json.dumps({"slot": values["slot"]}),
+        },
+    ),
+    # The cancellation after it offers the seat it gives back to the first in line (the
+    # closed day's citizen, put first), in the offer's own transaction (hold, list, case).
+    (
+        "POST",
+        REQUEST + "/waiting-list",
+        REQUEST + "/waiting-list",
+        "citizen",
+        200,
+        {"setup": _validated_to_wait, "claims": {"sub": "lp-waiter"}},
+    ),
+    (
+        "DELETE",
+        REQUEST + "/booking",
+        REQUEST + "/booking",
+        "citizen",
+        200,
+        {"setup": _booked_to_cancel, "claims": {"sub": "lp-canceller"}},
+    ),
+    # On the appointment's day (the app's clock moved, as the e2e tests do): the stamp's use
+    # is written in the check-in's transaction.
+    (
+        "POST",
+        REQUEST + "/check-in",
+        REQUEST + "/check-in",
+        "consular_agent",
+        200,
+        {"setup": _booked_with_a_stamp, "claims": _AGENT, "now": _before_the_slot},
+    ),
+]
+
+
 LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ("GET", "/consular/consulates", "/consular/consulates", None, 200),
     ("GET", "/consular/services", "/consular/services", None, 200),
@@ -112,5 +305,6 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
         404,
     ),
     ("POST", REQUEST + "/check-in", UNKNOWN + "/check-in", "consular_agent", 404),
+    *LP_SUCCESSES,
 ]
 BENCH: dict[tuple[str, str], BenchSample] = {}

@@ -133,15 +133,54 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("POST", "/enrollment/applications/{application_id}/withdraw"): Sample(setup=filed),
     ("GET", "/enrollment/follow-up"): Sample(query=f"school={OFFICE}"),
 }
-# The least-privilege rows carry no body, no setup and tokens with a random subject and no
-# office, so only the reads run for real: the catalogue's and the counters' Queries, and the
-# case's GetItem (an id of a case's shape: a malformed one is refused before any read). The
-# transactions of filing and deciding (case, child's guard, school's counters) run in the
-# e2e journeys, not under the policy evaluator.
+# The least-privilege rows: first the early refusals (a malformed body, a case that is not
+# there, a school that is not the director's), then each write reaching its success, so that
+# the transactions of filing and deciding (case, child's guard, school's counters, history,
+# audit, outbox) run under the policy evaluator too.
 _ONE = "/enrollment/applications/LPNOSUCHCASE0000"
-LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int]] = [
+LP_SCHOOL, LP_GUARDIAN = "LP-SCHOOL", "lp-guardian"
+_DIRECTOR = {"office": LP_SCHOOL}
+_DECIDE = "/enrollment/applications/{application_id}"
+
+
+def _school() -> dict[str, str]:
+    seed_school(LP_SCHOOL)
+    return {}
+
+
+def _filed() -> dict[str, str]:
+    return filed(LP_GUARDIAN, LP_SCHOOL)
+
+
+def _with_photo() -> dict[str, str]:
+    """Filed, and its photo checked: what approving needs."""
+    from tests.support.route_samples.uploads import PNG, verified
+
+    values = _filed()
+    verified(values["application_id"], "photo", PNG)
+    return values
+
+
+def _filing() -> dict[str, str]:
+    return {"Content-Type": "application/json", "Idempotency-Key": f"lp-{uuid.uuid4()}"}
+
+
+LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ("GET", "/enrollment/schools", f"/enrollment/schools?commune={COMMUNE}", None, 200),
     ("POST", "/enrollment/applications", "/enrollment/applications", "citizen", 400),
+    (
+        "POST",
+        "/enrollment/applications",
+        "/enrollment/applications",
+        "citizen",
+        201,
+        {
+            "setup": _school,
+            "claims": {"sub": LP_GUARDIAN},
+            "headers": lambda _: _filing(),
+            "body": lambda _: json.dumps(application(LP_SCHOOL)),
+        },
+    ),
     (
         "GET",
         "/enrollment/schools/{code}/applications",
@@ -158,6 +197,14 @@ LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int]] = [
     ),
     (
         "POST",
+        "/enrollment/applications/{application_id}/approve",
+        f"{_DECIDE}/approve",
+        "school_director",
+        200,
+        {"setup": _with_photo, "claims": _DIRECTOR},
+    ),
+    (
+        "POST",
         "/enrollment/applications/{application_id}/reject",
         f"{_ONE}/reject",
         "school_director",
@@ -165,10 +212,31 @@ LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int]] = [
     ),
     (
         "POST",
+        "/enrollment/applications/{application_id}/reject",
+        f"{_DECIDE}/reject",
+        "school_director",
+        200,
+        {
+            "setup": _filed,
+            "claims": _DIRECTOR,
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"reason": "outside_sector"}),
+        },
+    ),
+    (
+        "POST",
         "/enrollment/applications/{application_id}/withdraw",
         f"{_ONE}/withdraw",
         "citizen",
         404,
+    ),
+    (
+        "POST",
+        "/enrollment/applications/{application_id}/withdraw",
+        f"{_DECIDE}/withdraw",
+        "citizen",
+        200,
+        {"setup": _filed, "claims": {"sub": LP_GUARDIAN}},
     ),
     ("GET", "/enrollment/follow-up", "/enrollment/follow-up?region=RSK", "admin", 200),
 ]

@@ -29,9 +29,10 @@ FILE_BODY: dict[str, Any] = {
 }
 
 
-def equivalence_file(state: str = "draft") -> dict[str, str]:
+def equivalence_file(state: str = "draft", **changes: Any) -> dict[str, str]:
     """A file of OWNER in OFFICE whose field is OFFICE too (a committee member of OFFICE
-    works it once it is with the committee)."""
+    works it once it is with the committee), moved to ``state`` with ``changes`` to its
+    payload."""
     from dataclasses import replace
 
     from chalicelib.services.equivalence.machines import HIGHER
@@ -45,7 +46,8 @@ def equivalence_file(state: str = "draft") -> dict[str, str]:
     owner = Actor(OWNER, frozenset({"citizen"}))
     case = service.open_case(HIGHER, OWNER, OFFICE, Contact(), payload, owner)
     if state != "draft":
-        moved = replace(case, state=state, version=2, history_length=2)
+        payload = {**case.payload, **changes}
+        moved = replace(case, state=state, version=2, history_length=2, payload=payload)
         entry = HistoryEntry(2, "matrix", "draft", state, "matrix", "admin", "", case.created_at)
         store.save_transition(case, moved, entry)
     return {"case_id": case.id}
@@ -53,6 +55,44 @@ def equivalence_file(state: str = "draft") -> dict[str, str]:
 
 def _with_committee() -> dict[str, str]:
     return equivalence_file("with_committee")
+
+
+def _checklist_verified() -> dict[str, str]:
+    """A draft whose required documents are all uploaded and checked: it may be submitted."""
+    from chalicelib.services.equivalence.machines import case_documents
+    from chalicelib.workflow import service
+    from tests.support.route_samples.uploads import verified
+
+    values = equivalence_file()
+    for rule in case_documents(service.load(values["case_id"])):
+        if rule.required:
+            verified(values["case_id"], rule.kind)
+    return values
+
+
+def _refusal_notified() -> dict[str, str]:
+    """A refusal the ministry signed, published by an officer, its notification recorded:
+    the review window is open."""
+    from datetime import UTC, datetime
+
+    from chalicelib.api.principal import Principal
+    from chalicelib.services.equivalence import service
+
+    at = datetime.now(UTC)
+    decided = {
+        "outcome": "refusal",
+        "reasons": "Volume horaire insuffisant (critère du cursus)",
+        "order": {"number": "1234.25", "date": at.date().isoformat()},
+        "decided_at": at.isoformat(),
+    }
+    values = equivalence_file("decided", decided=decided)
+    officer = Principal("lp-officer", "staff", frozenset({"equivalence_officer"}), OFFICE)
+    for action, data in (
+        ("publish", {"bo_number": "7480", "bo_date": at.date(), "bo_page": 1523}),
+        ("record_receipt", {"received_on": at.date(), "proof": "AR n° RR123456789MA"}),
+    ):
+        service.perform(officer, values["case_id"], action, data, "least-privilege")
+    return values
 
 
 FILE_MATRIX: dict[tuple[str, str], Sample] = {
@@ -101,6 +141,15 @@ FILE_LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int, dict[str, Any]]
         409,
         {"setup": equivalence_file, "claims": _OWNER},
     ),
+    # The checklist verified: the submission's transition (case, history, audit, outbox).
+    (
+        "POST",
+        f"{APP}/{{case_id}}/submit",
+        f"{APP}/{{case_id}}/submit",
+        "citizen",
+        200,
+        {"setup": _checklist_verified, "claims": _OWNER},
+    ),
     (
         "POST",
         f"{APP}/{{case_id}}/complement",
@@ -122,6 +171,19 @@ FILE_LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int, dict[str, Any]]
         409,
         {
             "setup": _in("refused"),
+            "claims": _OWNER,
+            "headers": _JSON,
+            "body": '{"reasons": "le volume horaire est complet"}',
+        },
+    ),
+    (
+        "POST",
+        f"{APP}/{{case_id}}/review-request",
+        f"{APP}/{{case_id}}/review-request",
+        "citizen",
+        200,
+        {
+            "setup": _refusal_notified,
             "claims": _OWNER,
             "headers": _JSON,
             "body": '{"reasons": "le volume horaire est complet"}',

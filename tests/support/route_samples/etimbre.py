@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from bench.calls import Sample as BenchSample
 from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
 
+if TYPE_CHECKING:
+    from chalicelib.services.etimbre import domain
+
 VALID_UNKNOWN_NUMBER = "123456789012334"  # well formed (check digits 34), never issued
 
 
-def paid_stamp(owner: str = OWNER, consulate: str = OFFICE, service: str = "passport") -> str:
-    """A paid stamp written straight through the store (no gateway): its number."""
+def pending_stamp(
+    owner: str = OWNER, consulate: str = OFFICE, service: str = "passport"
+) -> domain.Stamp:
+    """A stamp bought (not paid yet) written straight through the store (no gateway)."""
     from chalicelib.services.etimbre import domain
     from chalicelib.store.etimbre import stamps
 
@@ -32,11 +40,27 @@ def paid_stamp(owner: str = OWNER, consulate: str = OFFICE, service: str = "pass
         created_at=at,
         payment_deadline=domain.payment_deadline(at),
         day=at.date().isoformat(),
+        email=f"{owner}@demo.invalid",
+        language="fr",
     )
-    stamp = stamps.create(stamp)
+    return stamps.create(stamp)
+
+
+def paid(owner: str = OWNER, consulate: str = OFFICE, service: str = "passport") -> domain.Stamp:
+    """A paid stamp written straight through the store (no gateway), as it was paid."""
+    from chalicelib.services.etimbre import domain
+    from chalicelib.store.etimbre import stamps
+
+    stamp = pending_stamp(owner, consulate, service)
     number = domain.stamp_number(secrets.randbelow(10**domain.NUMBER_BODY_DIGITS))
-    stamps.mark_paid(stamp, number, "pay_sample_" + stamp.stamp_id[:8], at)
-    return number
+    payment_id = "pay_sample_" + stamp.stamp_id[:8]
+    stamps.mark_paid(stamp, number, payment_id, stamp.created_at)
+    return replace(stamp, state=domain.PAID, number=number, payment_id=payment_id)
+
+
+def paid_stamp(owner: str = OWNER, consulate: str = OFFICE, service: str = "passport") -> str:
+    """A paid stamp written straight through the store (no gateway): its number."""
+    return paid(owner, consulate, service).number
 
 
 def stamp_of_owner() -> dict[str, str]:
@@ -61,7 +85,113 @@ MATRIX: dict[tuple[str, str], Sample] = {
 }
 
 NUMBER = "/etimbre/stamps/{number}"
-LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int]] = [
+# The rows reaching each write's success sell, pay, use and refund stamps of LP_CONSULATE
+# (tests/support/route_samples/consular.py's; no e2e test sells there).
+LP_CONSULATE, LP_BUYER = "SA-JED", "lp-stamp-buyer"
+_AGENT = {"office": LP_CONSULATE}
+_JSON = {"Content-Type": "application/json"}
+
+
+def _paid_here() -> dict[str, str]:
+    return {"number": paid_stamp(LP_BUYER, LP_CONSULATE)}
+
+
+def _signed_payment() -> dict[str, str]:
+    """The gateway's callback for a pending stamp: paid, signed now with the shared secret
+    (the stand-in gateway's ``signed``)."""
+    import time
+
+    from chalicelib.services.etimbre import domain, gateway
+
+    stamp = pending_stamp(LP_BUYER, LP_CONSULATE)
+    event = {
+        "event_id": "evt_" + uuid.uuid4().hex[:16],
+        "type": "payment.succeeded",
+        "payment_id": "pay_" + uuid.uuid4().hex[:16],
+        "reference": stamp.stamp_id,
+        "amount": str(stamp.amount),
+        "currency": stamp.currency,
+        "occurred_at": datetime.now(UTC).isoformat(),
+    }
+    body = json.dumps(event, separators=(",", ":"))
+    timestamp = str(int(time.time()))
+    signature = domain.signature(gateway.secret(), timestamp, body.encode())
+    return {"body": body, "timestamp": timestamp, "signature": signature}
+
+
+def _settlement_file() -> dict[str, str]:
+    """The gateway's settlement file of today, naming a stamp paid today."""
+    from chalicelib.services.etimbre import settlement_file
+
+    stamp = paid(LP_BUYER, LP_CONSULATE)
+    key = f"{settlement_file.PREFIX}lp-{uuid.uuid4().hex}.csv"
+    lines = ["payment_id,reference,amount,currency"]
+    lines.append(f"{stamp.payment_id},{stamp.stamp_id},{stamp.amount},{stamp.currency}")
+    settlement_file.write(key, "\n".join(lines) + "\n")
+    return {"date": stamp.day, "key": key}
+
+
+LP_SUCCESSES: list[tuple[Any, ...]] = [
+    (
+        "POST",
+        "/etimbre/stamps",
+        "/etimbre/stamps",
+        "citizen",
+        201,
+        {
+            "claims": {"sub": LP_BUYER},
+            "headers": lambda _: {**_JSON, "Idempotency-Key": f"lp-{uuid.uuid4()}"},
+            "body": json.dumps(
+                {"service": "passport", "consulate": LP_CONSULATE, "channel": "online"}
+            ),
+        },
+    ),
+    (
+        "POST",
+        "/etimbre/payments/webhook",
+        "/etimbre/payments/webhook",
+        None,
+        200,
+        {
+            "setup": _signed_payment,
+            "headers": lambda signed: {
+                **_JSON,
+                "X-Gateway-Timestamp": signed["timestamp"],
+                "X-Gateway-Signature": signed["signature"],
+            },
+            "body": lambda signed: signed["body"],
+        },
+    ),
+    (
+        "POST",
+        f"{NUMBER}/consume",
+        f"{NUMBER}/consume",
+        "consular_agent",
+        200,
+        {"setup": _paid_here, "claims": _AGENT, "headers": _JSON, "body": CONSUME},
+    ),
+    (
+        "POST",
+        f"{NUMBER}/refund",
+        f"{NUMBER}/refund",
+        "consular_agent",
+        200,
+        {"setup": _paid_here, "claims": _AGENT, "headers": _JSON, "body": REFUND},
+    ),
+    (
+        "POST",
+        "/etimbre/reconciliation/settlements",
+        "/etimbre/reconciliation/settlements",
+        "treasury_auditor",
+        200,
+        {
+            "setup": _settlement_file,
+            "headers": _JSON,
+            "body": lambda file: json.dumps({"date": file["date"], "key": file["key"]}),
+        },
+    ),
+]
+LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ("GET", "/etimbre/fees", "/etimbre/fees", None, 200),
     ("POST", "/etimbre/stamps", "/etimbre/stamps", "citizen", 400),
     ("POST", "/etimbre/payments/webhook", "/etimbre/payments/webhook", None, 401),
@@ -95,6 +225,7 @@ LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int]] = [
         "treasury_auditor",
         400,
     ),
+    *LP_SUCCESSES,
 ]
 
 BENCH: dict[tuple[str, str], BenchSample] = {
