@@ -26,7 +26,7 @@ ACCOUNT, REGION = "123456789012", "eu-west-3"
 def paid_notice() -> tuple[str, str, str]:
     """An eTimbre-paid e-mail in the outbox, as the service writes it: (pk, sk, number)."""
     number, case_id = str(uuid.uuid4().int)[:15], uuid.uuid4().hex
-    data: dict[str, object] = {"links": {"receipt": links.path("etimbre", "stamps", number)}}
+    data: dict[str, object] = {"links": {"check": links.path("public", "stamps", number)}}
     store.enqueue(
         case_id, number, "etimbre#paid#email", "email", "etimbre_paid",
         "buyer@demo.invalid", "en", data, datetime.now(UTC),
@@ -49,7 +49,7 @@ def test_a_notice_carries_the_absolute_url_of_its_path(stack: Any) -> None:
     pk, sk, number = paid_notice()
     assert outbox.deliver(pk, sk) == "sent"
     [body] = mails(number)
-    assert f"{stack.env['PUBLIC_BASE_URL']}/etimbre/stamps/{number}" in body
+    assert f"{stack.env['PUBLIC_BASE_URL']}/public/stamps/{number}" in body
 
 
 def test_without_an_https_base_url_a_cloud_stage_sends_no_link_and_says_so(
@@ -70,4 +70,4 @@ def test_without_an_https_base_url_a_cloud_stage_sends_no_link_and_says_so(
     configure(monkeypatch, "prod", "https://api.khidmat.ma")  # the operator fixes it
     assert outbox.redrive(pk, sk) == "sent"
     [body] = mails(number)
-    assert f"https://api.khidmat.ma/etimbre/stamps/{number}" in body
+    assert f"https://api.khidmat.ma/public/stamps/{number}" in body

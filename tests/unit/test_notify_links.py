@@ -74,37 +74,37 @@ def test_the_local_stage_may_use_plain_http_but_not_nothing() -> None:
 
 
 def test_resolve_makes_every_link_absolute_and_leaves_the_rest() -> None:
-    data = {"reference": "123", "links": {"receipt": "/etimbre/stamps/123"}}
+    data = {"reference": "123", "links": {"check": "/public/stamps/123"}}
     resolved = links.resolve(data, configured("https://api.khidmat.ma"))
     assert resolved == {
         "reference": "123",
-        "links": {"receipt": "https://api.khidmat.ma/etimbre/stamps/123"},
+        "links": {"check": "https://api.khidmat.ma/public/stamps/123"},
     }
-    assert data["links"] == {"receipt": "/etimbre/stamps/123"}  # the stored data is untouched
+    assert data["links"] == {"check": "/public/stamps/123"}  # the stored data is untouched
     assert links.resolve({"reference": "x"}, configured("")) == {
         "reference": "x"
     }  # no link: no check
     with pytest.raises(links.LinkError):
-        links.resolve({"links": {"receipt": "https://elsewhere.ma/x"}}, configured("https://a.ma"))
+        links.resolve({"links": {"check": "https://elsewhere.ma/x"}}, configured("https://a.ma"))
 
 
-RECEIPT = "https://api.khidmat.ma/etimbre/stamps/123456789012345"
-PAID = {"reference": "123456789012345", "links": {"receipt": RECEIPT}}
+CHECK = "https://api.khidmat.ma/public/stamps/123456789012345"
+PAID = {"reference": "123456789012345", "links": {"check": CHECK}}
 
 
-def test_the_paid_notice_links_its_receipt_and_an_sms_only_if_it_fits() -> None:
+def test_the_paid_notice_links_its_public_check_and_an_sms_only_if_it_fits() -> None:
     email = render_email("etimbre_paid", "en", PAID)
-    assert f"Receipt: {RECEIPT}" in email.text
-    assert f'<a href="{RECEIPT}"><bdi>{RECEIPT}</bdi></a>' in email.html
-    assert render_sms("etimbre_paid", "en", PAID).text.endswith(RECEIPT)
-    assert RECEIPT not in render_sms("etimbre_paid", "ar", PAID).text  # 70 characters
-    long = {**PAID, "links": {"receipt": "https://" + "x" * 150 + ".ma/etimbre/stamps/1"}}
+    assert f"Check it, no sign-in needed: {CHECK}" in email.text
+    assert f'<a href="{CHECK}"><bdi>{CHECK}</bdi></a>' in email.html
+    assert render_sms("etimbre_paid", "en", PAID).text.endswith(CHECK)
+    assert CHECK not in render_sms("etimbre_paid", "ar", PAID).text  # 70 characters
+    long = {**PAID, "links": {"check": "https://" + "x" * 150 + ".ma/public/stamps/1"}}
     assert render_sms("etimbre_paid", "fr", long).text == "Khidmat : timbre 123456789012345 paye."
 
 
 def test_a_bare_path_never_reaches_a_notice() -> None:
-    bare = {**PAID, "links": {"receipt": "/etimbre/stamps/123456789012345"}}
+    bare = {**PAID, "links": {"check": "/public/stamps/123456789012345"}}
     for language in ("ar", "fr", "en"):
         email = render_email("etimbre_paid", language, bare)
-        assert "/etimbre/stamps" not in email.text and "/etimbre/stamps" not in email.html
-        assert "/etimbre/stamps" not in render_sms("etimbre_paid", language, bare).text
+        assert "/public/stamps" not in email.text and "/public/stamps" not in email.html
+        assert "/public/stamps" not in render_sms("etimbre_paid", language, bare).text

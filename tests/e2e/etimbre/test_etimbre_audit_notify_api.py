@@ -51,7 +51,7 @@ def test_the_buyer_is_told_of_the_payment_and_of_the_refund(
     http: Any, token: Any, gateway: StandInGateway, pump: Pump, stack: Any
 ) -> None:
     """E-mail from the token, phone and language from the body; each notice written with
-    its move, in the stamp's outbox, and sent once by the cases stream, with the receipt's
+    its move, in the stamp's outbox, and sent once by the cases stream, with the public check's
     absolute URL (the stack's public base URL), never a bare path."""
     citizen = token("citizen", sub="etimbre-notify-1", extra={"email": "buyer@example.ma"})
     contact = {"phone": "+212600000001", "language": "en"}
@@ -83,11 +83,13 @@ def test_the_buyer_is_told_of_the_payment_and_of_the_refund(
         f"eTimbre {number}: payment received",
         f"eTimbre {number}: refunded",
     ]
-    receipt = f"{stack.env['PUBLIC_BASE_URL']}/etimbre/stamps/{number}"
-    assert receipt.startswith("http://127.0.0.1:")
+    check = f"{stack.env['PUBLIC_BASE_URL']}/public/stamps/{number}"
+    assert check.startswith("http://127.0.0.1:")
     for mail in mails:  # moto keeps the HTML part
-        assert f'Receipt: <a href="{receipt}"><bdi>{receipt}</bdi></a>' in str(mail.body)
+        assert f'Check it, no sign-in needed: <a href="{check}"><bdi>{check}</bdi></a>' in str(
+            mail.body
+        )
     texts = [t for _, t in sns_backends["123456789012"]["eu-west-3"].sms_messages.values()]
     assert sum(number in t for t in texts) == 2
-    assert f"Receipt: {receipt}" in next(t for t in texts if number in t and "paid" in t)
+    assert f"Check: {check}" in next(t for t in texts if number in t and "paid" in t)
     assert {m.status for m in outbox_store.of_case(stamp["id"])} == {"sent"}
