@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 from urllib.parse import unquote_plus
@@ -146,7 +146,7 @@ def check_uploaded(bucket: str, key: str) -> Outcome:
         return Outcome("ignored", case.id, document.id)
     verdict = fetched if isinstance(fetched, Verdict) else inspect(fetched, document, limit)
     if verdict.ok and isinstance(fetched, bytes):
-        document = replace(document, key=_keep(case.id, document, fetched, verdict.sha256))
+        document = document._replace(key=_keep(case.id, document, fetched, verdict.sha256))
     return _decide(case, document, verdict)
 
 
@@ -200,7 +200,7 @@ def _decide(case: Case, document: Document, verdict: Verdict) -> Outcome:
     """Record the verdict; on a lost race re-read the case and try again, unless someone
     (another delivery of the same event) decided meanwhile."""
     status = VERIFIED if verdict.ok else REJECTED
-    decided = replace(document, status=status, reason=verdict.reason, sha256=verdict.sha256)
+    decided = document._replace(status=status, reason=verdict.reason, sha256=verdict.sha256)
     data = {"document_id": document.id, "kind": document.kind}
     if verdict.ok:
         data["sha256"] = verdict.sha256

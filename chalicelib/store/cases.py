@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
@@ -45,8 +45,7 @@ class Conflict(Exception):
         self.failed = failed
 
 
-@dataclass(frozen=True)
-class Also:
+class Also(NamedTuple):
     """A write to another item that stands or falls with the transition: a seat taken, a
     one-live-request guard, a stamp consumed. ``add`` puts its operations (save, update,
     delete or condition_check) into the transaction; if a condition of one of them fails,
@@ -88,8 +87,7 @@ class _Labelled(TransactWrite):
         ]
 
 
-@dataclass(frozen=True)
-class OutboxMessage:
+class OutboxMessage(NamedTuple):
     channel: str
     template: str
     recipient: str
@@ -97,8 +95,7 @@ class OutboxMessage:
     data: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class TimerRequest:
+class TimerRequest(NamedTuple):
     name: str
     action: str  # start or stop
     execution_name: str
@@ -106,8 +103,7 @@ class TimerRequest:
     on_expiry: str | None = None
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     cases: list[Case]
     last_key: dict[str, Any] | None
 
@@ -132,7 +128,7 @@ def to_item(case: Case) -> CaseItem:
         state=case.state,
         created_at=case.created_at,
         updated_at=case.updated_at,
-        contact=vars(case.contact),
+        contact=case.contact._asdict(),
         payload=case.payload,
         deadlines={n: _deadline_json(d) for n, d in case.deadlines.items()},
         history_length=case.history_length,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
+
+# The engine's small records are NamedTuples: every first request that reads a case defines
+# them, and a frozen dataclass costs three times as much to define (docs/decisions.md §18).
+# They are told apart by type, never compared with one another.
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
     """How to reach the case's owner, and in which language."""
 
     email: str = ""
@@ -17,8 +20,7 @@ class Contact:
     name: str = ""
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """A running timer: when it falls due and what it fires then."""
 
     name: str
@@ -41,8 +43,7 @@ class HistoryEntry:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """A file attached to a case. ``status``: awaiting_upload, verified or rejected."""
 
     id: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from chalicelib.workflow.machine import Clock, Machine
@@ -150,8 +150,7 @@ def shown_state(s: ClockState, at: datetime) -> str:
     return EXPIRED if s.state == RUNNING and s.due_at is not None and at > s.due_at else s.state
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
     """A transition, as the clocks see it."""
 
     event: str

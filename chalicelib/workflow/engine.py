@@ -4,9 +4,9 @@ the new case with what must happen next; the store writes all of it in one trans
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.workflow import clocks
 from chalicelib.workflow import holidays as calendar
@@ -25,8 +25,7 @@ SYSTEM = "system"  # the role of the clock and of other automatic actors
 ADMIN = "admin"
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     subject: str
     roles: frozenset[str]
     office: str = ""
@@ -46,8 +45,7 @@ class Refusal(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Fired:
+class Fired(NamedTuple):
     case: Case
     entry: HistoryEntry
     notifications: tuple[Notify, ...]

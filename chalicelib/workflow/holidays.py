@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import sys
 import tomllib
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 DATA = Path(__file__).with_name("holidays.toml")
 YENNAYER_SINCE = 2024  # the Amazigh new year became a paid public holiday in 2024
@@ -56,8 +56,7 @@ HEADER = """\
 """
 
 
-@dataclass(frozen=True)
-class Holiday:
+class Holiday(NamedTuple):
     date: date
     fr: str
     ar: str

@@ -7,9 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from chalicelib.workflow.case import Case
+
+# The records below are NamedTuples, not frozen dataclasses: every first case read loads the
+# machines, and Python 3.11 compiles six methods per dataclass (about 4 M instructions each,
+# docs/decisions.md §18) where a NamedTuple costs a third of that. Effects are told apart by
+# isinstance, never by equality (a NamedTuple equals any tuple of the same values).
+_NONE: Mapping[str, str] = MappingProxyType({})
 
 # Who may fire a transition, besides the staff roles each service names.
 CITIZEN_ROLE = frozenset({"citizen"})  # the case's owner (checked by the engine)
@@ -23,8 +30,7 @@ class StateKind(StrEnum):
     TERMINAL = "terminal"
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     name: str
     kind: StateKind = StateKind.ACTIVE
     description: str = ""
@@ -35,8 +41,7 @@ class State:
 Guard = Callable[[Case, Mapping[str, Any]], str | None]
 
 
-@dataclass(frozen=True)
-class Notify:
+class Notify(NamedTuple):
     """Tell someone (the case's owner by default) with a template of the notify catalogue."""
 
     template: str
@@ -44,8 +49,7 @@ class Notify:
     channels: tuple[str, ...] = ("email", "sms")
 
 
-@dataclass(frozen=True)
-class StartTimer:
+class StartTimer(NamedTuple):
     """Arm a deadline ``days`` (or ``seconds``) from now; on expiry fire ``on_expiry``.
 
     Or, with ``at``, at a moment the case itself knows: ``at`` names a key holding an ISO 8601
@@ -60,13 +64,11 @@ class StartTimer:
     at: str = ""
 
 
-@dataclass(frozen=True)
-class CancelTimer:
+class CancelTimer(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
-class Export:
+class Export(NamedTuple):
     """Hand the case to another system (Massar, the Official Bulletin ...) through a queue."""
 
     target: str
@@ -75,16 +77,14 @@ class Export:
 Effect = Notify | StartTimer | CancelTimer | Export
 
 
-@dataclass(frozen=True)
-class Extension:
+class Extension(NamedTuple):
     """The transition that may extend a clock, once, by ``days`` (an expertise ordered)."""
 
     by: str
     days: int
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(NamedTuple):
     """A time the law gives, counted from the transitions that start it. When it runs out
     it fires ``on_expiry`` (nothing, if empty: it only shows). ``seconds`` replaces the
     days, for tests that run a clock for real (an extension then adds its days as seconds).
@@ -101,7 +101,7 @@ class Clock:
     on_expiry: str = ""
     silence_is_consent: bool = False  # running out grants the request
     appeal: bool = False  # the window to contest a decision: its end is named in the notice
-    legal_basis: Mapping[str, str] = field(default_factory=dict)  # ar, fr, en
+    legal_basis: Mapping[str, str] = _NONE  # ar, fr, en
     seconds: int = 0
 
     def roles_of(self, transition: str) -> list[str]:
@@ -121,19 +121,17 @@ class Clock:
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 
 
-@dataclass(frozen=True)
-class DocumentRule:
+class DocumentRule(NamedTuple):
     """A kind of document a case takes: whether it is required, how big, of which types."""
 
     kind: str
     required: bool = True
     max_bytes: int = 10 * 1024 * 1024
     content_types: tuple[str, ...] = (PDF, JPEG, PNG)
-    titles: Mapping[str, str] = field(default_factory=dict)  # ar, fr, en
+    titles: Mapping[str, str] = _NONE  # ar, fr, en
 
 
-@dataclass(frozen=True)
-class Transition:
+class Transition(NamedTuple):
     name: str
     sources: tuple[str, ...]
     target: str

@@ -173,8 +173,7 @@ def test_a_deadline_shows_and_a_timer_fires_on_step_functions(
 ) -> None:
     original = DEMO.transition("request_complement")
     assert original is not None
-    fast = replace(
-        original,
+    fast = original._replace(
         effects=(
             Notify("complement_requested"),
             StartTimer("complement_due", "complement_expired", seconds=2),

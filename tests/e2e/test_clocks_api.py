@@ -173,7 +173,7 @@ def test_a_refusal_opens_the_review_window(http: Any, token: Any) -> None:
 def test_a_clock_runs_out_on_step_functions_and_silence_grants_the_case(
     http: Any, token: Any, pump: Pump
 ) -> None:
-    fast = replace(DEMO, clocks=(replace(DECISION, seconds=3), REVIEW))
+    fast = replace(DEMO, clocks=(DECISION._replace(seconds=3), REVIEW))
     registry._MACHINES["demo"] = fast
     try:
         citizen = token("citizen", sub="citizen-clock-silence")

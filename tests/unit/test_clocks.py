@@ -138,7 +138,7 @@ def test_submitting_starts_the_time_to_decide_and_arms_its_timer() -> None:
 
 
 def test_a_clock_paused_for_ten_days_is_due_ten_days_later() -> None:
-    machine = replace(DEMO, clocks=(replace(DEMO.clocks[0], working_days=False),))
+    machine = replace(DEMO, clocks=(DEMO.clocks[0]._replace(working_days=False),))
     case = fire(machine, draft(), "submit", OWNER, {}, MON, holidays=H).case
     before = clocks.ClockState.of(case.clocks["decision"]).due_at
     assert before is not None

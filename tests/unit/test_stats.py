@@ -109,7 +109,7 @@ def test_the_legal_clock_is_the_one_a_decision_stops_never_the_appeal_window() -
     assert rules.config_for(DEMO).legal_clock == "decision"
     review_only = replace(DEMO, clocks=(REVIEW,))
     assert rules.config_for(review_only).legal_clock == rules.LEGAL_CLOCK
-    renamed = replace(DEMO, clocks=(REVIEW, replace(DECISION, name="instruction")))
+    renamed = replace(DEMO, clocks=(REVIEW, DECISION._replace(name="instruction")))
     assert rules.config_for(renamed).legal_clock == "instruction"
 
 

@@ -11,8 +11,6 @@ and a no-show is marked on the day's list.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from chalicelib.services.consular.catalogue import SERVICES
 from chalicelib.workflow.machine import (
     CITIZEN_ROLE,
@@ -46,7 +44,7 @@ _BOOKING_TIMERS = (
 OFFER_HOLD_SECONDS = 15 * 60  # how long a seat given back is kept for the first in line
 # Every kind any service asks for: which ones a request needs depends on its service.
 DOCUMENTS: tuple[DocumentRule, ...] = tuple(
-    {r.kind: replace(r, required=False) for s in SERVICES for r in s.documents}.values()
+    {r.kind: r._replace(required=False) for s in SERVICES for r in s.documents}.values()
 )
 
 APPOINTMENT = Machine(

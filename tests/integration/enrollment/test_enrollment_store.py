@@ -104,13 +104,12 @@ def test_the_export_is_retried_until_massar_answers_and_never_sent_twice(
 
 
 def _approved_without_photo(school: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from dataclasses import replace
 
     from chalicelib.services.enrollment import machines
 
     transition = machines.ENROLLMENT.transition("approve")
     assert transition is not None
-    monkeypatch.setitem(machines.ENROLLMENT._by_name, "approve", replace(transition, guard=None))
+    monkeypatch.setitem(machines.ENROLLMENT._by_name, "approve", transition._replace(guard=None))
     return approved(school)
 
 
