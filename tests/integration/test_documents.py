@@ -9,14 +9,11 @@ import hashlib
 import json
 import threading
 from dataclasses import replace
-from io import BytesIO
 from typing import Any
 
 import boto3
 import pytest
 import requests
-from PIL import Image
-from pypdf import PdfWriter
 
 from chalicelib.documents import checks, uploads
 from chalicelib.documents.checks import check_uploaded, handle_s3_event_records, records_of_message
@@ -27,6 +24,7 @@ from chalicelib.workflow.case import Case, Contact, Document
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import JPEG, PDF, PNG, DocumentRule, Machine
 from tests.support.demo_case import DEMO
+from tests.support.route_samples.uploads import a_pdf, a_png
 
 MACHINE = replace(
     DEMO,
@@ -38,20 +36,6 @@ MACHINE = replace(
     ),
 )
 OWNER = Actor("documents-owner", frozenset({"citizen"}))
-
-
-def a_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def a_png() -> bytes:
-    out = BytesIO()
-    Image.new("RGB", (40, 30), "olive").save(out, "PNG")
-    return out.getvalue()
 
 
 @pytest.fixture
