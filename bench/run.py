@@ -61,6 +61,9 @@ def run(suites: tuple[Suite, ...] = SUITES) -> dict[str, object]:
 
 
 def main() -> None:
+    from chalicelib.observability import logger
+
+    logger.setLevel("WARNING")  # the suites drive the app here: its INFO would bury the tables
     figures = run()
     RESULTS.write_text(json.dumps(figures, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     print(f"{len(figures)} figures written to {RESULTS}")
