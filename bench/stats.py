@@ -133,7 +133,7 @@ def _sizes(service: str) -> tuple[int, int]:
 
 def _stream_side() -> Figures:
     from chalicelib.stats.stream import handle_case_records
-    from chalicelib.store import cases as case_store
+    from chalicelib.store import case_mapping
     from chalicelib.workflow import service
     from chalicelib.workflow.case import Contact
     from chalicelib.workflow.engine import Actor
@@ -152,8 +152,8 @@ def _stream_side() -> Figures:
         "eventID": "bench",
         "eventName": "MODIFY",
         "dynamodb": {
-            "OldImage": case_store.to_item(before).serialize(),
-            "NewImage": case_store.to_item(after).serialize(),
+            "OldImage": case_mapping.to_item(before).serialize(),
+            "NewImage": case_mapping.to_item(after).serialize(),
         },
     }
     RECORDER.clear()

@@ -2,7 +2,7 @@
 
 A transition is one TransactWriteItems: the case (conditioned on its version), its history
 entry (never overwritten), its outbox messages and its timer requests. A lost race is a
-``Conflict``, never a silent overwrite.
+``Conflict``, never a silent overwrite. How each part becomes an item: ``case_mapping.py``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,24 @@ from chalicelib.store.case_items import (
     ReferenceItem,
     TimerItem,
 )
-from chalicelib.workflow.case import Case, Contact, Deadline, Document, HistoryEntry
+from chalicelib.store.case_mapping import (
+    OutboxMessage,
+    TimerRequest,
+    case_pk,
+    document_item,
+    document_of,
+    entry_of,
+    export_item,
+    from_item,
+    history_item,
+    outbox_item,
+    timer_item,
+    to_item,
+)
+from chalicelib.workflow.case import Case, Document, HistoryEntry
+
+# The transition's API, with the message and timer requests it takes (case_mapping.py).
+__all__ = ["Also", "Conflict", "OutboxMessage", "Page", "TimerRequest"]
 
 
 class Conflict(Exception):
@@ -87,22 +104,6 @@ class _Labelled(TransactWrite):
         ]
 
 
-class OutboxMessage(NamedTuple):
-    channel: str
-    template: str
-    recipient: str
-    language: str
-    data: dict[str, Any]
-
-
-class TimerRequest(NamedTuple):
-    name: str
-    action: str  # start or stop
-    execution_name: str
-    due_at: datetime | None = None
-    on_expiry: str | None = None
-
-
 class Page(NamedTuple):
     cases: list[Case]
     last_key: dict[str, Any] | None
@@ -110,151 +111,6 @@ class Page(NamedTuple):
 
 def new_case_id() -> str:
     return uuid.uuid4().hex
-
-
-def _pk(case_id: str) -> str:
-    return f"CASE#{case_id}"
-
-
-def to_item(case: Case) -> CaseItem:
-    return CaseItem(
-        _pk(case.id),
-        "CASE",
-        case_id=case.id,
-        reference=case.reference,
-        case_type=case.case_type,
-        owner=case.owner,
-        office=case.office,
-        state=case.state,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-        contact=case.contact._asdict(),
-        payload=case.payload,
-        deadlines={n: _deadline_json(d) for n, d in case.deadlines.items()},
-        history_length=case.history_length,
-        clocks=case.clocks,
-        audit_head=case.audit_head,
-        owner_pk=f"OWNER#{case.owner}",
-        owner_sk=f"{case.created_at.isoformat()}#{case.id}",
-        queue_pk=f"QUEUE#{case.case_type}#{case.office}#{case.state}",
-        queue_sk=f"{case.updated_at.isoformat()}#{case.id}",
-    )
-
-
-def from_item(item: CaseItem) -> Case:
-    return Case(
-        id=item.case_id,
-        reference=item.reference,
-        case_type=item.case_type,
-        owner=item.owner,
-        office=item.office,
-        state=item.state,
-        version=int(item.version or 0),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        contact=Contact(**(item.contact or {})),
-        payload=dict(item.payload or {}),
-        deadlines={n: _deadline(d) for n, d in (item.deadlines or {}).items()},
-        history_length=int(item.history_length),
-        clocks=dict(item.clocks or {}),
-        audit_head=item.audit_head or "",
-    )
-
-
-def _deadline_json(d: Deadline) -> dict[str, str]:
-    return {
-        "name": d.name,
-        "due_at": d.due_at.isoformat(),
-        "on_expiry": d.on_expiry,
-        "started_at": d.started_at.isoformat(),
-    }
-
-
-def _deadline(d: dict[str, str]) -> Deadline:
-    return Deadline(
-        d["name"],
-        datetime.fromisoformat(d["due_at"]),
-        d["on_expiry"],
-        datetime.fromisoformat(d["started_at"]),
-    )
-
-
-def _history_item(case_id: str, e: HistoryEntry) -> HistoryItem:
-    return HistoryItem(
-        _pk(case_id),
-        f"HIST#{e.seq:06d}",
-        seq=e.seq,
-        event=e.event,
-        from_state=e.from_state,
-        to_state=e.to_state,
-        actor=e.actor,
-        role=e.role,
-        office=e.office,
-        at=e.at,
-        reason=e.reason,
-        data=e.data,
-    )
-
-
-def _outbox_item(case: Case, seq: int, n: int, m: OutboxMessage, now: datetime) -> OutboxItem:
-    return OutboxItem(
-        _pk(case.id),
-        f"OUTBOX#{seq:06d}#{n:02d}",
-        case_id=case.id,
-        reference=case.reference,
-        channel=m.channel,
-        template=m.template,
-        recipient=m.recipient,
-        language=m.language,
-        data=m.data,
-        created_at=now,
-    )
-
-
-def _timer_item(case: Case, seq: int, t: TimerRequest, now: datetime) -> TimerItem:
-    return TimerItem(
-        _pk(case.id),
-        f"TIMER#{t.name}#{seq:06d}",
-        case_id=case.id,
-        name=t.name,
-        action=t.action,
-        due_at=t.due_at,
-        on_expiry=t.on_expiry,
-        execution_name=t.execution_name,
-        created_at=now,
-    )
-
-
-def _export_item(case: Case, seq: int, target: str, now: datetime) -> ExportItem:
-    return ExportItem(
-        _pk(case.id),
-        f"EXPORT#{target}#{seq:06d}",
-        case_id=case.id,
-        reference=case.reference,
-        case_type=case.case_type,
-        target=target,
-        created_at=now,
-    )
-
-
-def document_item(case_id: str, d: Document) -> DocumentItem:
-    return DocumentItem(
-        _pk(case_id),
-        f"DOC#{d.id}",
-        case_id=case_id,
-        document_id=d.id,
-        kind=d.kind,
-        content_type=d.content_type,
-        size=d.size,
-        status=d.status,
-        key=d.key,
-        sha256=d.sha256,
-        reason=d.reason,
-        file_name=d.file_name,
-        uploaded_by=d.uploaded_by,
-        uploaded_role=d.uploaded_role,
-        created_at=d.created_at,
-    )
 
 
 def next_reference(prefix: str, year: int) -> str:
@@ -297,7 +153,7 @@ def save_transition(
             transaction.label = "case"
             transaction.save(item, condition=_head_is(before, head))
             transaction.save(
-                _history_item(after.id, entry), condition=HistoryItem.pk.does_not_exist()
+                history_item(after.id, entry), condition=HistoryItem.pk.does_not_exist()
             )
             if before.version == 0:
                 transaction.save(
@@ -327,10 +183,10 @@ def _side_items(
 ) -> list[OutboxItem | TimerItem | DocumentItem | ExportItem]:
     """What a transition asks for besides itself: messages, timers, documents, exports."""
     return [
-        *(_outbox_item(case, seq, n, message, now) for n, message in enumerate(outbox)),
-        *(_timer_item(case, seq, timer, now) for timer in timers),
+        *(outbox_item(case, seq, n, message, now) for n, message in enumerate(outbox)),
+        *(timer_item(case, seq, timer, now) for timer in timers),
         *(document_item(case.id, document) for document in documents),
-        *(_export_item(case, seq, target, now) for target in exports),
+        *(export_item(case, seq, target, now) for target in exports),
     ]
 
 
@@ -377,16 +233,16 @@ def _read(case_id: str, until: str) -> tuple[Case | None, list[HistoryEntry]]:
     start: dict[str, Any] | None = None
     while True:
         page = connection.query(
-            _pk(case_id), range_key_condition=CaseItem.sk <= until, exclusive_start_key=start
+            case_pk(case_id), range_key_condition=CaseItem.sk <= until, exclusive_start_key=start
         )
         for raw in page.get("Items", []):
             sort_key = raw["sk"]["S"]
             if sort_key == "CASE":
                 item = CaseItem.from_raw_data(raw)
             elif sort_key.startswith("DOC#"):
-                documents.append(_document(DocumentItem.from_raw_data(raw)))
+                documents.append(document_of(DocumentItem.from_raw_data(raw)))
             elif sort_key.startswith("HIST#"):
-                entries.append(_entry(HistoryItem.from_raw_data(raw)))
+                entries.append(entry_of(HistoryItem.from_raw_data(raw)))
         start = page.get("LastEvaluatedKey")
         if not start:
             break
@@ -394,38 +250,6 @@ def _read(case_id: str, until: str) -> tuple[Case | None, list[HistoryEntry]]:
         return None, []
     case = from_item(item)
     return replace(case, documents=tuple(documents)), entries
-
-
-def _document(i: DocumentItem) -> Document:
-    return Document(
-        id=i.document_id,
-        kind=i.kind,
-        content_type=i.content_type,
-        size=int(i.size),
-        status=i.status,
-        uploaded_by=i.uploaded_by,
-        uploaded_role=i.uploaded_role,
-        created_at=i.created_at,
-        key=i.key,
-        sha256=i.sha256,
-        reason=i.reason,
-        file_name=i.file_name,
-    )
-
-
-def _entry(i: HistoryItem) -> HistoryEntry:
-    return HistoryEntry(
-        int(i.seq),
-        i.event,
-        i.from_state,
-        i.to_state,
-        i.actor,
-        i.role,
-        i.office,
-        i.at,
-        i.reason,
-        dict(i.data or {}),
-    )
 
 
 def load_by_reference(reference: str) -> Case | None:
@@ -437,8 +261,8 @@ def load_by_reference(reference: str) -> Case | None:
 
 
 def history(case_id: str) -> list[HistoryEntry]:
-    items = bound(HistoryItem).query(_pk(case_id), HistoryItem.sk.startswith("HIST#"))
-    return [_entry(i) for i in items]
+    items = bound(HistoryItem).query(case_pk(case_id), HistoryItem.sk.startswith("HIST#"))
+    return [entry_of(i) for i in items]
 
 
 def of_owner(owner: str, limit: int, start_after: dict[str, Any] | None) -> Page:

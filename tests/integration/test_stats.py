@@ -18,7 +18,7 @@ from chalicelib.aws import client
 from chalicelib.settings import get_settings
 from chalicelib.stats import report
 from chalicelib.stats.stream import handle_case_records
-from chalicelib.store import cases as case_store
+from chalicelib.store import case_mapping
 from chalicelib.store import stats as store
 from chalicelib.workflow import registry, service
 from chalicelib.workflow.case import Case, Contact
@@ -129,7 +129,7 @@ def test_a_request_is_one_query_of_the_reference_table(machine: Machine) -> None
 
 def modify(before: Case, after: Case, clocks: dict[str, Any] | None = None) -> dict[str, Any]:
     """A stream record of the case item going from ``before`` to ``after``."""
-    new_image = case_store.to_item(after).serialize()
+    new_image = case_mapping.to_item(after).serialize()
     if clocks is not None:
         new_image["clocks"] = {"S": json.dumps(clocks)}
     return {
@@ -137,7 +137,7 @@ def modify(before: Case, after: Case, clocks: dict[str, Any] | None = None) -> d
         "eventName": "MODIFY",
         "dynamodb": {
             "Keys": {"pk": {"S": f"CASE#{after.id}"}, "sk": {"S": "CASE"}},
-            "OldImage": case_store.to_item(before).serialize(),
+            "OldImage": case_mapping.to_item(before).serialize(),
             "NewImage": new_image,
         },
     }

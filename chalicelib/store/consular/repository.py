@@ -13,7 +13,8 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.binding import bound
-from chalicelib.store.cases import Also, OutboxMessage, _outbox_item
+from chalicelib.store.case_mapping import outbox_item
+from chalicelib.store.cases import Also, OutboxMessage
 from chalicelib.store.consular.items import (
     CalendarItem,
     DayItem,
@@ -330,7 +331,7 @@ def messages(case: Case, messages: Sequence[OutboxMessage], now: datetime) -> li
 
     def one(n: int, message: OutboxMessage) -> Also:
         def add(transaction: TransactWrite) -> None:
-            item = _outbox_item(case, case.history_length + 1, 10 + n, message, now)
+            item = outbox_item(case, case.history_length + 1, 10 + n, message, now)
             transaction.save(item)
 
         return Also(f"message_{n}", add)

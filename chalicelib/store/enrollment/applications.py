@@ -16,7 +16,8 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.binding import bound
 from chalicelib.store.case_items import CaseItem
-from chalicelib.store.cases import Also, from_item
+from chalicelib.store.case_mapping import from_item
+from chalicelib.store.cases import Also
 from chalicelib.store.enrollment.models import CounterItem, GuardItem
 from chalicelib.workflow.case import Case
 
