@@ -23,3 +23,12 @@ def documents_verified(rules: tuple[DocumentRule, ...]) -> Guard:
         return f"required documents not yet verified: {', '.join(missing)}" if missing else None
 
     return guard
+
+
+def all_of(*guards: Guard) -> Guard:
+    """Passes when every one of ``guards`` does; otherwise the first one's reason."""
+
+    def guard(case: Case, payload: Mapping[str, Any]) -> str | None:
+        return next((why for g in guards if (why := g(case, payload))), None)
+
+    return guard

@@ -5,27 +5,15 @@ its publication in the Official Bulletin; then review, conditions, re-examinatio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
-
-from chalicelib.services.equivalence import domain
-from chalicelib.services.equivalence.requirements import (
-    LEVELS,
-    TRAININGS,
-    documents_for,
-    valid_combination,
-)
+from chalicelib.services.equivalence import domain, guards
+from chalicelib.services.equivalence.checklists import case_documents, every_kind
 from chalicelib.workflow.case import Case
-from chalicelib.workflow.guards import missing_documents
+from chalicelib.workflow.guards import all_of
 from chalicelib.workflow.machine import (
     CITIZEN_ROLE,
-    PDF,
     SYSTEM_ROLE,
     CancelTimer,
     Clock,
-    DocumentRule,
-    Guard,
     Machine,
     Notify,
     StartTimer,
@@ -39,150 +27,6 @@ COMMITTEE = frozenset({"committee_member"})
 CITIZEN = CITIZEN_ROLE
 SYSTEM = SYSTEM_ROLE
 COMPLEMENT_DAYS = 30
-
-# Documents beside the checklist of requirements.py: staff's and later answers'.
-EXTRA_DOCUMENTS = (
-    DocumentRule(
-        "expertise_report",
-        required=False,
-        content_types=(PDF,),
-        titles={
-            "ar": "تقرير خبرة الوكالة الوطنية لتقييم وضمان جودة التعليم العالي",
-            "fr": "Rapport d'expertise de l'ANEAQ",
-            "en": "Expertise report of the national quality agency",
-        },
-    ),
-    DocumentRule(
-        "complement",
-        required=False,
-        titles={
-            "ar": "وثيقة تكميلية",
-            "fr": "Pièce complémentaire",
-            "en": "Complementary document",
-        },
-    ),
-    DocumentRule(
-        "review_evidence",
-        required=False,
-        titles={
-            "ar": "وثيقة داعمة لطلب إعادة النظر",
-            "fr": "Pièce à l'appui du recours",
-            "en": "Document supporting the review request",
-        },
-    ),
-    DocumentRule(
-        "condition_evidence",
-        required=False,
-        titles={
-            "ar": "ما يثبت استيفاء الشرط",
-            "fr": "Justificatif d'une condition remplie",
-            "en": "Proof that a condition is met",
-        },
-    ),
-)
-
-
-def case_documents(case: Case) -> tuple[DocumentRule, ...]:
-    """The checklist of the file's own level and training, then the optional extras."""
-    diploma = case.payload.get("diploma", {})
-    track, level, training = (
-        str(case.payload.get("track", "")),
-        str(diploma.get("level", "")),
-        str(diploma.get("training", "")),
-    )
-    if valid_combination(track, level, training) is not None:
-        return EXTRA_DOCUMENTS
-    return (*documents_for(track, level, training), *EXTRA_DOCUMENTS)
-
-
-def _every_kind(track: str) -> tuple[DocumentRule, ...]:
-    """Every rule a file of the track may follow (what document checks look sizes up in)."""
-    rules: dict[str, DocumentRule] = {}
-    for level, about in LEVELS.items():
-        if about["track"] != track:
-            continue
-        for training in TRAININGS:
-            if valid_combination(track, level, training) is None:
-                for rule in documents_for(track, level, training):
-                    rules.setdefault(rule.kind, rule)
-    return (*rules.values(), *EXTRA_DOCUMENTS)
-
-
-# ---------------------------------------------------------------- guards (pure)
-
-
-def _documents_verified(case: Case, payload: Mapping[str, Any]) -> str | None:
-    missing = missing_documents(case, case_documents(case))
-    return f"required documents not yet verified: {', '.join(missing)}" if missing else None
-
-
-def _admissible(case: Case, payload: Mapping[str, Any]) -> str | None:
-    check = case.payload.get("admissibility", {})
-    if check.get("admissible", True):
-        return None
-    return domain.not_admissible_reason(check)
-
-
-def _at(*steps: str) -> Guard:
-    def guard(case: Case, payload: Mapping[str, Any]) -> str | None:
-        if domain.is_resumed_at(case.state, case.payload, *steps):
-            return None
-        return f"the file is not at step {' or '.join(steps)}"
-
-    return guard
-
-
-def _all(*guards: Guard) -> Guard:
-    def guard(case: Case, payload: Mapping[str, Any]) -> str | None:
-        return next((why for g in guards if (why := g(case, payload))), None)
-
-    return guard
-
-
-def _proposal_valid(case: Case, payload: Mapping[str, Any]) -> str | None:
-    if "proposal_input" not in payload:
-        return None  # asked what the caller may do next: the proposal is checked when made
-    data = payload["proposal_input"]
-    errors = domain.proposal_errors(case.state, case.payload, data, str(data.get("reason", "")))
-    return "; ".join(f"{f}: {m}" for f, m in errors) or None
-
-
-def _outcome(outcome: str) -> Guard:
-    def guard(case: Case, payload: Mapping[str, Any]) -> str | None:
-        decided = case.payload.get("decided", {}).get("outcome")
-        return None if decided == outcome else f"the decided outcome is {decided!r}"
-
-    return guard
-
-
-def _review_window_open(case: Case, payload: Mapping[str, Any]) -> str | None:
-    from chalicelib.workflow import service  # the clock the routes run on (tests move it)
-
-    text = payload.get("requested_at")
-    at = datetime.fromisoformat(str(text)) if text else service.now()
-    refused = domain.review_refusal(case.clocks, case.payload, at)
-    return refused[1] if refused else None
-
-
-def _receipt_not_recorded(case: Case, payload: Mapping[str, Any]) -> str | None:
-    decision = domain.current_decision(case.payload) or {}
-    if case.payload.get("notified_decision") == decision.get("number"):
-        return "the notification of this decision is already recorded"
-    return None
-
-
-def _condition_pending(last: bool) -> Guard:
-    def guard(case: Case, payload: Mapping[str, Any]) -> str | None:
-        pending = domain.pending_conditions(case.payload)
-        kind = payload.get("condition", pending[0] if pending else None)
-        if kind not in pending:
-            return f"no pending condition {kind!r}: pending are {pending}"
-        if last != (len(pending) == 1):
-            return "other conditions are still pending" if last else "it is the last condition"
-        return None
-
-    return guard
-
 
 # ---------------------------------------------------------------- the machine
 
@@ -233,7 +77,7 @@ def _transitions() -> tuple[Transition, ...]:
             ("draft",),
             "submitted",
             CITIZEN,
-            guard=_documents_verified,
+            guard=guards.documents_verified,
             effects=(Notify("equivalence_submitted"),),
         ),
         t(
@@ -241,7 +85,7 @@ def _transitions() -> tuple[Transition, ...]:
             ("submitted", "complement_received"),
             "accepted",
             OFFICER,
-            guard=_all(_at("submitted"), _admissible),
+            guard=all_of(guards.at_step("submitted"), guards.admissible),
             effects=(Notify("equivalence_accepted"),),
         ),
         t(
@@ -250,7 +94,7 @@ def _transitions() -> tuple[Transition, ...]:
             "not_admissible",
             OFFICER,
             requires_reason=True,
-            guard=_at("submitted"),
+            guard=guards.at_step("submitted"),
             effects=(Notify("equivalence_not_admissible"),),
         ),
         t(
@@ -292,7 +136,7 @@ def _transitions() -> tuple[Transition, ...]:
             ("accepted", "complement_received"),
             "with_committee",
             OFFICER,
-            guard=_at("accepted"),
+            guard=guards.at_step("accepted"),
             effects=(Notify("equivalence_referred"),),
         ),
         t(
@@ -300,7 +144,10 @@ def _transitions() -> tuple[Transition, ...]:
             ("with_committee", "reexamination", "review_requested", "complement_received"),
             "proposed",
             COMMITTEE,
-            guard=_all(_at("with_committee", "reexamination", "review_requested"), _proposal_valid),
+            guard=all_of(
+                guards.at_step("with_committee", "reexamination", "review_requested"),
+                guards.proposal_valid,
+            ),
             same_office=False,
             effects=(Notify("equivalence_proposed"),),
         ),
@@ -310,7 +157,7 @@ def _transitions() -> tuple[Transition, ...]:
             ("decided",),
             "granted",
             OFFICER,
-            guard=_outcome("equivalence"),
+            guard=guards.outcome_is("equivalence"),
             effects=(Notify("equivalence_granted"),),
         ),
         t(
@@ -318,7 +165,7 @@ def _transitions() -> tuple[Transition, ...]:
             ("decided",),
             "conditional",
             OFFICER,
-            guard=_outcome("conditional"),
+            guard=guards.outcome_is("conditional"),
             effects=(Notify("equivalence_conditional"),),
         ),
         t(
@@ -327,7 +174,7 @@ def _transitions() -> tuple[Transition, ...]:
             "refused",
             OFFICER,
             requires_reason=True,
-            guard=_outcome("refusal"),
+            guard=guards.outcome_is("refusal"),
             effects=(Notify("equivalence_refused"),),
         ),
         t(
@@ -336,7 +183,7 @@ def _transitions() -> tuple[Transition, ...]:
             "revoked",
             OFFICER,
             requires_reason=True,
-            guard=_outcome("revocation"),
+            guard=guards.outcome_is("revocation"),
             effects=(Notify("equivalence_revoked"),),
         ),
         t(
@@ -345,7 +192,7 @@ def _transitions() -> tuple[Transition, ...]:
             "refused",
             OFFICER,
             requires_reason=True,  # the target is a refusal: its reasons are repeated
-            guard=_receipt_not_recorded,
+            guard=guards.receipt_not_recorded,
             effects=(Notify("equivalence_review_window"),),
             description="the refusal's proof of receipt: the review window opens",
         ),
@@ -355,7 +202,7 @@ def _transitions() -> tuple[Transition, ...]:
             "review_requested",
             CITIZEN,
             requires_reason=True,
-            guard=_review_window_open,
+            guard=guards.review_window_open,
             effects=(Notify("equivalence_review_requested"),),
         ),
         t(
@@ -363,7 +210,7 @@ def _transitions() -> tuple[Transition, ...]:
             ("conditional",),
             "conditional",
             OFFICER,
-            guard=_condition_pending(last=False),
+            guard=guards.condition_pending(last=False),
             effects=(Notify("equivalence_condition_met"),),
         ),
         t(
@@ -371,7 +218,7 @@ def _transitions() -> tuple[Transition, ...]:
             ("conditional",),
             "granted",
             OFFICER,
-            guard=_condition_pending(last=True),
+            guard=guards.condition_pending(last=True),
             effects=(Notify("equivalence_conditions_met"),),
         ),
         t(
@@ -398,7 +245,7 @@ def _machine(track: str, title: str) -> Machine:
         title=title,
         states=STATES,
         transitions=_transitions(),
-        documents=_every_kind(track),
+        documents=every_kind(track),
         clocks=(REVIEW,),
         case_documents=case_documents,
         guests=committee_guests,

@@ -59,7 +59,7 @@ def _with_committee() -> dict[str, str]:
 
 def _checklist_verified() -> dict[str, str]:
     """A draft whose required documents are all uploaded and checked: it may be submitted."""
-    from chalicelib.services.equivalence.machines import case_documents
+    from chalicelib.services.equivalence.checklists import case_documents
     from chalicelib.workflow import service
     from tests.support.route_samples.uploads import verified
 
