@@ -1,5 +1,5 @@
-"""The guide's version: a digest of the data it is rendered from and of the renderer's
-version, computed without rendering and without fpdf2."""
+"""The guide's version: a digest of the data it is rendered from and of the code and fonts
+that draw it, computed without rendering and without fpdf2."""
 
 from __future__ import annotations
 
@@ -48,6 +48,20 @@ def test_a_new_renderer_version_changes_the_version(monkeypatch: pytest.MonkeyPa
     before = current_key()
     monkeypatch.setattr(guide, "RENDERER_VERSION", guide.RENDERER_VERSION + "+1")
     assert current_key() != before
+
+
+def test_the_renderer_version_follows_the_code_and_fonts_that_draw_the_guide(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No number to bump by hand: a changed font (or layout code) is a new version."""
+    assert guide._renderer_digest() == guide.RENDERER_VERSION
+    read = Path.read_bytes
+
+    def font_changed(path: Path) -> bytes:
+        return read(path) + (b"\x00" if path.name == "Amiri-Regular.ttf" else b"")
+
+    monkeypatch.setattr(Path, "read_bytes", font_changed)
+    assert guide._renderer_digest() != guide.RENDERER_VERSION
 
 
 def test_the_contents_are_what_the_guide_shows() -> None:

@@ -6,8 +6,10 @@ first request of a container. So the guide is rendered ahead of traffic (``make 
 ``make deploy``, ``python -m scripts.build_guide``) and stored in the documents bucket under
 a key carrying its version; the route reads that object. The version is a digest of
 ``contents()``, the data the guide is rendered from (and nothing else reaches the PDF), plus
-``RENDERER_VERSION``: computing it imports neither fpdf2 nor the renderer, and a change of a
-legal text, a step or a checklist gives a new key, so a stale guide is never served.
+``RENDERER_VERSION``, a digest of the code and fonts that draw it. Computing either imports
+neither fpdf2 nor the renderer (the files are read as bytes), and a change of a legal text, a
+step, a checklist, the layout or a font gives a new key: a stale guide is never served, and
+nobody has to remember to bump a number.
 """
 
 from __future__ import annotations
@@ -15,14 +17,32 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from chalicelib.documents import published
 from chalicelib.services.equivalence import requirements as req
 from chalicelib.services.equivalence.library.references import REFERENCES
 
-# Bump when guide_pdf.py, the page layout or the font changes what the same data looks like.
-RENDERER_VERSION = "1"
+
+def _renderer_digest() -> str:
+    """What draws the guide: its renderer, the shared PDF toolkit and the fonts, as bytes.
+    A change that draws nothing differently (a comment) also gives a new version: one more
+    render, never a stale guide."""
+    library = Path(__file__).resolve().parent
+    toolkit = library.parent.parent.parent / "documents"
+    drawn = [
+        library / "guide_pdf.py",
+        *sorted((toolkit / "pdf").glob("*.py")),
+        *sorted((toolkit / "fonts").glob("*.ttf")),
+    ]
+    digest = hashlib.sha256()
+    for path in drawn:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RENDERER_VERSION = _renderer_digest()
 PDF = "application/pdf"
 PREFIX = "public/equivalence/guide-"
 

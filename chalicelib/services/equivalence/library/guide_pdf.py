@@ -1,8 +1,8 @@
 """The reference guide as a bilingual PDF, laid out from ``guide.contents()``: the legal
 references, the procedures and the checklists the API serves and the application enforces.
 It reads nothing else, so the guide's version (a digest of that data) says what it shows.
-Import it only to render the guide: it loads fpdf2. Change what the same data looks like,
-and bump ``guide.RENDERER_VERSION``."""
+Import it only to render the guide: it loads fpdf2. Its own bytes, the PDF toolkit's and the
+fonts' are part of the guide's version (``guide.RENDERER_VERSION``)."""
 
 from __future__ import annotations
 
