@@ -35,6 +35,9 @@ class State(NamedTuple):
     kind: StateKind = StateKind.ACTIVE
     description: str = ""
     refusal: bool = False  # a refusal must give its reasons: every way in requires one
+    # The administration decided on the merits here (granted, refused, approved ...): the
+    # public statistics count a case's first arrival in such a state, terminal or not.
+    decision: bool = False
 
 
 # A guard answers None when the transition may happen, or why it may not.
@@ -103,6 +106,9 @@ class Clock(NamedTuple):
     appeal: bool = False  # the window to contest a decision: its end is named in the notice
     legal_basis: Mapping[str, str] = _NONE  # ar, fr, en
     seconds: int = 0
+    # Where the length comes from: a seed and article ("seed 002, art. 6"), or "unverified"
+    # when no source text in the project states the figure.
+    source: str = "unverified"
 
     def roles_of(self, transition: str) -> list[str]:
         """What ``transition`` does to this clock (a well-formed clock: one thing at most)."""
@@ -191,7 +197,8 @@ class Machine:
             raise ValueError(f"{where}: no transition starts it")
         extension = (clock.extension.by,) if clock.extension else ()
         named = {*clock.start, *clock.pause, *clock.resume, *clock.stop, *extension}
-        unknown = (named | ({clock.on_expiry} - {""})) - self.transition_names
+        # "created" (workflow.legal.CREATED): the case's creation, for a case born filed.
+        unknown = (named | ({clock.on_expiry} - {""})) - self.transition_names - {"created"}
         if unknown:
             raise ValueError(f"{where}: no transition {sorted(unknown)}")
         for name in named:
