@@ -108,7 +108,8 @@ def mint(
         )
     claims.update(extra or {})
     key = _key_path(directory, kind).read_bytes()
-    return jwt.encode(claims, key, algorithm="ES256", headers={"kid": f"local-{kind}"})
+    headers = {"kid": f"local-{kind}", "typ": "at+jwt"}  # an access token (RFC 9068)
+    return jwt.encode(claims, key, algorithm="ES256", headers=headers)
 
 
 def main() -> None:

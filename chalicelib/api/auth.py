@@ -18,6 +18,12 @@ from chalicelib.settings import Issuer, get_settings
 
 ALGORITHMS = ["RS256", "ES256"]
 LEEWAY_SECONDS = 30
+# RFC 9068: an access token says so in its header; an OpenID Connect ID token (typ "JWT" or
+# none) proves a sign-in to a client and must never open the API.
+ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
+# The longest a token may live, from its iat to its exp, per issuer: a leaked token is
+# worth at most a working day.
+MAX_LIFETIME_SECONDS = {"citizen": 12 * 3600, "staff": 12 * 3600}
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="khidmat"'}
 
 
@@ -57,6 +63,8 @@ def _verify(token: str) -> Principal:
         raise unauthenticated("The token is not a well-formed JWT.") from error
     if header.get("alg") not in ALGORITHMS:
         raise unauthenticated("The token's algorithm is not accepted.")
+    if str(header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
+        raise unauthenticated("Send an access token (typ at+jwt), not an ID token.")
     issuer = _issuer(str(unverified.get("iss", "")))
     if issuer is None:
         raise unauthenticated("The token's issuer is not trusted.")
@@ -64,11 +72,15 @@ def _verify(token: str) -> Principal:
         key = _key_set(issuer)[str(header.get("kid", ""))]
     except KeyError as error:
         raise unauthenticated("The token's signing key is unknown.") from error
+    if header["alg"] != key.algorithm_name:
+        # Checked before any use of the key: an RS256 header on an EC key must not reach
+        # the RSA code with an EC key (a 500 before this check).
+        raise unauthenticated("The token's algorithm does not match its signing key.")
     try:
         claims = jwt.decode(
             token,
             key=key.key,
-            algorithms=ALGORITHMS,
+            algorithms=[key.algorithm_name],
             audience=issuer.audience,
             issuer=issuer.issuer,
             leeway=LEEWAY_SECONDS,
@@ -78,7 +90,20 @@ def _verify(token: str) -> Principal:
         raise unauthenticated("The token has expired.") from error
     except jwt.PyJWTError as error:
         raise unauthenticated("The token could not be verified.") from error
+    _check_lifetime(issuer, claims)
     return _principal(issuer, claims)
+
+
+def _check_lifetime(issuer: Issuer, claims: dict[str, Any]) -> None:
+    """A token issued for longer than its issuer's maximum lifetime is refused."""
+    try:
+        lifetime = float(claims["exp"]) - float(claims["iat"])
+    except (TypeError, ValueError) as error:
+        raise unauthenticated("The token's iat and exp must be numbers.") from error
+    longest = MAX_LIFETIME_SECONDS.get(issuer.name, min(MAX_LIFETIME_SECONDS.values()))
+    if lifetime > longest:
+        hours = longest // 3600
+        raise unauthenticated(f"The token lives longer than {hours} hours; sign in again.")
 
 
 def _principal(issuer: Issuer, claims: dict[str, Any]) -> Principal:

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 JSON = "application/json"
+# No request of the API nests past a few levels; a deeper body is refused before pydantic
+# walks it (a thousand nested arrays overflowed the stack: a 500 on every POST).
+MAX_JSON_DEPTH = 32
 # A model, or its dotted name ("chalicelib.services.bac.schemas:GrantIn"): a named model is
 # imported on the route's first call, so that pydantic models stay out of the cold start.
 # pydantic itself is imported on the first call that needs a model, never by `import app`.
@@ -324,12 +327,37 @@ def _json_body(request: Request) -> Any:
     if not raw.strip():
         raise Problem("malformed-request", errors=[FieldError("body", "a JSON body is required")])
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise Problem(
             "malformed-request",
             errors=[FieldError("body", f"not valid JSON: {error}", "json_invalid")],
         ) from error
+    except RecursionError as error:  # nested past the parser's own stack
+        raise _too_deep() from error
+    if _depth_exceeds(body, MAX_JSON_DEPTH):
+        raise _too_deep()
+    return body
+
+
+def _too_deep() -> Problem:
+    detail = f"nested deeper than {MAX_JSON_DEPTH} levels"
+    return Problem("malformed-request", errors=[FieldError("body", detail, "json_too_deep")])
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether objects and arrays nest deeper than ``limit``; iterative, so a hostile body
+    cannot exhaust the stack of the validator that would walk it next."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if not isinstance(node, dict | list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:

@@ -53,6 +53,26 @@ def test_malformed_json_is_400_naming_the_body(edge: Any, citizen: dict[str, str
     assert fields(answer) == {"body"}
 
 
+@pytest.mark.parametrize("depth", [33, 200_000])
+def test_a_body_nested_too_deep_is_400_naming_the_body(
+    edge: Any, citizen: dict[str, str], depth: int
+) -> None:
+    """Past the limit, and past the JSON parser's own recursion (a 500 before)."""
+    deep = "[" * depth + "]" * depth
+    answer = post(edge, citizen, '{"name": "x", "count": 1, "extra": ' + deep + "}")
+    assert answer.status_code == 400 and fields(answer) == {"body"}
+    assert answer.json_body["errors"][0]["code"] == "json_too_deep"
+
+
+def test_a_body_within_the_depth_limit_is_judged_on_its_fields(
+    edge: Any, citizen: dict[str, str]
+) -> None:
+    """30 levels pass the depth check and reach the schema, which names the unknown field."""
+    nested = "[" * 30 + "]" * 30
+    answer = post(edge, citizen, '{"name": "x", "count": 1, "extra": ' + nested + "}")
+    assert answer.status_code == 422 and fields(answer) == {"body.extra"}
+
+
 def test_empty_body_is_400(edge: Any, citizen: dict[str, str]) -> None:
     answer = post(edge, citizen, "")
     assert answer.status_code == 400 and fields(answer) == {"body"}

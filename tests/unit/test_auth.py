@@ -54,7 +54,8 @@ def _claims(**overrides: object) -> dict[str, object]:
 
 def _sign(keys: Path, claims: dict[str, object], kind: str = "citizen") -> str:
     pem = (keys / f"{kind}-issuer.pem").read_bytes()
-    return jwt.encode(claims, pem, algorithm="ES256", headers={"kid": f"local-{kind}"})
+    headers = {"kid": f"local-{kind}", "typ": "at+jwt"}
+    return jwt.encode(claims, pem, algorithm="ES256", headers=headers)
 
 
 def test_citizen_token_gives_a_citizen_principal(keys: Path) -> None:
@@ -116,8 +117,37 @@ def test_untrusted_issuer_is_401(keys: Path) -> None:
 
 def test_token_signed_by_another_key_is_401(keys: Path) -> None:
     stranger = ec.generate_private_key(ec.SECP256R1())
-    token = jwt.encode(_claims(), stranger, algorithm="ES256", headers={"kid": "local-citizen"})
-    _rejected(token)
+    headers = {"kid": "local-citizen", "typ": "at+jwt"}
+    token = jwt.encode(_claims(), stranger, algorithm="ES256", headers=headers)
+    assert "could not be verified" in _rejected(token).detail
+
+
+def test_an_id_token_is_401(keys: Path) -> None:
+    """An OpenID Connect ID token (typ JWT, or no typ) is not an access token."""
+    pem = (keys / "citizen-issuer.pem").read_bytes()
+    for headers in ({"kid": "local-citizen", "typ": "JWT"}, {"kid": "local-citizen"}):
+        token = jwt.encode(_claims(), pem, algorithm="ES256", headers=headers)
+        assert "access token" in _rejected(token).detail
+
+
+def test_a_token_living_longer_than_its_issuer_allows_is_401(keys: Path) -> None:
+    now = int(time.time())
+    problem = _rejected(_sign(keys, _claims(iat=now, nbf=now, exp=now + 13 * 3600)))
+    assert "12 hours" in problem.detail
+    assert auth.authenticate(f"Bearer {_sign(keys, _claims(exp=now + 12 * 3600))}")
+
+
+def test_an_rs256_header_on_an_ec_key_is_401_not_500(keys: Path) -> None:
+    """The header names RS256 but its kid is the issuer's EC key: refused before the key is
+    used (it raised a TypeError inside PyJWT, a 500)."""
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    header = {"alg": "RS256", "typ": "at+jwt", "kid": "local-citizen"}
+    body = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(_claims()).encode())}"
+    problem = _rejected(f"{body}.{b64(b'x' * 256)}")
+    assert "does not match its signing key" in problem.detail
 
 
 def test_staff_issuer_key_cannot_sign_for_citizens(keys: Path) -> None:
