@@ -24,6 +24,8 @@ ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
 # The longest a token may live, from its iat to its exp, per issuer: a leaked token is
 # worth at most a working day.
 MAX_LIFETIME_SECONDS = {"citizen": 12 * 3600, "staff": 12 * 3600}
+LOCAL_STAGE = "local"
+DEVELOPMENT_ISSUER_PREFIX = "urn:khidmat:local:"  # scripts/devtokens.py's issuers
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="khidmat"'}
 
 
@@ -128,7 +130,16 @@ def _principal(issuer: Issuer, claims: dict[str, Any]) -> Principal:
 
 
 def _issuer(iss: str) -> Issuer | None:
-    return next((i for i in get_settings().issuers if i.issuer == iss), None)
+    settings = get_settings()
+    found = next((i for i in settings.issuers if i.issuer == iss), None)
+    if found is not None and settings.stage != LOCAL_STAGE and is_development(found):
+        return None  # a stage configured by mistake with the local keys trusts no token
+    return found
+
+
+def is_development(issuer: Issuer) -> bool:
+    """The local issuers of ``make token``: their private keys sit in the working tree."""
+    return issuer.issuer.startswith(DEVELOPMENT_ISSUER_PREFIX) or bool(issuer.jwks_file)
 
 
 @lru_cache(maxsize=8)

@@ -212,3 +212,15 @@ def test_another_office_is_404(keys: Path) -> None:
     with pytest.raises(Problem) as caught:
         auth.authorize(director, access, {"code": "SCH-999"})
     assert caught.value.status == 404
+
+
+def test_off_the_local_stage_the_development_issuers_open_nothing(
+    keys: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even if a deployed stage were given the local issuers, their tokens are refused."""
+    token = devtokens.mint("citizen", acr="cnie", directory=keys)
+    assert auth.authenticate(f"Bearer {token}").subject  # honest path: the local stage
+    for stage in ("dev", "prod"):
+        monkeypatch.setenv("KHIDMAT_STAGE", stage)
+        get_settings.cache_clear()
+        assert "issuer is not trusted" in _rejected(token).detail
