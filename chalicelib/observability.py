@@ -1,7 +1,9 @@
 """Logger, metrics and tracer, wired once for every route and event handler.
 
-Personal data never reaches the logs: the formatter masks national ID numbers, phone
-numbers, e-mail addresses and dates of birth in every line, stack traces included.
+Personal data never reaches the logs: the formatter masks every field whose name says it is
+personal (names, CNIe, birth data, contacts, addresses, Massar codes), and in every other
+value the patterns of national ID numbers, phone numbers, e-mail addresses, Massar codes,
+dates and date-times, stack traces included.
 """
 
 from __future__ import annotations
@@ -17,17 +19,64 @@ from chalicelib.settings import get_settings
 
 SERVICE = "khidmat"
 
+MASK = "[redacted]"
 _PERSONAL = [
     re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),  # e-mail
     re.compile(r"(?<![\w-])\+?\d(?:[ .-]?\d){8,}(?!\w)"),  # phone numbers, long digit runs
-    re.compile(r"\b[A-Z]{1,2}\d{4,7}\b"),  # CNIe numbers
-    re.compile(r"\b\d{4}-\d{2}-\d{2}(?![\dT])"),  # bare dates (birth dates); timestamps stay
+    re.compile(r"\b[A-Za-z]\d{9}\b"),  # Massar pupil codes: a letter and nine digits
+    re.compile(r"\b[A-Za-z]{1,2}\d{4,7}\b"),  # CNIe numbers, in either case
+    # Dates and date-times (a birth date may come either way); the line's own timestamp
+    # field is kept by the formatter.
+    re.compile(
+        r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    ),
+    re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b"),  # dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy
 ]
+# A field whose name says it holds personal data is masked whole, whatever its value looks
+# like (a name, an address and a free text match no pattern). Names are compared in lower
+# snake case: "birthDate", "Birth-Date" and "birth date" are "birth_date".
+_PERSONAL_WORDS = (
+    "cnie|cin|national_id|id_number|phone|tel|mobile|msisdn|email|mail|birth|born|dob|"
+    "name|names|first_name|last_name|given_name|family_name|address|residence|massar|"
+    "pupil_code|iban|card|pan|password|token|secret|father|mother|guardian|child|sibling"
+)
+_PERSONAL_FIELD = re.compile(rf"(?:^|_)(?:{_PERSONAL_WORDS})(?:_|$)")
+# Powertools' own keys, never personal although "function_name" has a "name" in it.
+_POWERTOOLS_KEYS = frozenset(
+    {
+        "level",
+        "location",
+        "message",
+        "timestamp",
+        "service",
+        "sampling_rate",
+        "cold_start",
+        "function_name",
+        "function_memory_size",
+        "function_arn",
+        "function_request_id",
+        "correlation_id",
+        "xray_trace_id",
+        "exception",
+        "exception_name",
+        "stack_trace",
+    }
+)
+
+
+def field_key(name: str) -> str:
+    """A field name in lower snake case."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return re.sub(r"[^a-z0-9]+", "_", snake.lower()).strip("_")
+
+
+def is_personal_field(name: str) -> bool:
+    return name not in _POWERTOOLS_KEYS and bool(_PERSONAL_FIELD.search(field_key(name)))
 
 
 def redact(text: str) -> str:
     for pattern in _PERSONAL:
-        text = pattern.sub("[redacted]", text)
+        text = pattern.sub(MASK, text)
     return text
 
 
@@ -35,7 +84,9 @@ def _redact_values(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {k: _redact_values(v) for k, v in value.items()}
+        return {
+            k: MASK if is_personal_field(str(k)) else _redact_values(v) for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_redact_values(v) for v in value]
     if value is None or isinstance(value, int | float | bool):
@@ -48,7 +99,10 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
 
     def serialize(self, log: Any) -> str:
         return super().serialize(
-            {k: v if k == "timestamp" else _redact_values(v) for k, v in log.items()}
+            {
+                k: v if k == "timestamp" else MASK if is_personal_field(k) else _redact_values(v)
+                for k, v in log.items()
+            }
         )
 
 
