@@ -54,9 +54,9 @@ def checked(
         raise Problem("not-found")
     if read and not principal.is_citizen:
         role = sorted(principal.roles)[0]
-        _recorded(case.id, principal, role, "read", purpose, correlation_id)
+        seq = _recorded(case.id, principal, role, "read", purpose, correlation_id)
         if principal.office != case.office and not _guest(principal, case):
-            _tell_owner_of_outside_read(case, role, principal.office, purpose, correlation_id)
+            _tell_owner_of_outside_read(case, role, principal.office, purpose, seq)
     return case
 
 
@@ -75,9 +75,10 @@ def listed(principal: Principal, purpose: str, case_ids: list[str], correlation_
 
 def _recorded(
     subject: str, principal: Principal, role: str, action: str, why: str, correlation_id: str
-) -> None:
+) -> int:
+    """The place of the new record in the subject's read chain."""
     try:
-        audit.append(
+        record = audit.append(
             subject, principal.subject, role, principal.office, action, why, correlation_id
         )
     except audit.ChainBusy as busy:
@@ -86,13 +87,16 @@ def _recorded(
             "Too many reads of this file at once; retry shortly.",
             headers={"Retry-After": "1"},
         ) from busy
+    return int(record.seq or 0)
 
 
 def _tell_owner_of_outside_read(
-    case: Case, role: str, office: str, purpose: str, correlation_id: str
+    case: Case, role: str, office: str, purpose: str, read_seq: int
 ) -> None:
     """The applicant hears of any read from outside the case's office (an admin, an
-    auditor), by role and office, never by name."""
+    auditor), by role and office, never by name. One notice per audited read: it is keyed
+    by the read's place in the case's chain, never by the caller's correlation id (a reader
+    who sent the same X-Correlation-Id twice would have silenced every read after the first)."""
     if not case.contact.email:
         return
     now = datetime.now(UTC)
@@ -100,7 +104,7 @@ def _tell_owner_of_outside_read(
     outbox.enqueue(
         case.id,
         case.reference,
-        f"read-{correlation_id or now.isoformat()}",
+        f"read-{read_seq:06d}",
         "email",
         "file_read_by_outsider",
         case.contact.email,

@@ -69,3 +69,21 @@ def test_a_read_from_outside_the_office_is_told_to_the_owner(
     ]
     assert len(mails) == 1
     assert "admin (HQ)" in mails[0].body and "admin-reader" not in mails[0].body
+
+
+def test_a_reused_correlation_id_does_not_silence_the_second_outside_read(
+    http: Any, token: Any, stack: Any
+) -> None:
+    """Each read from outside the office is its own notice, whatever X-Correlation-Id the
+    reader sends (the notice was keyed by it: the second read with the same id was dropped)."""
+    case = open_case(http, token("citizen", sub="citizen-outsider-twice"))
+    admin = {**bearer(token("admin", office="HQ")), "X-Correlation-Id": "the-same-id-1234"}
+    for _ in range(2):
+        assert http.get(f"/cases/{case['id']}", headers=admin).status_code == 200
+    Pump(app_module, stack.env).drain()
+    mails = [
+        m
+        for m in ses_backends["123456789012"]["eu-west-3"].sent_messages
+        if case["reference"] in m.subject and "consulté" in m.subject
+    ]
+    assert len(mails) == 2
