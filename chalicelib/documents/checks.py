@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib.aws import client
+from chalicelib.documents import content_safety
 from chalicelib.documents.uploads import KMS, parse_upload_key, verified_key
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
@@ -46,6 +47,9 @@ REASONS = {
     "encrypted": "The PDF is protected by a password.",
     "no_pages": "The PDF has no page.",
     "too_many_pixels": "The image is too large in pixels.",
+    "active_content": "The PDF holds active content (scripts, actions, embedded files or "
+    "forms): send a plain scan or a printed PDF.",
+    "polyglot": "The file is also another kind of file (a web page or another document).",
 }
 
 
@@ -82,6 +86,8 @@ def inspect(content: bytes, document: Document, limit: int) -> Verdict:
         return Verdict("size_mismatch")
     if sniff(content) != document.content_type:
         return Verdict("type_mismatch")
+    if content_safety.polyglot(content, document.content_type):
+        return Verdict("polyglot")
     if document.content_type == PDF:
         problem = _pdf_problem(content)
     else:
@@ -105,10 +111,11 @@ def _pdf_problem(content: bytes) -> str:
         if len(reader.pages) == 0:
             return "no_pages"
         reader.pages[0].mediabox  # noqa: B018 - resolves the first page's objects
+        active = content_safety.pdf_active_content(reader)
     except Exception as error:  # pypdf raises many kinds on a damaged file
         logger.info("unreadable PDF", extra={"error": type(error).__name__})
         return "unreadable"
-    return ""
+    return "active_content" if active else ""
 
 
 def _image_problem(content: bytes, expected_format: str) -> str:

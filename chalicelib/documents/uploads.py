@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,6 +32,8 @@ KMS = "aws:kms"
 MAX_DOCUMENTS = 50  # per case: each is an item read with the case, and a history entry
 ATTACH_TRIES = 5  # concurrent attachments to one case: each round, at least one succeeds
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+_ALIASES = {".jpg": (".jpeg",)}
+_EXTENSION = re.compile(r"^[A-Za-z0-9]{1,5}$")
 _KEY = re.compile(r"cases/([A-Za-z0-9]{1,64})/([A-Za-z0-9]{1,64})")
 
 
@@ -105,7 +108,7 @@ def _declared(
         uploaded_role=sorted(actor.roles)[0],
         created_at=datetime.now(UTC),
         key=upload_key(case.id, document_id),
-        file_name=file_name,
+        file_name=clean_file_name(file_name),
     )
 
 
@@ -187,9 +190,28 @@ def download_url(document: Document, now: datetime | None = None) -> tuple[str, 
 def content_disposition(document: Document) -> str:
     """``attachment`` so a browser saves the file rather than rendering it in our origin's
     name; an ASCII fallback and the UTF-8 name (Arabic names are common)."""
-    name = document.file_name or f"{document.kind}{EXTENSIONS.get(document.content_type, '')}"
+    name = shown_name(document)
     fallback = "".join(c if _plain(c) else "_" for c in name)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def shown_name(document: Document) -> str:
+    """The name a download is saved under: the declared one without invisible formatting
+    characters (a right-to-left override makes "cod.exe" read "exe.doc"), ending with the
+    extension of what the file was checked to be (photo.html of a PNG saves as photo.png)."""
+    extension = EXTENSIONS.get(document.content_type, "")
+    name = clean_file_name(document.file_name) or document.kind
+    stem, dot, suffix = name.rpartition(".")
+    if dot and f".{suffix.lower()}" in (extension, *_ALIASES.get(extension, ())):
+        return name
+    if dot and stem and _EXTENSION.match(suffix):
+        name = stem
+    return f"{name}{extension}"
+
+
+def clean_file_name(name: str) -> str:
+    """``name`` without Unicode format characters (bidirectional controls, zero widths)."""
+    return "".join(c for c in name if unicodedata.category(c) != "Cf").strip()
 
 
 def _plain(character: str) -> bool:

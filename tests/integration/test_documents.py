@@ -24,7 +24,7 @@ from chalicelib.workflow.case import Case, Contact, Document
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import JPEG, PDF, PNG, DocumentRule, Machine
 from tests.support.demo_case import DEMO
-from tests.support.route_samples.uploads import a_pdf, a_png
+from tests.support.route_samples.uploads import a_pdf, a_png, an_active_pdf
 
 MACHINE = replace(
     DEMO,
@@ -141,8 +141,10 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
         (a_pdf()[:250], 0, "unreadable"),  # truncated
         (a_pdf() + b"\x00" * 5000, len(a_pdf()), "too_large"),  # more than the policy allows
         (a_pdf(), len(a_pdf()) + 1, "size_mismatch"),  # less than declared
+        (an_active_pdf(), 0, "active_content"),  # opens, and runs a script when it does
+        (b"%PDF-1.7\n<html><script>alert(1)</script>" + a_pdf()[9:], 0, "polyglot"),
     ],
-    ids=["exe", "text", "truncated", "too-big", "too-small"],
+    ids=["exe", "text", "truncated", "too-big", "too-small", "active", "polyglot"],
 )
 def test_a_file_that_is_not_what_was_declared_is_rejected_and_not_kept(
     case: Case, content: bytes, declared_size: int, reason: str

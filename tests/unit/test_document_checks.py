@@ -277,3 +277,22 @@ def test_only_object_created_records_are_checked(monkeypatch: pytest.MonkeyPatch
     records = [record("ObjectCreated:Post", "cases/c%2B1/d+1"), record("ObjectRemoved:Delete", "x")]
     assert len(checks.handle_s3_event_records(records)) == 1
     assert seen == [("b", "cases/c+1/d 1")]  # S3 encodes keys like a form: + is a space
+
+
+@pytest.mark.parametrize(
+    ("declared", "content_type", "saved"),
+    [
+        ("invoice\u202egpj.exe", PDF, "invoicegpj.pdf"),  # a right-to-left override
+        ("photo.html", PNG, "photo.png"),
+        ("scan.2024.PDF", PDF, "scan.2024.PDF"),
+        ("portrait.jpeg", JPEG, "portrait.jpeg"),
+        ("\u200f\u2066", PDF, "diploma.pdf"),  # nothing visible left: the kind's name
+        ("شهادة", PDF, "شهادة.pdf"),
+    ],
+)
+def test_a_download_is_named_by_what_the_file_is_without_invisible_characters(
+    declared: str, content_type: str, saved: str
+) -> None:
+    named = document(content_type, 10, file_name=declared)
+    assert uploads.shown_name(named) == saved
+    assert "%E2%80%AE" not in uploads.content_disposition(named)  # U+202E, encoded

@@ -52,3 +52,22 @@ def verified(case_id: str, kind: str, content_type: str = PDF) -> None:
     )
     outcome = check_uploaded(settings.documents_bucket, document.key)
     assert outcome.status == "verified", outcome
+
+
+def an_active_pdf() -> bytes:
+    """A PDF that runs JavaScript when opened: it opens, but must never reach an officer."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    script = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(script)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
