@@ -114,6 +114,13 @@ def _storage(stage: str) -> list[dict[str, Any]]:
         # GetObject covers HeadObject and presigned GETs; audit digests are written once
         # and Object Lock keeps them.
         _statement("BucketObjects", ["s3:GetObject", "s3:PutObject"], [f"{b}/*" for b in buckets]),
+        # The upload check reads the malware scan's verdict, a tag GuardDuty writes; on the
+        # local stage the stand-in scanner writes it the same way.
+        _statement(
+            "UploadScanTags",
+            ["s3:GetObjectTagging", *(["s3:PutObjectTagging"] if stage == "local" else [])],
+            [f"{buckets[0]}/cases/*"],
+        ),
         # HeadBucket is authorised as ListBucket; it also lets a missing object answer 404.
         _statement("Buckets", ["s3:ListBucket"], buckets),
         _key_statement(

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib.aws import client
-from chalicelib.documents import content_safety
+from chalicelib.documents import content_safety, malware
 from chalicelib.documents.uploads import KMS, parse_upload_key, verified_key
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
@@ -50,6 +50,8 @@ REASONS = {
     "active_content": "The PDF holds active content (scripts, actions, embedded files or "
     "forms): send a plain scan or a printed PDF.",
     "polyglot": "The file is also another kind of file (a web page or another document).",
+    "malware": "The malware scan found a threat in the file.",
+    "not_scanned": "The malware scan could not check the file: send it again.",
 }
 
 
@@ -151,10 +153,21 @@ def check_uploaded(bucket: str, key: str) -> Outcome:
     fetched = _fetch(bucket, key, document, limit)
     if fetched is None:
         return Outcome("ignored", case.id, document.id)
-    verdict = fetched if isinstance(fetched, Verdict) else inspect(fetched, document, limit)
+    verdict = fetched if isinstance(fetched, Verdict) else _scanned(bucket, key, fetched)
+    if verdict.ok and isinstance(fetched, bytes):
+        verdict = inspect(fetched, document, limit)
     if verdict.ok and isinstance(fetched, bytes):
         document = document._replace(key=_keep(case.id, document, fetched, verdict.sha256))
     return _decide(case, document, verdict)
+
+
+def _scanned(bucket: str, key: str, content: bytes) -> Verdict:
+    """The malware scan first: a threat is refused whatever else the file is. Raises
+    ``malware.ScanPending`` while the scan has not answered (the event comes again)."""
+    result = malware.verdict(bucket, key, content)
+    if result == malware.CLEAN:
+        return Verdict()
+    return Verdict("malware" if result == malware.THREATS else "not_scanned")
 
 
 def _document(case: Case | None, document_id: str) -> Document | None:

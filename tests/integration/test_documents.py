@@ -15,7 +15,7 @@ import boto3
 import pytest
 import requests
 
-from chalicelib.documents import checks, uploads
+from chalicelib.documents import checks, malware, uploads
 from chalicelib.documents.checks import check_uploaded, handle_s3_event_records, records_of_message
 from chalicelib.settings import get_settings
 from chalicelib.store import cases as store
@@ -271,3 +271,38 @@ def test_objects_that_are_not_awaited_uploads_are_ignored(case: Case) -> None:
     assert check_uploaded(bucket(), uploads.upload_key(case.id, "0" * 32)).status == "ignored"
     assert check_uploaded(bucket(), document.key).status == "ignored"  # never uploaded
     assert current(case, document.id).status == "awaiting_upload"
+
+
+def test_the_eicar_test_file_is_refused_by_the_local_stand_in_scanner(case: Case) -> None:
+    """The stand-in writes GuardDuty's tag; the check reads it like in AWS."""
+    content = a_pdf().replace(b"%%EOF", b"%" + malware.EICAR + b"\n%%EOF")
+    document = granted_and_uploaded(case, content)
+    outcome = handle_s3_event_records(_records_naming(document.key))
+    assert [(o.status, o.reason) for o in outcome] == [("rejected", "malware")]
+    tags = s3().get_object_tagging(Bucket=bucket(), Key=document.key)["TagSet"]
+    assert {"Key": malware.TAG, "Value": malware.THREATS} in tags
+    honest = granted_and_uploaded(case, a_pdf())
+    assert check_uploaded(bucket(), honest.key).status == "verified"
+
+
+def test_off_the_local_stage_the_check_waits_for_guardduty_s_tag(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No stand-in in the cloud: without the tag the event comes back later; then the tag
+    decides (THREATS_FOUND refused, a failed scan refused, a clean one verified)."""
+    cloud = replace(get_settings(), stage="dev")
+    monkeypatch.setattr(malware, "get_settings", lambda: cloud)
+    pending = granted_and_uploaded(case, a_pdf())
+    with pytest.raises(malware.ScanPending):
+        check_uploaded(bucket(), pending.key)
+    assert current(case, pending.id).status == "awaiting_upload"
+    for status, expected in (
+        (malware.THREATS, ("rejected", "malware")),
+        ("FAILED", ("rejected", "not_scanned")),
+        (malware.CLEAN, ("verified", "")),
+    ):
+        document = granted_and_uploaded(case, a_pdf())
+        tagging = {"TagSet": [{"Key": malware.TAG, "Value": status}]}
+        s3().put_object_tagging(Bucket=bucket(), Key=document.key, Tagging=tagging)
+        outcome = check_uploaded(bucket(), document.key)
+        assert (outcome.status, outcome.reason) == expected
