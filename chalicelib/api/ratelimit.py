@@ -1,4 +1,5 @@
-"""A per-client rate limit for public endpoints (certificate and stamp verification ...).
+"""Rate limits: per client for public endpoints (certificate and stamp verification ...),
+per signed-in identity for the rest of the API and for the quotas of costly flows.
 
 A fixed window of one minute per (bucket, client): one conditional UpdateItem per call
 counts the call unless the window is full (``chalicelib/store/ratelimit.py``), so the
@@ -16,12 +17,14 @@ import hashlib
 import hmac
 import math
 import time
+from collections.abc import Callable
 
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call
 from chalicelib.observability import logger
 
 WINDOW_SECONDS = 60
+DAY_SECONDS = 24 * 3600
 UNKNOWN_CLIENT = "unknown"
 
 
@@ -47,28 +50,106 @@ def limit(call: Call, bucket: str, per_minute: int = 60) -> None:
     client has already made ``per_minute`` calls in the current minute.
 
     A bucket is a short name for what is limited (``"bac-certificate"``,
-    ``"etimbre-stamp"``): routes that share a bucket share the allowance."""
+    ``"etimbre-stamp"``): routes that share a bucket share the allowance. Public routes
+    use it, so it fails closed: a counter that cannot be written refuses the call (503),
+    since an unlimited public route is what a scraper waits for."""
+    ip = source_ip(call)
+    _take(bucket, lambda: client_key(ip), per_minute, WINDOW_SECONDS, fail_closed=True)
+
+
+def identity_key(issuer: str, subject: str) -> str:
+    """A signed-in caller as the counters know them: a keyed hash of (issuer, subject)."""
+    from chalicelib.store.secrets import cursor_key
+
+    raw = b"identity\0" + issuer.encode() + b"\0" + subject.encode()
+    return hmac.new(cursor_key(), raw, hashlib.sha256).hexdigest()[:32]
+
+
+def limit_identity(
+    issuer: str, subject: str, bucket: str, allowed: int, window_seconds: int = WINDOW_SECONDS
+) -> None:
+    """Counts one use of ``bucket`` by a signed-in identity in a fixed window (a minute for
+    the API as a whole, a day for a quota on a costly flow); 429 past ``allowed``. A caller
+    who signed in is accountable, so a counter that cannot be written lets the call
+    through (and says so)."""
+    key = lambda: identity_key(issuer, subject)  # noqa: E731 - read the secret inside the guard
+    _take(bucket, key, allowed, window_seconds, fail_closed=False)
+
+
+def _take(
+    bucket: str, key: Callable[[], str], allowed: int, window_seconds: int, *, fail_closed: bool
+) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from chalicelib.store import ratelimit as counters
 
-    if per_minute < 1:
-        raise ValueError("per_minute must be at least 1")
+    if allowed < 1:
+        raise ValueError("a limit allows at least one call")
     moment = now()
-    window_start = int(moment // WINDOW_SECONDS) * WINDOW_SECONDS
-    window_end = window_start + WINDOW_SECONDS
+    window_start = int(moment // window_seconds) * window_seconds
+    window_end = window_start + window_seconds
     try:
-        key = client_key(source_ip(call))
-        allowed = counters.take(bucket, key, window_start, window_end, per_minute)
+        taken = counters.take(bucket, key(), window_start, window_end, allowed)
+    except (BotoCoreError, ClientError) as error:
+        logger.warning("rate limit not checked", extra={"bucket": bucket}, exc_info=True)
+        if not fail_closed:
+            return
+        raise Problem(
+            "unavailable",
+            "The request could not be counted against its limit; retry shortly.",
+            headers={"Retry-After": "5"},
+        ) from error
+    if not taken:
+        _too_many(allowed, window_seconds, window_end - moment)
+
+
+def _period(window_seconds: int) -> str:
+    if window_seconds == WINDOW_SECONDS:
+        return "minute"
+    if window_seconds == DAY_SECONDS:
+        return "day"
+    return f"{window_seconds} seconds"
+
+
+def refuse_if_spent(
+    issuer: str, subject: str, bucket: str, allowed: int, window_seconds: int
+) -> None:
+    """429 if the identity already used ``bucket`` ``allowed`` times in the window, without
+    counting this call: for flows counted only when they succeed (``count_success``)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from chalicelib.store import ratelimit as counters
+
+    moment = now()
+    window_start = int(moment // window_seconds) * window_seconds
+    try:
+        spent = counters.used(bucket, identity_key(issuer, subject), window_start)
     except (BotoCoreError, ClientError):
-        # The limiter protects the service; it must not take it down. A counter that cannot
-        # be written lets the call through (and says so, without the client's address).
         logger.warning("rate limit not checked", extra={"bucket": bucket}, exc_info=True)
         return
-    if not allowed:
-        retry_after = max(1, math.ceil(window_end - moment))
-        raise Problem(
-            "too-many-requests",
-            f"At most {per_minute} requests a minute; retry in {retry_after} seconds.",
-            headers={"Retry-After": str(retry_after)},
-        )
+    if spent >= allowed:
+        _too_many(allowed, window_seconds, window_start + window_seconds - moment)
+
+
+def count_success(issuer: str, subject: str, bucket: str, window_seconds: int) -> None:
+    """Count one use that succeeded (checked before by ``refuse_if_spent``)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from chalicelib.store import ratelimit as counters
+
+    window_start = int(now() // window_seconds) * window_seconds
+    try:
+        key = identity_key(issuer, subject)
+        counters.take(bucket, key, window_start, window_start + window_seconds, 1 << 30)
+    except (BotoCoreError, ClientError):
+        logger.warning("rate limit not counted", extra={"bucket": bucket}, exc_info=True)
+
+
+def _too_many(allowed: int, window_seconds: int, seconds_left: float) -> None:
+    retry_after = max(1, math.ceil(seconds_left))
+    raise Problem(
+        "too-many-requests",
+        f"At most {allowed} requests every {_period(window_seconds)}; "
+        f"retry in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+    )

@@ -35,6 +35,9 @@ JSON = "application/json"
 # No request of the API nests past a few levels; a deeper body is refused before pydantic
 # walks it (a thousand nested arrays overflowed the stack: a 500 on every POST).
 MAX_JSON_DEPTH = 32
+# Calls a signed-in identity may make in a minute, whatever the route: a person at a browser
+# makes a few; an office's staff page through lists.
+IDENTITY_CALLS_PER_MINUTE = {"citizen": 300, "staff": 1200}
 # A model, or its dotted name ("chalicelib.services.bac.schemas:GrantIn"): a named model is
 # imported on the route's first call, so that pydantic models stay out of the cold start.
 # pydantic itself is imported on the first call that needs a model, never by `import app`.
@@ -303,6 +306,7 @@ def _prepare(
     if not spec.access.public:
         principal = auth.authenticate(request.headers.get("authorization"))
         auth.authorize(principal, spec.access, path_params)
+        _limit_identity(principal)
     call = Call(request, spec, principal, language, correlation_id)
     if spec.path_model is not None:
         _validated(resolve_model(spec.path_model), path_params, "path")
@@ -313,6 +317,17 @@ def _prepare(
     if spec.body is not None:
         call.body = _validated(resolve_model(spec.body), _json_body(request), "body")
     return call
+
+
+def _limit_identity(principal: Principal) -> None:
+    """Every signed-in call counts against its identity's allowance of the minute: a stolen
+    or scripted account cannot hammer the API (the quotas of costly flows come on top)."""
+    from chalicelib.api import ratelimit
+
+    allowed = IDENTITY_CALLS_PER_MINUTE.get(
+        principal.issuer_kind, min(IDENTITY_CALLS_PER_MINUTE.values())
+    )
+    ratelimit.limit_identity(principal.issuer_kind, principal.subject, "api", allowed)
 
 
 def _raw(request: Request) -> bytes:

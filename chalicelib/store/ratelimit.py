@@ -45,3 +45,14 @@ def take(bucket: str, client_key: str, window_start: int, window_end: int, limit
             return False
         raise
     return True
+
+
+def used(bucket: str, client_key: str, window_start: int) -> int:
+    """How many calls the window has counted (0 for a window never written)."""
+    answer = client("dynamodb").get_item(
+        TableName=get_settings().idempotency_table,
+        Key={"id": {"S": counter_id(bucket, client_key, window_start)}},
+        ProjectionExpression="#calls",
+        ExpressionAttributeNames={"#calls": "calls"},
+    )
+    return int(answer.get("Item", {}).get("calls", {}).get("N", "0"))

@@ -13,7 +13,7 @@ from chalice.test import Client
 
 from chalicelib.api import ratelimit
 from chalicelib.api.http_app import assemble
-from chalicelib.api.principal import PUBLIC
+from chalicelib.api.principal import PUBLIC, allow
 from chalicelib.api.routing import Call, route
 from chalicelib.settings import get_settings
 from chalicelib.store.ratelimit import PREFIX
@@ -27,6 +27,11 @@ limited = Blueprint(__name__)
 @route(limited, "GET", "/limited", summary="A limited public route", access=PUBLIC)
 def limited_view(call: Call) -> dict[str, bool]:
     ratelimit.limit(call, "foundation-test", per_minute=60)
+    return {"ok": True}
+
+
+@route(limited, "GET", "/mine", summary="A signed-in route", access=allow("citizen"))
+def signed_in_view(call: Call) -> dict[str, bool]:
     return {"ok": True}
 
 
@@ -81,6 +86,50 @@ def test_counters_expire_and_never_hold_the_address(
     assert item["calls"] == 1
     assert item["expiration"] > FROZEN + 40  # the table's TTL attribute
     assert "192.0.2.77" not in json.dumps(item, default=str)
+
+
+def test_a_public_route_fails_closed_when_its_counter_does_not_answer(
+    stack: Any, frozen_clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unlimited public route is what a scraper waits for: 503, never a free pass."""
+    with Client(limited_app, stage_name="local") as test_client:
+        assert _get(test_client, monkeypatch, "203.0.113.50").status_code == 200
+        _counters_down(monkeypatch)
+        refused = _get(test_client, monkeypatch, "203.0.113.50")
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "5"
+
+
+def test_a_signed_in_identity_has_its_allowance_of_the_minute(
+    stack: Any, frozen_clock: list[float], token: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.api.routing import IDENTITY_CALLS_PER_MINUTE
+
+    monkeypatch.setitem(IDENTITY_CALLS_PER_MINUTE, "citizen", 5)
+    scripted = {"Authorization": f"Bearer {token('citizen', sub='scripted')}"}
+    honest = {"Authorization": f"Bearer {token('citizen', sub='honest')}"}
+    with Client(limited_app, stage_name="local") as test_client:
+        for _ in range(5):
+            assert test_client.http.get("/mine", headers=scripted).status_code == 200
+        refused = test_client.http.get("/mine", headers={**scripted, "Accept-Language": "ar"})
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "40"
+        assert json.loads(refused.body)["title"] == "طلبات كثيرة جدا"
+        assert test_client.http.get("/mine", headers=honest).status_code == 200
+        frozen_clock[0] = FROZEN + 40
+        assert test_client.http.get("/mine", headers=scripted).status_code == 200
+        _counters_down(monkeypatch)  # a signed-in caller is accountable: the call goes on
+        assert test_client.http.get("/mine", headers=honest).status_code == 200
+
+
+def _counters_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import ClientError
+
+    from chalicelib.store import ratelimit as counters
+
+    def unavailable(*args: Any, **kwargs: Any) -> bool:
+        error = {"Error": {"Code": "ServiceUnavailable", "Message": "down"}}
+        raise ClientError(error, "UpdateItem")
+
+    monkeypatch.setattr(counters, "take", unavailable)
 
 
 def test_buckets_are_counted_apart(stack: Any, frozen_clock: list[float]) -> None:

@@ -85,11 +85,13 @@ def my_shares(call: Call) -> ShareList:
     errors=(409,),
 )
 def share_certificate(call: Call) -> Reply:
+    from chalicelib.api import quotas
     from chalicelib.services.bac import (
         certificates,
         views,  # deferred: pydantic
     )
 
+    quotas.charge(call.user, "bac-certificate-share")
     body: ShareIn = call.body
     share = certificates.create_share(call.user, body.recipient, body.days)
     view = views.share(share, "valid")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib.api import quotas
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.consular import domain, notices
@@ -31,6 +32,9 @@ from chalicelib.workflow import access, engine, service
 from chalicelib.workflow.case import Case
 
 BOOKABLE = ("validated", "waiting", "offered")
+# A booking is moved or cancelled a few times a day at most, and rests after each change:
+# seats are not juggled by a script. Only changes that happened count.
+CHANGE_QUOTAS = ("consular-booking-cooldown", "consular-booking-change")
 
 
 def book(principal: Principal, case_id: str, start: datetime, correlation_id: str) -> Case:
@@ -70,6 +74,7 @@ def move_or_cancel(
             f"Too late: bookings are changed up to {svc.cancellation_cutoff_hours} hours before.",
             extra={"refusal": "cutoff"},
         )
+    quotas.check_object(case.id, *CHANGE_QUOTAS)
     old_day = domain.local_day(old_start, zone).isoformat()
     back = [
         repo.give_back_seat(case.office, svc.code, old_day, old_start),
@@ -94,6 +99,7 @@ def move_or_cancel(
         also += repo.messages(case, _notice(case, consulate, svc, slot), now)
         payload = _booked_payload(case, consulate, svc, zone, slot, now)
         done = _fire(principal, case, "rebook", payload, also, consulate, svc, slot, now)
+    quotas.record_object(case.id, *CHANGE_QUOTAS)
     offer_next(consulate, svc, old_start, now)
     return done
 

@@ -115,10 +115,12 @@ def complete(call: Call, case_id: str) -> RequestView:
     errors=(409, 422),
 )
 def list_slots(call: Call, code: str) -> SlotList:
+    from chalicelib.api import quotas
     from chalicelib.services.consular import catalogue, domain
     from chalicelib.services.consular import service as use
     from chalicelib.services.consular.schemas import SlotList, SlotView
 
+    quotas.charge(call.user, "consular-slots")
     query = call.query
     consulate = catalogue.consulate(code)
     if consulate is None:

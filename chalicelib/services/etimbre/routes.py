@@ -61,10 +61,12 @@ def fees(call: Call) -> FeeList:
     errors=(409, 422, 502),
 )
 def buy(call: Call) -> StampView:
+    from chalicelib.api import quotas
     from chalicelib.services.etimbre import views
     from chalicelib.services.etimbre.notices import Contact
     from chalicelib.services.etimbre.purchase import purchase
 
+    quotas.charge(call.user, "etimbre-purchase")
     body: PurchaseIn = call.body
     given = body.contact
     contact = Contact(given.email, given.phone, given.language or "") if given else None

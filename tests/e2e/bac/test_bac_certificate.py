@@ -139,3 +139,18 @@ def test_a_browser_reads_the_verification_page_in_arabic_and_french(
     assert 'dir="rtl"' in text
     assert as_program.headers["Content-Type"].startswith("application/json")
     assert as_program.json()["status"] == "valid"
+
+
+def test_certificate_shares_have_a_daily_quota(
+    http: Http, academy: Academy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.api import quotas
+
+    monkeypatch.setitem(quotas.QUOTAS, "bac-certificate-share", quotas.Quota(2, quotas.DAY, "t"))
+    published(http, academy)
+    body = {"recipient": "Université Mohammed V", "days": 30}
+    for _ in range(2):
+        made = http.call("POST", "/bac/me/certificate/shares", academy.citizen, body)
+        assert made.status_code == 201
+    refused = http.call("POST", "/bac/me/certificate/shares", academy.citizen, body)
+    assert refused.status_code == 429 and refused.headers["Retry-After"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import json
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from email import policy
@@ -20,6 +21,7 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
 import app as app_module
+from chalicelib.api import ratelimit
 from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import reactions, service
 from scripts.local_events import Pump
@@ -123,7 +125,7 @@ def test_documents_asked_for_attached_by_the_consulate_then_completed(
 
 
 def test_a_booking_moved_in_one_call_gives_its_seat_back_and_respects_the_cut_off(
-    client: Any, token: Any, at: Callable[[datetime], None]
+    client: Any, token: Any, at: Callable[[datetime], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert put_calendar(client, token, CALENDAR).status_code == 200
     mine = validated_request(client, token, "rdv-mover")
@@ -146,7 +148,12 @@ def test_a_booking_moved_in_one_call_gives_its_seat_back_and_respects_the_cut_of
     reminder = service.load(mine).deadlines["reminder"].due_at
     assert reminder == moment(second) - timedelta(hours=24)
 
-    # A move to a full slot changes nothing: the booking and both seats stay as they were.
+    # Right after a change the booking rests (a cool-down); then a move to a full slot
+    # changes nothing: the booking and both seats stay as they were.
+    rested = move(client, token, "rdv-mover", mine, third)
+    assert rested.status_code == 429 and int(rested.headers["Retry-After"]) <= 300
+    later = time.time() + 301
+    monkeypatch.setattr(ratelimit, "now", lambda: later)
     full = move(client, token, "rdv-mover", mine, third)
     assert full.status_code == 409 and full.json_body["refusal"] == "slot_taken"
     assert moment(service.load(mine).payload["slot"]) == moment(second)
