@@ -214,6 +214,12 @@ class Machine:
         return {t.name for t in self.transitions}
 
     @property
+    def staff_roles(self) -> frozenset[str]:
+        """The staff roles that work this case type: those of its transitions."""
+        roles = frozenset(r for t in self.transitions for r in t.roles)
+        return roles - CITIZEN_ROLE - SYSTEM_ROLE
+
+    @property
     def initial(self) -> State:
         return next(s for s in self.states if s.kind is StateKind.INITIAL)
 

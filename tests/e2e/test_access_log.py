@@ -87,3 +87,17 @@ def test_a_reused_correlation_id_does_not_silence_the_second_outside_read(
         if case["reference"] in m.subject and "consulté" in m.subject
     ]
     assert len(mails) == 2
+
+
+def test_an_office_code_shared_by_two_kinds_of_office_opens_nothing_across_roles(
+    http: Any, token: Any
+) -> None:
+    """A consulate whose code happened to be the ministry's reads none of its files; the
+    ministry's own officer does."""
+    case = open_case(http, token("citizen", sub="citizen-shared-code"))
+    agent = token("consular_agent", office="MEN", sub="agent-with-men-code")
+    director = token("school_director", office="MEN", sub="director-with-men-code")
+    for stranger in (agent, director):
+        assert http.get(f"/cases/{case['id']}", headers=bearer(stranger)).status_code == 404
+    officer = token("equivalence_officer", office="MEN")
+    assert http.get(f"/cases/{case['id']}", headers=bearer(officer)).status_code == 200
