@@ -78,3 +78,15 @@ def no_scan(stack: Stack) -> Iterator[None]:
     yield
     scans = [c for c in RECORDER.of("dynamodb") if c.operation == "Scan"]
     assert not scans, f"DynamoDB Scan on a request path: {[c.params for c in scans]}"
+
+
+@pytest.fixture(autouse=True)
+def own_limit_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test counts its own rate limits, quotas and SMS budgets: the stack lives for the
+    whole session, which would otherwise make one day (and one minute) of thousands of
+    journeys, and a test's outcome would depend on the ones before it."""
+    import uuid
+
+    from chalicelib.store import ratelimit as counters
+
+    monkeypatch.setattr(counters, "PREFIX", f"ratelimit#{uuid.uuid4().hex[:8]}#")

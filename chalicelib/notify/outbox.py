@@ -26,7 +26,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.api import links
 from chalicelib.aws import client
-from chalicelib.notify import senders
+from chalicelib.notify import senders, sms_budget
 from chalicelib.notify.render import render_email, render_sms
 from chalicelib.notify.senders import SendFailure
 from chalicelib.observability import logger, metrics
@@ -118,7 +118,12 @@ def _send(item: OutboxRecord) -> str:
         email = render_email(item.template, item.language, data)
         return senders.send_email(item.recipient, email, _attachments(data))
     if item.channel == "sms":
-        return senders.send_sms(item.recipient, render_sms(item.template, item.language, data).text)
+        text = render_sms(item.template, item.language, data).text
+        try:
+            sms_budget.spend(item.case_id, item.recipient)
+        except sms_budget.OverBudget as spent:
+            raise SendFailure(f"not sent: {spent}", permanent=True) from spent
+        return senders.send_sms(item.recipient, text)
     raise SendFailure(f"unknown channel {item.channel!r}", permanent=True)
 
 

@@ -16,7 +16,7 @@ from chalicelib.api.http_app import assemble
 from chalicelib.api.principal import PUBLIC, allow
 from chalicelib.api.routing import Call, route
 from chalicelib.settings import get_settings
-from chalicelib.store.ratelimit import PREFIX
+from chalicelib.store import ratelimit as counter_store
 from infra import policy as iam
 from tests.integration.test_least_privilege import allowed, requests_of
 from tests.support.aws_calls import RECORDER, ApiCall
@@ -82,7 +82,9 @@ def test_counters_expire_and_never_hold_the_address(
     table = boto3.resource("dynamodb").Table(get_settings().idempotency_table)
     key = ratelimit.client_key("192.0.2.77")
     window = int(FROZEN // 60) * 60
-    item = table.get_item(Key={"id": f"{PREFIX}foundation-test#{window}#{key}"})["Item"]
+    item = table.get_item(Key={"id": f"{counter_store.PREFIX}foundation-test#{window}#{key}"})[
+        "Item"
+    ]
     assert item["calls"] == 1
     assert item["expiration"] > FROZEN + 40  # the table's TTL attribute
     assert "192.0.2.77" not in json.dumps(item, default=str)

@@ -18,7 +18,7 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 
 from chalicelib.aws import client
-from chalicelib.notify import outbox
+from chalicelib.notify import outbox, sms_budget
 from chalicelib.settings import get_settings
 from chalicelib.store import outbox as store
 from chalicelib.workflow import service
@@ -275,3 +275,37 @@ def test_a_malformed_retry_message_is_given_back_not_dropped(stack: Any) -> None
     with pytest.raises(outbox.DeliveryError):
         outbox.handle_retry_messages(["not json", json.dumps({"pk": pk, "sk": sk})])
     assert store.get(pk, sk).status == "sent"  # type: ignore[union-attr]
+
+
+def test_text_messages_past_the_day_s_budget_are_not_sent_and_stay_on_the_dead_letter_queue(
+    stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pump of text messages stops at the owner's (and the number's) budget of the day;
+    the e-mail of the same notice still goes out, and the held text is kept for an operator."""
+    monkeypatch.setattr(sms_budget, "SMS_PER_IDENTITY_PER_DAY", 2)
+    cases = [submitted("fr", phone=f"+21261234{n:04d}") for n in range(3)]  # one owner
+    outcomes = [
+        dict(zip((i.channel for i in store.of_case(c.id)), deliver_all(c), strict=True))
+        for c in cases
+    ]
+    assert [o["sms"] for o in outcomes] == ["sent", "sent", "failed"]
+    assert all(o["email"] == "sent" for o in outcomes)
+    held = next(i for i in store.of_case(cases[2].id) if i.channel == "sms")
+    assert "not sent: sms-identity" in str(held.last_error) and dead_letters(held.sk)
+    assert texts(cases[2].reference) == [] and mails(cases[2].reference)
+
+
+def test_one_number_gets_at_most_its_budget_whoever_files(
+    stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sms_budget, "SMS_PER_NUMBER_PER_DAY", 1)
+    first, second = submitted("fr", phone="+212698765432"), submitted("fr", phone="+212698765432")
+    sms = [
+        next(
+            o
+            for ch, o in zip((i.channel for i in store.of_case(c.id)), deliver_all(c), strict=True)
+            if ch == "sms"
+        )
+        for c in (first, second)
+    ]
+    assert sms == ["sent", "failed"]
