@@ -58,7 +58,9 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
     ]
     stamp = str(case.payload.get("stamp", ""))
     if stamp:
-        also.append(_stamp_consumed(stamp, svc.code, consulate.code, principal.subject, case.id))
+        also.append(
+            _stamp_consumed(stamp, svc.code, consulate.code, principal.subject, case.id, case.owner)
+        )
     try:
         return service.act(
             APPOINTMENT,
@@ -81,12 +83,16 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
         raise changed_meanwhile(error) from error
 
 
-def _stamp_consumed(stamp: str, svc: str, consulate: str, agent: str, case_id: str) -> Also:
+def _stamp_consumed(
+    stamp: str, svc: str, consulate: str, agent: str, case_id: str, owner: str
+) -> Also:
     try:
         from chalicelib.services.etimbre.consumption import consume_also  # type: ignore[import-not-found,unused-ignore]
     except ImportError as error:
         raise Problem("unavailable", "eTimbre is not available to check the stamp.") from error
-    also: Also = consume_also(stamp, service=svc, consulate=consulate, agent=agent, case_id=case_id)
+    also: Also = consume_also(
+        stamp, service=svc, consulate=consulate, agent=agent, case_id=case_id, owner=owner
+    )
     return also
 
 

@@ -51,6 +51,8 @@ def fee_of(service_code: str, at: datetime) -> Any:
 def create_request(
     principal: Principal, consulate: Consulate, svc: Service, contact: Contact, stamp: str
 ) -> Case:
+    if stamp:
+        _stamp_or_422(stamp, principal.subject, svc.code, consulate.code)
     payload = {
         "consulate": consulate.code,
         "service": svc.code,
@@ -64,6 +66,18 @@ def create_request(
         payload,
         access.actor_of(principal),
     )
+
+
+def _stamp_or_422(number: str, owner: str, service_code: str, consulate_code: str) -> None:
+    """A stamp named in a request is the applicant's own, paid, for that service at that
+    consulate: another citizen's paid stamp is never spent on my appointment."""
+    try:
+        from chalicelib.services.etimbre.consumption import refusal_for_request  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as error:
+        raise Problem("unavailable", "eTimbre is not available to check the stamp.") from error
+    why = refusal_for_request(number, owner=owner, service=service_code, consulate=consulate_code)
+    if why:
+        raise Problem("validation-failed", errors=[FieldError("body.stamp", why)])
 
 
 def act(principal: Principal, case_id: str, action: str, reason: str, correlation_id: str) -> Case:

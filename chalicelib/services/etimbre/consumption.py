@@ -22,7 +22,9 @@ from chalicelib.workflow import service as workflow
 STAMP = "stamp"  # the Also's name, as Conflict.failed reports it
 
 
-def consume_also(number: str, *, service: str, consulate: str, agent: str, case_id: str) -> Also:
+def consume_also(
+    number: str, *, service: str, consulate: str, agent: str, case_id: str, owner: str = ""
+) -> Also:
     """The stamp ``number`` used for ``service`` at ``consulate`` by ``agent``, paying for
     the appointment case ``case_id``: one conditional write (paid, for that service and
     that consulate), with the move of the Treasury's aggregate.
@@ -30,16 +32,34 @@ def consume_also(number: str, *, service: str, consulate: str, agent: str, case_
     Raises ``Problem("etimbre-stamp-unusable")`` (409) at once when the stamp is unknown or
     cannot pay now, so that the caller answers why; a race lost later is a Conflict."""
     stamp = reads.by_number(number) if domain.is_well_formed(number) else None
-    return consumption_of(stamp, service=service, consulate=consulate, agent=agent, case_id=case_id)
+    return consumption_of(
+        stamp, service=service, consulate=consulate, agent=agent, case_id=case_id, owner=owner
+    )
+
+
+def refusal_for_request(number: str, *, owner: str, service: str, consulate: str) -> str | None:
+    """Why the stamp ``number`` cannot be named by ``owner``'s request for ``service`` at
+    ``consulate`` (None: it can). Someone else's stamp reads like an unknown one: the answer
+    never tells that a number exists."""
+    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    if stamp is None or stamp.owner != owner:
+        return "no stamp of yours has this number"
+    return domain.why_not_consumable(stamp, service, consulate, owner)
 
 
 def consumption_of(
-    stamp: Stamp | None, *, service: str, consulate: str, agent: str, case_id: str
+    stamp: Stamp | None,
+    *,
+    service: str,
+    consulate: str,
+    agent: str,
+    case_id: str,
+    owner: str = "",
 ) -> Also:
     """``consume_also`` for a stamp already read (or None: unknown)."""
     if stamp is None:
         raise Problem("etimbre-stamp-unusable", "No stamp has this number.")
-    why = domain.why_not_consumable(stamp, service, consulate)
+    why = domain.why_not_consumable(stamp, service, consulate, owner)
     if why:
         raise Problem("etimbre-stamp-unusable", why, extra={"stamp_state": stamp.state})
     return consumption(

@@ -176,9 +176,15 @@ def payment_outcome(stamp: Stamp, amount: Decimal, currency: str) -> str:
 # --- consumption and refund ----------------------------------------------------------
 
 
-def why_not_consumable(stamp: Stamp, service: str, consulate: str = "") -> str | None:
+def why_not_consumable(
+    stamp: Stamp, service: str, consulate: str = "", owner: str = ""
+) -> str | None:
     """None when the stamp can pay for ``service`` at ``consulate`` (the one it was bought
-    for: the Treasury accounts for it there); otherwise why not (a 409's detail)."""
+    for: the Treasury accounts for it there), for the applicant ``owner`` when given (a stamp
+    bought online pays only for its buyer's own request; one sold on the consulate's
+    terminal, at the counter, for whoever paid there); otherwise why not (a 409's detail)."""
+    if owner and stamp.channel != "terminal" and stamp.owner != owner:
+        return "The stamp was bought by someone else."
     if stamp.state == USED:
         return "The stamp was already used."
     if stamp.state in (REFUNDED, REFUND_PENDING):

@@ -24,18 +24,28 @@ def call(http: Any, method: str, path: str, token: str, body: Any = None) -> Any
     )
 
 
-def booked_with(http: Any, citizen: str, agent: str, stamp: str, first: date) -> dict[str, Any]:
-    body = {
+def _request(stamp: str, service: str = "passport") -> dict[str, Any]:
+    return {
         "consulate": CONSULATE,
-        "service": "passport",
+        "service": service,
         "contact": {"email": "etimbre-rdv@demo.invalid", "language": "fr"},
         "stamp": stamp,
     }
-    created = call(http, "POST", "/consular/appointment-requests", citizen, body)
+
+
+def validated_with(http: Any, citizen: str, agent: str, stamp: str) -> str:
+    created = call(http, "POST", "/consular/appointment-requests", citizen, _request(stamp))
     assert created.status_code == 201, created.body
-    case_id = created.json_body["id"]
+    case_id = str(created.json_body["id"])
     validated = call(http, "POST", f"/consular/appointment-requests/{case_id}/validate", agent, {})
     assert validated.status_code == 200, validated.body
+    return case_id
+
+
+def booked_with(
+    http: Any, citizen: str, agent: str, stamp: str, first: date, case_id: str = ""
+) -> dict[str, Any]:
+    case_id = case_id or validated_with(http, citizen, agent, stamp)
     url = (
         f"/consular/consulates/{CONSULATE}/slots?service=passport&from={first.isoformat()}"
         f"&to={(first + timedelta(days=10)).isoformat()}"
@@ -65,7 +75,9 @@ def test_a_stamp_bought_online_pays_for_an_appointment_once(
     [(_, paid)] = gateway.pay(session_of(stamp), "success")
     number = paid["number"]
 
+    # Two requests name the same paid stamp; the first check-in uses it.
     first = booked_with(http, citizen, agent, number, date.today() + timedelta(days=3))
+    other = validated_with(http, citizen, agent, number)
     start = datetime.fromisoformat(first["payload"]["slot"])
     clock(start - timedelta(minutes=10))
     checked_in = call(http, "POST", f"/consular/appointment-requests/{first['id']}/check-in", agent)
@@ -75,18 +87,57 @@ def test_a_stamp_bought_online_pays_for_an_appointment_once(
     assert used["state"] == "used" and used["used_consulate"] == CONSULATE
     assert http.get(f"/public/stamps/{number}").json_body["status"] == "used"
 
-    # The same stamp on another appointment: the check-in is refused and nothing moves.
+    # The same stamp on the other appointment: the check-in is refused and nothing moves.
     clock(datetime.now(UTC))
-    second = booked_with(http, citizen, agent, number, date.today() + timedelta(days=6))
+    second = booked_with(http, citizen, agent, number, date.today() + timedelta(days=6), other)
     clock(datetime.fromisoformat(second["payload"]["slot"]) - timedelta(minutes=10))
     refused = call(http, "POST", f"/consular/appointment-requests/{second['id']}/check-in", agent)
     assert refused.status_code == 409
     assert refused.json_body["type"] == "urn:khidmat:problem:etimbre-stamp-unusable"
     again = call(http, "GET", f"/cases/{second['id']}", citizen)
     assert again.json_body["state"] == "booked"
+    # A used stamp is refused at once by a new request.
+    late = call(http, "POST", "/consular/appointment-requests", citizen, _request(number))
+    assert late.status_code == 422 and late.json_body["errors"][0]["field"] == "body.stamp"
     auditor = token("treasury_auditor")
     report = http.get(
         f"/etimbre/reconciliation?date={stamp['created_at'][:10]}&consulate={CONSULATE}",
         headers=headers(auditor),
     ).json_body
     assert {(r["state"], r["count"]) for r in report["rows"]} == {("used", 1)}
+
+
+def test_another_citizen_s_paid_stamp_cannot_pay_for_my_appointment(
+    http: Any, token: Any, gateway: StandInGateway
+) -> None:
+    """A stamp named in a request is the applicant's own, paid, for that service at that
+    consulate; someone else's reads like an unknown number and nothing is created."""
+    owner = token("citizen", sub="etimbre-stamp-owner", acr="cnie")
+    thief = token("citizen", sub="etimbre-stamp-thief", acr="cnie")
+    stamp = buy(http, owner, "owned-stamp", consulate=CONSULATE).json_body
+    [(_, paid)] = gateway.pay(session_of(stamp), "success")
+    number = paid["number"]
+    stolen = call(http, "POST", "/consular/appointment-requests", thief, _request(number))
+    assert stolen.status_code == 422
+    assert (
+        stolen.json_body["errors"]
+        == [
+            {
+                "field": "body.stamp",
+                "message": "no stamp of yours has this number",
+                "code": "invalid",
+            }
+        ]
+        or stolen.json_body["errors"][0]["message"] == "no stamp of yours has this number"
+    )
+    mine = call(http, "GET", "/me/cases", thief).json_body["items"]
+    assert not [c for c in mine if c["case_type"] == "consular_appointment"]
+    wrong_service = call(
+        http, "POST", "/consular/appointment-requests", owner, _request(number, "cnie")
+    )
+    assert wrong_service.status_code == 422
+    assert "pays for passport" in wrong_service.json_body["errors"][0]["message"]
+    honest = call(http, "POST", "/consular/appointment-requests", owner, _request(number))
+    assert honest.status_code == 201, honest.body
+    still = call(http, "GET", f"/etimbre/stamps/{number}", owner).json_body
+    assert still["state"] == "paid"  # naming a stamp never spends it

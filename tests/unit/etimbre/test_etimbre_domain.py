@@ -3,6 +3,7 @@ callback does, when a stamp can be used or refunded, and settlement matching."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -179,3 +180,12 @@ def test_a_replay_guard_outlives_every_moment_its_signature_is_fresh() -> None:
     seen = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
     last_fresh_replay = seen + 2 * domain.SIGNATURE_TOLERANCE
     assert domain.replay_guard_until(seen) > last_fresh_replay
+
+
+def test_a_stamp_bought_online_pays_only_for_its_buyer_s_request() -> None:
+    online = a_stamp()
+    assert domain.why_not_consumable(online, "passport", "FR-PAR", owner=online.owner) is None
+    assert domain.why_not_consumable(online, "passport", "FR-PAR", owner="someone-else")
+    # Sold on the consulate's terminal, at the counter: the agent is its buyer of record.
+    counter = replace(online, channel="terminal", owner="agent-fr-par")
+    assert domain.why_not_consumable(counter, "passport", "FR-PAR", owner="citizen-1") is None
