@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.api.schemas import Input, Output, PageQuery, QueryInput
-from chalicelib.services.equivalence.codes import Country, Level, Training
+from chalicelib.services.equivalence.codes import Country, DecisionLevel, Level, Training
 
 
 class Titles(BaseModel):
@@ -100,10 +100,16 @@ class Procedure(Output):
 
 class DecisionsQuery(PageQuery):
     q: str | None = Field(default=None, max_length=200, description="Words in Arabic or French.")
-    country: Country | None = Field(default=None, description="ISO 3166 code, e.g. FR, EG.")
+    country: Country | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-2 (FR, EG), or ISO 3166-3 for a former country "
+        "(SUHH, YUCS, CSHH, DDDE; the old SU, YU, DD are read as those).",
+    )
     institution: str | None = Field(default=None, max_length=200)
     year: int | None = Field(default=None, ge=1967, le=2100, description="Year of the decision.")
-    level: Level | None = None
+    level: DecisionLevel | None = Field(
+        default=None, description="Today's levels and the former ones (dea, dess, maitrise ...)."
+    )
     field: Training | None = None
 
 
@@ -118,6 +124,7 @@ class DecisionView(BaseModel):
     institution: str
     country: str
     country_name: CountryName
+    country_former: bool = Field(default=False, description="A country that no longer exists.")
     level: str
     field: str
     outcome: Literal["granted", "conditional", "refused"]
