@@ -159,7 +159,7 @@ def close_sitting(
 ) -> store.Sitting:
     """The sitting's attendance, chair and rapporteur, and the minutes: for each file of the
     agenda, the proposal the committee made since the sitting opened, or that none was."""
-    committee = rules.COMMITTEES[code]
+    committee = committee_for(principal, code)
     sitting = get_sitting(principal, code, sitting_id)
     if sitting.state != "open":
         raise Problem("conflict", "The sitting is closed: its minutes are final.")

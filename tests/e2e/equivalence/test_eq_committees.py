@@ -114,6 +114,8 @@ def test_a_sitting_from_agenda_to_minutes(http: Any, token: Any, journey: Journe
         == 404
     )
     assert journey.get("/equivalence/committees/health/sittings/x", law).status_code == 404
+    unknown = "/equivalence/committees/nope/sittings/x/close"
+    assert http.post(unknown, headers=headers(officer), body=json.dumps(valid)).status_code == 404
     assert journey.get(path, law).status_code == 200
     assert journey.get(f"{path}/minutes", law).status_code == 409  # not closed yet
 
