@@ -89,3 +89,26 @@ def test_the_men_channels_are_the_school_tracks_only() -> None:
     assert {c["source"] for c in contacts_for("school")} == {"seed 000"}
     assert {c["kind"] for c in contacts_for("school")} == {"platform", "phone", "email"}
     assert contacts_for("higher") == []
+
+
+@pytest.mark.parametrize(
+    ("hijri", "gregorian"),
+    [
+        ((1435, 4, 19), refs.DECREE_2_13_165["date"]),
+        ((1435, 5, 8), refs.DECREE_2_13_165["bo"]["date"]),
+        ((1441, 4, 2), refs.DECREE_2_19_281["date"]),
+        ((1441, 6, 11), refs.DECREE_2_19_281["bo"]["date"]),
+        ((1422, 3, 28), refs.DECREE_2_01_333["date"]),
+    ],
+)
+def test_each_hijri_date_agrees_with_its_gregorian_date(
+    hijri: tuple[int, int, int], gregorian: str
+) -> None:
+    """Umm al-Qura (hijridate) and the Moroccan calendar may differ by a day; a year's slip,
+    such as footnote 2's "6 February 2014" for the 2020 Bulletin, would not pass."""
+    from datetime import date
+
+    from hijridate import Hijri
+
+    converted = date.fromisoformat(Hijri(*hijri).to_gregorian().isoformat())
+    assert abs((converted - date.fromisoformat(gregorian)).days) <= 1
