@@ -44,7 +44,7 @@ def seed(env: dict[str, str]) -> list[str]:
     index_files.put_object(DEMO_IMPORT_KEY, generator.as_jsonl(demo), "application/x-ndjson")
     report = importer.import_decisions(DEMO_IMPORT_KEY, "jsonl", False, datetime.now(UTC).date())
     built = guide.build()
-    from scripts.demo import equivalence_files
+    from scripts.demo import equivalence_committees, equivalence_files
 
     return [
         f"{len(texts)} demo copies of the equivalence legal texts (documents bucket)",
@@ -52,4 +52,5 @@ def seed(env: dict[str, str]) -> list[str]:
         f"{report.imported} DEMO equivalence decisions imported, index {report.index_version}"
         f" ({report.decisions_in_index} decisions, {report.index_bytes} bytes)",
         *equivalence_files.seed_files(),
+        equivalence_committees.seed_members(),
     ]
