@@ -122,6 +122,9 @@ def open_sitting(
     committee = committee_for(principal, code)
     items, errors = [], []
     for n, case_id in enumerate(agenda):
+        if case_id in agenda[:n]:
+            errors.append((f"agenda.{n}", "already on the agenda"))
+            continue
         item = _agenda_item(case_id, code, principal)
         if item is None:
             states = " or ".join(committee.holds)

@@ -98,6 +98,12 @@ def test_a_sitting_from_agenda_to_minutes(http: Any, token: Any, journey: Journe
         body=json.dumps({**sitting, "agenda": [first, draft]}),
     )
     assert refused.status_code == 422 and refused.json_body["errors"][0]["field"] == "body.agenda.1"
+    twice = http.post(
+        f"{LAW}/sittings",
+        headers=headers(officer),
+        body=json.dumps({**sitting, "agenda": [first, first]}),
+    )
+    assert twice.status_code == 422 and twice.json_body["errors"][0]["field"] == "body.agenda.1"
     key = {"Idempotency-Key": uuid.uuid4().hex}
     opened = http.post(f"{LAW}/sittings", headers=headers(officer, **key), body=json.dumps(sitting))
     assert opened.status_code == 201, opened.body
