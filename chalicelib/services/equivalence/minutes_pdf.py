@@ -75,6 +75,11 @@ def _file(page: BilingualPage, n: int, entry: dict[str, Any]) -> None:
         page.pair(f"Motifs : {proposal['reasons']}", f"التعليل: {proposal['reasons']}", size=9)
 
 
+def _cited(article: str) -> str:
+    """``seed 002, arts. 8 and 9`` as the minutes cite it: the decree, in French."""
+    return article.replace("seed 002", "décret 2.13.165").replace(" and ", " et ")
+
+
 def render(record: dict[str, Any]) -> bytes:
     """The minutes of a closed sitting (its record as ``sittings.close_sitting`` stored it)."""
     committee = COMMITTEES[record["committee"]]
@@ -87,7 +92,7 @@ def render(record: dict[str, Any]) -> bytes:
     page.pair(committee.titles["fr"], committee.titles["ar"], size=12, bold=True)
     held = record["held_on"]
     page.pair(
-        f"Séance du {held} ({committee.article.replace('seed 002', 'décret 2.13.165')})",
+        f"Séance du {held} ({_cited(committee.article)})",
         f"جلسة {held}",
         size=9,
     )

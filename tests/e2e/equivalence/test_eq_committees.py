@@ -174,3 +174,67 @@ def test_a_sitting_from_agenda_to_minutes(http: Any, token: Any, journey: Journe
     ):
         assert expected in text, expected
     assert journey.get(f"{path}/minutes", health).status_code == 404
+
+
+def test_a_higher_committee_sitting_is_chaired_by_the_university_president(
+    http: Any, token: Any, stack: Any
+) -> None:
+    """Art. 9: the HEC sits on the files under review; its chair is the university president
+    (not elected at the sitting); a sector committee's member cannot see its sittings."""
+    from dataclasses import replace
+
+    from chalicelib.services.equivalence.machines import HIGHER
+    from chalicelib.store import cases as store
+    from chalicelib.workflow import service
+    from chalicelib.workflow.case import Contact, HistoryEntry
+    from chalicelib.workflow.engine import Actor
+    from scripts.demo.equivalence_committees import HEC as HEC_MEMBERS
+    from tests.support.route_samples.equivalence import FILE_BODY
+
+    admin, hec, law = (
+        token("admin"),
+        token("committee_member", office="HEC"),
+        token("committee_member", office="law"),
+    )
+    assert (
+        put(
+            http, "/equivalence/committees/HEC/members", admin, {"members": HEC_MEMBERS}
+        ).status_code
+        == 200
+    )
+    owner = Actor("hec-owner", frozenset({"citizen"}))
+    payload = {"track": "higher", "diploma": {**FILE_BODY["diploma"], "field": "law"}}
+    case = service.open_case(HIGHER, "hec-owner", "MESRSI", Contact(), payload, owner)
+    moved = replace(case, state="review_requested", version=2, history_length=2)
+    entry = HistoryEntry(
+        2, "request_review", "draft", "review_requested", "t", "citizen", "", case.created_at
+    )
+    store.save_transition(case, moved, entry)
+
+    body = json.dumps({"held_on": "2026-04-01", "agenda": [case.id]})
+    assert (
+        http.post(
+            "/equivalence/committees/law/sittings", headers=headers(law), body=body
+        ).status_code
+        == 422
+    )
+    opened = http.post("/equivalence/committees/HEC/sittings", headers=headers(hec), body=body)
+    assert opened.status_code == 201, opened.body
+    path = opened.json_body["links"]["self"]
+    assert http.get(path, headers=headers(law)).status_code == 404
+    present = [{"member": m["id"]} for m in HEC_MEMBERS]
+    by_a_dean = {"attendance": present, "chair": "hec-2"}
+    refused = http.post(f"{path}/close", headers=headers(hec), body=json.dumps(by_a_dean))
+    assert refused.status_code == 422 and refused.json_body["errors"][0]["field"] == "body.chair"
+    closed = http.post(
+        f"{path}/close",
+        headers=headers(hec),
+        body=json.dumps({"attendance": present, "chair": "hec-1"}),
+    )
+    assert closed.status_code == 200, closed.body
+    assert closed.json_body["minutes"][0]["proposal"] is None
+    pdf = http.get(f"{path}/minutes", headers=headers(hec, Accept="application/pdf"))
+    text = " ".join("".join(p.extract_text() for p in PdfReader(BytesIO(pdf.body)).pages).split())
+    assert "Commission supérieure d'équivalence des diplômes" in text
+    assert "décret 2.13.165, arts. 8 et 9" in text
+    assert "اللجنة العليا لمعادلة الشهادات" in text
