@@ -18,6 +18,7 @@ from chalicelib.services.consular.agent_routes import consular_agent
 from chalicelib.services.consular.catalogue_routes import consular_catalogue
 from chalicelib.services.consular.routes import consular
 from chalicelib.services.enrollment.routes import enrollment
+from chalicelib.services.equivalence.committee_routes import equivalence_committees
 from chalicelib.services.equivalence.library_routes import equivalence_library
 from chalicelib.services.equivalence.routes import equivalence
 from chalicelib.services.etimbre.routes import etimbre
@@ -27,7 +28,8 @@ from chalicelib.workflow.routes import cases
 
 BLUEPRINTS = (
     *(platform, cases, documents, receipts, audit_digests, stats),
-    *(equivalence_library, equivalence, enrollment, bac_office, bac, bac_certificate),
+    *(equivalence_library, equivalence, equivalence_committees),
+    *(enrollment, bac_office, bac, bac_certificate),
     *(consular_catalogue, consular, consular_agent, etimbre),
 )
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.

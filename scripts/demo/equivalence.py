@@ -33,22 +33,24 @@ def _reference_pdf(title_fr: str, title_ar: str) -> bytes:
 
 def seed(env: dict[str, str]) -> list[str]:
     from chalicelib.services.equivalence.library import generator, guide, importer
-    from chalicelib.services.equivalence.library.references import REFERENCES, file_key
+    from chalicelib.services.equivalence.library.references import REFERENCES, file_key, has_file
     from chalicelib.store.equivalence_library import index_files
 
-    for ref in REFERENCES:
+    texts = [ref for ref in REFERENCES if has_file(ref)]  # an announced order has no text
+    for ref in texts:
         content = _reference_pdf(ref["titles"]["fr"], ref["titles"]["ar"])
         index_files.put_object(file_key(ref["code"]), content, "application/pdf")
     demo = list(generator.decisions(DEMO_DECISIONS))
     index_files.put_object(DEMO_IMPORT_KEY, generator.as_jsonl(demo), "application/x-ndjson")
     report = importer.import_decisions(DEMO_IMPORT_KEY, "jsonl", False, datetime.now(UTC).date())
     built = guide.build()
-    from scripts.demo import equivalence_files
+    from scripts.demo import equivalence_committees, equivalence_files
 
     return [
-        f"{len(REFERENCES)} demo copies of the equivalence legal texts (documents bucket)",
+        f"{len(texts)} demo copies of the equivalence legal texts (documents bucket)",
         f"equivalence guide {built.key} ({'built' if built.created else 'already there'})",
         f"{report.imported} DEMO equivalence decisions imported, index {report.index_version}"
         f" ({report.decisions_in_index} decisions, {report.index_bytes} bytes)",
         *equivalence_files.seed_files(),
+        equivalence_committees.seed_members(),
     ]

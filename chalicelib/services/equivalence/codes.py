@@ -12,7 +12,8 @@ from typing import Annotated
 from pydantic import AfterValidator, WithJsonSchema
 
 from chalicelib.services.equivalence.catalogue import LEVELS, TRAININGS
-from chalicelib.services.equivalence.library.countries import COUNTRIES
+from chalicelib.services.equivalence.library import countries
+from chalicelib.services.equivalence.library.levels import DECISION_LEVELS
 from chalicelib.services.equivalence.machines import STATES
 
 
@@ -30,13 +31,25 @@ def _enum(codes: Iterable[str]) -> WithJsonSchema:
 
 
 _LEVELS, _TRAININGS = tuple(LEVELS), tuple(TRAININGS)
-_COUNTRIES = tuple(COUNTRIES)
+_DECISION_LEVELS = tuple(DECISION_LEVELS)
 _STATES = tuple(s.name for s in STATES)
 
 Level = Annotated[str, AfterValidator(_one_of(_LEVELS)), _enum(_LEVELS)]
 Training = Annotated[str, AfterValidator(_one_of(_TRAININGS)), _enum(_TRAININGS)]
 # A sector committee's field is a kind of training; "" when it is the diploma's training.
 FieldOrSame = Annotated[str, AfterValidator(_one_of(("", *_TRAININGS))), _enum(("", *_TRAININGS))]
-# ISO 3166-1 alpha-2, upper case, of the catalogue (where decisions come from).
-Country = Annotated[str, AfterValidator(_one_of(_COUNTRIES)), _enum(_COUNTRIES)]
+# A level of the decisions catalogue: today's and the former ones (DEA, DESS, maîtrise ...).
+DecisionLevel = Annotated[str, AfterValidator(_one_of(_DECISION_LEVELS)), _enum(_DECISION_LEVELS)]
+
+
+def _country(value: str) -> str:
+    code = countries.canonical(value)
+    if code is None:
+        raise ValueError(countries.refusal(value))
+    return code
+
+
+# Where decisions come from: ISO 3166-1 alpha-2, or ISO 3166-3 for a former country (an old
+# two-letter alias such as SU is read as SUHH). See library/countries.py.
+Country = Annotated[str, AfterValidator(_country), _enum(countries.ACCEPTED)]
 State = Annotated[str, AfterValidator(_one_of(_STATES)), _enum(_STATES)]

@@ -45,10 +45,13 @@ DECISIONS_CACHE = {"Cache-Control": "public, max-age=60"}
     response=f"{SCHEMAS}:References",
 )
 def get_references(call: Call) -> Reply:
-    from chalicelib.services.equivalence.library.references import REFERENCES, file_key
+    from chalicelib.services.equivalence.library.references import REFERENCES, file_key, has_file
     from chalicelib.store.equivalence_library.index_files import download_link
 
-    items = [{**ref, "download": download_link(file_key(ref["code"]))} for ref in REFERENCES]
+    items = [
+        {**ref, "download": download_link(file_key(ref["code"])) if has_file(ref) else None}
+        for ref in REFERENCES
+    ]
     # Presigned links expire: a shared cache may keep the list for a few minutes only.
     return Reply({"items": items}, headers={"Cache-Control": "public, max-age=300"})
 
@@ -65,6 +68,7 @@ def get_references(call: Call) -> Reply:
 )
 def get_procedures(call: Call) -> Reply:
     from chalicelib.services.equivalence import requirements as req
+    from chalicelib.services.equivalence.library.contacts import contacts_for
 
     query: ProceduresQuery = call.query
     refused = req.refused_part(query.track, query.level, query.training)
@@ -88,6 +92,7 @@ def get_procedures(call: Call) -> Reply:
         "conditional_equivalence_possible": query.training in req.CONDITIONAL_FIELDS,
         "steps": req.procedure_for(query.track, query.level, query.training),
         "documents": documents,
+        "contacts": contacts_for(query.track),
     }
     return Reply(body, headers=STATIC_CACHE)
 

@@ -198,12 +198,12 @@ def test_procedures_checklist_differs_by_level(client: Any) -> None:
 
 def test_references_and_guide(client: Any) -> None:
     references = json.loads(client.http.get("/equivalence/references").body)["items"]
-    decree = next(r for r in references if r["number"] == "2-13-165")
+    decree = next(r for r in references if r["number"] == "2.13.165")
     assert decree["titles"]["ar"] and decree["titles"]["fr"] and decree["bo"]["number"]
     assert "library/equivalence/references/decree-2-13-165.pdf" in decree["download"]
 
     guide = client.http.get("/equivalence/guide", headers={"Accept": "application/pdf"})
     assert guide.status_code == 200 and guide.headers["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(guide.body)).pages)
-    assert "Doctorat en médecine" in text and "2-13-165" in text
+    assert "Doctorat en médecine" in text and "2.13.165" in text
     assert client.http.get("/equivalence/guide", headers={"Accept": "text/html"}).status_code == 406

@@ -11,7 +11,8 @@ from scripts.demo import equivalence
 def test_seed_imports_demo_decisions_and_is_safe_to_run_twice(stack: Any) -> None:
     first = equivalence.seed(stack.env)
     second = equivalence.seed(stack.env)
-    assert len(first) == len(second) == 5
+    assert len(first) == len(second) == 6
+    assert "HEC (8)" in first[-1]
     assert "(already there)" in second[1]  # the guide: built once
     loaded = search.current_index()
     assert loaded is not None and loaded.decisions >= equivalence.DEMO_DECISIONS

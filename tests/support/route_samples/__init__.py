@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-SERVICES = ("equivalence", "enrollment", "bac", "consular", "etimbre")
+SERVICES = (*("equivalence", "equivalence_committees", "enrollment", "bac", "consular", "etimbre"),)
 
 
 def collected(name: str) -> Any:

@@ -18,3 +18,6 @@ class Sample:
     query: str = ""
     body: str = ""
     setup: Callable[[], dict[str, str]] | None = None
+    # The office each allowed role calls from, where a route serves given offices (the
+    # equivalence committees: officers of MESRSI, members of the committee); else OFFICE.
+    offices: dict[str, str] = field(default_factory=dict)

@@ -70,7 +70,7 @@ def test_the_contents_are_what_the_guide_shows() -> None:
     higher = next(t for t in data["tracks"] if t["code"] == "higher")
     medicine = next(lv for lv in higher["levels"] if lv["titles"]["fr"] == "Doctorat en médecine")
     assert medicine["documents"] and all(d["titles"]["ar"] for d in medicine["documents"])
-    assert data["references"][0]["number"] == "2-13-165"
+    assert data["references"][0]["number"] == "2.13.165"
 
 
 def test_the_version_is_computed_without_fpdf2_or_boto3() -> None:

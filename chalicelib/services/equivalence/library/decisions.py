@@ -16,13 +16,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from chalicelib.services.equivalence.library import countries
 from chalicelib.services.equivalence.library.countries import COUNTRIES
-from chalicelib.services.equivalence.requirements import (
-    CONDITIONAL_FIELDS,
-    LEVELS,
-    TRAININGS,
-    valid_combination,
-)
+from chalicelib.services.equivalence.library.levels import DECISION_LEVELS, level_field_mismatch
+from chalicelib.services.equivalence.requirements import CONDITIONAL_FIELDS, TRAININGS
 
 OUTCOMES = ("granted", "conditional", "refused")
 FIRST_DAY = date(1967, 1, 1)  # the catalogue starts with the decisions of 1967
@@ -38,7 +35,7 @@ class Decision:
     number: str  # the order's number, unique in the catalogue
     diploma: str  # the foreign diploma, as written on it (Arabic, French or both)
     institution: str
-    country: str  # ISO 3166-1 alpha-2
+    country: str  # ISO 3166-1 alpha-2, or ISO 3166-3 for a former country (countries.py)
     level: str
     field: str
     outcome: str  # granted, conditional, refused
@@ -64,6 +61,7 @@ class Decision:
         out["year"] = self.year
         name_fr, name_ar = COUNTRIES[self.country]
         out["country_name"] = {"fr": name_fr, "ar": name_ar}
+        out["country_former"] = countries.is_former(self.country)
         return out
 
 
@@ -183,15 +181,15 @@ def _flag(raw: Any) -> bool | None:
 
 def _check_kind(text: dict[str, str], errors: list[tuple[str, str]]) -> None:
     """Country, level and field, and that the level and field go together."""
-    if text["country"] and text["country"].upper() not in COUNTRIES:
-        errors.append(("country", "not an ISO 3166 country code of the catalogue"))
+    if text["country"] and countries.canonical(text["country"]) is None:
+        errors.append(("country", countries.refusal(text["country"])))
     level, field = text["level"], text["field"]
-    if level and level not in LEVELS:
-        errors.append(("level", f"one of {', '.join(LEVELS)}"))
+    if level and level not in DECISION_LEVELS:
+        errors.append(("level", f"one of {', '.join(DECISION_LEVELS)}"))
     if field and field not in TRAININGS:
         errors.append(("field", f"one of {', '.join(TRAININGS)}"))
-    if level in LEVELS and field in TRAININGS:
-        mismatch = valid_combination(LEVELS[level]["track"], level, field)
+    if level in DECISION_LEVELS and field in TRAININGS:
+        mismatch = level_field_mismatch(level, field)
         if mismatch:
             errors.append(("field", mismatch))
     _check_outcome(text, errors)
@@ -257,7 +255,7 @@ def validate(
         number=text["number"],
         diploma=text["diploma"],
         institution=text["institution"],
-        country=text["country"].upper(),
+        country=countries.canonical(text["country"]) or text["country"],
         level=text["level"],
         field=text["field"],
         outcome=text["outcome"],
@@ -276,7 +274,8 @@ def validate(
 
 def from_public(record: Mapping[str, Any]) -> Decision:
     """A decision back from the JSON the index keeps (already validated once)."""
-    values = {k: v for k, v in record.items() if k not in ("year", "country_name")}
+    derived = ("year", "country_name", "country_former")
+    values = {k: v for k, v in record.items() if k not in derived}
     values["decision_date"] = date.fromisoformat(values["decision_date"])
     values["bo_date"] = date.fromisoformat(values["bo_date"])
     return Decision(**values)

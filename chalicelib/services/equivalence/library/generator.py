@@ -295,7 +295,7 @@ def as_jsonl(items: list[Decision]) -> bytes:
     lines = []
     for d in items:
         record = d.public()
-        for derived in ("year", "country_name"):
+        for derived in ("year", "country_name", "country_former"):
             record.pop(derived)
         lines.append(json.dumps(record, ensure_ascii=False))
     return ("\n".join(lines) + "\n").encode()

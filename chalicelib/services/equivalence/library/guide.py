@@ -22,6 +22,7 @@ from typing import Any
 
 from chalicelib.documents import published
 from chalicelib.services.equivalence import requirements as req
+from chalicelib.services.equivalence.library.contacts import contacts_for
 from chalicelib.services.equivalence.library.references import REFERENCES
 
 
@@ -94,13 +95,20 @@ def _track(track: str, info: Any) -> dict[str, Any]:
         "titles": _fr_ar(info["titles"]),
         "steps": [{"number": s["number"], "titles": _fr_ar(s["titles"])} for s in steps],
         "levels": [_level(track, lv) for lv in levels],
+        "contacts": [
+            {k: c[k] for k in ("kind", "value", "source")} | {"purpose": _fr_ar(c["purpose"])}
+            for c in contacts_for(track)
+        ],
     }
 
 
 def contents() -> dict[str, Any]:
     """Everything the guide shows, as plain JSON data: the renderer reads only this."""
+    shown = ("kind", "status", "number", "date", "date_hijri", "bo", "source", "cited_in")
     references = [
-        {k: ref[k] for k in ("kind", "number", "date", "bo")} | {"titles": _fr_ar(ref["titles"])}
+        {k: ref[k] for k in shown}
+        | {"titles": _fr_ar(ref["titles"]), "unverified": list(ref["unverified"])}
+        | {"notes": list(ref["notes"])}
         for ref in REFERENCES
     ]
     tracks = [_track(track, info) for track, info in req.TRACKS.items()]

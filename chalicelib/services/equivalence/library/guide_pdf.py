@@ -12,24 +12,47 @@ from chalicelib.documents.pdf.page import BilingualPage
 
 KINDS = {
     "decree": ("Décret", "مرسوم"),
+    "law": ("Loi", "قانون"),
     "order": ("Arrêté", "قرار"),
-    "circular": ("Circulaire", "مذكرة"),
 }
+UNVERIFIED = "non vérifié"
+
+
+def _text_cell(ref: dict[str, Any]) -> str:
+    kind = KINDS[ref["kind"]][0]
+    number = ref["number"] or "(n° non vérifié)"
+    if ref["status"] == "announced":
+        return f"{kind} annoncé\n{number}"
+    when = ref["date"] or UNVERIFIED
+    hijri = ref["date_hijri"]
+    lines = [f"{kind} n° {number}", f"{hijri['fr']}" if hijri else "", when]
+    if ref["status"] == "repealed":
+        lines.append("abrogé")
+    return "\n".join(line for line in lines if line)
+
+
+def _bo_cell(ref: dict[str, Any]) -> str:
+    bo = ref["bo"]
+    if not bo:
+        return f"BO : {UNVERIFIED}"
+    hijri = bo.get("date_hijri")
+    lines = [f"BO n° {bo['number']}", hijri["fr"] if hijri else "", bo["date"]]
+    if bo.get("page"):
+        lines.append(f"p. {bo['page']}")
+    return "\n".join(line for line in lines if line)
 
 
 def _references(page: BilingualPage, references: list[dict[str, Any]]) -> None:
     page.heading("Textes de référence", "النصوص المرجعية")
     rows = []
     for ref in references:
-        kind_fr = KINDS[ref["kind"]][0]
-        bo = ref["bo"]
-        bo_text = f"BO n° {bo['number']}\n{bo['date']}" if bo else "—"
+        source = f"Source : {ref['source']}, {ref['cited_in']}"
         rows.append(
             [
-                f"{kind_fr} {ref['number']}\n{ref['date']}",
-                ref["titles"]["fr"],
+                _text_cell(ref),
+                f"{ref['titles']['fr']}\n{source}",
                 ref["titles"]["ar"],
-                bo_text,
+                _bo_cell(ref),
             ]
         )
     headers = [
@@ -38,7 +61,27 @@ def _references(page: BilingualPage, references: list[dict[str, Any]]) -> None:
         ("العنوان", "بالعربية"),
         ("Bulletin officiel", "الجريدة الرسمية"),
     ]
-    page.table(headers, rows, widths=(28, 62, 62, 28), size=8)
+    page.table(headers, rows, widths=(30, 62, 58, 30), size=8)
+    for ref in references:
+        for note in ref["notes"]:
+            page.pair(f"{ref['number'] or ref['titles']['fr']} : {note}", "", size=7)
+
+
+def _contacts(page: BilingualPage, contacts: list[dict[str, Any]]) -> None:
+    page.heading("Contacts du ministère", "التواصل مع الوزارة", size=11)
+    if not contacts:
+        page.pair(
+            "Aucun canal de contact n'est donné par les textes sources pour ce ministère.",
+            "لا تتضمن النصوص المرجعية قنوات التواصل الخاصة بهذه الوزارة.",
+            size=9,
+        )
+    for contact in contacts:
+        value, source = contact["value"], contact["source"]
+        page.pair(
+            f"• {contact['purpose']['fr']} : {value} ({source})",
+            f"• {contact['purpose']['ar']}: {value}",
+            size=9,
+        )
 
 
 def _checklist(page: BilingualPage, level: dict[str, Any]) -> None:
@@ -71,6 +114,7 @@ def _track(page: BilingualPage, track: dict[str, Any]) -> None:
             "والطبوغرافيا فقط.",
             size=9,
         )
+    _contacts(page, track["contacts"])
     page.heading("Pièces à fournir selon le niveau", "الوثائق المطلوبة حسب المستوى", size=11)
     for level in track["levels"]:
         _checklist(page, level)

@@ -21,8 +21,9 @@ from typing import Any
 
 from chalicelib.services.equivalence.library.countries import COUNTRIES
 from chalicelib.services.equivalence.library.decisions import Decision, from_public
+from chalicelib.services.equivalence.library.levels import DECISION_LEVELS
 from chalicelib.services.equivalence.library.normalise import normalise, words
-from chalicelib.services.equivalence.requirements import LEVELS, TRAININGS
+from chalicelib.services.equivalence.requirements import TRAININGS
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,7 +73,7 @@ def _with_bare_forms(text: str) -> str:
 
 def _other_text(d: Decision) -> str:
     fr, ar = COUNTRIES[d.country]
-    level, field = LEVELS[d.level]["titles"], TRAININGS[d.field]["titles"]
+    level, field = DECISION_LEVELS[d.level]["titles"], TRAININGS[d.field]["titles"]
     parts = [fr, ar, level["fr"], level["ar"], field["fr"], field["ar"], d.conditions, d.reasons]
     parts += [d.bo_number, d.number]
     return " ".join(parts)

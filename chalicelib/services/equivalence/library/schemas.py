@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.api.schemas import Input, Output, PageQuery, QueryInput
-from chalicelib.services.equivalence.codes import Country, Level, Training
+from chalicelib.services.equivalence.codes import Country, DecisionLevel, Level, Training
 
 
 class Titles(BaseModel):
@@ -16,25 +16,52 @@ class Titles(BaseModel):
     en: str | None = None
 
 
+class ArFr(BaseModel):
+    """A text in Arabic and French (a Hijri date as the source writes it, a purpose)."""
+
+    ar: str
+    fr: str
+
+
 class BulletinRef(BaseModel):
     number: str
-    date: str
+    date: str = Field(description="Gregorian, ISO 8601.")
+    date_hijri: ArFr | None = None
+    page: int | None = None
+
+
+Source = Literal["seed 000", "seed 002", "unverified"]
 
 
 class ReferenceView(Output):
     code: str
-    kind: Literal["decree", "order", "circular"]
-    number: str
-    date: str
-    bo: BulletinRef | None
+    kind: Literal["decree", "law", "order"]
+    status: Literal["in_force", "repealed", "announced"]
+    number: str | None = Field(description="None: no source document gives it.")
+    date: str | None = Field(description="Gregorian, ISO 8601; None when unverified.")
+    date_hijri: ArFr | None
+    bo: BulletinRef | None = Field(description="The Bulletin officiel; None when unverified.")
+    source: Source = Field(description="The source document that gives these facts.")
+    cited_in: str = Field(description="Where in the source.")
+    unverified: list[str] = Field(description="The facts no source document gives (left null).")
+    notes: list[str]
     tracks: list[str]
     titles: Titles
     amends: str | None = None
-    download: str = Field(description="A link to the text's PDF, valid one hour.")
+    download: str | None = Field(
+        description="A link to the text's PDF, valid one hour; None for an announced order."
+    )
 
 
 class References(Output):
     items: list[ReferenceView]
+
+
+class Contact(BaseModel):
+    kind: Literal["platform", "phone", "email"]
+    value: str
+    purpose: ArFr = Field(description="What the channel is for, in Arabic and French.")
+    source: Source
 
 
 class ProceduresQuery(QueryInput):
@@ -65,14 +92,24 @@ class Procedure(Output):
     conditional_equivalence_possible: bool
     steps: list[Step]
     documents: list[DocumentView]
+    contacts: list[Contact] = Field(
+        description="The ministry's channels as the source documents give them (none for "
+        "the higher track: no source gives them)."
+    )
 
 
 class DecisionsQuery(PageQuery):
     q: str | None = Field(default=None, max_length=200, description="Words in Arabic or French.")
-    country: Country | None = Field(default=None, description="ISO 3166 code, e.g. FR, EG.")
+    country: Country | None = Field(
+        default=None,
+        description="ISO 3166-1 alpha-2 (FR, EG), or ISO 3166-3 for a former country "
+        "(SUHH, YUCS, CSHH, DDDE; the old SU, YU, DD are read as those).",
+    )
     institution: str | None = Field(default=None, max_length=200)
     year: int | None = Field(default=None, ge=1967, le=2100, description="Year of the decision.")
-    level: Level | None = None
+    level: DecisionLevel | None = Field(
+        default=None, description="Today's levels and the former ones (dea, dess, maitrise ...)."
+    )
     field: Training | None = None
 
 
@@ -87,6 +124,7 @@ class DecisionView(BaseModel):
     institution: str
     country: str
     country_name: CountryName
+    country_former: bool = Field(default=False, description="A country that no longer exists.")
     level: str
     field: str
     outcome: Literal["granted", "conditional", "refused"]
