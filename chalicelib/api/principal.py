@@ -15,6 +15,9 @@ STAFF_ROLES = (
     "admin",
 )
 ALL_ROLES = (CITIZEN, *STAFF_ROLES)
+# The staff who work citizens' cases (a case type's transitions name them), and the admin.
+# The treasury's auditor reads stamps and their reconciliation, never a case.
+CASE_STAFF_ROLES = tuple(r for r in STAFF_ROLES if r != "treasury_auditor")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api import negotiation
-from chalicelib.api.principal import ALL_ROLES, allow
+from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, allow
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import JSON, Call, Reply, route
 
@@ -23,7 +23,7 @@ receipts = Blueprint(__name__)
     "GET",
     "/cases/{case_id}/receipt",
     summary="The filing receipt: JSON, or a PDF in Arabic and French with Accept",
-    access=allow(*ALL_ROLES),
+    access=allow(CITIZEN, *CASE_STAFF_ROLES),
     tags=("cases",),
     response="chalicelib.documents.receipt:Receipt",
     alternates=(PDF,),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
-from chalicelib.api.principal import ALL_ROLES, Principal, allow
+from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, Principal, allow
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, route
 
@@ -27,7 +27,7 @@ TAGS = ("cases",)
     "POST",
     "/cases/{case_id}/documents",
     summary="Attach a document: a presigned POST to upload it to",
-    access=allow(*ALL_ROLES),
+    access=allow(CITIZEN, *CASE_STAFF_ROLES),
     tags=TAGS,
     body=f"{SCHEMAS}:UploadRequest",
     response=f"{SCHEMAS}:UploadGrant",
@@ -78,7 +78,7 @@ def attach_document(call: Call, case_id: str) -> UploadGrant:
     "GET",
     "/cases/{case_id}/documents/{document_id}",
     summary="A short-lived link to download a checked document",
-    access=allow(*ALL_ROLES),
+    access=allow(CITIZEN, *CASE_STAFF_ROLES),
     tags=TAGS,
     response=f"{SCHEMAS}:DocumentLink",
     errors=(409,),

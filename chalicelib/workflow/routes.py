@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-from chalicelib.api.principal import CITIZEN, STAFF_ROLES, allow
+from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, allow
 from chalicelib.api.routing import Call, route
 from chalicelib.store.secrets import cursor_key
 
@@ -57,7 +57,7 @@ def my_cases(call: Call) -> CaseList:
     "GET",
     "/cases/{case_id}",
     summary="A case with its history and deadlines",
-    access=allow(CITIZEN, *STAFF_ROLES),
+    access=allow(CITIZEN, *CASE_STAFF_ROLES),
     tags=TAGS,
     response=f"{SCHEMAS}:CaseView",
 )

@@ -4,26 +4,39 @@ SAMPLES fails, so a new route cannot slip in untested."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from app import app
-from chalicelib.api.principal import ALL_ROLES, CITIZEN
+from chalicelib.api.principal import ALL_ROLES, CASE_STAFF_ROLES, CITIZEN
 from chalicelib.api.routing import RouteSpec, specs_of
 from chalicelib.documents import uploads
 from chalicelib.workflow import registry, service
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
+from chalicelib.workflow.machine import Transition
 from tests.support.demo_case import DEMO
 from tests.support.route_samples import collected
 from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
 
+# The demo case type, worked by every staff role that works cases: each of them reads it
+# from its office (a role reads only the case types it works, workflow/access.py).
+WORKED_BY_ALL = replace(
+    DEMO,
+    case_type="matrix_case",
+    transitions=(
+        *DEMO.transitions,
+        Transition("annotate", ("draft",), "draft", frozenset(CASE_STAFF_ROLES) - {"admin"}),
+    ),
+)
+
 
 def demo_case() -> dict[str, str]:
-    registry.register(DEMO)
+    registry.register(WORKED_BY_ALL)
     actor = Actor(OWNER, frozenset({CITIZEN}))
-    case = service.open_case(DEMO, OWNER, OFFICE, Contact(), {"summary": "s"}, actor)
+    case = service.open_case(WORKED_BY_ALL, OWNER, OFFICE, Contact(), {"summary": "s"}, actor)
     return {"case_id": case.id}
 
 
@@ -32,7 +45,7 @@ def demo_document() -> dict[str, str]:
     values = demo_case()
     case = service.load(values["case_id"])
     actor = Actor(OWNER, frozenset({CITIZEN}))
-    document, _ = uploads.attach(DEMO, case, actor, "diploma", "application/pdf", 1000)
+    document, _ = uploads.attach(WORKED_BY_ALL, case, actor, "diploma", "application/pdf", 1000)
     return {**values, "document_id": document.id}
 
 
