@@ -63,7 +63,8 @@ def _python() -> str:
 def _child_env() -> dict[str, str]:
     # An import-time profile or a bytecode ban left in the shell would distort every run.
     skip = {"PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"}
-    return {k: v for k, v in os.environ.items() if k not in skip}
+    # A function always starts with its stage (the app refuses to start without one).
+    return {**{k: v for k, v in os.environ.items() if k not in skip}, "KHIDMAT_STAGE": "local"}
 
 
 def _run(code: str, under: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:

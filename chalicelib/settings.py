@@ -73,12 +73,24 @@ def _issuers(raw: str) -> tuple[Issuer, ...]:
     return tuple(Issuer(**item) for item in json.loads(raw or "[]"))
 
 
+class MissingSetting(RuntimeError):
+    """A setting without which the function must not start (it would guess, and open)."""
+
+
+STAGES = ("local", "dev", "prod")
+
+
 def settings_from(env: dict[str, str]) -> Settings:
     def get(name: str, default: str = "") -> str:
         return env.get(name, default)
 
+    # No default stage: a function deployed without one would take itself for the local
+    # stage, whose stand-ins and development issuers it must never trust.
+    stage = get("KHIDMAT_STAGE")
+    if stage not in STAGES:
+        raise MissingSetting(f"KHIDMAT_STAGE must be one of {', '.join(STAGES)}, not {stage!r}")
     return Settings(
-        stage=get("KHIDMAT_STAGE", "local"),
+        stage=stage,
         region=get("AWS_REGION", get("AWS_DEFAULT_REGION", "eu-west-3")),
         cases_table=get("CASES_TABLE"),
         reference_table=get("REFERENCE_TABLE"),

@@ -33,6 +33,8 @@ def isolate_environment() -> None:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
         os.environ.pop(name, None)
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    # The local stage, until the stack's own environment (which names it too) is applied.
+    os.environ.setdefault("KHIDMAT_STAGE", "local")
 
 
 def provision(

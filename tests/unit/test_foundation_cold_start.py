@@ -43,6 +43,7 @@ print(json.dumps({{m: chains.get(m, []) for m in HEAVY if m in sys.modules}}))
 
 def _loaded_by_import_app() -> dict[str, list[str]]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPROFILEIMPORTTIME"}
+    env["KHIDMAT_STAGE"] = "local"  # a function always starts with its stage
     done = subprocess.run(
         [sys.executable, "-c", PROBE.format(heavy=HEAVY, root=str(ROOT))],
         cwd=ROOT,
