@@ -21,7 +21,10 @@ def close_gaps(session: Any, stage: str, outputs: dict[str, str]) -> dict[str, s
     """Create what the stack lacks under moto; return the outputs with their real values."""
     fixed = dict(outputs)
     fixed["SigningKeyId"] = _signing_key(session.client("kms"), stage)
-    fixed["CursorSecretArn"] = _cursor_secret(session.client("secretsmanager"), stage)
+    fixed["CursorSecretArn"] = _secret(session.client("secretsmanager"), stage, "cursor-secret")
+    fixed["PaymentGatewaySecretArn"] = _secret(
+        session.client("secretsmanager"), stage, "payment-gateway"
+    )
     _lock_audit_bucket(session.client("s3"), outputs["AuditBucket"])
     _time_to_live(session.client("dynamodb"), stage)
     _executable_state_machines(session.client("stepfunctions"), outputs)
@@ -49,8 +52,8 @@ def _signing_key(kms: Any, stage: str) -> str:
     return str(key["KeyId"])
 
 
-def _cursor_secret(secretsmanager: Any, stage: str) -> str:
-    name = f"khidmat-{stage}-cursor-secret"
+def _secret(secretsmanager: Any, stage: str, purpose: str) -> str:
+    name = f"khidmat-{stage}-{purpose}"
     try:
         return str(secretsmanager.describe_secret(SecretId=name)["ARN"])
     except secretsmanager.exceptions.ResourceNotFoundException:

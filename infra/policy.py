@@ -136,9 +136,12 @@ def _storage(stage: str) -> list[dict[str, Any]]:
             f"alias/khidmat-{stage}-data",
         ),
         _statement(
-            "CursorSecret",  # Secrets Manager appends a random six-character suffix
+            "Secrets",  # Secrets Manager appends a random six-character suffix
             ["secretsmanager:GetSecretValue"],
-            [_arn("secretsmanager", f"secret:khidmat-{stage}-cursor-secret-??????")],
+            [
+                _arn("secretsmanager", f"secret:khidmat-{stage}-{name}-??????")
+                for name in ("cursor-secret", "payment-gateway")
+            ],
         ),
     ]
 

@@ -49,4 +49,7 @@ def handle_request(self: Any, method: str, path: str, headers: Any, body: Any) -
 local.LocalGateway.handle_request = handle_request  # type: ignore[method-assign]
 
 if __name__ == "__main__":
+    from scripts.standins.payment_gateway import wire_in_process
+
+    wire_in_process()  # the local stage's payment gateway, in this process (not packaged)
     sys.exit(main())

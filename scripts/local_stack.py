@@ -48,4 +48,7 @@ def provision(
     outputs = moto_gaps.close_gaps(session, stage, outputs)
     env = stack.environment(outputs, stage)
     env["AUTH_ISSUERS"] = json.dumps(devtokens.ensure_issuers(key_dir))
+    from scripts.standins.payment_gateway import wire_in_process
+
+    wire_in_process()  # the payment gateway of the local stage, for this process
     return env

@@ -244,6 +244,19 @@ def in_process() -> StandInGateway:
     return _IN_PROCESS[0]
 
 
+def wire_in_process() -> None:
+    """Give the app's gateway client the in-process stand-in (the local stage with no
+    PAYMENT_GATEWAY_URL): the local stack and ``chalice local`` call this, the app never
+    imports it."""
+    from chalicelib.services.etimbre import gateway
+
+    def answer(path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        standin = in_process()
+        return standin.open_session(payload) if path == "/sessions" else standin.refund(payload)
+
+    gateway.use_local_transport(answer)
+
+
 def use_standin(deliver: Deliver) -> StandInGateway:
     """The process's stand-in (started once), delivering its callbacks with ``deliver``, and
     the app's settings pointed at it: for the tests, the bench and ``make run``."""

@@ -4,8 +4,9 @@ Every request is signed like the gateway's callbacks (HMAC-SHA256 over timestamp
 with the shared secret), and both calls are idempotent on our stamp id: a retry after a
 timeout opens no second session and refunds no second time. Under ``make run`` and in the
 tests the endpoint is the stand-in gateway (``scripts/standins/payment_gateway.py``, not
-packaged into the Lambda). Without an endpoint only the local stage goes on (in process, with
-that stand-in); on any other stage the first call fails loudly: no payment is ever faked.
+packaged into the Lambda and never imported by it). Without an endpoint only the local stage
+goes on, in process, through the transport the local stack wires in (``use_local_transport``);
+on any other stage the first call fails loudly: no payment is ever faked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +26,17 @@ from chalicelib.settings import get_settings
 TIMEOUT_SECONDS = 5
 # Only a local stage may run without a configured secret: the stand-in uses this one.
 LOCAL_SECRET = "local-stand-in-gateway-secret"  # noqa: S105  (not a secret: local only)
+
+
+Transport = Callable[[str, dict[str, Any]], dict[str, Any]]
+# What answers in process on the local stage: wired by the local stack (scripts/), never
+# imported from here, so the Lambda package holds no stand-in.
+_LOCAL_TRANSPORT: list[Transport] = []
+
+
+def use_local_transport(transport: Transport) -> None:
+    """The local stack's stand-in, answering ``(path, payload)`` when no URL is set."""
+    _LOCAL_TRANSPORT[:] = [transport]
 
 
 class GatewayUnavailable(Exception):
@@ -41,15 +54,22 @@ class Session:
 
 
 def secret() -> str:
-    settings = get_settings()
-    if settings.payment_gateway_secret:
-        return settings.payment_gateway_secret
-    return LOCAL_SECRET if settings.stage == "local" else ""
+    """The shared secret: the stand-in's on the local stage; elsewhere the stage's secret in
+    Secrets Manager, read at first use ("" if the stage names none: every signature then
+    fails, so no call is signed and no callback accepted)."""
+    if get_settings().stage == "local":
+        return LOCAL_SECRET
+    from chalicelib.store.secrets import payment_gateway_secret
+
+    return payment_gateway_secret()
 
 
 def _post(path: str, payload: dict[str, Any]) -> dict[str, Any]:
     if not get_settings().payment_gateway_url:
         return _in_process(path, payload)
+    key = secret()
+    if not key:
+        raise GatewayNotConfigured("no payment gateway secret on this stage: nothing is signed")
     body = json.dumps(payload, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
     request = urllib.request.Request(  # noqa: S310  (the URL is a setting: https in the cloud)
@@ -59,7 +79,7 @@ def _post(path: str, payload: dict[str, Any]) -> dict[str, Any]:
         headers={
             "Content-Type": "application/json",
             "X-Gateway-Timestamp": timestamp,
-            "X-Gateway-Signature": domain.signature(secret(), timestamp, body),
+            "X-Gateway-Signature": domain.signature(key, timestamp, body),
         },
     )
     try:
@@ -80,10 +100,9 @@ def _in_process(path: str, payload: dict[str, Any]) -> dict[str, Any]:
             f"PAYMENT_GATEWAY_URL is empty on stage {stage!r}: only the local stage may use "
             "the in-process stand-in gateway"
         )
-    from scripts.standins.payment_gateway import in_process
-
-    gateway = in_process()
-    return gateway.open_session(payload) if path == "/sessions" else gateway.refund(payload)
+    if not _LOCAL_TRANSPORT:
+        raise GatewayNotConfigured("no stand-in gateway is wired on this local stack")
+    return _LOCAL_TRANSPORT[0](path, payload)
 
 
 def open_session(
