@@ -16,7 +16,11 @@ from chalicelib.settings import settings_from
 def test_an_empty_gateway_url_fails_loudly_on_a_deployed_stage(
     stage: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(gateway, "get_settings", lambda: settings_from({"KHIDMAT_STAGE": stage}))
+    from chalicelib.store import secrets
+
+    bare = settings_from({"KHIDMAT_STAGE": stage})
+    monkeypatch.setattr(gateway, "get_settings", lambda: bare)
+    monkeypatch.setattr(secrets, "get_settings", lambda: bare)
     with pytest.raises(gateway.GatewayNotConfigured, match="PAYMENT_GATEWAY_URL"):
         gateway.open_session("a" * 32, Decimal("600.00"), "MAD", "online", "")
     with pytest.raises(gateway.GatewayNotConfigured):
