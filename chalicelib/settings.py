@@ -54,6 +54,7 @@ class Settings:
     # stage only) and the secret shared for HMAC signatures.
     payment_gateway_url: str = ""
     payment_gateway_secret_arn: str = ""  # Secrets Manager, read at first use
+    massar_credentials_secret_arn: str = ""  # Secrets Manager, read at first use
     # Massar's pupil-registration API; empty: the in-process stand-in (make run, tests)
     massar_endpoint: str = ""
     # Where citizens reach this API (scheme, host, perhaps a stage prefix): links in notices
@@ -115,6 +116,7 @@ def settings_from(env: dict[str, str]) -> Settings:
         sender_email=get("SENDER_EMAIL"),
         payment_gateway_url=get("PAYMENT_GATEWAY_URL"),
         payment_gateway_secret_arn=get("PAYMENT_GATEWAY_SECRET_ARN"),
+        massar_credentials_secret_arn=get("MASSAR_CREDENTIALS_SECRET_ARN"),
         massar_endpoint=get("MASSAR_ENDPOINT"),
         public_base_url=get("PUBLIC_BASE_URL"),
         issuers=_issuers(get("AUTH_ISSUERS")),

@@ -22,9 +22,11 @@ def close_gaps(session: Any, stage: str, outputs: dict[str, str]) -> dict[str, s
     fixed = dict(outputs)
     fixed["SigningKeyId"] = _signing_key(session.client("kms"), stage)
     fixed["CursorSecretArn"] = _secret(session.client("secretsmanager"), stage, "cursor-secret")
-    fixed["PaymentGatewaySecretArn"] = _secret(
-        session.client("secretsmanager"), stage, "payment-gateway"
-    )
+    for output, purpose in (
+        ("PaymentGatewaySecretArn", "payment-gateway"),
+        ("MassarCredentialsSecretArn", "massar-credentials"),
+    ):
+        fixed[output] = _secret(session.client("secretsmanager"), stage, purpose)
     _lock_audit_bucket(session.client("s3"), outputs["AuditBucket"])
     _time_to_live(session.client("dynamodb"), stage)
     _executable_state_machines(session.client("stepfunctions"), outputs)

@@ -140,7 +140,7 @@ def _storage(stage: str) -> list[dict[str, Any]]:
             ["secretsmanager:GetSecretValue"],
             [
                 _arn("secretsmanager", f"secret:khidmat-{stage}-{name}-??????")
-                for name in ("cursor-secret", "payment-gateway")
+                for name in ("cursor-secret", "payment-gateway", "massar-credentials")
             ],
         ),
     ]

@@ -31,6 +31,7 @@ OUTPUT_ENV = {
     "TimerStateMachineArn": "TIMER_STATE_MACHINE_ARN",
     "CursorSecretArn": "CURSOR_SECRET_ARN",
     "PaymentGatewaySecretArn": "PAYMENT_GATEWAY_SECRET_ARN",
+    "MassarCredentialsSecretArn": "MASSAR_CREDENTIALS_SECRET_ARN",
     "CasesTableStreamArn": "CASES_STREAM_ARN",
     "OutboxRetryQueueUrl": "OUTBOX_RETRY_QUEUE_URL",
     "OutboxDeadLetterQueueUrl": "OUTBOX_DLQ_URL",

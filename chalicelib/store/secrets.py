@@ -20,6 +20,12 @@ def payment_gateway_secret() -> str:
     return _secret_string(arn) if arn else ""
 
 
+def massar_credentials() -> str:
+    """The bearer token Massar gave this stage; "" when the stage names none (refused)."""
+    arn = get_settings().massar_credentials_secret_arn
+    return _secret_string(arn) if arn else ""
+
+
 @lru_cache(maxsize=4)
 def _secret_string(arn: str) -> str:
     return str(client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])

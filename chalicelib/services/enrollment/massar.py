@@ -38,9 +38,12 @@ class Massar(Protocol):
 
 
 class HttpMassar:
-    def __init__(self, endpoint: str, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self, endpoint: str, timeout: float = TIMEOUT_SECONDS, credentials: str = ""
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.timeout = timeout
+        self.credentials = credentials  # a bearer token; empty only on the local stage
 
     def register(self, pupil: Mapping[str, Any], key: str) -> str:
         if not self.endpoint.startswith(("https://", "http://")):
@@ -48,7 +51,11 @@ class HttpMassar:
         request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
             f"{self.endpoint}/pupils",
             data=json.dumps(pupil, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json", "Idempotency-Key": key},
+            headers={
+                "Content-Type": "application/json",
+                "Idempotency-Key": key,
+                **({"Authorization": f"Bearer {self.credentials}"} if self.credentials else {}),
+            },
             method="POST",
         )
         try:
@@ -88,8 +95,18 @@ STAND_IN = StandInMassar()
 
 def massar() -> Massar:
     settings = get_settings()
-    if settings.massar_endpoint:
+    if settings.massar_endpoint and settings.stage == "local":
         return HttpMassar(settings.massar_endpoint)
+    if settings.massar_endpoint:
+        # Pupils' civil status crosses the network: only over https, only with credentials.
+        if not settings.massar_endpoint.startswith("https://"):
+            raise MassarNotConfigured(f"MASSAR_ENDPOINT must be https on stage {settings.stage!r}")
+        from chalicelib.store.secrets import massar_credentials
+
+        credentials = massar_credentials()
+        if not credentials:
+            raise MassarNotConfigured(f"no Massar credentials on stage {settings.stage!r}")
+        return HttpMassar(settings.massar_endpoint, credentials=credentials)
     if settings.stage != "local":
         raise MassarNotConfigured(
             f"MASSAR_ENDPOINT is empty on stage {settings.stage!r}: only the local stage may "

@@ -23,8 +23,26 @@ def test_local_uses_the_stand_in_and_a_set_endpoint_the_http_client(
 ) -> None:
     monkeypatch.setattr(massar, "get_settings", lambda: settings_from({"KHIDMAT_STAGE": "local"}))
     assert massar.massar() is massar.STAND_IN
-    prod = {"KHIDMAT_STAGE": "prod", "MASSAR_ENDPOINT": "https://massar.example.ma/api"}
-    monkeypatch.setattr(massar, "get_settings", lambda: settings_from(prod))
+    local = {"KHIDMAT_STAGE": "local", "MASSAR_ENDPOINT": "http://127.0.0.1:9/api"}
+    monkeypatch.setattr(massar, "get_settings", lambda: settings_from(local))
     client = massar.massar()
-    assert isinstance(client, massar.HttpMassar)
-    assert client.endpoint == "https://massar.example.ma/api"
+    assert isinstance(client, massar.HttpMassar) and client.endpoint == "http://127.0.0.1:9/api"
+
+
+def test_off_the_local_stage_massar_is_https_with_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chalicelib.store import secrets
+
+    for endpoint, credentials, why in (
+        ("http://massar.example.ma/api", "token", "https"),
+        ("https://massar.example.ma/api", "", "credentials"),
+    ):
+        prod = settings_from({"KHIDMAT_STAGE": "prod", "MASSAR_ENDPOINT": endpoint})
+        monkeypatch.setattr(massar, "get_settings", lambda prod=prod: prod)
+        monkeypatch.setattr(secrets, "massar_credentials", lambda c=credentials: c)
+        with pytest.raises(massar.MassarNotConfigured, match=why):
+            massar.massar()
+    monkeypatch.setattr(secrets, "massar_credentials", lambda: "the-token")
+    client = massar.massar()
+    assert isinstance(client, massar.HttpMassar) and client.credentials == "the-token"
