@@ -45,7 +45,7 @@ statemachines: venv ## ASL in infra/statemachines, diagrams in docs/machines, te
 	$(PY) -m scripts.statemachines
 
 deploy: venv ## the stack, then the function and API: make deploy STAGE=dev PUBLIC_BASE_URL=https://...
-	$(PY) -m scripts.deploy --stage $(STAGE) $(if $(PUBLIC_BASE_URL),--public-base-url '$(PUBLIC_BASE_URL)')
+	$(PY) -m scripts.deploy --stage $(STAGE) $(if $(PUBLIC_BASE_URL),--public-base-url '$(PUBLIC_BASE_URL)') $(if $(ALLOWED_ORIGINS),--allowed-origins '$(ALLOWED_ORIGINS)')
 
 guide: venv ## the equivalence guide PDF into the stage's bucket if missing (STAGE=local: make run)
 	$(PY) -m scripts.build_guide --stage $(STAGE)

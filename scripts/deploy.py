@@ -45,6 +45,7 @@ GATEWAY = ROOT / "infra" / "gateway.json"
 ISSUERS_ENV = "KHIDMAT_AUTH_ISSUERS"
 ARTIFACTS_ENV = "KHIDMAT_ARTIFACTS_BUCKET"
 BASE_URL_ENV = "KHIDMAT_PUBLIC_BASE_URL"
+ORIGINS_ENV = "KHIDMAT_ALLOWED_ORIGINS"
 ISSUER_FIELDS = {"name", "issuer", "audience", "jwks_url"}
 # Names reserved for examples and tests (RFC 2606, RFC 6761): the example file must not
 # deploy as it is.
@@ -120,6 +121,25 @@ def public_base_url(stage: str, given: str, outputs: dict[str, str]) -> str:
             f"public base URL {url!r} is not a real https URL (https://host[/prefix])"
         )
     return url
+
+
+def allowed_origins(stage: str, given: str, current: dict[str, str]) -> str:
+    """The browser origins that may upload documents (the bucket's CORS): the ones given, else
+    the ones the stack has now; each a real https origin, or the deploy stops here (the
+    template's default is the local stack's, never a deployed stage's)."""
+    origins = [
+        o.strip().rstrip("/") for o in (given or current.get("AllowedOrigins", "")).split(",")
+    ]
+    origins = [o for o in origins if o]
+    if not origins:
+        raise DeployError(
+            f"no allowed origins for stage {stage!r}: make deploy "
+            f"ALLOWED_ORIGINS=https://portal.example,... (or ${ORIGINS_ENV})"
+        )
+    wrong = [o for o in origins if not _real_https(o) or "/" in o.removeprefix("https://")]
+    if wrong:
+        raise DeployError(f"allowed origins must be real https origins (no path): {wrong}")
+    return ",".join(origins)
 
 
 def write_environment(config_path: Path, stage: str, env: dict[str, str]) -> dict[str, str]:
@@ -261,12 +281,14 @@ def artifacts_bucket(outputs: dict[str, str], environ: dict[str, str]) -> str:
     return bucket
 
 
-def deploy(stage: str, config_path: Path, base_url: str = "") -> None:
+def deploy(stage: str, config_path: Path, base_url: str = "", origins: str = "") -> None:
     import boto3
 
     issuers = load_issuers(stage)
     if base_url:
         public_base_url(stage, base_url, {})  # a wrong one stops now, before AWS is touched
+    if origins:
+        allowed_origins(stage, origins, {})
     if not os.environ.get(ARTIFACTS_ENV) and "ArtifactsBucket" not in stack.TEMPLATE.read_text():
         artifacts_bucket({}, {})  # fails now, before anything is deployed
     session = boto3.Session()
@@ -274,8 +296,10 @@ def deploy(stage: str, config_path: Path, base_url: str = "") -> None:
         raise DeployError("no AWS region: set AWS_DEFAULT_REGION (the Makefile sets eu-west-3)")
     cloudformation = session.client("cloudformation")
     base_url = public_base_url(stage, base_url, {} if base_url else _outputs(cloudformation, stage))
+    origins = allowed_origins(stage, origins, {} if origins else _parameters(cloudformation, stage))
     print(f"stack {stack.stack_name(stage)}: deploying infra/template.yaml", flush=True)
-    outputs = stack.deploy(cloudformation, stage, {"PublicBaseUrl": base_url})
+    parameters = {"PublicBaseUrl": base_url, "AllowedOrigins": origins}
+    outputs = stack.deploy(cloudformation, stage, parameters)
     bucket = artifacts_bucket(outputs, dict(os.environ))
     changed = write_environment(config_path, stage, app_environment(outputs, stage, issuers))
     print(f"{config_path}: {len(changed)} environment variables changed", flush=True)
@@ -286,6 +310,17 @@ def deploy(stage: str, config_path: Path, base_url: str = "") -> None:
         sam = package(stage, Path(outdir) / "out", session.region_name)
         result = deploy_app(session, stage, sam, bucket)
     print(f"stack {app_stack_name(stage)}: {result.get('EndpointURL', 'deployed')}")
+
+
+def _parameters(cloudformation: Any, stage: str) -> dict[str, str]:
+    """The stack's parameter values now; none before its first deploy."""
+    try:
+        found = cloudformation.describe_stacks(StackName=stack.stack_name(stage))["Stacks"][0]
+    except cloudformation.exceptions.ClientError:
+        return {}
+    return {
+        p["ParameterKey"]: str(p.get("ParameterValue", "")) for p in found.get("Parameters", [])
+    }
 
 
 def _outputs(cloudformation: Any, stage: str) -> dict[str, str]:
@@ -340,10 +375,18 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get(BASE_URL_ENV, ""),
         help=f"where citizens reach the API, https (default: ${BASE_URL_ENV}, else the stack's)",
     )
+    parser.add_argument(
+        "--allowed-origins",
+        default=os.environ.get(ORIGINS_ENV, ""),
+        help=f"https origins that upload documents, comma-separated (default: ${ORIGINS_ENV})",
+    )
     parser.add_argument("--config", type=Path, default=CONFIG, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        (dry_run if args.dry_run else deploy)(args.stage, args.config, args.public_base_url)
+        if args.dry_run:
+            dry_run(args.stage, args.config, args.public_base_url)
+        else:
+            deploy(args.stage, args.config, args.public_base_url, args.allowed_origins)
     except DeployError as error:
         print(f"deploy: {error}", file=sys.stderr)
         return 2

@@ -251,6 +251,23 @@ def test_the_public_base_url_is_a_real_https_url_given_or_kept(
     assert RECORDER.calls == []
 
 
+def test_the_allowed_origins_are_required_real_https_origins_given_or_kept() -> None:
+    """A deployed stage never keeps the template's local origins for its uploads' CORS."""
+    kept = {"AllowedOrigins": "https://portal.khidmat.gov.ma"}
+    assert deploy.allowed_origins("prod", "", kept) == "https://portal.khidmat.gov.ma"
+    both = "https://portal.khidmat.gov.ma, https://consulats.khidmat.gov.ma/"
+    assert deploy.allowed_origins("prod", both, {}).count("https://") == 2
+    with pytest.raises(deploy.DeployError, match="ALLOWED_ORIGINS=https://"):
+        deploy.allowed_origins("dev", "", {})
+    for wrong in (
+        "http://localhost:3000,http://127.0.0.1:8000",  # the template's default
+        "https://portal.khidmat.gov.ma/upload",
+        "https://portal.example.com",
+    ):
+        with pytest.raises(deploy.DeployError, match="real https origins"):
+            deploy.allowed_origins("prod", wrong, {})
+
+
 def test_a_deploy_without_issuers_stops_before_touching_aws(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
