@@ -1,5 +1,11 @@
 """The fee of each consular service, in MAD, as versions over time (pure data).
 
+No source text of the project (``../shared/seeds/``: seed 004 speaks of eTimbre without a
+single amount) states a consular fee or the text that sets it. The amounts below are demo
+data, and every version says so: its ``source`` is ``unverified`` and its legal reference
+tells the reader there is none yet. The ministry's schedule replaces them before going live,
+each version with the text that sets it (``source`` then names that text).
+
 A fee is never edited in place: a change is a new version whose `valid_from` closes the
 previous one (`valid_until` is exclusive). A stamp copies the amount of the version in
 force when it was sold, so changing a fee never changes stamps already sold.
@@ -22,6 +28,7 @@ class Fee:
     legal_reference: str
     valid_from: datetime
     valid_until: datetime | None  # exclusive; None: still in force
+    source: str = "unverified"  # the text that sets the amount, once known
 
     def in_force(self, at: datetime) -> bool:
         return self.valid_from <= at and (self.valid_until is None or at < self.valid_until)
@@ -31,34 +38,30 @@ def _at(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, tzinfo=UTC)
 
 
-_FINANCE_LAW_2024 = "Loi de finances n° 55-23 pour l'année 2024, art. 9 (droits de chancellerie)"
-_FINANCE_LAW_2026 = "Loi de finances n° 35-25 pour l'année 2026, art. 9 (droits de chancellerie)"
-_DECREE_PASSPORT = "Décret n° 2-08-229 relatif au passeport biométrique, tel que modifié"
-_CNIE_LAW = "Loi n° 04-20 relative à la carte nationale d'identité électronique, art. 8"
+UNVERIFIED = "unverified"
+# What a stamp, its receipt and the fee list show as the legal basis while none is known.
+UNVERIFIED_REFERENCE = (
+    "Non vérifié : aucun texte source ne fixe ce droit (montant de démonstration)"
+)
 
 _BEFORE = _at(2024, 1, 1)
 _CHANGE = _at(2026, 1, 1)
 
 
-def _versions(
-    service: str,
-    old: str,
-    new: str,
-    old_ref: str = _FINANCE_LAW_2024,
-    new_ref: str = _FINANCE_LAW_2026,
-) -> tuple[Fee, ...]:
-    """Two versions of one fee: the 2024 rate, replaced on 1 January 2026."""
-    if old == new and old_ref == new_ref:
-        return (Fee(service, Decimal(old), CURRENCY, old_ref, _BEFORE, None),)
+def _versions(service: str, old: str, new: str) -> tuple[Fee, ...]:
+    """Two versions of one (demo) fee: a first rate, replaced on 1 January 2026."""
+    ref = UNVERIFIED_REFERENCE
+    if old == new:
+        return (Fee(service, Decimal(old), CURRENCY, ref, _BEFORE, None),)
     return (
-        Fee(service, Decimal(old), CURRENCY, old_ref, _BEFORE, _CHANGE),
-        Fee(service, Decimal(new), CURRENCY, new_ref, _CHANGE, None),
+        Fee(service, Decimal(old), CURRENCY, ref, _BEFORE, _CHANGE),
+        Fee(service, Decimal(new), CURRENCY, ref, _CHANGE, None),
     )
 
 
 FEES: tuple[Fee, ...] = (
-    *_versions("passport", "500.00", "600.00", _DECREE_PASSPORT, _FINANCE_LAW_2026),
-    *_versions("cnie", "75.00", "75.00", _CNIE_LAW, _CNIE_LAW),
+    *_versions("passport", "500.00", "600.00"),
+    *_versions("cnie", "75.00", "75.00"),
     *_versions("civil_status", "20.00", "30.00"),
     *_versions("legalisation", "30.00", "40.00"),
     *_versions("registration", "20.00", "20.00"),

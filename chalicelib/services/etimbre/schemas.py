@@ -31,6 +31,7 @@ class FeeVersion(Output):
     amount: Decimal
     currency: str
     legal_reference: str
+    source: str = Field(description="The text that sets the amount, or 'unverified'")
     valid_from: datetime
     valid_until: datetime | None
 
@@ -40,6 +41,7 @@ class FeeView(Output):
     amount: Decimal = Field(description="In force now, in MAD")
     currency: str
     legal_reference: str
+    source: str = Field(description="The text that sets the amount, or 'unverified'")
     valid_from: datetime
     valid_until: datetime | None
     history: list[FeeVersion]

@@ -48,6 +48,7 @@ def fees() -> FeeList:
                 amount=current.amount,
                 currency=current.currency,
                 legal_reference=current.legal_reference,
+                source=current.source,
                 valid_from=current.valid_from,
                 valid_until=current.valid_until,
                 history=[
@@ -55,6 +56,7 @@ def fees() -> FeeList:
                         amount=v.amount,
                         currency=v.currency,
                         legal_reference=v.legal_reference,
+                        source=v.source,
                         valid_from=v.valid_from,
                         valid_until=v.valid_until,
                     )
@@ -160,7 +162,9 @@ def receipt_pdf(s: Stamp) -> bytes:
         domain.REFUND_PENDING: ("remboursement en cours", "في طور الاسترجاع"),
     }.get(s.state, (s.state, s.state))
     page.pair(f"État : {state_fr}", f"الحالة: {state_ar}")
-    page.pair(f"Base légale : {s.fee_reference}", "السند القانوني: قانون المالية", size=9)
+    unverified = s.fee_reference == fee_table.UNVERIFIED_REFERENCE
+    basis_ar = "السند القانوني: غير مؤكد (مبلغ تجريبي)" if unverified else "السند القانوني"
+    page.pair(f"Base légale : {s.fee_reference}", basis_ar, size=9)
     from chalicelib.api import links
 
     check = links.url(links.path("public", "stamps", s.number))  # a phone scans it: absolute

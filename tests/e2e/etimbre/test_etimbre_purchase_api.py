@@ -18,14 +18,19 @@ from tests.e2e.etimbre.conftest import WEBHOOK
 from tests.e2e.etimbre.helpers import buy, headers, session_of
 
 
-def test_fees_are_public_decimal_with_their_legal_reference(http: Any) -> None:
+def test_fees_are_public_decimal_and_say_their_legal_source_is_unverified(http: Any) -> None:
+    """No source text states a consular fee: the amounts are demo data and say so."""
     answer = http.get("/etimbre/fees")
     assert answer.status_code == 200
     fees = {f["service"]: f for f in answer.json_body["items"]}
     assert set(fees) >= {"passport", "cnie", "legalisation", "nationality_certificate"}
     passport = fees["passport"]
     assert passport["currency"] == "MAD" and passport["amount"] == "600.00"
-    assert passport["legal_reference"].startswith("Loi de finances")
+    assert passport["source"] == "unverified" and passport["legal_reference"].startswith(
+        "Non vérifié"
+    )
+    assert all(f["source"] == "unverified" for f in fees.values())
+    assert all(v["source"] == "unverified" for f in fees.values() for v in f["history"])
     assert [v["amount"] for v in passport["history"]] == ["500.00", "600.00"]  # a fee change
 
 
@@ -184,9 +189,9 @@ def test_a_fee_change_never_changes_a_stamp_already_sold(
     http: Any, token: Any, gateway: StandInGateway, clock: Any
 ) -> None:
     citizen = token("citizen", sub="etimbre-buyer-7")
-    clock(datetime(2025, 12, 31, 23, 0, tzinfo=UTC))  # the eve of the 2026 finance law
+    clock(datetime(2025, 12, 31, 23, 0, tzinfo=UTC))  # the eve of the (demo) fee change
     sold = buy(http, citizen, "before-change").json_body
-    assert sold["amount"] == "500.00" and "2-08-229" in sold["legal_reference"]
+    assert sold["amount"] == "500.00" and "Non vérifié" in sold["legal_reference"]
     clock(datetime.now(UTC))
     later = http.get(f"/etimbre/stamps/{sold['id']}", headers=headers(citizen)).json_body
     assert later["amount"] == "500.00"  # as sold, although the fee is now 600.00
