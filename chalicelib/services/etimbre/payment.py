@@ -1,13 +1,15 @@
 """A pending stamp's end: paid once by the gateway's signed callback (its number issued, the
 buyer told), or expired when its payment window closes (the expiry timer's handler). A
-forged, stale or replayed callback is refused; a mismatch or a payment after expiry is
-flagged for the Treasury, and the late payment refunded."""
+forged or stale callback is refused; the gateway's retry of one it sent gets the same
+answer. A mismatch or a payment after expiry is flagged for the Treasury, and the late
+payment refunded."""
 
 from __future__ import annotations
 
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,15 +33,26 @@ class WebhookResult:
 
 
 def webhook(body: bytes, timestamp: str, given_signature: str) -> WebhookResult:
-    """An authentic, fresh, first-seen callback, applied once. Anything else: 401."""
+    """An authentic and fresh callback, applied once; a retry of it gets the first answer.
+    A forged or stale one: 401."""
     at = workflow.now()
     why = domain.verify_signature(gateway.secret(), timestamp, body, given_signature, at)
     if why:
         logger.warning("webhook refused", extra={"why": why})
         raise Problem("etimbre-bad-signature", "The callback's signature does not hold.")
-    if not webhooks.first_sight(given_signature, at):
-        logger.warning("webhook replayed")
-        raise Problem("etimbre-bad-signature", "This callback was already delivered.")
+    earlier = webhooks.sighting(given_signature, at)
+    if earlier is not None and earlier[0]:
+        # The gateway's retry of a request it sent (same body, same signature, still fresh):
+        # it did not get our answer, so it gets the same one; nothing is done twice.
+        return WebhookResult(*earlier)
+    result = _applied(body, at)
+    webhooks.record_answer(given_signature, result.outcome, result.number)
+    return result
+
+
+def _applied(body: bytes, at: datetime) -> WebhookResult:
+    """The callback's event applied; every step is idempotent, so a delivery whose first
+    attempt died before its answer was recorded is applied again safely."""
     try:
         event = json.loads(body)
         kind, reference = str(event["type"]), str(event["reference"])

@@ -136,3 +136,6 @@ class WebhookItem(Model):
     seen_at = UTCDateTimeAttribute()
     # DynamoDB deletes it once a replay would be refused as too old anyway (table TTL)
     expires_at = NumberAttribute()
+    # The answer given to the first delivery, given again to the gateway's retries of it.
+    outcome = UnicodeAttribute(null=True)
+    number = UnicodeAttribute(null=True)

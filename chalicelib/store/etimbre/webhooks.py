@@ -21,21 +21,34 @@ from chalicelib.store.etimbre.items import AnomalyItem, StampItem, WebhookItem
 from chalicelib.store.etimbre.moves import stamp_item
 
 
-def first_sight(signature: str, at: datetime) -> bool:
-    """True the first time a signed callback is seen; False for a replay of it."""
-    digest = hashlib.sha256(signature.encode()).hexdigest()
+def sighting(signature: str, at: datetime) -> tuple[str, str] | None:
+    """None the first time a signed callback is seen (it is recorded); after that, the
+    answer given to it, as (outcome, number), or ("", "") while none is recorded yet."""
+    key = _key(signature)
     try:
         bound(WebhookItem)(
-            f"WEBHOOK#{digest}",
+            key,
             "WEBHOOK",
             seen_at=at,
             expires_at=int(domain.replay_guard_until(at).timestamp()),
         ).save(condition=WebhookItem.pk.does_not_exist())
     except PutError as error:
-        if _condition_failed(error):
-            return False
-        raise
-    return True
+        if not _condition_failed(error):
+            raise
+        seen = bound(WebhookItem).get(key, "WEBHOOK", consistent_read=True)
+        return (seen.outcome or "", seen.number or "")
+    return None
+
+
+def record_answer(signature: str, outcome: str, number: str) -> None:
+    """What the callback was answered, for the gateway's retries of the same request."""
+    bound(WebhookItem)(_key(signature), "WEBHOOK").update(
+        actions=[WebhookItem.outcome.set(outcome), WebhookItem.number.set(number)]
+    )
+
+
+def _key(signature: str) -> str:
+    return f"WEBHOOK#{hashlib.sha256(signature.encode()).hexdigest()}"
 
 
 def _condition_failed(error: Exception) -> bool:

@@ -76,7 +76,8 @@ def test_a_sale_and_a_payment_are_one_transaction_each(gateway: StandInGateway) 
     RECORDER.clear()
     gateway.pay(stamp.session_id, "success")
     operations = [c.operation for c in RECORDER.of("dynamodb")]
-    assert operations == ["PutItem", "GetItem", "TransactWriteItems"]  # replay guard, read, pay
+    # the sighting, the read, the payment, the answer kept for the gateway's retries
+    assert operations == ["PutItem", "GetItem", "TransactWriteItems", "UpdateItem"]
 
 
 def test_fifty_concurrent_uses_of_one_stamp_exactly_one_wins(gateway: StandInGateway) -> None:
@@ -229,8 +230,10 @@ def test_a_replay_guard_expires_only_after_a_replay_would_be_too_old(stack: Any)
     ttl = boto3.client("dynamodb").describe_time_to_live(TableName=stack.env["STAMPS_TABLE"])
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
     at = workflow.now()
-    assert webhooks.first_sight("sha256=guard-ttl-test", at) is True
-    assert webhooks.first_sight("sha256=guard-ttl-test", at) is False  # a replay
+    assert webhooks.sighting("sha256=guard-ttl-test", at) is None
+    assert webhooks.sighting("sha256=guard-ttl-test", at) == ("", "")  # seen, no answer yet
+    webhooks.record_answer("sha256=guard-ttl-test", "paid", "123")
+    assert webhooks.sighting("sha256=guard-ttl-test", at) == ("paid", "123")
     digest = hashlib.sha256(b"sha256=guard-ttl-test").hexdigest()
     guard = bound(WebhookItem).get(f"WEBHOOK#{digest}", "WEBHOOK")
     fresh_until = at + 2 * domain.SIGNATURE_TOLERANCE
