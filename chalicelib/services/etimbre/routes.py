@@ -108,6 +108,31 @@ def payment_webhook(call: Call) -> WebhookAnswer:
 @route(
     etimbre,
     "GET",
+    "/etimbre/stamps",
+    summary="My stamps, newest first (paginated)",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    query="chalicelib.api.schemas:PageQuery",
+    response=f"{SCHEMAS}:StampList",
+)
+def my_stamps(call: Call) -> Any:
+    from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
+    from chalicelib.services.etimbre import views
+    from chalicelib.services.etimbre.schemas import StampList
+    from chalicelib.store.etimbre import reads
+    from chalicelib.store.secrets import cursor_key
+
+    scope = f"stamps:{call.user.subject}"
+    start = decode_cursor(cursor_key(), scope, call.query.cursor)
+    found, last = reads.of_owner(call.user.subject, clamp_limit(call.query.limit), start)
+    return StampList(
+        items=[views.stamp(s) for s in found], next=encode_cursor(cursor_key(), scope, last)
+    )
+
+
+@route(
+    etimbre,
+    "GET",
     "/etimbre/stamps/{number}",
     summary="My stamp (by number, or by purchase id before it is paid), or its receipt PDF",
     access=allow(CITIZEN, AGENT),

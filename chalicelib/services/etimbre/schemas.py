@@ -112,6 +112,11 @@ class RefundIn(Input):
     reason: str = Field(min_length=3, max_length=500, pattern=r"^\S[\s\S]*\S$")
 
 
+class StampList(Output):
+    items: list[StampView] = Field(description="The buyer's stamps, newest first")
+    next: str | None = Field(description="The cursor of the next page, or null")
+
+
 class ReconciliationQuery(QueryInput):
     date: Day
     consulate: ConsulateCode | None = None

@@ -39,6 +39,17 @@ class ByDay(GlobalSecondaryIndex["StampItem"]):  # type: ignore[no-untyped-call]
     day_sk = UnicodeAttribute(range_key=True)  # <consulate>#<stamp id>
 
 
+class ByOwner(GlobalSecondaryIndex["StampItem"]):  # type: ignore[no-untyped-call]
+    """A buyer's stamps, newest first."""
+
+    class Meta:
+        index_name = "by_owner"
+        projection = AllProjection()
+
+    owner_pk = UnicodeAttribute(hash_key=True)  # OWNER#<owner>
+    owner_sk = UnicodeAttribute(range_key=True)  # <created_at ISO>#<stamp id>
+
+
 class StampItem(Model):
     class Meta(_StampsTable):
         pass
@@ -47,6 +58,8 @@ class StampItem(Model):
     sk = UnicodeAttribute(range_key=True, default="STAMP")
     stamp_id = UnicodeAttribute()
     owner = UnicodeAttribute()
+    owner_pk = UnicodeAttribute(null=True)
+    owner_sk = UnicodeAttribute(null=True)
     service = UnicodeAttribute()
     consulate = UnicodeAttribute()
     channel = UnicodeAttribute()
@@ -84,6 +97,7 @@ class StampItem(Model):
     day_pk = UnicodeAttribute(null=True)
     day_sk = UnicodeAttribute(null=True)
     by_day = ByDay()
+    by_owner = ByOwner()
 
 
 class NumberItem(Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.store.binding import bound
@@ -32,6 +33,16 @@ def stamp_id_of(number: str) -> str | None:
 def by_number(number: str) -> Stamp | None:
     stamp_id = stamp_id_of(number)
     return get(stamp_id) if stamp_id else None
+
+
+def of_owner(
+    owner: str, limit: int, start_after: dict[str, Any] | None
+) -> tuple[list[Stamp], dict[str, Any] | None]:
+    """A buyer's stamps, newest first: one Query on the owner index."""
+    result = bound(StampItem).by_owner.query(
+        f"OWNER#{owner}", scan_index_forward=False, limit=limit, last_evaluated_key=start_after
+    )
+    return [to_stamp(i) for i in result], result.last_evaluated_key
 
 
 def many(stamp_ids: Iterable[str]) -> dict[str, Stamp]:

@@ -59,6 +59,8 @@ def create(stamp: Stamp, by: By | None = None) -> Stamp:
         "STAMP",
         stamp_id=stamp.stamp_id,
         owner=stamp.owner,
+        owner_pk=f"OWNER#{stamp.owner}",
+        owner_sk=f"{stamp.created_at.isoformat()}#{stamp.stamp_id}",
         service=stamp.service,
         consulate=stamp.consulate,
         channel=stamp.channel,

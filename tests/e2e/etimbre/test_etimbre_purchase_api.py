@@ -202,3 +202,19 @@ def test_a_fee_change_never_changes_a_stamp_already_sold(
     assert later["amount"] == "500.00"  # as sold, although the fee is now 600.00
     fee = {f["service"]: f for f in http.get("/etimbre/fees").json_body["items"]}["passport"]
     assert fee["amount"] == "600.00"
+
+
+def test_a_buyer_lists_their_own_stamps_newest_first_page_by_page(
+    http: Any, token: Any, gateway: StandInGateway
+) -> None:
+    buyer = token("citizen", sub="etimbre-lister")
+    bought = [buy(http, buyer, f"list-{n}").json_body["id"] for n in range(3)]
+    first = http.get("/etimbre/stamps?limit=2", headers=headers(buyer)).json_body
+    assert [s["id"] for s in first["items"]] == bought[::-1][:2] and first["next"]
+    rest = http.get(f"/etimbre/stamps?limit=2&cursor={first['next']}", headers=headers(buyer))
+    assert [s["id"] for s in rest.json_body["items"]] == [bought[0]]
+    stranger = token("citizen", sub="etimbre-not-the-lister")
+    assert http.get("/etimbre/stamps", headers=headers(stranger)).json_body["items"] == []
+    # A cursor is the buyer's own: another's is refused, never a look at their stamps.
+    stolen = http.get(f"/etimbre/stamps?cursor={first['next']}", headers=headers(stranger))
+    assert stolen.status_code == 400

@@ -76,6 +76,7 @@ MATRIX: dict[tuple[str, str], Sample] = {
         body='{"service": "passport", "consulate": "FR-PAR", "channel": "online"}'
     ),
     ("POST", "/etimbre/payments/webhook"): Sample(body='{"type": "payment.succeeded"}'),
+    ("GET", "/etimbre/stamps"): Sample(query="limit=5"),
     ("GET", "/etimbre/stamps/{number}"): Sample(setup=stamp_of_owner),
     ("GET", "/public/stamps/{number}"): Sample(path={"number": VALID_UNKNOWN_NUMBER}),
     ("POST", "/etimbre/stamps/{number}/consume"): Sample(setup=stamp_of_owner, body=CONSUME),
@@ -195,6 +196,7 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ("GET", "/etimbre/fees", "/etimbre/fees", None, 200),
     ("POST", "/etimbre/stamps", "/etimbre/stamps", "citizen", 400),
     ("POST", "/etimbre/payments/webhook", "/etimbre/payments/webhook", None, 401),
+    ("GET", "/etimbre/stamps", "/etimbre/stamps?limit=5", "citizen", 200),
     ("GET", NUMBER, f"/etimbre/stamps/{VALID_UNKNOWN_NUMBER}", "citizen", 404),
     ("GET", "/public/stamps/{number}", f"/public/stamps/{VALID_UNKNOWN_NUMBER}", None, 200),
     (
@@ -232,6 +234,7 @@ BENCH: dict[tuple[str, str], BenchSample] = {
     ("POST", "/etimbre/stamps"): BenchSample(
         body={"service": "passport", "consulate": "FR-PAR", "channel": "online"}, role="citizen"
     ),
+    ("GET", "/etimbre/stamps"): BenchSample(query={"limit": "20"}, role="citizen"),
     ("GET", "/etimbre/stamps/{number}"): BenchSample(
         path={"number": VALID_UNKNOWN_NUMBER}, role="citizen"
     ),
