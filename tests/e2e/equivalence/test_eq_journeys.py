@@ -8,19 +8,15 @@ Time moves by monkeypatching the engine's clock."""
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
 import pytest
-from chalice.test import Client
 from pypdf import PdfReader
 
-import app as app_module
 from chalicelib.workflow import callbacks, service
-from scripts.local_events import Pump
 from tests.e2e.equivalence.eq_support import (
     ACCOUNT,
     ASSESSMENT,
@@ -31,30 +27,6 @@ from tests.e2e.equivalence.eq_support import (
     moment,
     sms_about,
 )
-
-
-@pytest.fixture
-def http(stack: Any) -> Iterator[Any]:
-    with Client(app_module.app, stage_name="local") as client:
-        yield client.http
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
-    moment_ = [datetime.now(UTC).replace(hour=11, minute=0)]
-    monkeypatch.setattr(service, "now", lambda: moment_[0])
-
-    def set_to(at: datetime) -> None:
-        moment_[0] = at
-
-    return set_to
-
-
-@pytest.fixture
-def journey(http: Any, token: Any, stack: Any) -> Journey:
-    citizen = token("citizen", sub=f"eq-{uuid.uuid4().hex[:10]}")
-    officer = token("equivalence_officer", office="MESRSI")
-    return Journey(http, Pump(app_module, stack.env), citizen, officer, token)
 
 
 def test_granted(journey: Journey) -> None:
