@@ -180,8 +180,9 @@ def fields_of(track: str) -> tuple[str, ...]:
 
 
 def is_resumed_at(state: str, payload: Mapping[str, Any], *steps: str) -> bool:
-    """The file is at one of ``steps``, or back from the applicant's complement to it."""
-    if state == "complement_received":
+    """The file is at one of ``steps``, or back from the applicant's complement to it (or
+    from the complement's missed deadline: the step then decides on what it has)."""
+    if state in ("complement_received", "complement_missed"):
         return payload.get("back_to") in steps
     return state in steps
 
@@ -389,6 +390,15 @@ def expertise_ready(payload: Mapping[str, Any], report_verified: bool) -> str | 
     if report_verified or payload.get("expertise", {}).get("requested_at"):
         return None
     return "art. 12: attach the expertise report (law 80.12 agency) or record its request"
+
+
+def closing_refusal(payload: Mapping[str, Any]) -> str | None:
+    """A file is closed for a missed complement only before any decision: a review or a
+    re-examination ends with a decision (arts. 6, 11), never closed while one stands."""
+    decision = current_decision(payload)
+    if decision is None:
+        return None
+    return f"decision {decision.get('number')} stands: the committee decides on what it has"
 
 
 def reexamination_refusal(ground: Any) -> str | None:

@@ -111,6 +111,10 @@ def remedy_allowed(case: Case, payload: Mapping[str, Any]) -> str | None:
     return _joined(domain.remedy_errors(case.payload, kind, remedy))
 
 
+def nothing_decided(case: Case, payload: Mapping[str, Any]) -> str | None:
+    return domain.closing_refusal(case.payload)
+
+
 def reexamination_ground(case: Case, payload: Mapping[str, Any]) -> str | None:
     if "ground" not in payload:
         return None  # asked what the caller may do next: the ground is checked when given

@@ -87,6 +87,7 @@ def _filing_transitions(worked: tuple[str, ...], askers: frozenset[str]) -> tupl
             "closed",
             OFFICER,
             requires_reason=True,
+            guard=guards.nothing_decided,
             effects=(Notify("equivalence_closed"),),
         ),
         t(
@@ -287,7 +288,13 @@ def _higher_transitions() -> tuple[Transition, ...]:
         ),
         t(
             "propose",
-            ("with_committee", "reexamination", "review_requested", "complement_received"),
+            (
+                "with_committee",
+                "reexamination",
+                "review_requested",
+                "complement_received",
+                "complement_missed",
+            ),
             "proposed",
             COMMITTEE,
             guard=all_of(

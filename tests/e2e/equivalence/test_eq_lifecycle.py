@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.services.equivalence import service as eq_service
-from chalicelib.workflow import service
+from chalicelib.workflow import callbacks, service
 from tests.e2e.equivalence.eq_support import (
     ACCOUNT,
     ASSESSMENT,
@@ -356,3 +356,27 @@ def test_the_decision_clock_pauses_for_a_complement_and_resumes(
     assert resumed["state"] == "running" and resumed["days_left"] == 50
     moved = datetime.fromisoformat(resumed["due_at"]) - due  # the 7 paused days (the zone's
     assert round(moved / timedelta(days=1)) == 7  # offset may change in Ramadan)
+
+
+def test_a_reexamination_is_never_closed_while_the_order_stands(
+    journey: Journey, clock: Callable[[datetime], None]
+) -> None:
+    """Art. 11: a missed complement does not close a re-examination; the committee decides."""
+    start = service.now()
+    journey.granted()
+    journey.ok(journey.officer, "reopen", ground="material_error", reason="date erronée")
+    law = journey.committee("law")
+    asked = journey.ok(law, "request_complement", reason="copie certifiée du diplôme")
+    [deadline] = [d for d in asked["deadlines"] if d["name"] == "complement_due"]
+    clock(start + timedelta(days=31))
+    message = {
+        "case_id": journey.case_id,
+        "deadline": "complement_due",
+        "due_at": deadline["due_at"],
+    }
+    assert callbacks.timer_fired(message) == "fired"
+    assert journey.view()["state"] == "complement_missed"
+    closed = journey.act(journey.officer, "close_file", reason="complément non fourni")
+    assert closed.status_code == 409 and "stands" in closed.json_body["detail"]
+    journey.ok(law, "propose", outcome="confirmation", assessment=ASSESSMENT, reason="rien")
+    assert journey.ok(journey.officer, "decide")["state"] == "granted"

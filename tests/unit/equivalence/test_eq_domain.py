@@ -284,3 +284,11 @@ def test_every_equivalence_sms_fits_one_segment(language: str) -> None:
             text = render_sms(name, language, sample).text
             assert sms.segments(text) == 1, (name, language, text)
             assert "EQ-2026" in text
+
+
+def test_a_file_is_closed_only_before_any_decision() -> None:
+    assert domain.closing_refusal({}) is None
+    assert "stands" in str(domain.closing_refusal({"decisions": [{"number": 1}]}))
+    back = {"back_to": "reexamination"}
+    assert domain.is_resumed_at("complement_missed", back, "reexamination")
+    assert not domain.is_resumed_at("complement_missed", back, "with_committee")
