@@ -465,7 +465,8 @@ def queue_scope(
     if "equivalence_officer" in principal.roles:
         tracks = [t for t in BY_TRACK if office_of(t) == principal.office]
         track = tracks[0] if tracks else "higher"  # another office: its (empty) partition
-        states = {s.name for s in BY_TRACK[track].states}
+        # any state of either track is a valid query; another track's is an empty partition
+        states = {s.name for m in BY_TRACK.values() for s in m.states}
         chosen = state or "submitted"
         if chosen not in states:
             error = FieldError("query.state", f"one of: {', '.join(sorted(states))}", "invalid")
