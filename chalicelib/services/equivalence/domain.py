@@ -18,6 +18,26 @@ CASE_TYPES = {"school": "equivalence_school", "higher": "equivalence_higher"}
 # Article 5 (seed 002): what a sector committee assesses.
 CRITERIA = ("curriculum", "study_path", "admission_conditions", "supervision", "assessment")
 RATINGS = ("meets", "partly_meets", "does_not_meet")
+CRITERIA_TITLES: Mapping[str, Mapping[str, str]] = {
+    "curriculum": {"ar": "البرامج والمناهج", "fr": "programmes et contenus", "en": "curriculum"},
+    "study_path": {"ar": "المسار الدراسي", "fr": "cursus d'études", "en": "study path"},
+    "admission_conditions": {
+        "ar": "شروط الولوج",
+        "fr": "conditions d'accès",
+        "en": "admission conditions",
+    },
+    "supervision": {
+        "ar": "التأطير البيداغوجي",
+        "fr": "encadrement pédagogique",
+        "en": "teaching supervision",
+    },
+    "assessment": {"ar": "نظام التقييم", "fr": "système d'évaluation", "en": "assessment system"},
+}
+_UNMET = {
+    "ar": "المعايير غير المستوفاة (المادة 5): ",
+    "fr": "critères de l'article 5 non remplis : ",
+    "en": "article 5 criteria not met: ",
+}
 # Article 7 (seed 002): the conditions of a conditional equivalence, in the four fields only,
 # as the article lists them. ``first``: what a proposal may impose; ``after_failed``: what
 # the applicant may do instead once an exam is failed (health, 1 (b): a certified clinical
@@ -363,6 +383,14 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
         return None
+
+
+def refusal_reasons(reasons: str, unmet: Sequence[str], language: str) -> str:
+    """Art. 6 (3): the refusal's reasons, naming the art. 5 criteria not met, in the
+    applicant's language."""
+    lang = language if language in _UNMET else "fr"
+    named = ", ".join(CRITERIA_TITLES[c][lang] for c in unmet if c in CRITERIA_TITLES)
+    return f"{reasons.strip()} ({_UNMET[lang]}{named})" if named else reasons.strip()
 
 
 def decision_day(decision: Mapping[str, Any]) -> date | None:

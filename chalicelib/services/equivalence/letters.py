@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.documents.pdf.page import BilingualPage
 from chalicelib.notify import dates
-from chalicelib.services.equivalence import verification
+from chalicelib.services.equivalence import domain, verification
 from chalicelib.workflow.case import Case, HistoryEntry
 
 MINISTRIES = {
@@ -37,13 +37,6 @@ OUTCOMES = {
         "Équivalence après conditions remplies (article 10)",
         "معادلة بعد استيفاء الشروط (المادة 10)",
     ),
-}
-CRITERIA = {  # article 5 (seed 002)
-    "curriculum": ("programmes et contenus", "البرامج والمناهج"),
-    "study_path": ("cursus d'études", "المسار الدراسي"),
-    "admission_conditions": ("conditions d'accès", "شروط الولوج"),
-    "supervision": ("encadrement pédagogique", "التأطير البيداغوجي"),
-    "assessment": ("système d'évaluation", "نظام التقييم"),
 }
 CONDITIONS = {
     "evaluation_exam": ("Examen d'évaluation", "امتحان التقييم"),
@@ -136,8 +129,8 @@ def refusal_letter(case: Case, decision: Mapping[str, Any]) -> bytes:
     _diploma(page, case)
     page.heading("Critères de l'article 5 non remplis", "المعايير غير المستوفاة (المادة 5)")
     for criterion in decision.get("unmet_criteria") or []:
-        fr, ar = CRITERIA.get(criterion, (criterion, criterion))
-        page.pair(f"• {fr}", f"• {ar}")
+        titles = domain.CRITERIA_TITLES.get(criterion, {"fr": criterion, "ar": criterion})
+        page.pair(f"• {titles['fr']}", f"• {titles['ar']}")
     page.pair(f"Motifs : {decision.get('reasons', '')}", f"الأسباب: {decision.get('reasons', '')}")
     page.space(3)
     page.pair(

@@ -304,9 +304,11 @@ def _refusal(
     }
     decision = domain.notified(case.payload, decided, at)
     earlier = [dict(d) for d in case.payload.get("decisions") or []]
-    unmet = ", ".join(decision.get("unmet_criteria") or [])
-    text = reason.strip() or str(proposal.get("reasons", ""))
-    text = f"{text} (art. 5, critères non remplis : {unmet})" if unmet else text
+    text = domain.refusal_reasons(
+        reason.strip() or str(proposal.get("reasons", "")),
+        decision.get("unmet_criteria") or [],
+        case.contact.language,
+    )
     changes = {"decisions": [*earlier, decision], "decided": None, "notified_decision": None}
     return Step("refuse", {"registered_letter": letter, "set": changes}, text)
 

@@ -70,7 +70,8 @@ def test_a_refusal_is_a_registered_letter_not_an_order(journey: Journey) -> None
     [decision] = refused["payload"]["decisions"]
     assert decision["bo"] is None and decision["unmet_criteria"] == ["curriculum"]
     assert decision["registered_letter"] == {"number": "RR1MA", "acknowledgement": True}
-    assert "curriculum" in journey.view()["history"][-1]["reason"]
+    reason = journey.view()["history"][-1]["reason"]
+    assert "critères de l'article 5 non remplis : programmes et contenus" in reason
     assert _clock(refused)["state"] == "done"  # the decision clock stops at the decision
     publish = {"bo_number": "7480", "bo_date": _today(), "bo_page": 3}
     assert journey.act(journey.officer, "publish", **publish).status_code == 409
@@ -79,6 +80,7 @@ def test_a_refusal_is_a_registered_letter_not_an_order(journey: Journey) -> None
     assert pdf.status_code == 200
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.body)).pages)
     assert "recommandée" in text and "60 jours" in text and "n'est pas publié" in text
+    assert "programmes et contenus" in text
     journey.pump.drain()
     [mail] = [
         m
@@ -87,6 +89,7 @@ def test_a_refusal_is_a_registered_letter_not_an_order(journey: Journey) -> None
     ]
     assert "article 6" in mail.body and "lettre recommandée" in mail.body
     assert "60 jours à compter de la réception" in mail.body
+    assert "programmes et contenus" in mail.body  # the criterion not met, named
     assert "pas publié au Bulletin officiel" in mail.body
 
 

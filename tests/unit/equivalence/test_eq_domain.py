@@ -292,3 +292,11 @@ def test_a_file_is_closed_only_before_any_decision() -> None:
     back = {"back_to": "reexamination"}
     assert domain.is_resumed_at("complement_missed", back, "reexamination")
     assert not domain.is_resumed_at("complement_missed", back, "with_committee")
+
+
+def test_the_refusal_names_its_criteria_in_the_applicants_language() -> None:
+    assert domain.refusal_reasons("Volume", ["curriculum"], "fr") == (
+        "Volume (critères de l'article 5 non remplis : programmes et contenus)"
+    )
+    assert "البرامج والمناهج" in domain.refusal_reasons("x", ["curriculum"], "ar")
+    assert domain.refusal_reasons("x", [], "en") == "x"
