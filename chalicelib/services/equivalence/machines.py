@@ -40,7 +40,7 @@ OFFICER = frozenset({"equivalence_officer"})
 COMMITTEE = frozenset({"committee_member"})
 CITIZEN = CITIZEN_ROLE
 SYSTEM = SYSTEM_ROLE
-COMPLEMENT_DAYS = 30
+COMPLEMENT_DAYS = 30  # unverified: art. 6 (seed 002) lets a committee ask, names no deadline
 A, W, T = StateKind.ACTIVE, StateKind.WAITING, StateKind.TERMINAL
 
 # ---------------------------------------------------------------- shared steps
