@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from bench.calls import _local_stack
@@ -33,6 +34,7 @@ ROUTES = (
     ("decide", "POST .../actions/decide", "officer"),
     ("publish", "POST .../actions/publish", "officer"),
     ("decision", "GET .../{id}/decision (PDF)", "citizen"),
+    ("record_receipt", "POST .../actions/record_receipt", "officer"),
     ("review_request", "POST .../{id}/review-request", "citizen"),
 )
 
@@ -79,6 +81,8 @@ def _journey(journey: Any, measured: Any) -> None:
     measured("publish", lambda: journey.act(journey.officer, "publish", **bo))
     journey.pump.drain()
     measured("decision", lambda: journey.pdf("decision"))
+    notified = {"received_on": datetime.now(UTC).date().isoformat(), "proof": "AR (bench)"}
+    measured("record_receipt", lambda: journey.act(journey.officer, "record_receipt", **notified))
     review = {"reasons": "le volume horaire de la troisième année est complet"}
     path = f"/equivalence/applications/{journey.case_id}/review-request"
     measured("review_request", lambda: journey.post(path, journey.citizen, review))

@@ -157,6 +157,7 @@ class Tick(NamedTuple):
     now: datetime
     terminal: bool = False  # it leads into a terminal state: every live clock ends
     timer: str = ""  # the deadline whose timer fired it, when the system clock did
+    payload: Mapping[str, Any] = {}  # the transition's data (a clock's ``start_at`` date)
 
 
 @dataclass
@@ -211,9 +212,9 @@ def _step(
     """One clock's new state and the note saying what happened to it."""
     event, now = tick.event, tick.now
     if event in clock.start:
-        s = ClockState(now, None)
+        s = ClockState(_origin(clock, tick), None)
         s = replace(s, due_at=due(clock, s, holidays))
-        return s, {"started": now.isoformat(), "due_at": _iso(s.due_at)}
+        return s, {"started": s.started_at.isoformat(), "due_at": _iso(s.due_at)}
     if s is None or not s.live:
         return s, {}
     if _ran_out(clock, s, tick):
@@ -235,6 +236,15 @@ def _step(
         s = replace(s, due_at=due(clock, s, holidays) if s.state == RUNNING else None)
         return s, {"extended_by": clock.extension.days, "due_at": _iso(s.due_at)}
     return s, {}
+
+
+def _origin(clock: Clock, tick: Tick) -> datetime:
+    """When a starting clock counts from: the recorded day its ``start_at`` names (noon in
+    Morocco: that day itself does not count), else the transition's moment."""
+    day = str(tick.payload.get(clock.start_at) or "") if clock.start_at else ""
+    if not day:
+        return tick.now
+    return datetime.combine(date.fromisoformat(day[:10]), time(12), ZONE).astimezone(UTC)
 
 
 def _closed(s: ClockState, now: datetime) -> tuple[tuple[datetime, datetime | None], ...]:

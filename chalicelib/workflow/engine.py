@@ -106,7 +106,7 @@ def fire(
         machine,
         case,
         transition,
-        clocks.Tick(name, now, _terminal(machine, transition), timer),
+        clocks.Tick(name, now, _terminal(machine, transition), timer, payload),
         calendar.moroccan() if holidays is None else holidays,
         payload,
     )

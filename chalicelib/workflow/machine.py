@@ -109,6 +109,10 @@ class Clock(NamedTuple):
     # Where the length comes from: a seed and article ("seed 002, art. 6"), or "unverified"
     # when no source text in the project states the figure.
     source: str = "unverified"
+    # The key, in the starting transition's payload, of the ISO date the clock counts from
+    # when the law counts from a date the office records rather than from the transition
+    # (the acknowledgement of receipt of a notified decision); absent there: the transition.
+    start_at: str = ""
 
     def roles_of(self, transition: str) -> list[str]:
         """What ``transition`` does to this clock (a well-formed clock: one thing at most)."""

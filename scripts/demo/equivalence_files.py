@@ -125,6 +125,9 @@ def _granted(case_id: str) -> None:
     service.perform(officer, case_id, "decide", order, "demo-seed")
     bo = {"bo_number": "DEMO-7480", "bo_date": today, "bo_page": 1}
     service.perform(officer, case_id, "publish", bo, "demo-seed")
+    # art. 6: the 60 days of review run from the notification's day, recorded by the office
+    receipt = {"received_on": today, "proof": "DEMO: accusé de réception"}
+    service.perform(officer, case_id, "record_receipt", receipt, "demo-seed")
 
 
 def _has_files(subject: str) -> bool:

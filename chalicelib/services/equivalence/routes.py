@@ -142,7 +142,7 @@ def review_request(call: Call, case_id: str) -> ApplicationView:
     equivalence,
     "GET",
     f"{APPLICATION}/letter",
-    summary="The acceptance or non-acceptance letter (PDF, Arabic and French)",
+    summary="The file's letter: acceptance or non-acceptance, or a reasoned refusal (PDF)",
     access=allow(CITIZEN, OFFICER),
     tags=TAGS,
     media_type=PDF,
@@ -158,9 +158,9 @@ def intake_letter(call: Call, case_id: str) -> Reply:
     service.machine_of(case)
     from chalicelib.services.equivalence import letters
 
-    content = letters.intake_letter(case, history)
+    content = letters.letter(case, history)
     if content is None:
-        raise Problem("not-yet-available", "The ministry has not yet ruled on admissibility.")
+        raise Problem("not-yet-available", "The ministry has not yet ruled on the request.")
     disposition = f'inline; filename="letter-{case.reference}.pdf"'
     return Reply(content, headers={"Content-Disposition": disposition}, media_type=PDF)
 

@@ -73,22 +73,55 @@ class ActionIn(Input):
     """One body for every staff action; each action names the fields it needs."""
 
     reason: str = Field(default="", max_length=8000)
-    outcome: Literal["equivalence", "conditional", "refusal", "revocation"] | None = None
+    outcome: (
+        Literal["equivalence", "conditional", "refusal", "revocation", "confirmation"] | None
+    ) = Field(
+        default=None,
+        description="A proposal's: revocation and confirmation on re-examination only (art. 11).",
+    )
     national_diploma: str | None = Field(default=None, max_length=300)
     conditions: list[ConditionIn] | None = Field(default=None, max_length=3)
     assessment: dict[str, CriterionIn] | None = Field(default=None, max_length=5)
     verdict: Literal["confirm", "change", "refuse"] | None = None
-    revoke_from: date | None = None
-    order_number: str | None = Field(default=None, max_length=60)
+    established_on: date | None = Field(
+        default=None,
+        description="A revocation's: the day the committee established the non-conforming "
+        "training or the diploma's inauthenticity; the revocation takes effect from it (art. 11).",
+    )
+    order_number: str | None = Field(default=None, max_length=60, description="Orders only.")
     order_date: date | None = None
+    registered_letter: str | None = Field(
+        default=None,
+        max_length=60,
+        description="A refusal's: the registered letter with acknowledgement of receipt (art. 6).",
+    )
+    decision_date: date | None = Field(default=None, description="A refusal's date.")
+    notified_by: Literal["acknowledgement_of_receipt", "first_presentation"] | None = Field(
+        default=None,
+        description="record_receipt: the acknowledgement's day, or when none came back, the "
+        "day the post first presented the letter.",
+    )
     bo_number: str | None = Field(default=None, max_length=20, pattern=r"^[0-9A-Za-z-]+$")
     bo_date: date | None = None
     bo_page: int | None = Field(default=None, ge=1, le=100000)
-    received_on: date | None = None
+    received_on: date | None = Field(
+        default=None, description="The notification's day (art. 6): not future, not before."
+    )
     proof: str | None = Field(default=None, max_length=300)
     condition: str | None = Field(default=None, max_length=40)
     met_on: date | None = None
+    failed_on: date | None = None
+    remedy: Literal["clinical_internship", "complementary_training"] | None = Field(
+        default=None, description="After a failed health evaluation exam (art. 7 (1) (b))."
+    )
     evidence: str | None = Field(default=None, max_length=1000)
+    kind: Literal["special_committee", "expert"] | None = Field(
+        default=None, description="consult: whom the committee adds (art. 6)."
+    )
+    guest: str | None = Field(
+        default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$", description="Their code."
+    )
+    chair: str | None = Field(default=None, max_length=200, description="The chair who asked.")
     ground: (
         Literal[
             "reference_diploma_changed",

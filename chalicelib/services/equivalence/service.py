@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.equivalence import domain
 from chalicelib.services.equivalence import problems as _problems  # registers the slugs
-from chalicelib.services.equivalence.machines import BY_TRACK
+from chalicelib.services.equivalence.machines import BY_TRACK, RECEIPTS
 from chalicelib.services.equivalence.requirements import office_of
 from chalicelib.store import cases as store
 from chalicelib.store.cases import Conflict
@@ -32,27 +32,37 @@ _REFUSALS = {
     "wrong_office": "not-found",
     "reason_required": "validation-failed",
 }
-# Staff actions as the API names them; "publish" and "condition_met" pick their transition.
+# Staff actions as the API names them; "decide", "publish" and "record_receipt" pick their
+# transition from the file (an order or a refusal; the outcome published; the state notified).
 STAFF_ACTIONS = (
     "accept_file",
     "declare_not_admissible",
     "request_complement",
     "close_file",
+    "request_expertise",
     "refer",
+    "consult",
     "propose",
     "decide",
     "publish",
     "record_receipt",
     "condition_met",
+    "condition_failed",
     "reopen",
+    "accept_request",
+    "decline_request",
 )
 REQUIRED = {
-    "decide": ("order_number", "order_date"),
     "publish": ("bo_number", "bo_date", "bo_page"),
     "record_receipt": ("received_on", "proof"),
     "condition_met": ("condition", "met_on"),
+    "condition_failed": ("condition", "failed_on", "remedy"),
     "reopen": ("ground",),
+    "consult": ("kind", "guest", "chair"),
+    "accept_request": ("national_diploma",),
 }
+ORDER_FIELDS = ("order_number", "order_date")
+BO_FIELDS = ("bo_number", "bo_date", "bo_page")
 
 
 def machine_of(case: Case) -> Machine:
@@ -131,9 +141,15 @@ def complement(principal: Principal, case_id: str, message: str, correlation_id:
 
 def request_review(principal: Principal, case_id: str, reasons: str, correlation_id: str) -> Case:
     case = _own(principal, case_id, "review request", correlation_id)
+    if machine_of(case).transition("request_review") is None:
+        raise Problem(
+            "conflict",
+            "This track has no review procedure: its source (seed 000) gives none.",
+            extra={"refusal": "no_review_procedure"},
+        )
     at = cases.now()
     refused = domain.review_refusal(case.clocks, case.payload, at)
-    if refused and case.state in ("granted", "conditional", "refused"):
+    if refused and case.state in RECEIPTS:
         code, message = refused
         due = (case.clocks.get("review") or {}).get("due_at")
         slug = "review-window-closed" if code == "window_closed" else "conflict"
@@ -216,10 +232,85 @@ def _refer(case: Case, action: str, data: Mapping[str, Any], reason: str, at: da
     return Step(action, {"set": {"committee": domain.field_of(case.payload)}}, reason)
 
 
+def _invalid(message: str, *fields: str) -> Problem:
+    errors = [FieldError(f"body.{f}", message, "invalid") for f in fields]
+    return Problem("validation-failed", message, errors=errors)
+
+
+def _required(data: Mapping[str, Any], fields: tuple[str, ...], why: str) -> None:
+    missing = [f for f in fields if data.get(f) in (None, "")]
+    if missing:
+        errors = [FieldError(f"body.{f}", why, "required") for f in missing]
+        raise Problem("validation-failed", why, errors=errors)
+
+
+def _order(data: Mapping[str, Any]) -> dict[str, Any]:
+    _required(data, ORDER_FIELDS, "an order (art. 10) has its number and date")
+    return {"number": data["order_number"], "date": str(data["order_date"])}
+
+
 def _decide(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
-    order = {"number": data["order_number"], "date": str(data["order_date"])}
-    decided = {**case.payload.get("proposal", {}), "order": order, "decided_at": at.isoformat()}
+    """The ministry's decision on a proposal: an order (art. 10), a reasoned refusal by
+    registered letter (art. 6 (3)), or the earlier decision left standing; from a
+    conditional equivalence whose conditions are met, the final order (art. 10)."""
+    if case.state == "conditional":
+        standing = domain.current_decision(case.payload) or {}
+        order = _order(data)
+        decided = {
+            "outcome": "final",
+            "national_diploma": standing.get("national_diploma", ""),
+            "conditions": [dict(c) for c in case.payload.get("conditions") or []],
+            "reasons": reason.strip() or "Conditions remplies (art. 10)",
+            "step": "conditions",
+            "order": order,
+            "decided_at": at.isoformat(),
+        }
+        return Step("decide", {"order": order, "set": {"decided": decided}}, reason)
+    proposal = dict(case.payload.get("proposal") or {})
+    if proposal.get("outcome") == "refusal":
+        return _refusal(case, proposal, data, reason, at)
+    if proposal.get("stands") is not None:
+        transition = domain.STANDING[str(proposal["outcome"])]
+        given = [f for f in (*ORDER_FIELDS, *BO_FIELDS) if data.get(f) not in (None, "")]
+        if given:
+            raise _invalid("the earlier decision stands: no new order", *given)
+        decision = domain.notified(case.payload, {**proposal, "decided_at": at.isoformat()}, at)
+        earlier = [dict(d) for d in case.payload.get("decisions") or []]
+        changes = {"decisions": [*earlier, decision], "notified_decision": None}
+        return Step(transition, {"set": changes}, reason or str(proposal.get("reasons", "")))
+    order = _order(data)
+    decided = {**proposal, "order": order, "decided_at": at.isoformat()}
     return Step(action, {"order": order, "set": {"decided": decided}}, reason)
+
+
+def _refusal(
+    case: Case, proposal: dict[str, Any], data: Mapping[str, Any], reason: str, at: datetime
+) -> Step:
+    """Art. 6 (3): reasoned, notified by registered letter with acknowledgement of receipt.
+    Not an order: no order number, nothing published in the BO."""
+    given = [f for f in (*ORDER_FIELDS, *BO_FIELDS) if data.get(f) not in (None, "")]
+    if given:
+        raise _invalid("a refusal is not an order and is not published in the BO (art. 6)", *given)
+    _required(data, ("registered_letter", "decision_date"), "a refusal goes by registered letter")
+    day = date.fromisoformat(str(data["decision_date"]))
+    if day > at.date():
+        raise _invalid("a decision cannot be dated in the future", "decision_date")
+    letter = {"number": str(data["registered_letter"]), "acknowledgement": True}
+    decided = {
+        **proposal,
+        "decision_date": day.isoformat(),
+        "registered_letter": letter,
+        "decided_at": at.isoformat(),
+    }
+    decision = domain.notified(case.payload, decided, at)
+    earlier = [dict(d) for d in case.payload.get("decisions") or []]
+    text = domain.refusal_reasons(
+        reason.strip() or str(proposal.get("reasons", "")),
+        decision.get("unmet_criteria") or [],
+        case.contact.language,
+    )
+    changes = {"decisions": [*earlier, decision], "decided": None, "notified_decision": None}
+    return Step("refuse", {"registered_letter": letter, "set": changes}, text)
 
 
 def _reopen(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
@@ -229,11 +320,11 @@ def _reopen(case: Case, action: str, data: Mapping[str, Any], reason: str, at: d
 
 
 def _propose(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
-    errors = domain.proposal_errors(case.state, case.payload, data, reason)
+    errors = domain.proposal_errors(case.state, case.payload, data, reason, at.date())
     if errors:
         raise Problem(
             "validation-failed",
-            "The proposal is incomplete (decree 2.13.165, articles 5 and 7).",
+            "The proposal is incomplete (decree 2.13.165, articles 5, 6, 7 and 11).",
             errors=[FieldError(f"body.{field}", message) for field, message in errors],
         )
     proposal = domain.proposal(case.state, case.payload, data, reason, at)
@@ -243,30 +334,45 @@ def _propose(case: Case, action: str, data: Mapping[str, Any], reason: str, at: 
 
 def _publish(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
     decided = case.payload.get("decided")
-    if not decided or case.state != "decided":
+    school = case.case_type == domain.CASE_TYPES["school"]
+    if not decided or case.state != ("accepted" if school else "decided"):
         raise Problem("conflict", "Only an order the ministry has signed is published.")
+    if not school and decided.get("outcome") not in domain.PUBLISH:
+        raise Problem("conflict", "Only an order is published in the BO (art. 10).")
     bo = {"number": data["bo_number"], "date": str(data["bo_date"]), "page": data["bo_page"]}
-    decision = domain.published(case.payload, bo, at)
+    if school:  # seed 000: the decision, once published in the BO, is sent as a copy
+        decided = {**decided, "order": _order(data)}
+    decision = domain.published({**case.payload, "decided": decided}, bo, at)
     earlier = [dict(d) for d in case.payload.get("decisions") or []]
+    changes: dict[str, Any] = {"decided": None, "notified_decision": None}
     if decision["outcome"] == "revocation" and earlier:
         # acquired rights stand: the earlier decision is kept, revoked only from that date
         earlier[-1] = {**earlier[-1], "revoked_from": decision.get("revoke_from")}
-    changes: dict[str, Any] = {"decisions": [*earlier, decision], "decided": None}
+    elif earlier and decision.get("step") in ("reexamination", "conditions", "review_requested"):
+        earlier[-1] = {**earlier[-1], "replaced_by": decision["number"]}
+    changes["decisions"] = [*earlier, decision]
     if decision["outcome"] == "conditional":
         changes["conditions"] = domain.tracked_conditions(decision)
-    transition = domain.PUBLISH[str(decision["outcome"])]
+    transition = "publish_decision" if school else domain.PUBLISH[str(decision["outcome"])]
     return Step(transition, {"bo": bo, "set": changes}, reason or decision.get("reasons", ""))
 
 
 def _record_receipt(
     case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime
 ) -> Step:
+    """Art. 6: the notification's day opens the 60 days: the acknowledgement of receipt's,
+    or, when none comes back, the letter's first presentation by the post."""
+    errors = domain.notification_errors(case.payload, data["received_on"], at.date())
+    if errors:
+        raise _invalid(errors[0][1], *(f for f, _ in errors))
+    by = str(data.get("notified_by") or domain.NOTIFIED_BY[0])
     decision = domain.current_decision(case.payload) or {}
-    notification = {"received_on": str(data["received_on"]), "proof": data["proof"]}
+    notification = {"received_on": str(data["received_on"]), "proof": data["proof"], "by": by}
     changes = {"notification": notification, "notified_decision": decision.get("number")}
+    transition = RECEIPTS.get(case.state, "record_receipt")
     return Step(
-        "record_receipt",
-        {"notification": notification, "set": changes},
+        transition,
+        {"received_on": notification["received_on"], "notification": notification, "set": changes},
         reason or str(decision.get("reasons", "")),
     )
 
@@ -275,25 +381,69 @@ def _condition_met(
     case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime
 ) -> Step:
     kind = str(data["condition"])
-    pending = domain.pending_conditions(case.payload)
-    transition = "conditions_met" if pending == [kind] else "condition_met"
     evidence = str(data.get("evidence") or "")
     conditions = domain.condition_met(case.payload, kind, str(data["met_on"]), evidence)
     payload = {"condition": kind, "set": {"conditions": conditions}}
-    return Step(transition, payload, reason)
+    return Step("condition_met", payload, reason)
+
+
+def _condition_failed(
+    case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime
+) -> Step:
+    kind, remedy = str(data["condition"]), str(data["remedy"])
+    errors = domain.remedy_errors(case.payload, kind, remedy)
+    if errors and case.state == "conditional":
+        raise _invalid(errors[0][1], *(f for f, _ in errors))
+    conditions = domain.failed_condition(case.payload, kind, str(data["failed_on"]), remedy)
+    payload = {"condition": kind, "remedy": remedy, "set": {"conditions": conditions}}
+    return Step("condition_failed", payload, reason)
+
+
+def _consult(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    """Art. 6: at its chair's request, a special committee or a qualified person."""
+    consultation = {k: str(data.get(k) or "") for k in ("kind", "guest", "chair")}
+    by = domain.committee_of(case.state, case.payload)
+    entry = {**consultation, "question": reason, "by": by, "at": at.isoformat()}
+    consulted = [*(case.payload.get("consulted") or []), entry]
+    return Step(action, {"consultation": consultation, "set": {"consulted": consulted}}, reason)
+
+
+def _expertise(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
+    """Art. 12: the agency's report is asked for; the file may then go to its committee."""
+    expertise = {"requested_at": at.isoformat(), "reason": reason}
+    return Step(action, {"set": {"expertise": expertise}}, reason)
+
+
+def _school_decision(
+    case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime
+) -> Step:
+    if action == "decline_request":
+        return Step(action, {}, reason)
+    decided = {
+        "outcome": "equivalence",
+        "national_diploma": str(data["national_diploma"]),
+        "reasons": reason.strip(),
+        "decided_at": at.isoformat(),
+    }
+    return Step(action, {"set": {"decided": decided}}, reason)
 
 
 _PLANS = {
     "accept_file": _intake,
     "declare_not_admissible": _intake,
     "request_complement": _complement,
+    "request_expertise": _expertise,
     "refer": _refer,
+    "consult": _consult,
     "propose": _propose,
     "decide": _decide,
     "publish": _publish,
     "record_receipt": _record_receipt,
     "condition_met": _condition_met,
+    "condition_failed": _condition_failed,
     "reopen": _reopen,
+    "accept_request": _school_decision,
+    "decline_request": _school_decision,
 }
 
 
@@ -317,7 +467,8 @@ def queue_scope(
     if "equivalence_officer" in principal.roles:
         tracks = [t for t in BY_TRACK if office_of(t) == principal.office]
         track = tracks[0] if tracks else "higher"  # another office: its (empty) partition
-        states = {s.name for s in BY_TRACK[track].states}
+        # any state of either track is a valid query; another track's is an empty partition
+        states = {s.name for m in BY_TRACK.values() for s in m.states}
         chosen = state or "submitted"
         if chosen not in states:
             error = FieldError("query.state", f"one of: {', '.join(sorted(states))}", "invalid")

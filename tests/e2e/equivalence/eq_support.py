@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 from typing import Any
 
@@ -21,6 +21,9 @@ from scripts.local_events import Pump
 ACCOUNT, REGION = "123456789012", "eu-west-3"
 CRITERIA = ("curriculum", "study_path", "admission_conditions", "supervision", "assessment")
 ASSESSMENT = {c: {"rating": "meets", "note": "conforme"} for c in CRITERIA}
+# Art. 7: training not sufficient or not complete; art. 6 (3): a criterion not met.
+PARTLY = {**ASSESSMENT, "supervision": {"rating": "partly_meets", "note": "stages courts"}}
+NOT_MET = {**ASSESSMENT, "curriculum": {"rating": "does_not_meet", "note": "volume horaire"}}
 
 
 def headers(token: str, **extra: str) -> dict[str, str]:
@@ -144,6 +147,24 @@ class Journey:
         assert decided["state"] == "decided"
         bo = {"bo_number": "7480", "bo_date": "2026-03-20", "bo_page": 1523, **publish}
         return self.ok(self.officer, "publish", **bo)
+
+    def refused(self, decision_date: str = "") -> dict[str, Any]:
+        """Filed, with the law committee, refused (art. 6 (3)) by registered letter."""
+        self.filed()
+        self.to_committee("law")
+        self.ok(
+            self.committee("law"),
+            "propose",
+            outcome="refusal",
+            assessment=NOT_MET,
+            reason="Volume horaire insuffisant",
+        )
+        day = decision_date or datetime.now(UTC).date().isoformat()
+        refused = self.ok(
+            self.officer, "decide", registered_letter="RR123456789MA", decision_date=day
+        )
+        assert refused["state"] == "refused"
+        return refused
 
     def granted(self, field: str = "law") -> dict[str, Any]:
         self.filed(training=field) if field != "law" else self.filed()

@@ -88,7 +88,7 @@ def test_the_deploy_builds_the_guide_before_the_code_goes_live(
     monkeypatch.setattr(deploy, "deploy_app", lambda *args: {"EndpointURL": "https://api"})
     monkeypatch.setenv(deploy.ARTIFACTS_ENV, "khidmat-dev-artifacts")
 
-    deploy.deploy("dev", config, "https://khidmat.gov.ma/api")
+    deploy.deploy("dev", config, "https://khidmat.gov.ma/api", "https://portail.khidmat.gov.ma")
 
     assert seen == [True] and len(renders) == 1
     assert json.loads(config.read_text())["stages"]["dev"]["environment_variables"]

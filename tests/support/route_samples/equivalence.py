@@ -71,24 +71,24 @@ def _checklist_verified() -> dict[str, str]:
 
 
 def _refusal_notified() -> dict[str, str]:
-    """A refusal the ministry signed, published by an officer, its notification recorded:
-    the review window is open."""
+    """A refusal the ministry sent by registered letter (art. 6), its acknowledgement of
+    receipt recorded: the review window is open."""
     from datetime import UTC, datetime
 
     from chalicelib.api.principal import Principal
     from chalicelib.services.equivalence import service
 
     at = datetime.now(UTC)
-    decided = {
+    proposal = {
         "outcome": "refusal",
         "reasons": "Volume horaire insuffisant (critère du cursus)",
-        "order": {"number": "1234.25", "date": at.date().isoformat()},
-        "decided_at": at.isoformat(),
+        "unmet_criteria": ["curriculum"],
+        "step": "with_committee",
     }
-    values = equivalence_file("decided", decided=decided)
+    values = equivalence_file("proposed", proposal=proposal)
     officer = Principal("lp-officer", "staff", frozenset({"equivalence_officer"}), OFFICE)
     for action, data in (
-        ("publish", {"bo_number": "7480", "bo_date": at.date(), "bo_page": 1523}),
+        ("decide", {"registered_letter": "RR123456789MA", "decision_date": at.date()}),
         ("record_receipt", {"received_on": at.date(), "proof": "AR n° RR123456789MA"}),
     ):
         service.perform(officer, values["case_id"], action, data, "least-privilege")
