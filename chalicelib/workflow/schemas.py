@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
-from chalicelib.api.schemas import Output, PageQuery
+from chalicelib.api.schemas import Input, Output, PageQuery
 from chalicelib.documents.schemas import ChecklistEntry
 
 
@@ -103,3 +103,10 @@ class CaseList(Output):
 
 class MyCasesQuery(PageQuery):
     pass
+
+
+class OwedIn(Input):
+    """The office's request for a document (``reason``: which and why, read by the
+    applicant), or the applicant's answer (``reason``: an optional note)."""
+
+    reason: str = Field(default="", max_length=2000)
