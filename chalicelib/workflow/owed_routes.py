@@ -14,7 +14,6 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api.principal import CITIZEN, Access, allow
 from chalicelib.api.routing import Call, route
-from chalicelib.workflow.owed import ANSWER, ASK
 
 BODY = "chalicelib.workflow.schemas:OwedIn"
 # (call, case id, transition, reason) -> the case as the service shows it
@@ -37,11 +36,15 @@ def register(
     path parameter, e.g. ``/enrollment/applications/{application_id}``."""
     param = case_path.rsplit("{", 1)[1].rstrip("}")
 
-    def add(action: str, suffix: str, summary: str, access: Access) -> None:
+    def add(asking: bool, suffix: str, summary: str, access: Access) -> None:
         def view(call: Call, **params: str) -> Any:
+            # the machines' module on first call, not at import: the cold start stays small
+            from chalicelib.workflow.owed import ANSWER, ASK
+
+            action = ASK if asking else ANSWER
             return perform(call, params[param], action, call.body.reason)
 
-        view.__name__ = f"{name}_{action}"
+        view.__name__ = f"{name}_{suffix.replace('-', '_')}"
         route(
             blueprint,
             "POST",
@@ -55,9 +58,9 @@ def register(
         )(view)
 
     if asked_by is not None:
-        add(ASK, "request-documents", "Ask the applicant for a document, with a reason", asked_by)
+        add(True, "request-documents", "Ask the applicant for a document, with a reason", asked_by)
     add(
-        ANSWER,
+        False,
         "complete",
         "Say the documents asked for are attached: the time to decide runs again",
         answered_by or allow(CITIZEN),
