@@ -129,6 +129,23 @@ def test_a_paused_clock_shows_since_when_no_due_date_and_the_days_used() -> None
     assert receipt.build(case(clocks={"decision": paused.to_json()}), MACHINE, HISTORY) == content
 
 
+def test_the_pdf_shows_a_paused_clock_with_its_source_and_days_used() -> None:
+    from chalicelib.documents import receipt_pdf
+
+    paused_at = FILED + timedelta(days=3)
+    started = clocks.ClockState(FILED, clocks.add_days(FILED, 60, True, set()))
+    paused = replace(started, state=clocks.PAUSED, due_at=None, paused=((paused_at, None),))
+    content = receipt.build(case(clocks={"decision": paused.to_json()}), MACHINE, HISTORY)
+    text = PdfReader(BytesIO(receipt_pdf.render(content))).pages[0].extract_text()
+    for fact in ("suspendu depuis le 15 mai 2026", "3 jours ouvrables déjà écoulés", "unverified"):
+        assert fact in text, text
+    without = receipt.build(case(), replace(MACHINE, clocks=()), HISTORY)
+    assert (
+        "n'ouvre pas de délai"
+        in PdfReader(BytesIO(receipt_pdf.render(without))).pages[0].extract_text()
+    )
+
+
 def test_a_case_born_filed_was_filed_at_its_creation() -> None:
     born = replace(
         MACHINE, clocks=(legal.decision_clock(start=(legal.CREATED,), stop=("accept",)),)
