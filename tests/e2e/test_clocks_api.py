@@ -35,8 +35,8 @@ def http(stack: Any) -> Iterator[Any]:
 @pytest.fixture
 def pump(stack: Any) -> Pump:
     """A pump that has delivered the session's backlog: a drain reads 100 stream records a
-    round for 20 rounds, and the cases of the tests before this one (every case born filed
-    now writes its clock) may be more than that, so this test's records would be left out."""
+    round for 20 rounds, and the records of the session's earlier tests may be more than
+    that, so this test's own would be left out."""
     pump = Pump(app_module, stack.env)
     pump.drain(rounds=1000)
     return pump
