@@ -12,18 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any
 
 from pydantic import Field
 
 from chalicelib.api.schemas import Output
 from chalicelib.notify import dates
+from chalicelib.workflow import clocks, legal
+from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, Document, HistoryEntry
-from chalicelib.workflow.machine import Machine, StateKind
-
-LEGAL_DAYS = 60  # law 55.19: the administration answers within 60 days of the filing
-DEFAULT_CLOCK = "decision"
+from chalicelib.workflow.machine import Clock, Machine, StateKind
 
 
 class NotFiled(Exception):
@@ -45,12 +44,23 @@ class ReceivedDocument(Output):
 
 class LegalDeadline(Output):
     name: str
-    source: Literal["clock", "law"] = Field(
-        description="clock: the case's own legal clock; law: 60 days after the filing."
+    source: str = Field(
+        description="Where the clock's length comes from: a source text and article, or "
+        "'unverified' when no source text of the project states the figure."
     )
-    due_at: datetime | None = Field(description="UTC; none while a clock is paused.")
+    length: int | None = Field(description="How long it runs, in its unit, without extension.")
+    unit: str = Field(description="calendar_days, working_days (or seconds, in tests).")
+    due_at: datetime | None = Field(description="UTC; none while the clock is paused.")
     due_date: Bilingual | None = Field(description="The day it falls due, in Casablanca.")
-    state: str = Field(default="", description="The clock's state: running, paused ...")
+    state: str = Field(default="", description="The clock's state: running, paused, done ...")
+    paused_since: datetime | None = Field(
+        default=None, description="While paused (the applicant owes something): since when."
+    )
+    days_used: int | None = Field(
+        default=None,
+        description="Days of it used when it stopped running (paused, done, expired); none "
+        "while it runs, where its due date tells the rest (a receipt does not age).",
+    )
 
 
 class Verification(Output):
@@ -73,7 +83,11 @@ class Receipt(Output):
 
 def filed_at(machine: Machine, history: Sequence[HistoryEntry]) -> datetime | None:
     """When the case left its draft for the administration: its first transition from the
-    initial state to a state that is not terminal (a draft withdrawn was never filed)."""
+    initial state to a state that is not terminal (a draft withdrawn was never filed); for a
+    case born filed (its decision clock starts at its creation), the creation."""
+    if legal.born_filed(machine):
+        created = [e for e in history if e.event == legal.CREATED]
+        return min(created, key=lambda e: e.seq).at if created else None
     kinds = {s.name: s.kind for s in machine.states}
     initial = machine.initial.name
     for entry in sorted(history, key=lambda e: e.seq):
@@ -107,29 +121,39 @@ def _received(machine: Machine, document: Document) -> ReceivedDocument:
     )
 
 
-def _from_clock(name: str, raw: Any) -> LegalDeadline:
+def _from_clock(clock: Clock, raw: Any) -> LegalDeadline:
     """A clock as the case stores it (JSON: due_at, state ...), read without trusting its
     shape: a clock whose fields are missing or malformed shows without a due date."""
     fields: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     due = dates.parse(fields.get("due_at"))
     state = fields.get("state")
-    return LegalDeadline(
-        name=str(name),
-        source="clock",
+    unit = "working_days" if clock.working_days else "calendar_days"
+    shown = LegalDeadline(
+        name=clock.name,
+        source=clock.source,
+        length=clock.seconds or clock.days,
+        unit="seconds" if clock.seconds else unit,
         due_at=due,
         due_date=_bilingual_day(due) if due else None,
         state=state if isinstance(state, str) else "",
     )
+    try:
+        kept = clocks.ClockState.of(fields)
+    except (KeyError, TypeError, ValueError):
+        return shown
+    # Counted up to the moment it stopped running, never to "now": the same case, the same
+    # receipt. A running clock has its due date instead.
+    since = clocks.paused_since(kept)
+    stopped_at = since or (kept.ended_at if not kept.live else None)
+    used = clocks.used(clock, kept, stopped_at, calendar.moroccan()) if stopped_at else None
+    return shown.model_copy(update={"paused_since": since, "days_used": used})
 
 
-def deadlines(case: Case, filed: datetime) -> list[LegalDeadline]:
-    """The case's legal clocks when it has any; else the law's 60 days from the filing."""
-    if case.clocks:
-        return [_from_clock(name, raw) for name, raw in sorted(case.clocks.items())]
-    due = filed + timedelta(days=LEGAL_DAYS)
-    return [
-        LegalDeadline(name=DEFAULT_CLOCK, source="law", due_at=due, due_date=_bilingual_day(due))
-    ]
+def deadlines(case: Case, machine: Machine) -> list[LegalDeadline]:
+    """The legal clocks the case's type declares and the case has started, its decision
+    clock first; a type that declares none (a payment) has no deadline to show."""
+    declared = sorted(machine.clocks, key=lambda c: c.name != legal.DECISION_CLOCK)
+    return [_from_clock(c, case.clocks[c.name]) for c in declared if c.name in case.clocks]
 
 
 def digest(content: Mapping[str, Any]) -> str:
@@ -153,7 +177,7 @@ def build(case: Case, machine: Machine, history: Sequence[HistoryEntry]) -> Rece
         filed_at=filed,
         filed_at_local=_bilingual_moment(filed),
         documents=sorted(received, key=lambda d: (d.kind, d.file_name, d.sha256)),
-        deadlines=deadlines(case, filed),
+        deadlines=deadlines(case, machine),
         verification=Verification(sha256="", code=""),
     )
     sha = digest(unsigned.model_dump(mode="json", exclude={"verification"}))

@@ -4,7 +4,8 @@ asked for: it loads fpdf2 and HarfBuzz."""
 from __future__ import annotations
 
 from chalicelib.documents.pdf.page import BilingualPage
-from chalicelib.documents.receipt import LEGAL_DAYS, LegalDeadline, Receipt
+from chalicelib.documents.receipt import LegalDeadline, Receipt
+from chalicelib.notify import dates
 
 # (fr, ar) for the statuses and clock states the engine uses; anything else shows as is.
 STATUSES = {"verified": ("vérifiée", "تم التحقق منها"), "rejected": ("refusée", "مرفوضة")}
@@ -17,25 +18,38 @@ CLOCK_STATES = {
 CLOCK_NAMES = {"decision": ("Réponse de l'administration", "جواب الإدارة")}
 
 
+UNITS = {
+    "calendar_days": ("jours", "يوما"),
+    "working_days": ("jours ouvrables", "يوم عمل"),
+    "seconds": ("secondes", "ثانية"),
+}
+
+
 def _deadline(page: BilingualPage, deadline: LegalDeadline) -> None:
-    if deadline.source == "law" and deadline.due_date:
-        page.pair(
-            f"L'administration répond au plus tard le {deadline.due_date.fr}, "
-            f"soit {LEGAL_DAYS} jours après le dépôt.",
-            f"تجيب الإدارة في أجل أقصاه {deadline.due_date.ar}، "
-            f"أي {LEGAL_DAYS} يوما بعد تاريخ الإيداع.",
-        )
-        return
     name_fr, name_ar = CLOCK_NAMES.get(deadline.name, (deadline.name, deadline.name))
     state_fr, state_ar = CLOCK_STATES.get(deadline.state, (deadline.state, deadline.state))
-    if deadline.due_date:
+    unit_fr, unit_ar = UNITS.get(deadline.unit, (deadline.unit, deadline.unit))
+    if deadline.paused_since:
+        since = dates.date_in_letters(deadline.paused_since, "fr")
+        since_ar = dates.date_in_letters(deadline.paused_since, "ar")
+        due_fr, due_ar = f"suspendu depuis le {since}", f"موقوف منذ {since_ar}"
+    elif deadline.due_date:
         due_fr, due_ar = f"échéance le {deadline.due_date.fr}", f"ينتهي في {deadline.due_date.ar}"
     else:
         due_fr, due_ar = "échéance non fixée", "أجل غير محدد"
     page.pair(
-        f"{name_fr} : {due_fr}" + (f" ({state_fr})" if state_fr else ""),
-        f"{name_ar}: {due_ar}" + (f" ({state_ar})" if state_ar else ""),
+        f"{name_fr} ({deadline.length} {unit_fr}) : {due_fr}"
+        + (f" ({state_fr})" if state_fr else ""),
+        f"{name_ar} ({deadline.length} {unit_ar}): {due_ar}"
+        + (f" ({state_ar})" if state_ar else ""),
     )
+    if deadline.days_used is not None:
+        page.pair(
+            f"{deadline.days_used} {unit_fr} déjà écoulés.",
+            f"انقضى منها {deadline.days_used} {unit_ar}.",
+            size=9,
+        )
+    page.pair(f"Source : {deadline.source}", f"المرجع: {deadline.source}", size=8)
 
 
 def _documents(page: BilingualPage, receipt: Receipt) -> None:
@@ -84,6 +98,11 @@ def render(receipt: Receipt) -> bytes:
     page.heading("Délai légal de réponse", "الأجل القانوني للجواب")
     for deadline in receipt.deadlines:
         _deadline(page, deadline)
+    if not receipt.deadlines:
+        page.pair(
+            "Cette démarche n'ouvre pas de délai de décision administrative.",
+            "لا يترتب على هذا الطلب أجل لقرار إداري.",
+        )
     page.space(2)
     page.pair(
         "Ce récépissé atteste le dépôt du dossier ; il ne vaut pas décision.",

@@ -29,7 +29,7 @@ class Report:
     office: str | None
     window: rules.Window
     summary: Summary
-    legal_days: int
+    legal_days: int | None  # the decision clock's length; None: the type has none
 
 
 def summarise(months: Iterable[rules.Month]) -> Summary:

@@ -1,45 +1,47 @@
 """What counts, and when: pure rules of the published processing times.
 
-- **Submission** is the case's first transition out of its machine's initial state.
-- **Decision** is its first arrival in a decision state. By default the decision states of a
-  case type are its terminal states except those whose name says the administration did not
-  decide on the merits: a withdrawal, a file closed or cancelled for want of a reply, an
-  abandoned one (``NOT_DECISIONS``). A case type can name them itself with ``configure``.
+- **Submission** is the case's first transition out of its machine's initial state; for a
+  case born filed (its decision clock starts at its creation: ``workflow.legal.born_filed``)
+  it is the creation.
+- **Decision** is its first arrival in a decision state: a state the machine marks
+  ``decision=True`` (granted, conditional, refused, approved, rejected ...), terminal or not.
+  A state reached after a decision (an approved pupil registered in Massar) is not counted
+  again; a withdrawal or a file closed for want of a reply is not a decision.
 - **Days** are calendar days in Africa/Casablanca between the two dates, pauses included:
   what the applicant lived through.
-- **Within the legal time**: the case's own legal clock decides when the case item carries
-  one (``chalicelib/workflow/clocks.py``): the decision came by its ``due_at``, which
-  already counts pauses, extensions and working days; an ``expired`` clock (silence was
-  consent, or the time ran out) is late; a clock stopped while paused never ran out. The
-  legal clock of a case type is its first clock that is not an appeal window and that a
-  decision stops (or its expiry fires). Without one, the decision must come at most
-  ``legal_days`` (60: law 55.19) calendar days after the submission.
+- **Within the legal time**: the machine's ``decision`` clock (``workflow.legal``) as the
+  engine kept it on the case: the decision came by its ``due_at``, which already counts
+  pauses, extensions and working days; an ``expired`` clock (silence was consent, or the
+  time ran out) is late; a clock stopped while paused never ran out. A case filed before its
+  type declared the clock carries none: it is measured against the clock's length from the
+  submission. A type without a decision clock decides nothing administrative.
 - A decision is counted in the month (Africa/Casablanca) it was taken.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib.workflow import clocks, legal
 from chalicelib.workflow.clocks import DONE, EXPIRED, PAUSED
-from chalicelib.workflow.machine import Machine, StateKind
+from chalicelib.workflow.machine import Clock, Machine
 
 ZONE = ZoneInfo("Africa/Casablanca")
-LEGAL_DAYS = 60  # law 55.19: the administration answers within 60 days at most
-NOT_DECISIONS = ("withdraw", "closed", "cancel", "abandon")
-LEGAL_CLOCK = "decision"  # the clock read when a case type declares none that fits
 WINDOW_MONTHS_BACK = 3  # 90 days, widened to whole months: the current one and three before
 
 
 @dataclass(frozen=True)
 class StatsConfig:
     decisions: frozenset[str]
-    legal_days: int = LEGAL_DAYS
-    legal_clock: str = LEGAL_CLOCK  # the case clock holding the administration's deadline
+    clock: Clock | None = None  # the administration's decision clock (workflow.legal)
+
+    @property
+    def legal_days(self) -> int | None:
+        return self.clock.days if self.clock else None
 
 
 @dataclass(frozen=True)
@@ -73,32 +75,8 @@ class Window:
     months: tuple[str, ...]  # YYYY-MM, oldest first
 
 
-_OVERRIDES: dict[str, StatsConfig] = {}
-
-
-def configure(case_type: str, config: StatsConfig) -> None:
-    """A case type's own rule, for when the default one (see above) does not fit."""
-    _OVERRIDES[case_type] = config
-
-
 def config_for(machine: Machine) -> StatsConfig:
-    override = _OVERRIDES.get(machine.case_type)
-    if override is not None:
-        return override
-    decisions = frozenset(
-        s.name
-        for s in machine.states
-        if s.kind is StateKind.TERMINAL and not any(w in s.name for w in NOT_DECISIONS)
-    )
-    return StatsConfig(decisions, legal_clock=_legal_clock(machine, decisions))
-
-
-def _legal_clock(machine: Machine, decisions: frozenset[str]) -> str:
-    deciding = {t.name for t in machine.transitions if t.target in decisions}
-    for clock in machine.clocks:
-        if not clock.appeal and {*clock.stop, clock.on_expiry} & deciding:
-            return clock.name
-    return LEGAL_CLOCK
+    return StatsConfig(legal.decision_states(machine), legal.decision_clock_of(machine))
 
 
 def is_decision(config: StatsConfig, old_state: str, new_state: str) -> bool:
@@ -119,14 +97,18 @@ def days_between(submitted_at: datetime, decided_at: datetime) -> int:
 
 def within_legal_time(
     config: StatsConfig,
-    clocks: Mapping[str, Any],
+    case_clocks: Mapping[str, Any],
     submitted_at: datetime,
     decided_at: datetime,
+    holidays: Collection[date] = (),
 ) -> bool:
-    verdict = _clock_verdict(clocks.get(config.legal_clock), decided_at)
+    if config.clock is None:
+        return False  # no legal time declared: nothing to be within
+    verdict = _clock_verdict(case_clocks.get(config.clock.name), decided_at)
     if verdict is not None:
         return verdict
-    return days_between(submitted_at, decided_at) <= config.legal_days
+    clock = config.clock
+    return decided_at <= clocks.add_days(submitted_at, clock.days, clock.working_days, holidays)
 
 
 def _clock_verdict(clock: Any, decided_at: datetime) -> bool | None:

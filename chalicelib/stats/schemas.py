@@ -50,6 +50,9 @@ class ProcessingTimes(Output):
     within_legal_time_share: float | None = Field(
         ge=0, le=1, description="within_legal_time / decided, to 4 decimals; null if none."
     )
-    legal_days: int = Field(
-        description="The legal time in calendar days, when a case carries no clock of its own."
+    legal_days: int | None = Field(
+        description="The length of the service's decision clock (law 55.19's 60 calendar "
+        "days where no text gives one); null for a service that decides nothing "
+        "administrative. Each case is measured against its own clock: pauses and an "
+        "extension move its due date."
     )

@@ -24,7 +24,7 @@ from chalicelib.observability import logger
 from chalicelib.stats import rules
 from chalicelib.store import stats as store
 from chalicelib.store.case_items import CaseItem
-from chalicelib.workflow import registry
+from chalicelib.workflow import holidays, legal, registry
 
 
 def handle_case_records(records: Iterable[Mapping[str, Any]]) -> dict[str, int]:
@@ -56,7 +56,9 @@ def decision_of(record: Mapping[str, Any]) -> rules.Decision | None:
     if not rules.is_decision(config, old.state, new.state):
         return None
     decided_at = new.updated_at
-    if old.state == machine.initial.name:
+    if legal.born_filed(machine):
+        submitted_at = new.created_at  # its creation was its filing
+    elif old.state == machine.initial.name:
         submitted_at = decided_at
     else:
         found = store.submitted_at(new.case_id, machine.initial.name, int(new.history_length))
@@ -68,7 +70,7 @@ def decision_of(record: Mapping[str, Any]) -> rules.Decision | None:
         month=rules.month_of(decided_at),
         days=rules.days_between(submitted_at, decided_at),
         within_legal_time=rules.within_legal_time(
-            config, dict(new.clocks or {}), submitted_at, decided_at
+            config, dict(new.clocks or {}), submitted_at, decided_at, holidays.moroccan()
         ),
         version=int(new.version or 0),
         event_id=str(record.get("eventID", "")),

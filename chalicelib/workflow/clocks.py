@@ -137,6 +137,13 @@ def used(clock: Clock, s: ClockState, at: datetime, holidays: Collection[date]) 
     return _count(clock, s.started_at, at, holidays) - paused
 
 
+def paused_since(s: ClockState) -> datetime | None:
+    """When the running pause began, if the clock is paused now."""
+    if s.state != PAUSED or not s.paused or s.paused[-1][1] is not None:
+        return None
+    return s.paused[-1][0]
+
+
 def days_left(clock: Clock, s: ClockState, at: datetime, holidays: Collection[date]) -> int | None:
     if s.state == DONE:
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from chalicelib.workflow.machine import Clock, Extension
+from chalicelib.workflow.machine import Clock, Extension, Machine
 
 DECISION_CLOCK = "decision"
 CREATED = "created"  # the pseudo-transition of a case's creation: a clock may start on it
@@ -59,3 +59,20 @@ def decision_clock(
         legal_basis=legal_basis,
         source=source,
     )
+
+
+def decision_clock_of(machine: Machine) -> Clock | None:
+    """The case type's decision clock, if it ends in an administrative decision."""
+    return machine.clock(DECISION_CLOCK)
+
+
+def born_filed(machine: Machine) -> bool:
+    """Whether a case of this type is filed when it is created (no draft): its decision
+    clock starts at ``CREATED``, so the creation is the filing."""
+    clock = decision_clock_of(machine)
+    return clock is not None and CREATED in clock.start
+
+
+def decision_states(machine: Machine) -> frozenset[str]:
+    """The states where the administration has decided on the merits (``State.decision``)."""
+    return frozenset(s.name for s in machine.states if s.decision)

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
-from chalicelib.api.schemas import Output, PageQuery
+from chalicelib.api.schemas import Input, Output, PageQuery
 from chalicelib.documents.schemas import ChecklistEntry
 
 
@@ -25,6 +25,9 @@ class PauseView(Output):
 class ClockView(Output):
     name: str
     legal_basis: dict[str, str] = Field(description="The law that sets it, in ar, fr and en.")
+    source: str = Field(
+        description="Where its length comes from: a source text and article, or 'unverified'."
+    )
     unit: str = Field(description="working_days, calendar_days (or seconds, in tests).")
     length: int = Field(description="How long it runs, in its unit, without extension.")
     extended_by: int = Field(description="Added once (an expertise ordered), in its unit.")
@@ -32,6 +35,12 @@ class ClockView(Output):
     state: str = Field(description="running, paused, done or expired.")
     started_at: datetime
     paused: list[PauseView]
+    paused_since: datetime | None = Field(
+        default=None, description="While paused (the applicant owes something): since when."
+    )
+    days_used: int = Field(
+        description="How much of its time has run, in its unit (pauses do not count)."
+    )
     due_at: datetime | None = Field(description="None while paused (it moves on resuming).")
     days_left: int | None = Field(description="In its unit; None once done.")
     ended_at: datetime | None = None
@@ -94,3 +103,10 @@ class CaseList(Output):
 
 class MyCasesQuery(PageQuery):
     pass
+
+
+class OwedIn(Input):
+    """The office's request for a document (``reason``: which and why, read by the
+    applicant), or the applicant's answer (``reason``: an optional note)."""
+
+    reason: str = Field(default="", max_length=2000)

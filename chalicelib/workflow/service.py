@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.store import cases as store
-from chalicelib.workflow import clocks, engine
+from chalicelib.workflow import clocks, engine, legal
+from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, Contact, Deadline, Document, HistoryEntry
 from chalicelib.workflow.engine import Actor, Fired
 from chalicelib.workflow.machine import Machine, Notify
@@ -63,11 +64,29 @@ def open_case(
         contact=contact,
         payload=dict(payload),
     )
+    # A case born filed (its initial state is the administration's turn) starts its decision
+    # clock now: the creation is a pseudo-transition the clocks see like any other.
+    ticked = clocks.advance(machine, {}, clocks.Tick(legal.CREATED, at), calendar.moroccan())
+    deadlines = {
+        name: Deadline(name, due, on_expiry, at) for name, (due, on_expiry) in ticked.arm.items()
+    }
     entry = HistoryEntry(
-        1, "created", "", draft.state, actor.subject, _role(actor), actor.office, at
+        1,
+        legal.CREATED,
+        "",
+        draft.state,
+        actor.subject,
+        _role(actor),
+        actor.office,
+        at,
+        data={"clocks": ticked.notes} if ticked.notes else {},
     )
-    opened = replace(draft, version=1, history_length=1)
-    store.save_transition(draft, opened, entry, also=also)
+    opened = replace(draft, version=1, history_length=1, clocks=ticked.clocks, deadlines=deadlines)
+    timers = [
+        store.TimerRequest(d.name, "start", execution_name(draft.id, d), d.due_at, d.on_expiry)
+        for d in deadlines.values()
+    ]
+    store.save_transition(draft, opened, entry, timers=timers, now=at, also=also)
     return opened
 
 

@@ -96,6 +96,7 @@ def clock_view(
     return ClockView(
         name=clock.name,
         legal_basis=dict(clock.legal_basis),
+        source=clock.source,
         unit="seconds" if clock.seconds else unit,
         length=clock.seconds or clock.days,
         extended_by=state.extended_days,
@@ -103,6 +104,8 @@ def clock_view(
         state=clocks.shown_state(state, now),
         started_at=state.started_at,
         paused=[PauseView(paused_at=a, resumed_at=b) for a, b in state.paused],
+        paused_since=clocks.paused_since(state),
+        days_used=clocks.used(clock, state, now, holidays),
         due_at=state.due_at,
         days_left=clocks.days_left(clock, state, now, holidays),
         ended_at=state.ended_at,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from io import BytesIO
 from typing import Any
 
@@ -111,15 +111,12 @@ def test_the_owner_gets_the_receipt_as_json(http: Any, filed: dict[str, str]) ->
     assert [(d["kind"], d["file_name"], d["status"], d["sha256"]) for d in body["documents"]] == [
         ("diploma", "master.pdf", "verified", filed["sha"])
     ]
-    # the case's legal clocks when its type declares some, else the law's 60 days
-    clocks = service.load(filed["case_id"]).clocks
-    expected = (
-        [(name, clocks[name].get("due_at")) for name in sorted(clocks)]
-        if clocks
-        else [("decision", (submitted.at + timedelta(days=60)).isoformat())]
-    )
-    shown = [(d["name"], d["due_at"]) for d in body["deadlines"]]
-    assert [(n, _moment(due)) for n, due in shown] == [(n, _moment(due)) for n, due in expected]
+    # the clocks its type declares (the decision clock started at the submission), nothing else
+    decision = service.load(filed["case_id"]).clocks["decision"]
+    [shown] = body["deadlines"]
+    assert (shown["name"], shown["state"], shown["source"]) == ("decision", "running", "unverified")
+    assert _moment(shown["due_at"]) == _moment(decision["due_at"])
+    assert (shown["paused_since"], shown["days_used"]) == (None, None)
     unsigned = {k: v for k, v in body.items() if k != "verification"}
     assert body["verification"]["sha256"] == receipt.digest(unsigned)
 

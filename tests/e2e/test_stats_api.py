@@ -19,7 +19,7 @@ from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine
 from scripts.local_events import FakeContext
 from tests.integration.test_stats import stream_records
-from tests.support.demo_case import DEMO
+from tests.support.demo_case import DEMO, PLAIN_DECISION
 
 PATH = "/public/stats/processing-times"
 OWNER = Actor("owner-stats-e2e", frozenset({"citizen"}))
@@ -28,8 +28,8 @@ DURATIONS = {"E2E-1": [2, 2, 5, 9, 14, 30, 61, 75], "E2E-2": [0, 121]}
 
 @pytest.fixture
 def machine(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Machine:
-    """The demo lifecycle without clocks (the 60-calendar-day rule), under its own type."""
-    own = replace(DEMO, case_type=f"stats_e2e_{uuid.uuid4().hex[:8]}", clocks=())
+    """The demo lifecycle with a 60-calendar-day decision clock, under its own type."""
+    own = replace(DEMO, case_type=f"stats_e2e_{uuid.uuid4().hex[:8]}", clocks=(PLAIN_DECISION,))
     monkeypatch.setitem(registry._MACHINES, own.case_type, own)
     return own
 

@@ -25,7 +25,7 @@ from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine
 from tests.support.aws_calls import RECORDER
-from tests.support.demo_case import DEMO
+from tests.support.demo_case import DEMO, PLAIN_DECISION
 from tests.support.streams import stream_records as shared_stream_records
 
 OWNER = Actor("owner-stats", frozenset({"citizen"}))
@@ -42,8 +42,8 @@ def own_type(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> Machine:
 
 @pytest.fixture
 def machine(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Machine]:
-    """Without legal clocks: the 60-calendar-day rule applies."""
-    yield own_type(monkeypatch, clocks=())
+    """With a decision clock of 60 calendar days (law 55.19's, as production declares it)."""
+    yield own_type(monkeypatch, clocks=(PLAIN_DECISION,))
 
 
 @pytest.fixture

@@ -69,8 +69,8 @@ DEMO = Machine(
         State("draft", StateKind.INITIAL, "being written by the applicant"),
         State("submitted", StateKind.ACTIVE, "with the office"),
         State("complement_requested", StateKind.WAITING, "the applicant owes documents"),
-        State("accepted", StateKind.TERMINAL),
-        State("refused", StateKind.TERMINAL, refusal=True),
+        State("accepted", StateKind.TERMINAL, decision=True),
+        State("refused", StateKind.TERMINAL, refusal=True, decision=True),
         State("closed", StateKind.TERMINAL, "closed without an answer from the applicant"),
         State("withdrawn", StateKind.TERMINAL),
     ),
@@ -141,3 +141,7 @@ DEMO = Machine(
     ),
     clocks=(DECISION, REVIEW),
 )
+
+# The law 55.19 clock as production types declare it (60 calendar days, nothing fired when
+# it runs out): what the statistics tests measure their generated cases against.
+PLAIN_DECISION = DECISION._replace(working_days=False, on_expiry="", silence_is_consent=False)

@@ -186,6 +186,10 @@ def test_days_left_count_the_clocks_kind_of_days_and_stop_while_paused() -> None
         None,
     )
     assert view.legal_basis["fr"].startswith("Loi n° 55-19") and view.silence_is_consent
+    # paused since Friday, with the four working days it had run by then
+    assert (view.paused_since, view.days_used, view.source) == (friday, 4, "unverified")
+    running = views.clock_view(clock, decision(case), friday, H)
+    assert (running.paused_since, running.days_used, running.days_left) == (None, 4, 56)
 
 
 def test_an_expertise_extends_the_time_once() -> None:

@@ -19,9 +19,10 @@ from pypdf import PdfReader
 from chalicelib.api import negotiation
 from chalicelib.documents import receipt
 from chalicelib.documents.pdf import fonts, qr
+from chalicelib.workflow import clocks, legal
 from chalicelib.workflow.case import Case, Document, HistoryEntry
 from chalicelib.workflow.machine import DocumentRule
-from tests.support.demo_case import DEMO
+from tests.support.demo_case import DECISION, DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
 MACHINE = replace(
@@ -90,28 +91,67 @@ def test_the_documents_received_are_listed_and_those_still_awaited_are_not() -> 
     assert listed[1].title.fr == "photo"  # a kind the case type does not name shows as is
 
 
-def test_without_a_clock_the_deadline_is_sixty_days_after_filing() -> None:
-    [deadline] = receipt.build(case(), MACHINE, HISTORY).deadlines
-    assert (deadline.name, deadline.source) == ("decision", "law")
-    assert deadline.due_at == FILED + timedelta(days=60)
-    assert deadline.due_date is not None
-    assert (deadline.due_date.fr, deadline.due_date.ar) == ("11 juillet 2026", "11 يوليوز 2026")
+def test_a_case_type_without_clocks_shows_no_deadline() -> None:
+    """No flat 60 days: a deadline comes only from a clock the case type declares."""
+    without = replace(MACHINE, clocks=())
+    assert receipt.build(case(), without, HISTORY).deadlines == []
+    assert receipt.build(case(), MACHINE, HISTORY).deadlines == []  # not started yet
 
 
-def test_the_case_clocks_replace_the_default_and_are_read_defensively() -> None:
+def test_the_declared_clocks_show_decision_first_and_are_read_defensively() -> None:
     clocks = {
-        "decision": {"due_at": "2026-07-21T13:30:00+00:00", "state": "running", "extra": 1},
-        "complement": {"state": "paused"},  # a paused clock has no due date
         "review": "not a mapping",
-        "broken": {"due_at": "next week", "state": 3},
+        "decision": {"due_at": "2026-07-21T13:30:00+00:00", "state": "running", "extra": 1},
+        "complement": {"state": "paused"},  # a clock the type does not declare: not shown
     }
     deadlines = receipt.build(case(clocks=clocks), MACHINE, HISTORY).deadlines
-    assert [(d.name, d.source, d.due_at, d.state) for d in deadlines] == [
-        ("broken", "clock", None, ""),
-        ("complement", "clock", None, "paused"),
-        ("decision", "clock", datetime(2026, 7, 21, 13, 30, tzinfo=UTC), "running"),
-        ("review", "clock", None, ""),
+    assert [(d.name, d.due_at, d.state, d.length, d.unit) for d in deadlines] == [
+        ("decision", datetime(2026, 7, 21, 13, 30, tzinfo=UTC), "running", 60, "working_days"),
+        ("review", None, "", 60, "calendar_days"),
     ]
+    assert deadlines[0].source == DECISION.source == "unverified"
+    assert deadlines[0].days_used is None and deadlines[0].paused_since is None  # running
+    broken = {"decision": {"due_at": "next week", "state": 3}}
+    [shown] = receipt.build(case(clocks=broken), MACHINE, HISTORY).deadlines
+    assert (shown.due_at, shown.state, shown.days_used) == (None, "", None)
+
+
+def test_a_paused_clock_shows_since_when_no_due_date_and_the_days_used() -> None:
+    paused_at = FILED + timedelta(days=3)
+    started = clocks.ClockState(FILED, clocks.add_days(FILED, 60, True, set()))
+    paused = replace(started, state=clocks.PAUSED, due_at=None, paused=((paused_at, None),))
+    content = receipt.build(case(clocks={"decision": paused.to_json()}), MACHINE, HISTORY)
+    [decision] = content.deadlines
+    assert (decision.state, decision.due_at, decision.due_date) == ("paused", None, None)
+    assert decision.paused_since == paused_at
+    # Tuesday 12 May to Friday 15 May 2026: three working days (the clock counts those)
+    assert decision.days_used == 3
+    assert receipt.build(case(clocks={"decision": paused.to_json()}), MACHINE, HISTORY) == content
+
+
+def test_the_pdf_shows_a_paused_clock_with_its_source_and_days_used() -> None:
+    from chalicelib.documents import receipt_pdf
+
+    paused_at = FILED + timedelta(days=3)
+    started = clocks.ClockState(FILED, clocks.add_days(FILED, 60, True, set()))
+    paused = replace(started, state=clocks.PAUSED, due_at=None, paused=((paused_at, None),))
+    content = receipt.build(case(clocks={"decision": paused.to_json()}), MACHINE, HISTORY)
+    text = PdfReader(BytesIO(receipt_pdf.render(content))).pages[0].extract_text()
+    for fact in ("suspendu depuis le 15 mai 2026", "3 jours ouvrables déjà écoulés", "unverified"):
+        assert fact in text, text
+    without = receipt.build(case(), replace(MACHINE, clocks=()), HISTORY)
+    assert (
+        "n'ouvre pas de délai"
+        in PdfReader(BytesIO(receipt_pdf.render(without))).pages[0].extract_text()
+    )
+
+
+def test_a_case_born_filed_was_filed_at_its_creation() -> None:
+    born = replace(
+        MACHINE, clocks=(legal.decision_clock(start=(legal.CREATED,), stop=("accept",)),)
+    )
+    history = [entry(1, "created", "", "draft", OPENED)]
+    assert receipt.build(case(), born, history).filed_at == OPENED
 
 
 def test_a_draft_or_a_draft_withdrawn_was_never_filed() -> None:

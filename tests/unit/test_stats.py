@@ -15,7 +15,8 @@ import pytest
 
 from chalicelib.stats import histogram, rules
 from chalicelib.stats.report import summarise
-from chalicelib.stats.rules import Month, StatsConfig
+from chalicelib.stats.rules import Month
+from chalicelib.workflow.machine import StateKind
 from tests.support.demo_case import DECISION, DEMO, REVIEW
 
 
@@ -95,33 +96,38 @@ def test_days_are_calendar_days_in_morocco() -> None:
     assert rules.days_between(evening, evening - timedelta(days=2)) == 0  # never negative
 
 
-def test_decisions_of_a_machine_leave_out_withdrawals_and_closures() -> None:
+def test_decisions_are_the_states_the_machine_marks_so() -> None:
     config = rules.config_for(DEMO)
     assert config.decisions == {"accepted", "refused"}
-    assert config.legal_days == 60
+    assert config.legal_days == 60 and config.clock is DECISION
     assert rules.is_decision(config, "submitted", "accepted")
     assert not rules.is_decision(config, "submitted", "withdrawn")
     assert not rules.is_decision(config, "complement_requested", "closed")
     assert not rules.is_decision(config, "accepted", "refused")  # decided already
 
 
-def test_the_legal_clock_is_the_one_a_decision_stops_never_the_appeal_window() -> None:
-    assert rules.config_for(DEMO).legal_clock == "decision"
+def test_a_decision_need_not_be_terminal_and_a_terminal_state_need_not_be_a_decision() -> None:
+    states = tuple(
+        s._replace(kind=StateKind.WAITING) if s.name == "accepted" else s._replace(decision=False)
+        for s in DEMO.states
+    )
+    config = rules.config_for(replace(DEMO, states=states))
+    assert config.decisions == {"accepted"}  # no name heuristic, no terminal-only rule
+    assert not rules.is_decision(config, "submitted", "refused")
+
+
+def test_the_legal_clock_is_the_decision_clock_never_the_appeal_window() -> None:
     review_only = replace(DEMO, clocks=(REVIEW,))
-    assert rules.config_for(review_only).legal_clock == rules.LEGAL_CLOCK
-    renamed = replace(DEMO, clocks=(REVIEW, DECISION._replace(name="instruction")))
-    assert rules.config_for(renamed).legal_clock == "instruction"
+    assert rules.config_for(review_only).clock is None
+    assert rules.config_for(review_only).legal_days is None
+    config, submitted = rules.config_for(review_only), datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert not rules.within_legal_time(config, {}, submitted, submitted)  # no legal time
 
 
-def test_a_case_type_can_name_its_own_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rules, "_OVERRIDES", {})
-    rules.configure("demo", StatsConfig(frozenset({"accepted", "closed"}), legal_days=30))
-    assert rules.config_for(DEMO).decisions == {"accepted", "closed"}
-    assert rules.config_for(DEMO).legal_days == 30
-
-
-def test_legal_time_is_60_calendar_days_without_a_clock() -> None:
-    config, submitted = rules.config_for(DEMO), datetime(2026, 1, 1, 12, tzinfo=UTC)
+def test_a_case_without_its_clock_record_is_measured_against_the_clock_length() -> None:
+    """A case filed before its type declared the clock: the declared length, from filing."""
+    calendar_days = replace(DEMO, clocks=(DECISION._replace(working_days=False),))
+    config, submitted = rules.config_for(calendar_days), datetime(2026, 1, 1, 12, tzinfo=UTC)
     assert rules.within_legal_time(config, {}, submitted, submitted + timedelta(days=60))
     assert not rules.within_legal_time(config, {}, submitted, submitted + timedelta(days=61))
 

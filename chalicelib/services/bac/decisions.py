@@ -56,6 +56,18 @@ def decide(
     )
 
 
+def answered(
+    candidate: Principal, case_id: str, action: str, note: str, correlation_id: str
+) -> Case:
+    """The candidate says the document the office asked for is attached."""
+    case = access.visible_case(candidate, case_id, f"action {action}", correlation_id, read=False)
+    machine = registry.machine_for(case.case_type)
+    if machine not in (CORRECTION, GRANT, COMPLAINT):
+        raise Problem("not-found")
+    payload = {"note": note} if note else {}
+    return actions.perform(machine, candidate, case.id, action, payload, "", correlation_id)
+
+
 def _supporting_document_verified(case: Case) -> None:
     """A correction is accepted on evidence: its supporting document verified first."""
     from chalicelib.documents.checklist import checklist

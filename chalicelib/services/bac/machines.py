@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from chalicelib.workflow import legal, owed
 from chalicelib.workflow.machine import DocumentRule, Machine, Notify, State, StateKind, Transition
 
 OFFICER = frozenset({"exam_officer"})
@@ -24,15 +25,21 @@ def _decided_by_the_academy(
     approve_note: str = "",
 ) -> Machine:
     """Filed by the candidate, then approved or refused (with reasons) by the academy's exam
-    office; either way the candidate hears of it (templates ``<case type>_<outcome>``)."""
+    office; either way the candidate hears of it (templates ``<case type>_<outcome>``). The
+    office may first ask for a document (``bac_documents_requested``), which pauses its
+    decision clock: law 55.19's 60 days (no seed gives a figure), from the filing."""
+    owing = owed.documents_owed(
+        asked_in=filed, asked_by=OFFICER, template="bac_documents_requested", channels=BOTH
+    )
     return Machine(
         case_type=case_type,
         prefix=prefix,
         title=title,
         states=(
             State(filed, StateKind.INITIAL, WITH_THE_ACADEMY),
-            State(approved, StateKind.TERMINAL, approved_note),
-            State("refused", StateKind.TERMINAL, refusal=True),
+            owing.state,
+            State(approved, StateKind.TERMINAL, approved_note, decision=True),
+            State("refused", StateKind.TERMINAL, refusal=True, decision=True),
         ),
         transitions=(
             Transition(
@@ -45,14 +52,23 @@ def _decided_by_the_academy(
             ),
             Transition(
                 "refuse",
-                (filed,),
+                (filed, owed.OWING),
                 "refused",
                 OFFICER,
                 requires_reason=True,
                 effects=(Notify(f"{case_type}_refused", channels=BOTH),),
             ),
+            *owing.transitions,
         ),
-        documents=documents,
+        documents=(*documents, owed.REQUESTED_DOCUMENT),
+        clocks=(
+            legal.decision_clock(
+                start=(legal.CREATED,),
+                pause=owed.PAUSE,
+                resume=owed.RESUME,
+                stop=(approve, "refuse"),
+            ),
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api.principal import CITIZEN, allow
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
+from chalicelib.workflow import owed_routes
 
 if TYPE_CHECKING:
     from chalicelib.services.bac.schemas import (
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         ResultsView,
         VerificationIn,
     )
+    from chalicelib.workflow.schemas import CaseView
 
 bac = Blueprint(__name__)
 TAGS = ("baccalaureate",)
@@ -163,3 +165,27 @@ def complain(call: Call) -> Reply:
     body: ComplaintIn = call.body
     case = service.complain(call.user, body.subject, body.error, body.description)
     return Reply(views.case_out(case), 201)
+
+
+def _provided(call: Call, case_id: str, action: str, note: str) -> CaseView:
+    from chalicelib.services.bac import (
+        decisions,
+        views,  # deferred: pydantic
+    )
+
+    return views.case_view(
+        decisions.answered(call.user, case_id, action, note, call.correlation_id), call
+    )
+
+
+# The exam office asks for a document through its actions route (``request_documents``);
+# the candidate, having attached it, says so here and the decision clock runs again.
+owed_routes.register(
+    bac,
+    "/bac/cases/{case_id}",
+    name="bac",
+    tags=TAGS,
+    response="chalicelib.workflow.schemas:CaseView",
+    perform=_provided,
+    answered_by=CANDIDATE,
+)

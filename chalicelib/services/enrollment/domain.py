@@ -17,7 +17,9 @@ from datetime import date
 from chalicelib.services.enrollment.names import fold
 
 LEVELS = ("preschool", "primary")
-LIVE_STATES = frozenset({"submitted", "approved"})  # a request that holds the child's guard
+LIVE_STATES = frozenset(
+    {"submitted", "documents_requested", "approved"}
+)  # a request that holds the child's guard
 
 
 @dataclass(frozen=True)

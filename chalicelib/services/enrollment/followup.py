@@ -12,7 +12,7 @@ from chalicelib.services.enrollment.schemas import FollowUpQuery, FollowUpView, 
 from chalicelib.store.enrollment import applications as store
 from chalicelib.store.enrollment import catalogue
 
-STATES = ("submitted", "approved", "registered", "rejected", "withdrawn")
+STATES = ("submitted", "documents_requested", "approved", "registered", "rejected", "withdrawn")
 
 
 def follow_up(principal: Principal, query: FollowUpQuery, today: date) -> FollowUpView:

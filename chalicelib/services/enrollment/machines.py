@@ -2,13 +2,15 @@
 
 A pre-registration is filed (``submitted``); the school's director approves it (the pupil
 is exported to Massar, which answers with a pupil code: ``registered``) or rejects it with
-a reason; the guardian may withdraw it until it is decided."""
+a reason; the director may first ask for a document (``documents_requested``), which pauses
+the decision clock; the guardian may withdraw it until it is decided."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from chalicelib.workflow import legal, owed
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import (
     CITIZEN_ROLE,
@@ -23,6 +25,7 @@ from chalicelib.workflow.machine import (
     StateKind,
     Transition,
 )
+from chalicelib.workflow.owed import OWING
 
 DIRECTOR = frozenset({"school_director"})
 CITIZEN = CITIZEN_ROLE
@@ -41,15 +44,34 @@ def _has_pupil_code(case: Case, payload: Mapping[str, Any]) -> str | None:
     return None if code else "Massar's pupil code is missing"
 
 
+# The director may ask for a document (seed 001: the director checks the birth date and the
+# residence); the guardian attaches it and says so.
+DOCUMENTS_OWED = owed.documents_owed(
+    asked_in="submitted", asked_by=DIRECTOR, template="enrollment_documents_requested"
+)
+# The request is filed when it is created (seed 001: the guardian's online request goes to
+# the director); the director's approval or rejection is the decision. No seed gives its
+# length: law 55.19's, unverified.
+DECISION = legal.decision_clock(
+    start=(legal.CREATED,),
+    pause=owed.PAUSE,
+    resume=owed.RESUME,
+    stop=("approve", "reject"),
+)
+
 ENROLLMENT = Machine(
     case_type="enrollment",
     prefix="PR",
     title="School pre-registration (Massar)",
     states=(
         State("submitted", StateKind.INITIAL, "with the school's director"),
-        State("approved", StateKind.WAITING, "approved; being registered in Massar"),
+        DOCUMENTS_OWED.state,
+        State("approved", StateKind.WAITING, "approved; being registered in Massar", decision=True),
+        # follows an approval: Massar's acknowledgement, not another decision
         State("registered", StateKind.TERMINAL, "registered in Massar with a pupil code"),
-        State("rejected", StateKind.TERMINAL, "rejected with a reason", refusal=True),
+        State(
+            "rejected", StateKind.TERMINAL, "rejected with a reason", refusal=True, decision=True
+        ),
         State("withdrawn", StateKind.TERMINAL, "withdrawn by the guardian"),
     ),
     transitions=(
@@ -62,9 +84,10 @@ ENROLLMENT = Machine(
             effects=(Export("massar"), Notify("enrollment_approved")),
             description="the director completes the registration: the pupil goes to Massar",
         ),
+        *DOCUMENTS_OWED.transitions,
         Transition(
             "reject",
-            ("submitted",),
+            ("submitted", OWING),
             "rejected",
             DIRECTOR,
             requires_reason=True,
@@ -73,7 +96,7 @@ ENROLLMENT = Machine(
         ),
         Transition(
             "withdraw",
-            ("submitted",),
+            ("submitted", OWING),
             "withdrawn",
             CITIZEN,
             description="the guardian withdraws the request before it is decided",
@@ -94,7 +117,9 @@ ENROLLMENT = Machine(
             max_bytes=2 * 1024 * 1024,
             titles={"ar": "صورة الطفل", "fr": "Photo de l'enfant", "en": "The child's photo"},
         ),
+        owed.REQUESTED_DOCUMENT,
     ),
+    clocks=(DECISION,),
 )
 
 MACHINES: tuple[Machine, ...] = (ENROLLMENT,)

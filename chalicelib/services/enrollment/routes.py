@@ -11,6 +11,7 @@ from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CITIZEN, PUBLIC, allow
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.store.secrets import cursor_key
+from chalicelib.workflow import owed_routes
 
 if TYPE_CHECKING:
     from chalicelib.services.enrollment.schemas import (
@@ -165,6 +166,32 @@ def reject(call: Call, application_id: str) -> ApplicationView:
 )
 def withdraw(call: Call, application_id: str) -> ApplicationView:
     return _decided(call, application_id, "withdraw")
+
+
+def _owed(call: Call, case_id: str, action: str, reason: str) -> ApplicationView:
+    from chalicelib.services.enrollment import service
+    from chalicelib.services.enrollment.views import application_view
+    from chalicelib.store.enrollment import catalogue
+
+    user, correlation = call.user, call.correlation_id
+    if action == "request_documents":
+        case = service.request_documents(user, case_id, reason, correlation)
+    else:
+        case = service.documents_provided(user, case_id, reason, correlation)
+    return application_view(case, catalogue.school(case.office), call.language)
+
+
+# The director asks for a document (the decision clock pauses); the guardian, having
+# attached it, says so (it runs again).
+owed_routes.register(
+    enrollment,
+    "/enrollment/applications/{application_id}",
+    name="enrollment",
+    tags=TAGS,
+    response=f"{SCHEMAS}:ApplicationView",
+    perform=_owed,
+    asked_by=allow(DIRECTOR),
+)
 
 
 @route(

@@ -33,7 +33,9 @@ EMAIL = r"^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,
 # day and the Gregorian birth date's is checked by the service.
 HIJRI = r"^1(?:34[3-9]|3[5-9][0-9]|4[0-9]{2}|500)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|30)$"
 Level = Literal["preschool", "primary"]
-State = Literal["submitted", "approved", "registered", "rejected", "withdrawn"]
+State = Literal[
+    "submitted", "documents_requested", "approved", "registered", "rejected", "withdrawn"
+]
 Capacity = Literal["father", "mother", "guardian"]
 CONTACTS = ("cnie", "job", "address", "phone", "email")
 

@@ -22,6 +22,7 @@ from chalicelib.store.enrollment import catalogue
 from chalicelib.workflow import access, engine, service
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.engine import Actor
+from chalicelib.workflow.owed import OWING
 
 CREATE_TRIES = 3  # another filing at the same school may hold its counters a moment
 _REFUSALS = {
@@ -206,6 +207,22 @@ def reject(
     }
     actor = access.actor_of(principal)
     return _fire(case, "reject", actor, data, reason, also=_moves(case, "rejected", True))
+
+
+def request_documents(principal: Principal, case_id: str, reason: str, correlation_id: str) -> Case:
+    """The director asks the guardian for a document; the decision clock pauses."""
+    case = application_of(principal, case_id, "request_documents", correlation_id)
+    actor = access.actor_of(principal)
+    moves = _moves(case, OWING, False)
+    return _fire(case, "request_documents", actor, {}, reason, also=moves)
+
+
+def documents_provided(principal: Principal, case_id: str, note: str, correlation_id: str) -> Case:
+    """The guardian says the document is attached; the request is back with the director."""
+    case = application_of(principal, case_id, "complete", correlation_id)
+    data = {"note": note} if note else {}
+    actor = access.actor_of(principal)
+    return _fire(case, "complete", actor, data, also=_moves(case, "submitted", False))
 
 
 def withdraw(principal: Principal, case_id: str, correlation_id: str) -> Case:

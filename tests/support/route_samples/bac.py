@@ -104,6 +104,7 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("POST", "/bac/cases/{case_id}/actions/{action}"): Sample(
         setup=a_grant_case, body='{"reason": ""}'
     ),
+    ("POST", "/bac/cases/{case_id}/complete"): Sample(setup=a_grant_case, body="{}"),
 }
 
 # Each row reaches the route's real work on the demo data (scripts/demo/bac.py: a published
@@ -152,6 +153,21 @@ def _demo_grant_case() -> dict[str, str]:
 
     _seeded()
     case = service.apply_for_grant(_principal(), dict(GRANT))
+    return {"case_id": case.id}
+
+
+def _demo_complaint_owing() -> dict[str, str]:
+    """A complaint the exam office asked a document for: what the candidate's answer needs
+    (a complaint, as each demo candidate's one grant of the session is another row's)."""
+    from chalicelib.api.principal import Principal
+    from chalicelib.services.bac import service
+    from chalicelib.services.bac.machines import COMPLAINT as MACHINE
+    from chalicelib.workflow import actions
+
+    _seeded()
+    case = service.complain(_principal(), **COMPLAINT)
+    officer = Principal("lp-officer", "staff", frozenset({"exam_officer"}), "DEMO-ACADEMY")
+    actions.perform(MACHINE, officer, case.id, "request_documents", {}, "La copie annotée", "lp")
     return {"case_id": case.id}
 
 
@@ -247,6 +263,14 @@ LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int, dict[str, Any]]] = [
     ),
     _row("GET", "/bac/queue", 200, "/bac/queue?type=bac_grant", role="exam_officer"),
     # Refusing a grant application: the transition, its notification in the outbox.
+    _row(
+        "POST",
+        "/bac/cases/{case_id}/complete",
+        200,
+        setup=_demo_complaint_owing,
+        headers=_JSON,
+        body="{}",
+    ),
     _row(
         "POST",
         "/bac/cases/{case_id}/actions/{action}",

@@ -131,6 +131,10 @@ MATRIX: dict[tuple[str, str], Sample] = {
         setup=filed, body=json.dumps({"reason": "outside_sector"})
     ),
     ("POST", "/enrollment/applications/{application_id}/withdraw"): Sample(setup=filed),
+    ("POST", "/enrollment/applications/{application_id}/request-documents"): Sample(
+        setup=filed, body=json.dumps({"reason": "the birth certificate, legible"})
+    ),
+    ("POST", "/enrollment/applications/{application_id}/complete"): Sample(setup=filed, body="{}"),
     ("GET", "/enrollment/follow-up"): Sample(query=f"school={OFFICE}"),
 }
 # The least-privilege rows: first the early refusals (a malformed body, a case that is not
@@ -159,6 +163,22 @@ def _with_photo() -> dict[str, str]:
     values = _filed()
     verified(values["application_id"], "photo", PNG)
     return values
+
+
+def documents_requested(owner: str = OWNER, school_code: str = OFFICE) -> dict[str, str]:
+    """Filed, then its director asked for a document: what the guardian's answer needs."""
+    from chalicelib.api.principal import Principal
+    from chalicelib.services.enrollment import service
+
+    values = filed(owner, school_code)
+    director = Principal("director", "staff", frozenset({"school_director"}), school_code)
+    reason = "the birth certificate, legible"
+    service.request_documents(director, values["application_id"], reason, "samples")
+    return values
+
+
+def _owing() -> dict[str, str]:
+    return documents_requested(LP_GUARDIAN, LP_SCHOOL)
 
 
 def _filing() -> dict[str, str]:
@@ -237,6 +257,32 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
         "citizen",
         200,
         {"setup": _filed, "claims": {"sub": LP_GUARDIAN}},
+    ),
+    (
+        "POST",
+        "/enrollment/applications/{application_id}/request-documents",
+        f"{_DECIDE}/request-documents",
+        "school_director",
+        200,
+        {
+            "setup": _filed,
+            "claims": _DIRECTOR,
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"reason": "the birth certificate, legible"}),
+        },
+    ),
+    (
+        "POST",
+        "/enrollment/applications/{application_id}/complete",
+        f"{_DECIDE}/complete",
+        "citizen",
+        200,
+        {
+            "setup": _owing,
+            "claims": {"sub": LP_GUARDIAN},
+            "headers": {"Content-Type": "application/json"},
+            "body": "{}",
+        },
     ),
     ("GET", "/enrollment/follow-up", "/enrollment/follow-up?region=RSK", "admin", 200),
 ]
