@@ -24,7 +24,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "cases": ("by_owner", "by_queue", "by_lookup"),
     "reference": ("by_lookup",),
     "slots": (),
-    "stamps": ("by_day",),
+    "stamps": ("by_day", "by_owner"),
     "idempotency": (),
     "audit": ("by_day",),
 }

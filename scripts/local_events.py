@@ -8,7 +8,7 @@ queues, and calls the app's own handlers with Lambda-shaped events.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 import boto3
 
@@ -30,6 +30,13 @@ class FakeContext:
 
 
 class Pump:
+    # How far any pump of the process has read each stream shard: a new pump starts there,
+    # not at the stream's start (from the start, a long session's backlog outgrew a drain's
+    # rounds and a test's own records were never reached). Each pump then reads on with its
+    # own iterator, so a pump running in another thread never takes a record from this one.
+    # Keyed by stream ARN: a new stack starts afresh.
+    _reached: ClassVar[dict[tuple[str, str], str]] = {}
+
     def __init__(self, app_module: Any, env: dict[str, str]) -> None:
         self.app = app_module
         self.env = env
@@ -63,12 +70,14 @@ class Pump:
             shard_id = shard["ShardId"]
             iterator = (
                 self._iterators.get(shard_id)
+                or Pump._reached.get((arn, shard_id))
                 or self.streams.get_shard_iterator(
                     StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
                 )["ShardIterator"]
             )
             answer = self.streams.get_records(ShardIterator=iterator, Limit=100)
             self._iterators[shard_id] = answer["NextShardIterator"]
+            Pump._reached[(arn, shard_id)] = answer["NextShardIterator"]
             records += answer["Records"]
         if records:
             self.app.cases_stream({"Records": records}, FakeContext())

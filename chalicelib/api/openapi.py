@@ -80,7 +80,7 @@ def _models(routes: list[RouteSpec]) -> list[Any]:
 def _error_statuses(spec: RouteSpec) -> list[int]:
     statuses = {415, 500, *spec.errors}  # Chalice checks Content-Type on every route
     if not spec.access.public:
-        statuses |= {401, 403}
+        statuses |= {401, 403, 429}  # 429: the identity's allowance of the minute, quotas
     if spec.path_params:
         statuses.add(404)
     if spec.path_model is not None:

@@ -79,6 +79,20 @@ def view(http: Any, token: str, case_id: str) -> dict[str, Any]:
     return dict(answer.json_body)
 
 
+def settled_status(case_id: str, deadline: Deadline, expected: str, pump: Pump) -> str:
+    """The execution's status once the pump has delivered what is pending: Step Functions
+    answers a start or a stop when asked, and the timer request may still be on its way
+    (the stream, then the app) on a loaded machine; wait a little for it, never long."""
+    status = execution_status(case_id, deadline)
+    for _ in range(20):
+        if status == expected:
+            break
+        pump.drain()
+        time.sleep(0.1)
+        status = execution_status(case_id, deadline)
+    return status
+
+
 def execution_status(case_id: str, deadline: Deadline) -> str:
     machine = get_settings().timer_state_machine_arn
     arn = machine.replace(":stateMachine:", ":execution:")
@@ -112,7 +126,7 @@ def test_a_paused_clock_moves_its_due_date_and_its_timer(
     assert first_due == clocks.add_days(start, 60, True, H)
     first_timer = service.load(case_id).deadlines["clock:decision"]
     pump.drain()
-    assert execution_status(case_id, first_timer) == "RUNNING"
+    assert settled_status(case_id, first_timer, "RUNNING", pump) == "RUNNING"
 
     paused_at = start + timedelta(hours=1)
     clock(paused_at)
@@ -123,7 +137,9 @@ def test_a_paused_clock_moves_its_due_date_and_its_timer(
         (paused_at, None)
     ]
     pump.drain()
-    assert execution_status(case_id, first_timer) == "ABORTED"  # pausing stopped the timer
+    assert (
+        settled_status(case_id, first_timer, "ABORTED", pump) == "ABORTED"
+    )  # pausing stopped the timer
 
     resumed_at = start + timedelta(days=14)
     clock(resumed_at)
@@ -139,7 +155,9 @@ def test_a_paused_clock_moves_its_due_date_and_its_timer(
     assert notes["complement"][0]["resumed"] == resumed_at.isoformat()
     second_timer = service.load(case_id).deadlines["clock:decision"]
     pump.drain()
-    assert execution_status(case_id, second_timer) == "RUNNING"  # re-armed, another name
+    assert (
+        settled_status(case_id, second_timer, "RUNNING", pump) == "RUNNING"
+    )  # re-armed, another name
 
     # The stopped timer's callback, had it come anyway, finds nothing to fire.
     stale = {"case_id": case_id, "deadline": "clock:decision", "due_at": first_due.isoformat()}
@@ -155,7 +173,7 @@ def test_a_paused_clock_moves_its_due_date_and_its_timer(
     again = act(http, officer, case_id, "order_expertise", "another one")
     assert again.status_code == 409 and again.json_body["refusal"] == "already_extended"
     pump.drain()
-    assert execution_status(case_id, second_timer) == "ABORTED"
+    assert settled_status(case_id, second_timer, "ABORTED", pump) == "ABORTED"
 
 
 def test_a_refusal_opens_the_review_window(http: Any, token: Any) -> None:

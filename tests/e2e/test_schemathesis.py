@@ -83,6 +83,9 @@ STATE_DEPENDENT_REFUSALS = frozenset(
         # A listing's "from" and "to" are separate query parameters: their order and the
         # span between them cannot be stated in OpenAPI.
         "urn:khidmat:problem:consular-period-invalid",
+        # A stamp named in a request must be the applicant's own, paid, for that service at
+        # that consulate: the stamps table's state, not the request's.
+        "urn:khidmat:problem:consular-stamp-refused",
         # A consulate's rules: openings that do not overlap, counters for the services it
         # offers, a slot that its calendar holds and that is still bookable.
         "urn:khidmat:problem:consular-rule-violated",

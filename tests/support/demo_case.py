@@ -53,11 +53,12 @@ REVIEW = Clock(
     days=60,
     start=("refuse",),
     appeal=True,
+    source="seed 002, art. 6",
     legal_basis={
-        "ar": "المرسوم رقم 2.13.165، المادة 8: أجل 60 يوما من تاريخ التبليغ لطلب إعادة الدراسة.",
-        "fr": "Décret n° 2-13-165, article 8 : 60 jours à compter de la notification pour "
+        "ar": "المرسوم رقم 2.13.165، المادة 6: أجل 60 يوما من تاريخ التبليغ لطلب إعادة الدراسة.",
+        "fr": "Décret n° 2-13-165, article 6 : 60 jours à compter de la notification pour "
         "demander le réexamen.",
-        "en": "Decree 2.13.165, article 8: 60 days from notification to ask for a review.",
+        "en": "Decree 2.13.165, article 6: 60 days from notification to ask for a review.",
     },
 )
 

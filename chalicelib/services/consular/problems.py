@@ -30,6 +30,14 @@ problems.register(
                 "en": "Invalid period",
             },
         ),
+        "consular-stamp-refused": (
+            422,
+            {
+                "ar": "لا يمكن استعمال هذا الطابع لهذا الطلب",
+                "fr": "Ce timbre ne peut pas payer cette demande",
+                "en": "This stamp cannot pay for this request",
+            },
+        ),
         "consular-contact-missing": (
             422,
             {

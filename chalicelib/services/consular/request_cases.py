@@ -77,7 +77,7 @@ def _stamp_or_422(number: str, owner: str, service_code: str, consulate_code: st
         raise Problem("unavailable", "eTimbre is not available to check the stamp.") from error
     why = refusal_for_request(number, owner=owner, service=service_code, consulate=consulate_code)
     if why:
-        raise Problem("validation-failed", errors=[FieldError("body.stamp", why)])
+        raise Problem("consular-stamp-refused", errors=[FieldError("body.stamp", why)])
 
 
 def act(principal: Principal, case_id: str, action: str, reason: str, correlation_id: str) -> Case:
