@@ -30,7 +30,7 @@ def measure() -> Figures:
         from chalicelib.services.enrollment import machines
         from scripts.devtokens import mint
         from tests.support.aws_calls import RECORDER
-        from tests.support.route_samples.enrollment import application, seed_school
+        from tests.support.route_samples.enrollment import GUARDIAN, application, seed_school
 
         logger.setLevel("WARNING")  # a log line per request would drown the figures
         seed_school(SCHOOL)
@@ -38,7 +38,7 @@ def measure() -> Figures:
         approve = machines.ENROLLMENT.transition("approve")
         assert approve is not None
         machines.ENROLLMENT._by_name["approve"] = approve._replace(guard=None)
-        citizen = mint("citizen", sub="bench-guardian", directory=key_dir)
+        citizen = mint("citizen", sub="bench-guardian", directory=key_dir, **GUARDIAN)
         director = mint("school_director", office=SCHOOL, directory=key_dir)
 
         def headers(token: str) -> dict[str, str]:

@@ -69,6 +69,8 @@ STATE_DEPENDENT_REFUSALS = frozenset(
         # taking the level), and the school-age rule of the year's settings.
         "urn:khidmat:problem:enrollment-rule-violated",
         "urn:khidmat:problem:under-school-age",
+        # The guardian named must be the person signed in: the token's CNIe, not the body's.
+        "urn:khidmat:problem:enrollment-not-the-guardian",
         # Imports (bac candidate lists, equivalence decisions) name a key of the documents
         # bucket: whether a file was uploaded there is the bucket's state, not the request's.
         "urn:khidmat:problem:bac-import-file-missing",

@@ -15,7 +15,7 @@ import pytest
 from chalicelib.audit.chain import READS
 from chalicelib.audit.verify import check_chain
 from chalicelib.store import audit
-from tests.support.route_samples.enrollment import application, seed_school
+from tests.support.route_samples.enrollment import GUARDIAN, application, seed_school
 
 
 def _headers(token: str) -> dict[str, str]:
@@ -42,7 +42,7 @@ def test_a_directors_list_pages_are_recorded_with_the_cases_they_showed(
 ) -> None:
     filed = []
     for _ in range(2):
-        guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+        guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
         answer = client.http.post(
             "/enrollment/applications",
             headers={**_headers(guardian), "Idempotency-Key": str(uuid.uuid4())},

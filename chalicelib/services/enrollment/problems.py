@@ -10,6 +10,14 @@ from chalicelib.api import problems
 
 problems.register(
     {
+        "enrollment-not-the-guardian": (
+            422,
+            {
+                "ar": "ولي الأمر المذكور في الطلب ليس صاحب الحساب",
+                "fr": "Le responsable désigné dans la demande n'est pas la personne connectée",
+                "en": "The guardian named in the request is not the signed-in person",
+            },
+        ),
         "enrollment-rule-violated": (
             422,
             {

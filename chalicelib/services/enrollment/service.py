@@ -60,6 +60,7 @@ def file(
             errors=[FieldError("body.child.birth_date", rule, "under_age")],
             extra={"rule": rule, "school_year": year.label},
         )
+    _is_the_guardian(principal, application)
     payload = _payload(application, school, year)
     guardian = validation.guardian_of(payload["application"])
     contact = Contact(
@@ -83,13 +84,33 @@ def file(
     except Conflict as error:
         if "live_request" not in error.failed:
             raise Problem("conflict", "Try again.") from error
-        raise Problem(
+        raise _already_filed(payload["guard"], principal) from error
+
+
+def _is_the_guardian(principal: Principal, application: Mapping[str, Any]) -> None:
+    """The guardian named in the request is the person signed in with the CNIe: nobody
+    files for a child in someone else's name (their contacts get the notices)."""
+    capacity = application["guardian_capacity"]
+    named = validation.cnie_number(str(validation.guardian_of(application).get("cnie") or ""))
+    if not principal.signed_in_with_cnie or named != validation.cnie_number(principal.cnie):
+        field = f"body.{capacity}.cnie"
+        message = "the guardian named must be you: the CNIe number you signed in with"
+        raise Problem("enrollment-not-the-guardian", errors=[FieldError(field, message)])
+
+
+def _already_filed(guard: str, principal: Principal) -> Problem:
+    """The child has a live request. Its own filer is told so; anyone else learns nothing
+    of the child (the same words whoever the child is), only where to turn."""
+    if store.guard_holder(guard) == principal.subject:
+        return Problem(
             "child-already-filed",
-            "This child (birth certificate and birth date) already has a live request.",
-            errors=[
-                FieldError("body.child.birth_certificate_number", "already filed", "duplicate")
-            ],
-        ) from error
+            "You already filed a request for this child: see GET /me/cases.",
+            errors=[FieldError("body.child", "already filed by you", "duplicate")],
+        )
+    return Problem(
+        "child-already-filed",
+        "This request cannot be filed. The school's director can help.",
+    )
 
 
 def _payload(

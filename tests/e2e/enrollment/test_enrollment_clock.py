@@ -16,7 +16,7 @@ import pytest
 
 from chalicelib.workflow import service
 from tests.support.clock_watch import ClockWatch, journey
-from tests.support.route_samples.enrollment import application, seed_school
+from tests.support.route_samples.enrollment import GUARDIAN, application, seed_school
 
 
 @pytest.fixture
@@ -36,9 +36,9 @@ def test_the_decision_clock_pauses_for_a_document_and_stops_at_the_decision(
 ) -> None:
     school = f"CLK-{uuid.uuid4().hex[:6].upper()}"
     seed_school(school)
-    guardian = token("citizen", sub=f"guardian-{school}")
+    guardian = token("citizen", sub=f"guardian-{school}", **GUARDIAN)
     director = token("school_director", office=school)
-    other_guardian = token("citizen", sub=f"someone-else-{school}")
+    other_guardian = token("citizen", sub=f"someone-else-{school}", **GUARDIAN)
     found: dict[str, str] = {}
 
     def file(at: datetime) -> ClockWatch:

@@ -18,7 +18,7 @@ from PIL import Image
 import app as app_module
 from chalicelib.services.enrollment.massar import STAND_IN
 from scripts.local_events import Pump
-from tests.support.route_samples.enrollment import application, seed_school
+from tests.support.route_samples.enrollment import GUARDIAN, application, seed_school
 
 ACCOUNT, REGION = "123456789012", "eu-west-3"
 
@@ -91,7 +91,7 @@ def upload_photo(client: Any, token: str, case_id: str, pump: Pump) -> None:
 def test_a_request_approved_and_registered_in_massar(
     client: Any, token: Any, school: str, pump: Pump
 ) -> None:
-    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
     director = token("school_director", office=school)
 
     found = client.http.get(
@@ -137,7 +137,7 @@ def test_a_request_approved_and_registered_in_massar(
 def test_refused_for_age_at_filing_and_by_the_director(
     client: Any, token: Any, school: str, pump: Pump
 ) -> None:
-    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
     director = token("school_director", office=school)
     too_young = file(
         client,
@@ -169,7 +169,7 @@ def test_refused_for_age_at_filing_and_by_the_director(
 def test_rejected_because_the_school_does_not_serve_the_residence(
     client: Any, token: Any, school: str, pump: Pump
 ) -> None:
-    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
     director = token("school_director", office=school)
     body = application(school)
     body["mother"]["address"]["district"] = "Hay Riad"
@@ -190,17 +190,40 @@ def test_rejected_because_the_school_does_not_serve_the_residence(
 
 
 def test_a_child_with_a_live_request_is_refused(client: Any, token: Any, school: str) -> None:
-    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
-    other_parent = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
+    other_parent = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
     body = application(school)
     assert file(client, guardian, body).status_code == 201
     again = file(client, other_parent, body)
     assert again.status_code == 409
     assert again.json_body["type"] == "urn:khidmat:problem:child-already-filed"
+    # Another account learns nothing of the child: no field, no name, only where to turn.
+    assert "errors" not in again.json_body and "Youssef" not in again.body.decode()
+    mine = file(client, guardian, body)  # the filer is told it is theirs
+    assert mine.status_code == 409 and mine.json_body["errors"][0]["field"] == "body.child"
+
+
+def test_only_the_guardian_named_files_signed_in_with_the_cnie(
+    client: Any, token: Any, school: str
+) -> None:
+    """Nobody files for a child in another person's name: the guardian named in the request
+    (here the mother) is the person signed in with the electronic ID card."""
+    body = application(school)
+    password = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    refused = file(client, password, body)
+    assert refused.status_code == 403
+    assert refused.json_body["type"] == "urn:khidmat:problem:cnie-required"
+    stranger = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", acr="cnie", cnie="Z99999")
+    impostor = file(client, stranger, body)
+    assert impostor.status_code == 422
+    assert impostor.json_body["errors"][0]["field"] == "body.mother.cnie"
+    assert file(client, stranger, {**body, "guardian_capacity": "father"}).status_code == 422
+    mother = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
+    assert file(client, mother, body).status_code == 201
 
 
 def test_a_director_of_another_school_sees_nothing(client: Any, token: Any, school: str) -> None:
-    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
     stranger = token("school_director", office="OTHER-SCHOOL")
     case = file(client, guardian, application(school)).json_body
     listing = client.http.get(
@@ -217,7 +240,7 @@ def test_a_director_of_another_school_sees_nothing(client: Any, token: Any, scho
 
 
 def test_bad_input_names_each_field(client: Any, token: Any, school: str) -> None:
-    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
     # What the schema states: scripts, formats, the guardian's contacts.
     body = application(school, first_name_latin="يوسف")
     body["father"]["cnie"] = "123456"
@@ -260,7 +283,7 @@ def test_bad_input_names_each_field(client: Any, token: Any, school: str) -> Non
 
 
 def test_withdrawal_and_the_follow_up(client: Any, token: Any, school: str) -> None:
-    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}")
+    guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
     director = token("school_director", office=school)
     admin = token("admin", office="HQ")
     kept = file(client, guardian, application(school)).json_body

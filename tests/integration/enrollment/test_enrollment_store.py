@@ -25,13 +25,15 @@ from chalicelib.services.enrollment.schemas import ApplicationIn
 from chalicelib.store.enrollment import applications, catalogue
 from chalicelib.workflow import service as cases
 from chalicelib.workflow.engine import Actor
-from tests.support.route_samples.enrollment import application, seed_school
+from tests.support.route_samples.enrollment import GUARDIAN, application, seed_school
 
 DIRECTOR_ROLES = frozenset({"school_director"})
 
 
 def guardian(n: int = 0) -> Principal:
-    return Principal(f"guardian-{uuid.uuid4().hex[:6]}-{n}", "citizen", frozenset({"citizen"}))
+    return Principal(
+        f"guardian-{uuid.uuid4().hex[:6]}-{n}", "citizen", frozenset({"citizen"}), **GUARDIAN
+    )
 
 
 def body(school: str, certificate: str | None = None) -> dict[str, Any]:

@@ -96,6 +96,11 @@ APPLICATION: dict[str, Any] = {
 }
 
 
+# The guardian of APPLICATION is the mother: a guardian files signed in with her CNIe.
+GUARDIAN_CNIE = "A98765"
+GUARDIAN = {"acr": "cnie", "cnie": GUARDIAN_CNIE}
+
+
 def application(school_code: str, certificate: str | None = None, **child: Any) -> dict[str, Any]:
     """A valid request for a child of age at ``school_code`` (a fresh child by default)."""
     body = copy.deepcopy(APPLICATION)
@@ -116,7 +121,7 @@ def filed(owner: str = OWNER, school_code: str = OFFICE) -> dict[str, str]:
     from chalicelib.services.enrollment.schemas import ApplicationIn
 
     seed_school(school_code)
-    principal = Principal(owner, "citizen", frozenset({"citizen"}))
+    principal = Principal(owner, "citizen", frozenset({"citizen"}), **GUARDIAN)
     body = ApplicationIn.model_validate(application(school_code)).model_dump()
     case = service.file(principal, body, "fr")
     return {"application_id": case.id}
@@ -187,7 +192,14 @@ def _filing() -> dict[str, str]:
 
 LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ("GET", "/enrollment/schools", f"/enrollment/schools?commune={COMMUNE}", None, 200),
-    ("POST", "/enrollment/applications", "/enrollment/applications", "citizen", 400),
+    (
+        "POST",
+        "/enrollment/applications",
+        "/enrollment/applications",
+        "citizen",
+        400,
+        {"claims": dict(GUARDIAN)},
+    ),
     (
         "POST",
         "/enrollment/applications",
@@ -196,7 +208,7 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
         201,
         {
             "setup": _school,
-            "claims": {"sub": LP_GUARDIAN},
+            "claims": {"sub": LP_GUARDIAN, **GUARDIAN},
             "headers": lambda _: _filing(),
             "body": lambda _: json.dumps(application(LP_SCHOOL)),
         },
