@@ -38,7 +38,9 @@ def measure() -> Figures:
         approve = machines.ENROLLMENT.transition("approve")
         assert approve is not None
         machines.ENROLLMENT._by_name["approve"] = approve._replace(guard=None)
-        citizen = mint("citizen", sub="bench-guardian", directory=key_dir, **GUARDIAN)
+        citizen = mint(
+            "citizen", sub="bench-guardian", directory=key_dir, acr="cnie", cnie=GUARDIAN["cnie"]
+        )
         director = mint("school_director", office=SCHOOL, directory=key_dir)
 
         def headers(token: str) -> dict[str, str]:
