@@ -169,6 +169,10 @@ class Machine:
     # Staff outside the case's office who work it for now, as (role, office) pairs: the
     # sector committee that holds an equivalence file. They see it as its office does.
     guests: Callable[[Case], frozenset[tuple[str, str]]] | None = None
+    # Payload keys, and keys of a history entry's data, that only staff read: the working
+    # notes of whoever decides (a committee's per-criterion assessment before its decision
+    # is notified). The case's owner sees the state of the file and what was notified.
+    internal: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = {s.name for s in self.states}

@@ -5,9 +5,9 @@ The schemas (pydantic) are imported by the functions that build them, not at imp
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.api.principal import Principal
 from chalicelib.workflow import clocks, engine
@@ -59,7 +59,7 @@ def full(
         version=case.version,
         state_kind=state.kind.value,
         state_description=state.description,
-        payload=case.payload,
+        payload=for_audience(machine, case.payload, principal),
         deadlines=[
             DeadlineView(
                 name=d.name,
@@ -81,10 +81,27 @@ def full(
             for d in case.documents
         ],
         history=[
-            HistoryView(**{k: getattr(e, k) for k in HistoryView.model_fields}) for e in history
+            HistoryView(
+                **{
+                    k: for_audience(machine, e.data, principal) if k == "data" else getattr(e, k)
+                    for k in HistoryView.model_fields
+                }
+            )
+            for e in history
         ],
         available_actions=allowed_actions(machine, case, principal),
     )
+
+
+def for_audience(machine: Machine, data: Mapping[str, Any], principal: Principal) -> dict[str, Any]:
+    """``data`` (a payload, a history entry's data) as ``principal`` may read it: a citizen
+    never reads the keys the case type keeps internal."""
+    if not principal.is_citizen or not machine.internal:
+        return dict(data)
+    kept = {k: v for k, v in data.items() if k not in machine.internal}
+    if isinstance(kept.get("set"), Mapping):  # what a transition wrote into the payload
+        kept["set"] = {k: v for k, v in kept["set"].items() if k not in machine.internal}
+    return kept
 
 
 def clock_view(

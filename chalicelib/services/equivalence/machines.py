@@ -448,6 +448,11 @@ def committee_guests(case: Case) -> frozenset[tuple[str, str]]:
     return frozenset({("committee_member", committee), *invited})
 
 
+# What the applicant does not read before the decision is notified (then its content is in
+# ``decisions``): the proposal and its per-criterion assessment, the order still unpublished,
+# whom the committee consulted.
+INTERNAL = ("proposal", "proposal_input", "decided", "consulted", "consultation")
+
 SCHOOL = Machine(
     case_type=domain.CASE_TYPES["school"],
     prefix="EQ",
@@ -457,6 +462,7 @@ SCHOOL = Machine(
     documents=every_kind("school"),
     clocks=(SCHOOL_DECISION,),
     case_documents=case_documents,
+    internal=INTERNAL,
 )
 HIGHER = Machine(
     case_type=domain.CASE_TYPES["higher"],
@@ -468,6 +474,7 @@ HIGHER = Machine(
     clocks=(HIGHER_DECISION, REVIEW),
     case_documents=case_documents,
     guests=committee_guests,
+    internal=INTERNAL,
 )
 STATES = (
     *HIGHER_STATES,
