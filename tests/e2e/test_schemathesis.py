@@ -82,6 +82,7 @@ STATE_DEPENDENT_REFUSALS = frozenset(
         "urn:khidmat:problem:equivalence-not-offered",
         # Which services a consulate offers ties two fields to the catalogue's table.
         "urn:khidmat:problem:consular-service-not-offered",
+        "urn:khidmat:problem:etimbre-service-not-offered",
         # A listing's "from" and "to" are separate query parameters: their order and the
         # span between them cannot be stated in OpenAPI.
         "urn:khidmat:problem:consular-period-invalid",

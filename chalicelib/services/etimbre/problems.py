@@ -6,6 +6,14 @@ from chalicelib.api import problems
 
 problems.register(
     {
+        "etimbre-service-not-offered": (
+            422,
+            {
+                "ar": "هذه القنصلية لا تقدم هذه الخدمة",
+                "fr": "Ce consulat ne propose pas ce service",
+                "en": "This consulate does not offer this service",
+            },
+        ),
         "etimbre-stamp-unusable": (
             409,
             {

@@ -41,6 +41,13 @@ def purchase(
         errors.append(FieldError("body.consulate", f"unknown consulate {consulate!r}"))
     if errors:
         raise Problem("etimbre-unknown-code", errors=errors)
+    if not catalogue.offers(consulate, service):
+        # A stamp pays for a service at the consulate it was bought for: one the consulate
+        # does not offer could never be used, only refunded.
+        raise Problem(
+            "etimbre-service-not-offered",
+            errors=[FieldError("body.service", f"{consulate} does not offer {service}")],
+        )
     try:
         domain.check_channel(channel, buyer.roles, terminal_reference)
     except domain.Refused as refusal:

@@ -218,3 +218,14 @@ def test_a_buyer_lists_their_own_stamps_newest_first_page_by_page(
     # A cursor is the buyer's own: another's is refused, never a look at their stamps.
     stolen = http.get(f"/etimbre/stamps?cursor={first['next']}", headers=headers(stranger))
     assert stolen.status_code == 400
+
+
+def test_a_stamp_is_sold_only_for_a_service_the_consulate_offers(http: Any, token: Any) -> None:
+    """Lyon's consulate does not deliver nationality certificates: a stamp for one there
+    could never be used, only refunded, so it is not sold."""
+    citizen = token("citizen", sub="etimbre-buyer-lyon")
+    refused = buy(http, citizen, "lyon-nat", service="nationality_certificate", consulate="FR-LYO")
+    assert refused.status_code == 422
+    assert refused.json_body["errors"][0]["field"] == "body.service"
+    offered = buy(http, citizen, "lyon-pass", service="passport", consulate="FR-LYO")
+    assert offered.status_code == 201
