@@ -1,8 +1,8 @@
 """A pending stamp's end: paid once by the gateway's signed callback (its number issued, the
 buyer told), or expired when its payment window closes (the expiry timer's handler). A
 forged or stale callback is refused; the gateway's retry of one it sent gets the same
-answer. A mismatch or a payment after expiry is flagged for the Treasury, and the late
-payment refunded."""
+answer. A payment of the wrong amount or after expiry is flagged for the Treasury and
+refunded at once."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ NUMBER_ATTEMPTS = 3  # a random number already taken (one chance in 10^13) is dr
 
 @dataclass(frozen=True)
 class WebhookResult:
-    outcome: str  # paid, duplicate, refused_card, late, unknown
+    outcome: str  # paid, duplicate, refused_card, late, mismatch_refunded, unknown
     number: str = ""
 
 
@@ -83,17 +83,15 @@ def _paid(stamp: Stamp, payment_id: str, amount: Decimal, currency: str) -> Webh
             "amount_mismatch",
             {"expected": f"{stamp.amount} {stamp.currency}", "received": f"{amount} {currency}"},
         )
-        raise Problem(
-            "etimbre-payment-mismatch",
-            f"Expected {stamp.amount} {stamp.currency}; flagged for the Treasury.",
-        )
+        # The money goes back at once (under a reference of its own: the stamp's reference
+        # stays free for the refund of a right payment later); the stamp waits, pending, for
+        # a payment of the right amount.
+        _refund(f"{stamp.stamp_id}-{payment_id}", payment_id, amount, currency)
+        return WebhookResult("mismatch_refunded")
     if outcome == "late":
         # The money came after the stamp expired: no stamp is issued, the payment goes back.
         _flag(stamp, "paid_after_expiry", {"payment_id": payment_id})
-        try:
-            gateway.refund(stamp.stamp_id, payment_id, amount, currency)
-        except gateway.GatewayUnavailable as error:
-            raise Problem("etimbre-gateway-unavailable", "Refund not made yet.") from error
+        _refund(stamp.stamp_id, payment_id, amount, currency)
         return WebhookResult("late")
     for _ in range(NUMBER_ATTEMPTS):
         number = domain.stamp_number(secrets.randbelow(10**domain.NUMBER_BODY_DIGITS))
@@ -108,6 +106,15 @@ def _paid(stamp: Stamp, payment_id: str, amount: Decimal, currency: str) -> Webh
                 return WebhookResult("duplicate", current.number)  # a concurrent duplicate
             stamp = current  # a number taken, or flagged meanwhile: its new audit head
     raise Problem("conflict", "No free stamp number; the gateway will retry.")
+
+
+def _refund(reference: str, payment_id: str, amount: Decimal, currency: str) -> None:
+    """Give a payment back through the gateway (idempotent on ``reference``): the gateway
+    calls again while it is not done."""
+    try:
+        gateway.refund(reference, payment_id, amount, currency)
+    except gateway.GatewayUnavailable as error:
+        raise Problem("etimbre-gateway-unavailable", "Refund not made yet.") from error
 
 
 def _flag(stamp: Stamp, kind: str, details: dict[str, Any]) -> None:

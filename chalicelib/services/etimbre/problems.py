@@ -46,14 +46,6 @@ problems.register(
                 "en": "Unknown service or consulate",
             },
         ),
-        "etimbre-payment-mismatch": (
-            422,
-            {
-                "ar": "المبلغ أو العملة لا يطابقان الطابع",
-                "fr": "Montant ou devise différents du timbre",
-                "en": "Amount or currency does not match the stamp",
-            },
-        ),
         "etimbre-settlement-missing": (
             409,
             {
