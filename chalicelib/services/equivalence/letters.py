@@ -87,20 +87,29 @@ def _current(case: Case) -> Mapping[str, Any] | None:
     return decisions[-1] if decisions else None
 
 
+def _verdict_page(
+    case: Case, entry: HistoryEntry, accepted: bool, titles_ar: tuple[str, str]
+) -> BilingualPage:
+    """The head of a letter of acceptance or non-acceptance: title, reference, date and the
+    diploma; the body is the letter's own."""
+    title = "Lettre d'acceptation" if accepted else "Lettre de non-acceptation"
+    page = _page(case, title)
+    page.pair(title, titles_ar[0] if accepted else titles_ar[1], size=18, bold=True)
+    page.pair(f"Référence : {case.reference}", f"المرجع: {case.reference}", bold=True)
+    day_fr, day_ar = _day(entry.at)
+    page.pair(f"Date : {day_fr}", f"التاريخ: {day_ar}")
+    _diploma(page, case)
+    page.space(3)
+    return page
+
+
 def school_letter(case: Case, history: Sequence[HistoryEntry]) -> bytes | None:
     """Seed 000: the acceptance or non-acceptance letter of the request; no decree cited."""
     entry = _entry(history, "accept_request", "decline_request")
     if entry is None:
         return None
     accepted = entry.event == "accept_request"
-    title = "Lettre d'acceptation" if accepted else "Lettre de non-acceptation"
-    page = _page(case, title)
-    page.pair(title, "رسالة قبول الطلب" if accepted else "رسالة عدم قبول الطلب", size=18, bold=True)
-    page.pair(f"Référence : {case.reference}", f"المرجع: {case.reference}", bold=True)
-    day_fr, day_ar = _day(entry.at)
-    page.pair(f"Date : {day_fr}", f"التاريخ: {day_ar}")
-    _diploma(page, case)
-    page.space(3)
+    page = _verdict_page(case, entry, accepted, ("رسالة قبول الطلب", "رسالة عدم قبول الطلب"))
     if accepted:
         page.pair(
             "Votre demande d'équivalence est acceptée. Une copie de la décision vous sera "
@@ -155,14 +164,7 @@ def intake_letter(case: Case, history: Sequence[HistoryEntry]) -> bytes | None:
     if entry is None:
         return None
     accepted = entry.event == "accept_file"
-    title = "Lettre d'acceptation" if accepted else "Lettre de non-acceptation"
-    page = _page(case, title)
-    page.pair(title, "رسالة قبول الملف" if accepted else "رسالة عدم قبول الملف", size=18, bold=True)
-    page.pair(f"Référence : {case.reference}", f"المرجع: {case.reference}", bold=True)
-    day_fr, day_ar = _day(entry.at)
-    page.pair(f"Date : {day_fr}", f"التاريخ: {day_ar}")
-    _diploma(page, case)
-    page.space(3)
+    page = _verdict_page(case, entry, accepted, ("رسالة قبول الملف", "رسالة عدم قبول الملف"))
     if accepted:
         page.pair(
             "Votre dossier est recevable. Il est transmis pour étude à la commission "
