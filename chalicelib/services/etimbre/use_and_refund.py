@@ -8,7 +8,7 @@ from contextlib import suppress
 from dataclasses import replace
 
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.etimbre import domain, gateway
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
@@ -29,6 +29,8 @@ def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
     stamp = find(number) if domain.is_well_formed(number) else None
     if stamp is not None and stamp.consulate != agent.office:
         raise Problem("not-found", "No such stamp sold for your consulate.")
+    if case_id:
+        _own_consulate_case_or_422(case_id, agent.office)
     also = consumption_of(
         stamp, service=service, consulate=agent.office, agent=agent.subject, case_id=case_id
     )
@@ -48,6 +50,19 @@ def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
         used_by=agent.subject,
         used_case_id=case_id,
     )
+
+
+def _own_consulate_case_or_422(case_id: str, consulate: str) -> None:
+    """The case a use is recorded against is a file of the agent's own consulate: a use
+    is never put on another consulate's (or another service's) file."""
+    from chalicelib.workflow import service as cases
+
+    case = cases.find(case_id)
+    if case is None or case.office != consulate or case.case_type != "consular_appointment":
+        raise Problem(
+            "validation-failed",
+            errors=[FieldError("body.case_id", "no appointment of your consulate has this id")],
+        )
 
 
 def refund(number: str, reason: str, agent: Principal) -> Stamp:

@@ -299,3 +299,11 @@ def test_withdrawal_and_the_follow_up(client: Any, token: Any, school: str) -> N
     region = client.http.get("/enrollment/follow-up?province=RABAT", headers=headers(admin))
     codes = [s["code"] for s in region.json_body["schools"]]
     assert school in codes and region.json_body["counts"]["total"] >= 2
+
+
+def test_a_director_reads_no_other_school_s_follow_up(client: Any, token: Any, school: str) -> None:
+    director = token("school_director", office=school)
+    other = client.http.get("/enrollment/follow-up?school=OTHER-SCHOOL", headers=headers(director))
+    assert other.status_code in (403, 404)
+    own = client.http.get(f"/enrollment/follow-up?school={school}", headers=headers(director))
+    assert own.status_code == 200

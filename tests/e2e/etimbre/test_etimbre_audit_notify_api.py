@@ -30,7 +30,7 @@ def test_purchase_payment_and_use_are_three_linked_records_of_the_stamp(
     used = http.post(
         f"/etimbre/stamps/{answer['number']}/consume",
         headers=headers(agent),
-        body=json.dumps({"service": "passport", "case_id": "appointment-a1"}),
+        body=json.dumps({"service": "passport"}),
     )
     assert used.status_code == 200, used.body
     trail = http.get(f"/audit?case={stamp['id']}", headers=headers(token("admin")))

@@ -19,11 +19,12 @@ def paid_stamp(http: Any, citizen: str, gateway: StandInGateway, key: str, **mor
     return str(answer["number"])
 
 
-def consume(http: Any, agent: str, number: str, service: str = "passport") -> Any:
+def consume(
+    http: Any, agent: str, number: str, service: str = "passport", case_id: str = ""
+) -> Any:
+    body = {"service": service, **({"case_id": case_id} if case_id else {})}
     return http.post(
-        f"/etimbre/stamps/{number}/consume",
-        headers=headers(agent),
-        body=json.dumps({"service": service, "case_id": "appointment-1"}),
+        f"/etimbre/stamps/{number}/consume", headers=headers(agent), body=json.dumps(body)
     )
 
 
@@ -113,3 +114,27 @@ def test_an_unpaid_stamp_expires_on_its_timer_and_a_late_payment_goes_back(
     assert any(
         f["stamp_id"] == stamp["id"] and f["kind"] == "paid_after_expiry" for f in report["flags"]
     )
+
+
+def test_a_use_is_recorded_only_against_an_appointment_of_the_agent_s_consulate(
+    http: Any, token: Any, gateway: StandInGateway
+) -> None:
+    """The case a counter use names is a file of the agent's own consulate: never another
+    consulate's, never an id that names nothing."""
+    citizen = token("citizen", sub="etimbre-user-case", acr="cnie")
+    agent = token("consular_agent", office="FR-PAR", sub="agent-par-case")
+    number = paid_stamp(http, citizen, gateway, "use-case")
+    body = {"consulate": "ES-MAD", "service": "passport", "contact": {"language": "fr"}}
+    madrid = http.post(
+        "/consular/appointment-requests", headers=headers(citizen), body=json.dumps(body)
+    ).json_body["id"]
+    for case_id in (madrid, "no-such-appointment"):
+        refused = consume(http, agent, number, case_id=case_id)
+        assert refused.status_code == 422, refused.body
+        assert refused.json_body["errors"][0]["field"] == "body.case_id"
+    assert public(http, number) == "valid"  # nothing was used
+    paris = {**body, "consulate": "FR-PAR"}
+    own = http.post(
+        "/consular/appointment-requests", headers=headers(citizen), body=json.dumps(paris)
+    ).json_body["id"]
+    assert consume(http, agent, number, case_id=own).status_code == 200

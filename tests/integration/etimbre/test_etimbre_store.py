@@ -85,7 +85,7 @@ def test_fifty_concurrent_uses_of_one_stamp_exactly_one_wins(gateway: StandInGat
 
     def use(n: int) -> str:
         try:
-            consume(stamp.number, "passport", AGENT, f"case-{n}")
+            consume(stamp.number, "passport", AGENT, "")
         except Problem as problem:
             assert problem.status == 409
             return "refused"
@@ -124,7 +124,7 @@ def test_check_in_consumes_the_stamp_in_the_same_transaction(gateway: StandInGat
     late_also = consume_also(
         fresh.number, service="legalisation", consulate="NL-AMS", agent="a", case_id=second.id
     )
-    consume(fresh.number, "legalisation", AGENT, "counter")
+    consume(fresh.number, "legalisation", AGENT, "")
     with pytest.raises(store.Conflict) as conflict:
         workflow.act(DEMO, second, "submit", owner, {}, also=[late_also])
     assert "stamp" in conflict.value.failed
@@ -158,7 +158,7 @@ def test_a_refund_interrupted_by_the_gateway_is_finished_by_the_retry(
     held = reads.get(stamp.stamp_id)
     assert held is not None and held.state == domain.REFUND_PENDING
     with pytest.raises(Problem) as no_use:  # on hold: it cannot be used meanwhile
-        consume(stamp.number, "power_of_attorney", AGENT, "case-x")
+        consume(stamp.number, "power_of_attorney", AGENT, "")
     assert no_use.value.status == 409
     monkeypatch.setattr(adapter, "refund", real_refund)
     done = refund(stamp.number, "wrong service bought", AGENT)
@@ -171,7 +171,7 @@ def test_each_move_of_a_stamp_is_chained_in_the_audit_trail(gateway: StandInGate
     """Sold, paid, used: three records of the stamp's own chain, linked and verified, each
     written in its move's transaction; the stamp's audit head is the last one's hash."""
     stamp = paid(gateway)
-    consume(stamp.number, "passport", AGENT, "counter")
+    consume(stamp.number, "passport", AGENT, "")
     links = [audit.link_of(r) for r in audit.chain_of(stamp.stamp_id, TRANSITIONS)]
     assert [link.action for link in links] == [
         "transition:sold",
@@ -195,7 +195,7 @@ def test_the_verifier_names_a_stamps_deleted_last_move_by_its_head(
 ) -> None:
     """The chain alone cannot show its last record gone; the head the stamp keeps does."""
     stamp = paid(gateway)
-    consume(stamp.number, "passport", AGENT, "counter")
+    consume(stamp.number, "passport", AGENT, "")
     boto3.client("dynamodb").delete_item(
         TableName=stack.env["AUDIT_TABLE"],
         Key={"pk": {"S": f"CASE#{stamp.stamp_id}"}, "sk": {"S": "T#000003"}},

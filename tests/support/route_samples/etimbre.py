@@ -67,7 +67,7 @@ def stamp_of_owner() -> dict[str, str]:
     return {"number": paid_stamp()}
 
 
-CONSUME = '{"service": "passport", "case_id": "matrix-case"}'
+CONSUME = '{"service": "passport"}'
 REFUND = '{"reason": "matrix sample"}'
 
 MATRIX: dict[tuple[str, str], Sample] = {
