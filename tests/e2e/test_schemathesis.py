@@ -89,6 +89,8 @@ STATE_DEPENDENT_REFUSALS = frozenset(
         # A stamp named in a request must be the applicant's own, paid, for that service at
         # that consulate: the stamps table's state, not the request's.
         "urn:khidmat:problem:consular-stamp-refused",
+        # A counter use names an appointment of the agent's consulate: the cases' state.
+        "urn:khidmat:problem:etimbre-case-refused",
         # A consulate's rules: openings that do not overlap, counters for the services it
         # offers, a slot that its calendar holds and that is still bookable.
         "urn:khidmat:problem:consular-rule-violated",

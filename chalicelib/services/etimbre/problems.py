@@ -6,6 +6,14 @@ from chalicelib.api import problems
 
 problems.register(
     {
+        "etimbre-case-refused": (
+            422,
+            {
+                "ar": "هذا الملف ليس موعدا في قنصليتكم",
+                "fr": "Ce dossier n'est pas un rendez-vous de votre consulat",
+                "en": "This file is not an appointment of your consulate",
+            },
+        ),
         "etimbre-service-not-offered": (
             422,
             {

@@ -60,7 +60,7 @@ def _own_consulate_case_or_422(case_id: str, consulate: str) -> None:
     case = cases.find(case_id)
     if case is None or case.office != consulate or case.case_type != "consular_appointment":
         raise Problem(
-            "validation-failed",
+            "etimbre-case-refused",
             errors=[FieldError("body.case_id", "no appointment of your consulate has this id")],
         )
 
