@@ -41,7 +41,7 @@ def test_a_browser_shows_a_paid_stamp_as_valid_with_no_personal_data(
         stamp = post(
             f"{base}/etimbre/stamps",
             citizen,
-            {"service": "nationality_certificate", "consulate": "DE-DUS", "channel": "online"},
+            {"service": "nationality_certificate", "consulate": "FR-PAR", "channel": "online"},
             "browser-1",
         )
         [(status, paid)] = gateway.pay(stamp["pay_url"].rsplit("/", 1)[-1], "success")
