@@ -85,9 +85,7 @@ def _take(
 
     if allowed < 1:
         raise ValueError("a limit allows at least one call")
-    moment = now()
-    window_start = int(moment // window_seconds) * window_seconds
-    window_end = window_start + window_seconds
+    moment, window_start, window_end = _window(window_seconds)
     try:
         taken = counters.take(bucket, key(), window_start, window_end, allowed)
     except (BotoCoreError, ClientError) as error:
@@ -101,6 +99,13 @@ def _take(
         ) from error
     if not taken:
         _too_many(allowed, window_seconds, window_end - moment)
+
+
+def _window(window_seconds: int) -> tuple[float, int, int]:
+    """Now, and the fixed window it falls in: (moment, start, end)."""
+    moment = now()
+    start = int(moment // window_seconds) * window_seconds
+    return moment, start, start + window_seconds
 
 
 def _period(window_seconds: int) -> str:
@@ -120,15 +125,14 @@ def refuse_if_spent(
 
     from chalicelib.store import ratelimit as counters
 
-    moment = now()
-    window_start = int(moment // window_seconds) * window_seconds
+    moment, window_start, window_end = _window(window_seconds)
     try:
         spent = counters.used(bucket, identity_key(issuer, subject), window_start)
     except (BotoCoreError, ClientError):
         logger.warning("rate limit not checked", extra={"bucket": bucket}, exc_info=True)
         return
     if spent >= allowed:
-        _too_many(allowed, window_seconds, window_start + window_seconds - moment)
+        _too_many(allowed, window_seconds, window_end - moment)
 
 
 def count_success(issuer: str, subject: str, bucket: str, window_seconds: int) -> None:
@@ -137,10 +141,9 @@ def count_success(issuer: str, subject: str, bucket: str, window_seconds: int) -
 
     from chalicelib.store import ratelimit as counters
 
-    window_start = int(now() // window_seconds) * window_seconds
+    _, window_start, window_end = _window(window_seconds)
     try:
-        key = identity_key(issuer, subject)
-        counters.take(bucket, key, window_start, window_start + window_seconds, 1 << 30)
+        counters.add(bucket, identity_key(issuer, subject), window_start, window_end)
     except (BotoCoreError, ClientError):
         logger.warning("rate limit not counted", extra={"bucket": bucket}, exc_info=True)
 

@@ -28,23 +28,33 @@ def take(bucket: str, client_key: str, window_start: int, window_end: int, limit
     from botocore.exceptions import ClientError
 
     try:
-        client("dynamodb").update_item(
-            TableName=get_settings().idempotency_table,
-            Key={"id": {"S": counter_id(bucket, client_key, window_start)}},
-            UpdateExpression="ADD #calls :one SET #expiration = :expiration",
-            ConditionExpression="attribute_not_exists(#calls) OR #calls < :limit",
-            ExpressionAttributeNames={"#calls": "calls", "#expiration": "expiration"},
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":limit": {"N": str(limit)},
-                ":expiration": {"N": str(window_end + KEEP_AFTER_WINDOW_SECONDS)},
-            },
-        )
+        _add(bucket, client_key, window_start, window_end, limit)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             return False
         raise
     return True
+
+
+def add(bucket: str, client_key: str, window_start: int, window_end: int) -> None:
+    """Counts one use in the window, whatever it already holds (a use that happened)."""
+    _add(bucket, client_key, window_start, window_end, None)
+
+
+def _add(bucket: str, client_key: str, start: int, end: int, limit: int | None) -> None:
+    values = {":one": {"N": "1"}, ":expiration": {"N": str(end + KEEP_AFTER_WINDOW_SECONDS)}}
+    condition = {}
+    if limit is not None:
+        values[":limit"] = {"N": str(limit)}
+        condition = {"ConditionExpression": "attribute_not_exists(#calls) OR #calls < :limit"}
+    client("dynamodb").update_item(
+        TableName=get_settings().idempotency_table,
+        Key={"id": {"S": counter_id(bucket, client_key, start)}},
+        UpdateExpression="ADD #calls :one SET #expiration = :expiration",
+        ExpressionAttributeNames={"#calls": "calls", "#expiration": "expiration"},
+        ExpressionAttributeValues=values,
+        **condition,
+    )
 
 
 def used(bucket: str, client_key: str, window_start: int) -> int:
