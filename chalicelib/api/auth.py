@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.api.principal import CITIZEN, STAFF_ROLES, Access, Principal
+from chalicelib.api.principal import CITIZEN, STAFF_ROLES, Access, Principal, identity
 from chalicelib.api.problems import Problem
 from chalicelib.settings import Issuer, get_settings
 
@@ -110,7 +110,7 @@ def _check_lifetime(issuer: Issuer, claims: dict[str, Any]) -> None:
 
 def _principal(issuer: Issuer, claims: dict[str, Any]) -> Principal:
     common = {
-        "subject": str(claims["sub"]),
+        "subject": identity(issuer.name, str(claims["sub"])),
         "issuer_kind": issuer.name,
         "given_name": str(claims.get("given_name", "")),
         "family_name": str(claims.get("family_name", "")),

@@ -20,9 +20,16 @@ ALL_ROLES = (CITIZEN, *STAFF_ROLES)
 CASE_STAFF_ROLES = tuple(r for r in STAFF_ROLES if r != "treasury_auditor")
 
 
+def identity(issuer_name: str, sub: str) -> str:
+    """Who someone is: the pair (issuer, sub) as one string. ``sub`` is unique only within
+    its issuer, so a staff token whose ``sub`` equals a citizen's is somebody else; every
+    owner stored or compared (cases, stamps, shares, guards, idempotency keys) is this."""
+    return f"{issuer_name}:{sub}"
+
+
 @dataclass(frozen=True)
 class Principal:
-    subject: str
+    subject: str  # identity(issuer, sub) for a token's caller
     issuer_kind: str  # "citizen" or "staff"
     roles: frozenset[str]
     office: str = ""

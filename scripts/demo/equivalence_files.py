@@ -50,10 +50,10 @@ def _diploma(**changes: Any) -> dict[str, Any]:
 
 
 def _principal(subject: str, role: str, office: str = "") -> Any:
-    from chalicelib.api.principal import Principal
+    from chalicelib.api.principal import Principal, identity
 
     kind = "citizen" if role == "citizen" else "staff"
-    return Principal(subject, kind, frozenset({role}), office=office)
+    return Principal(identity(kind, subject), kind, frozenset({role}), office=office)
 
 
 def _attach(case_id: str, kind: str, who: Any) -> None:
@@ -95,8 +95,9 @@ def _draft(citizen: Any, track: str, **changes: Any) -> str:
     from chalicelib.services.equivalence import service
     from chalicelib.workflow.case import Contact
 
-    name = "Amina (démo)" if citizen.subject == AMINA else "Youssef (démo)"
-    contact = Contact(f"{citizen.subject}@demo.invalid", "", "fr", name)
+    sub = citizen.subject.removeprefix("citizen:")
+    name = "Amina (démo)" if sub == AMINA else "Youssef (démo)"
+    contact = Contact(f"{sub}@demo.invalid", "", "fr", name)
     return service.open_draft(citizen, track, contact, _diploma(**changes)).id
 
 
@@ -133,7 +134,7 @@ def _granted(case_id: str) -> None:
 def _has_files(subject: str) -> bool:
     from chalicelib.store import cases as store
 
-    page = store.of_owner(subject, 20, None)
+    page = store.of_owner(f"citizen:{subject}", 20, None)
     return any(c.case_type.startswith("equivalence") for c in page.cases)
 
 

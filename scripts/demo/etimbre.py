@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from chalicelib.services.etimbre.domain import Stamp
 
-OWNER = "demo-etimbre-citizen"
+OWNER = "citizen:demo-etimbre-citizen"  # identity("citizen", SUB) of make token
 DEMO_REFERENCE = "DEMO DATA (scripts/demo/etimbre.py)"
 GATEWAY_PORT = 8010
 

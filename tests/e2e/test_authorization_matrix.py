@@ -19,7 +19,7 @@ from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Transition
 from tests.support.demo_case import DEMO
 from tests.support.route_samples import collected
-from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
+from tests.support.route_samples.matrix import OFFICE, OWNER, OWNER_SUB, Sample
 
 # The demo case type, worked by every staff role that works cases: each of them reads it
 # from its office (a role reads only the case types it works, workflow/access.py).
@@ -91,7 +91,7 @@ def _call(client: Any, spec: RouteSpec, headers: dict[str, str], office: str = O
 
 def _token_for(token: Any, role: str, office: str = OFFICE, **claims: Any) -> dict[str, str]:
     if role == CITIZEN:
-        claims = {"acr": "cnie", "sub": OWNER, **claims}
+        claims = {"acr": "cnie", "sub": OWNER_SUB, **claims}
     else:
         claims = {"office": office, **claims}
     return {"Authorization": f"Bearer {token(role, **claims)}"}

@@ -135,8 +135,8 @@ def test_staff_reads_are_audited(http: Any, token: Any) -> None:
     assert http.get(f"/cases/{case['id']}", headers=headers(officer)).status_code == 200
     trail = http.get(f"/audit?case={case['id']}", headers=headers(token("admin"))).json_body
     assert [(r["actor"], r["action"]) for r in trail["items"]] == [
-        ("officer-reader", "read"),
-        ("citizen-audited", "transition:created"),
+        ("staff:officer-reader", "read"),
+        ("citizen:citizen-audited", "transition:created"),
     ]
 
 
@@ -153,9 +153,9 @@ def test_every_transition_is_audited(http: Any, token: Any) -> None:
     )
     trail = http.get(f"/audit?case={case['id']}", headers=headers(token("admin"))).json_body
     assert [(r["actor"], r["role"], r["action"], r["reason"]) for r in trail["items"]] == [
-        ("officer-trail", "equivalence_officer", "transition:refuse", "not authentic"),
-        ("citizen-trail", "citizen", "transition:submit", ""),
-        ("citizen-trail", "citizen", "transition:created", ""),
+        ("staff:officer-trail", "equivalence_officer", "transition:refuse", "not authentic"),
+        ("citizen:citizen-trail", "citizen", "transition:submit", ""),
+        ("citizen:citizen-trail", "citizen", "transition:created", ""),
     ]
 
 

@@ -16,6 +16,7 @@ import requests
 from pypdf import PdfWriter
 
 import app as app_module
+from chalicelib.api.principal import identity
 from chalicelib.documents import uploads
 from chalicelib.documents.checks import check_uploaded
 from chalicelib.settings import get_settings
@@ -55,7 +56,7 @@ def people(token: Any) -> People:
     sub = f"documents-owner-{uuid.uuid4().hex[:8]}"
     return People(
         owner=token("citizen", sub=sub),
-        owner_sub=sub,
+        owner_sub=identity("citizen", sub),
         officer=token("equivalence_officer", office=OFFICE),
         stranger=token("citizen"),
         other_officer=token("equivalence_officer", office="MESRSI"),

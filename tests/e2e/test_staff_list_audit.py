@@ -60,13 +60,13 @@ def test_a_directors_list_pages_are_recorded_with_the_cases_they_showed(
     shown = [a["id"] for a in page.json_body["items"]]
     assert sorted(shown) == sorted(filed)
 
-    subject = f"lists:{school}:{director_sub}:{datetime.now(UTC).date().isoformat()}"
+    subject = f"lists:{school}:staff:{director_sub}:{datetime.now(UTC).date().isoformat()}"
     records = _trail(client, token, subject)
     assert len(records) == 1
     record = records[0]
     assert (record["action"], record["actor"], record["office"]) == (
         "list",
-        director_sub,
+        f"staff:{director_sub}",
         school,
     )
     assert all(case_id in record["reason"] for case_id in filed)
@@ -101,7 +101,7 @@ def test_a_consular_agents_queue_is_recorded_in_the_agents_own_chain(
     assert queue.status_code == 200, queue.body
     assert opened.json_body["id"] in [r["id"] for r in queue.json_body["items"]]
 
-    subject = f"lists:FR-PAR:{agent_sub}:{datetime.now(UTC).date().isoformat()}"
+    subject = f"lists:FR-PAR:staff:{agent_sub}:{datetime.now(UTC).date().isoformat()}"
     (record,) = _trail(client, token, subject)
     assert record["action"] == "list" and opened.json_body["id"] in record["reason"]
     assert record["reason"].startswith("GET /consular/consulates/FR-PAR/requests state=submitted")

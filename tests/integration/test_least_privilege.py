@@ -34,7 +34,7 @@ from tests.support.demo_case import DEMO
 from tests.support.edge_app import edge_app
 from tests.support.route_samples import collected
 from tests.support.route_samples.equivalence import equivalence_file
-from tests.support.route_samples.matrix import OWNER
+from tests.support.route_samples.matrix import OWNER_SUB
 
 REGION, ACCOUNT = "eu-west-3", "123456789012"  # moto's account
 registry.register(DEMO)  # the public statistics answer for registered case types only
@@ -61,7 +61,7 @@ ROUTES = [
         201,
         {
             "setup": equivalence_file,
-            "claims": {"sub": OWNER},
+            "claims": {"sub": OWNER_SUB},
             "headers": {"Content-Type": "application/json"},
             "body": '{"kind": "identity", "content_type": "application/pdf", "size": 2048}',
         },

@@ -61,7 +61,7 @@ def _sign(keys: Path, claims: dict[str, object], kind: str = "citizen") -> str:
 def test_citizen_token_gives_a_citizen_principal(keys: Path) -> None:
     token = devtokens.mint("citizen", acr="cnie", cnie="AB123456", sub="c-42", directory=keys)
     principal = auth.authenticate(f"Bearer {token}")
-    assert principal.subject == "c-42"
+    assert principal.subject == "citizen:c-42"  # the pair (issuer, sub)
     assert principal.roles == {"citizen"}
     assert principal.signed_in_with_cnie and principal.cnie == "AB123456"
 

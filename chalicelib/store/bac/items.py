@@ -130,7 +130,7 @@ class ShareItem(Model):
     sk = UnicodeAttribute(range_key=True, default="SHARE")
     share_id = UnicodeAttribute()
     code = UnicodeAttribute()
-    owner = UnicodeAttribute()  # the citizen's subject: only they list or revoke it
+    owner = UnicodeAttribute()  # identity(issuer, sub) of the citizen: only they list or revoke it
     certificate_id = UnicodeAttribute()
     label = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()

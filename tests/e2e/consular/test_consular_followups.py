@@ -113,7 +113,7 @@ def test_documents_asked_for_attached_by_the_consulate_then_completed(
     assert attached.status_code == 201, attached.body
     document = service.load(case_id).documents[0]
     assert (document.kind, document.uploaded_role) == ("photo", "consular_agent")
-    assert document.uploaded_by == "agent-FR-PAR"
+    assert document.uploaded_by == "staff:agent-FR-PAR"  # the pair (issuer, sub)
     # ... and the citizen attaches one too, then says the file is complete.
     copy = {"kind": "id_copy", "content_type": "application/pdf", "size": 4096}
     assert call(client, "POST", documents, citizen(token, "rdv-docs"), copy).status_code == 201
@@ -177,7 +177,7 @@ def test_a_no_show_at_the_end_of_the_day_is_counted_on_the_citizen_s_record(
     case_id = validated_request(client, token, "rdv-absent")
     slot = slots(client, token, "rdv-absent", date.today() + timedelta(days=60))[0]["slot"]
     assert book(client, token, "rdv-absent", case_id, slot).status_code == 200
-    guard = repo.live_guard("FR-PAR", "passport", "rdv-absent")
+    guard = repo.live_guard("FR-PAR", "passport", "citizen:rdv-absent")
     assert guard == case_id
     attendance = service.load(case_id).deadlines["attendance"].due_at
     midnight = datetime.combine(
@@ -189,7 +189,7 @@ def test_a_no_show_at_the_end_of_the_day_is_counted_on_the_citizen_s_record(
     fire_timer(stack, pump, case_id, "attendance")
     assert service.load(case_id).state == "no_show"
     assert day_list(client, token, local_day(slot))[case_id] == "no_show"
-    assert repo.live_guard("FR-PAR", "passport", "rdv-absent") is None
+    assert repo.live_guard("FR-PAR", "passport", "citizen:rdv-absent") is None
     seen = call(client, "GET", f"{REQUESTS}/{case_id}", citizen(token, "rdv-absent"))
     assert seen.json_body["no_shows"] == 1
 

@@ -119,9 +119,11 @@ def _key() -> dict[str, str]:
 
 
 def _principal(cnie: str = "DEMO123456") -> Any:
-    from chalicelib.api.principal import Principal
+    from chalicelib.api.principal import Principal, identity
 
-    return Principal(f"lp-{cnie}", "citizen", frozenset({"citizen"}), acr="cnie", cnie=cnie)
+    return Principal(
+        identity("citizen", f"lp-{cnie}"), "citizen", frozenset({"citizen"}), acr="cnie", cnie=cnie
+    )
 
 
 def _seeded() -> dict[str, str]:

@@ -78,9 +78,9 @@ def _agent() -> Any:
 
 
 def _citizen(sub: str) -> Any:
-    from chalicelib.api.principal import Principal
+    from chalicelib.api.principal import Principal, identity
 
-    return Principal(sub, "citizen", frozenset({"citizen"}))
+    return Principal(identity("citizen", sub), "citizen", frozenset({"citizen"}))
 
 
 def _opened(owner: str, stamp: str = "") -> str:
@@ -158,11 +158,12 @@ def _booked_on_a_day_to_close() -> dict[str, str]:
 
 def _booked_with_a_stamp() -> dict[str, str]:
     """Booked for tomorrow, paid with a stamp the check-in uses in its own transaction."""
+    from chalicelib.api.principal import identity
     from chalicelib.services.consular import domain
     from tests.support.route_samples.etimbre import paid_stamp
 
     owner = "lp-arriving"
-    stamp = paid_stamp(owner, LP_CONSULATE)
+    stamp = paid_stamp(identity("citizen", owner), LP_CONSULATE)
     start = _slot(1)
     return {"case_id": _booked(owner, start, stamp), "slot": domain.iso(start)}
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from bench.calls import Sample as BenchSample
+from chalicelib.api.principal import identity
 from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
 
 COMMUNE, DISTRICT = "Rabat-Agdal", "Agdal"
@@ -158,7 +159,7 @@ def _school() -> dict[str, str]:
 
 
 def _filed() -> dict[str, str]:
-    return filed(LP_GUARDIAN, LP_SCHOOL)
+    return filed(identity("citizen", LP_GUARDIAN), LP_SCHOOL)
 
 
 def _with_photo() -> dict[str, str]:
@@ -183,7 +184,7 @@ def documents_requested(owner: str = OWNER, school_code: str = OFFICE) -> dict[s
 
 
 def _owing() -> dict[str, str]:
-    return documents_requested(LP_GUARDIAN, LP_SCHOOL)
+    return documents_requested(identity("citizen", LP_GUARDIAN), LP_SCHOOL)
 
 
 def _filing() -> dict[str, str]:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bench.calls import Sample as BenchSample
-from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
+from tests.support.route_samples.matrix import OFFICE, OWNER, OWNER_SUB, Sample
 
 # The file lifecycle (routes.py): applicant, ministry and committees.
 APP = "/equivalence/applications"
@@ -114,7 +114,7 @@ FILE_MATRIX: dict[tuple[str, str], Sample] = {
         body='{"reason": "relevés de notes de la 2e année"}',
     ),
 }
-_OWNER = {"sub": OWNER}  # the files of equivalence_file() are OWNER's
+_OWNER = {"sub": OWNER_SUB}  # the files of equivalence_file() are OWNER's
 _JSON = {"Content-Type": "application/json"}
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bench.calls import Sample as BenchSample
+from chalicelib.api.principal import identity
 from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ _JSON = {"Content-Type": "application/json"}
 
 
 def _paid_here() -> dict[str, str]:
-    return {"number": paid_stamp(LP_BUYER, LP_CONSULATE)}
+    return {"number": paid_stamp(identity("citizen", LP_BUYER), LP_CONSULATE)}
 
 
 def _signed_payment() -> dict[str, str]:
@@ -104,7 +105,7 @@ def _signed_payment() -> dict[str, str]:
 
     from chalicelib.services.etimbre import domain, gateway
 
-    stamp = pending_stamp(LP_BUYER, LP_CONSULATE)
+    stamp = pending_stamp(identity("citizen", LP_BUYER), LP_CONSULATE)
     event = {
         "event_id": "evt_" + uuid.uuid4().hex[:16],
         "type": "payment.succeeded",
@@ -124,7 +125,7 @@ def _settlement_file() -> dict[str, str]:
     """The gateway's settlement file of today, naming a stamp paid today."""
     from chalicelib.services.etimbre import settlement_file
 
-    stamp = paid(LP_BUYER, LP_CONSULATE)
+    stamp = paid(identity("citizen", LP_BUYER), LP_CONSULATE)
     key = f"{settlement_file.PREFIX}lp-{uuid.uuid4().hex}.csv"
     lines = ["payment_id,reference,amount,currency"]
     lines.append(f"{stamp.payment_id},{stamp.stamp_id},{stamp.amount},{stamp.currency}")

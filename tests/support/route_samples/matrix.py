@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-OWNER = "matrix-owner"  # the citizen who owns the objects the samples create
+from chalicelib.api.principal import identity
+
+OWNER_SUB = "matrix-owner"  # the `sub` of the citizen who owns the objects the samples create
+OWNER = identity("citizen", OWNER_SUB)  # that citizen as owners are stored
 OFFICE = "OFFICE-1"  # the office they belong to; a stranger's office is OFFICE-2
 
 
