@@ -10,6 +10,7 @@ from chalicelib.api.http_app import assemble
 from chalicelib.audit.routes import audit_digests
 from chalicelib.documents.receipt_routes import receipts
 from chalicelib.documents.routes import documents
+from chalicelib.notify.routes import contacts
 from chalicelib.platform.routes import platform
 from chalicelib.services.bac.certificate_routes import bac_certificate
 from chalicelib.services.bac.office_routes import bac_office
@@ -27,7 +28,7 @@ from chalicelib.stats.routes import stats
 from chalicelib.workflow.routes import cases
 
 BLUEPRINTS = (
-    *(platform, cases, documents, receipts, audit_digests, stats),
+    *(platform, cases, contacts, documents, receipts, audit_digests, stats),
     *(equivalence_library, equivalence, equivalence_committees),
     *(enrollment, bac_office, bac, bac_certificate),
     *(consular_catalogue, consular, consular_agent, etimbre),

@@ -109,24 +109,27 @@ def _check_lifetime(issuer: Issuer, claims: dict[str, Any]) -> None:
 
 
 def _principal(issuer: Issuer, claims: dict[str, Any]) -> Principal:
-    common = {
-        "subject": identity(issuer.name, str(claims["sub"])),
-        "issuer_kind": issuer.name,
-        "given_name": str(claims.get("given_name", "")),
-        "family_name": str(claims.get("family_name", "")),
-        "email": str(claims.get("email", "")),
-        "phone": str(claims.get("phone_number", "")),
-        "locale": str(claims.get("locale", "")),
-    }
-    if issuer.name == "citizen":
-        return Principal(
-            roles=frozenset({CITIZEN}),
-            acr=str(claims.get("acr", "")),
-            cnie=str(claims.get("cnie", "")),
-            **common,
-        )
-    roles = frozenset(r for r in claims.get("roles", []) if r in STAFF_ROLES)
-    return Principal(roles=roles, office=str(claims.get("office", "")), **common)
+    citizen = issuer.name == "citizen"
+    return Principal(
+        subject=identity(issuer.name, str(claims["sub"])),
+        issuer_kind=issuer.name,
+        roles=(
+            frozenset({CITIZEN})
+            if citizen
+            else frozenset(r for r in claims.get("roles", []) if r in STAFF_ROLES)
+        ),
+        office="" if citizen else str(claims.get("office", "")),
+        acr=str(claims.get("acr", "")) if citizen else "",
+        cnie=str(claims.get("cnie", "")) if citizen else "",
+        given_name=str(claims.get("given_name", "")),
+        family_name=str(claims.get("family_name", "")),
+        email=str(claims.get("email", "")),
+        phone=str(claims.get("phone_number", "")),
+        locale=str(claims.get("locale", "")),
+        # Only a citizen's addresses are ever written to, and only those vouched for.
+        email_verified=citizen and claims.get("email_verified") is True,
+        phone_verified=citizen and claims.get("phone_number_verified") is True,
+    )
 
 
 def _issuer(iss: str) -> Issuer | None:

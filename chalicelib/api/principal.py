@@ -40,6 +40,9 @@ class Principal:
     email: str = ""
     phone: str = ""
     locale: str = ""
+    # The identity provider vouches for the address (email_verified, phone_number_verified).
+    email_verified: bool = False
+    phone_verified: bool = False
 
     @property
     def is_citizen(self) -> bool:

@@ -27,6 +27,7 @@ class Quota(NamedTuple):
 QUOTAS: dict[str, Quota] = {
     "etimbre-purchase": Quota(10, DAY, "stamps bought by one citizen"),
     "bac-certificate-share": Quota(20, DAY, "certificate shares made by one candidate"),
+    "contact-code": Quota(5, DAY, "one-time codes sent to one citizen's new contacts"),
     "consular-slots": Quota(30, MINUTE, "slot listings by one citizen"),
     "consular-booking-change": Quota(4, DAY, "moves and cancellations of one booking"),
     # After each move or cancellation, the booking rests: seats cannot be juggled in a loop.

@@ -120,7 +120,7 @@ def _send(item: OutboxRecord) -> str:
     if item.channel == "sms":
         text = render_sms(item.template, item.language, data).text
         try:
-            sms_budget.spend(item.case_id, item.recipient)
+            sms_budget.spend(item.case_id, item.recipient, owner=item.owner)
         except sms_budget.OverBudget as spent:
             raise SendFailure(f"not sent: {spent}", permanent=True) from spent
         return senders.send_sms(item.recipient, text)

@@ -21,7 +21,10 @@ _APPEAL_WORDS = ("appeal", "review", "recours", "reexam")
 _MAX_VALUE = 600  # a reason longer than this belongs in the letter, not in a notification
 # Fields a message may carry ready to show under ``data["fields"]`` (see templates/README.md).
 # ``ground``: a decision's ground as a category in words, never the free-text ``reason``.
-SERVICE_FIELDS = ("appointment", "address", "bring", "consulate", "service", "ground")
+SERVICE_FIELDS = (
+    *("appointment", "address", "bring", "consulate", "service", "ground"),
+    *("code", "minutes"),  # a contact's one-time code and how long it lives
+)
 # Links under ``data["links"]``, made absolute by the outbox before rendering (api/links.py).
 LINK_FIELDS = ("check",)
 _ABSOLUTE = ("https://", "http://")

@@ -23,17 +23,22 @@ class OverBudget(Exception):
     """The day's budget of the owner or of the number is spent."""
 
 
-def spend(case_id: str, recipient: str, now: datetime | None = None) -> None:
-    """One text message to ``recipient`` about ``case_id``; raises OverBudget past a budget."""
+def spend(
+    case_id: str, recipient: str, now: datetime | None = None, owner: str | None = None
+) -> None:
+    """One text message to ``recipient`` about ``case_id`` (or for ``owner``, whom no case
+    names: a contact's code); raises OverBudget past a budget."""
     from chalicelib.store import cases
     from chalicelib.store import ratelimit as counters
 
     moment = (now or datetime.now(UTC)).timestamp()
     start = int(moment // DAY_SECONDS) * DAY_SECONDS
-    case = cases.load(case_id)
-    owner = f"owner\0{case.owner}" if case is not None else f"case\0{case_id}"
+    if owner is None:
+        case = cases.load(case_id)
+        owner = case.owner if case is not None else None
+    whose = f"owner\0{owner}" if owner is not None else f"case\0{case_id}"
     budgets = (
-        ("sms-identity", _key(owner), SMS_PER_IDENTITY_PER_DAY),
+        ("sms-identity", _key(whose), SMS_PER_IDENTITY_PER_DAY),
         ("sms-number", _key(f"number\0{recipient}"), SMS_PER_NUMBER_PER_DAY),
     )
     for bucket, key, allowed in budgets:

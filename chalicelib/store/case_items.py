@@ -97,6 +97,8 @@ class OutboxItem(Model):
     channel = UnicodeAttribute()  # email or sms
     template = UnicodeAttribute()
     recipient = UnicodeAttribute()  # an address or a phone number
+    # Whose budget a text message spends when no case names its owner (a contact's code).
+    owner = UnicodeAttribute(null=True)
     language = UnicodeAttribute()
     data = JSONAttribute(default=dict)
     status = UnicodeAttribute(default="pending")  # pending, sent, failed

@@ -103,10 +103,13 @@ def enqueue(
     language: str,
     data: dict[str, object],
     now: datetime,
+    owner: str | None = None,
 ) -> None:
     """A message that no transition carries (a read by someone outside the case's office).
     ``key`` names it within the case; writing the same key twice sends once."""
-    item = message(case_id, reference, key, channel, template, recipient, language, data, now)
+    item = message(
+        case_id, reference, key, channel, template, recipient, language, data, now, owner
+    )
     try:
         item.save(condition=OutboxItem.sk.does_not_exist())
     except PutError as error:
@@ -124,6 +127,7 @@ def message(
     language: str,
     data: dict[str, object],
     now: datetime,
+    owner: str | None = None,
 ) -> OutboxItem:
     """The outbox item ``enqueue`` writes, for a caller that writes it in its own transaction
     (with ``condition=OutboxItem.sk.does_not_exist()``): an eTimbre stamp's notices."""
@@ -138,6 +142,7 @@ def message(
         language=language,
         data=data,
         created_at=now,
+        owner=owner,
     )
 
 

@@ -94,6 +94,14 @@ STATE_DEPENDENT_REFUSALS = frozenset(
         # A consulate's rules: openings that do not overlap, counters for the services it
         # offers, a slot that its calendar holds and that is still bookable.
         "urn:khidmat:problem:consular-rule-violated",
+        # Where messages go is among the caller's verified contacts (GET /me/contacts), and
+        # a one-time code is right, late or used up: the contacts' state, not the request's.
+        "urn:khidmat:problem:contact-not-verified",
+        "urn:khidmat:problem:contact-code-wrong",
+        "urn:khidmat:problem:contact-code-expired",
+        "urn:khidmat:problem:contact-code-used-up",
+        # A complaint names an exam of the candidate's stream: the candidate record's.
+        "urn:khidmat:problem:bac-subject-not-in-stream",
     }
 )
 

@@ -82,6 +82,9 @@ REFERENCES: dict[tuple[str, str, str], str] = {
     ("GET", "/etimbre/reconciliation", "query.consulate"): (
         "public: the treasury's auditor reconciles every consulate"
     ),
+    ("POST", "/me/contacts/{contact_id}/confirm", "body.code"): (
+        "tests/e2e/test_contacts_api.py::test_another_citizen_s_contact_cannot_be_confirmed"
+    ),
     ("POST", "/etimbre/reconciliation/settlements", "body.key"): (
         "public: the auditor names the gateway's settlement file in the documents bucket"
     ),

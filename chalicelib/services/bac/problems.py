@@ -6,6 +6,15 @@ from chalicelib.api import problems
 
 problems.register(
     {
+        # The exams a candidate sits are their stream's: the candidate record, not the body.
+        "bac-subject-not-in-stream": (
+            422,
+            {
+                "ar": "هذه المادة ليست من مواد شعبتكم",
+                "fr": "Cette épreuve n'est pas de votre filière",
+                "en": "This exam is not one of your stream's",
+            },
+        ),
         # 409, not 404: the route exists and the caller may use it; what is missing is a
         # record of them, which the academy's candidate list (not the caller) must bring.
         "bac-not-a-candidate": (

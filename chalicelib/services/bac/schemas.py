@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, JsonValue, WithJsonSchema, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, JsonValue, WithJsonSchema, field_validator
 
 from chalicelib.api.schemas import Input, Output, PageQuery
 from chalicelib.services.bac import domain
@@ -104,6 +104,14 @@ class CandidateView(Output):
 
 
 class CorrectionIn(Input):
+    # A birth date is proposed as a day; the other fields are free text.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"field": {"const": "birth_date"}}},
+            "then": {"properties": {"proposed": {"pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}}},
+        }
+    )
+
     field: CorrectableField
     proposed: str = Field(min_length=1, max_length=60)
 
@@ -115,6 +123,17 @@ class DocumentIn(Input):
 
 
 class VerificationIn(Input):
+    # A correction names at least one field and brings its supporting document.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"action": {"const": "correct"}}},
+            "then": {
+                "properties": {"corrections": {"minItems": 1}, "document": {"type": "object"}},
+                "required": ["corrections", "document"],
+            },
+        }
+    )
+
     action: Literal["confirm", "correct"]
     corrections: list[CorrectionIn] = Field(default_factory=list, max_length=7)
     document: DocumentIn | None = Field(

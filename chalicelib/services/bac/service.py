@@ -15,6 +15,7 @@ from typing import Any
 
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
+from chalicelib.notify import contacts
 from chalicelib.services.bac import domain
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate, data_check, results_day
@@ -26,7 +27,7 @@ from chalicelib.store.bac import transactions
 from chalicelib.store.bac.sessions import Session, StoredResult
 from chalicelib.workflow import access
 from chalicelib.workflow import service as cases
-from chalicelib.workflow.case import Case, Contact
+from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import Machine
 
 
@@ -138,7 +139,7 @@ def complain(citizen: Principal, subject: str, error: str, description: str) -> 
         raise Problem("bac-complaints-closed", why_not)
     if subject not in domain.STREAMS[candidate.stream]:
         raise Problem(
-            "validation-failed",
+            "bac-subject-not-in-stream",
             errors=[
                 FieldError("body.subject", f"one of {', '.join(domain.STREAMS[candidate.stream])}")
             ],
@@ -155,9 +156,10 @@ def _open(
     also: list[case_store.Also],
 ) -> Case:
     """A case of ``machine`` for the exam office of the candidate's academy, with the
-    ``also`` writes in its transaction; messages go where the token says."""
+    ``also`` writes in its transaction; messages go to the citizen's verified contacts and
+    name the candidate as the exam's list does."""
     name = f"{candidate.first_name_fr} {candidate.last_name_fr}"
-    contact = Contact(citizen.email, citizen.phone, citizen.locale or "fr", name)
+    contact = contacts.reach(citizen, language=citizen.locale or "fr")._replace(name=name)
     record = {"year": candidate.year, "candidate_number": candidate.candidate_number}
     return cases.open_case(
         machine,

@@ -42,9 +42,9 @@ REQUEST = "/consular/appointment-requests/{case_id}"
     idempotent=True,
 )
 def create_request(call: Call) -> Reply:
+    from chalicelib.notify import contacts
     from chalicelib.services.consular import catalogue
     from chalicelib.services.consular import service as use
-    from chalicelib.workflow.case import Contact
 
     body = call.body
     consulate = catalogue.consulate(body.consulate)
@@ -53,15 +53,20 @@ def create_request(call: Call) -> Reply:
             "validation-failed", errors=[FieldError("body.consulate", "unknown consulate")]
         )
     svc = use.service_or_422(body.service, "body.service", consulate)
-    user = call.user
-    name = body.contact.name or " ".join(p for p in (user.given_name, user.family_name) if p)
-    email, phone = body.contact.email or user.email, body.contact.phone or user.phone
-    if not email and not phone:
+    chosen = body.contact
+    contact = contacts.reach(
+        call.user, email=chosen.email, phone=chosen.phone, language=chosen.language
+    )
+    if not contact.email and not contact.phone:
         raise Problem(
             "consular-contact-missing",
-            errors=[FieldError("body.contact", "give an e-mail address or a phone number")],
+            errors=[
+                FieldError(
+                    "body.contact",
+                    "no verified e-mail or phone: confirm one first (POST /me/contacts)",
+                )
+            ],
         )
-    contact = Contact(email, phone, body.contact.language, name)
     case = use.create_request(call.user, consulate, svc, contact, body.stamp)
     return Reply(request_view(call, case).model_dump(mode="json"), 201)
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
 
 from chalicelib.api.schemas import Day, Input, Output, PageQuery, QueryInput
+from chalicelib.notify.schemas import ContactChoice
 from chalicelib.services.consular import catalogue
 from chalicelib.workflow.schemas import CaseSummary, CaseView
 
@@ -116,11 +117,8 @@ class CalendarView(Output):
     cancelled: list[str] = Field(description="Appointments cancelled by newly closed days.")
 
 
-class ContactIn(Input):
-    email: str = Field(default="", max_length=254, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
-    phone: str = Field(default="", pattern=r"^(\+[1-9]\d{7,14})?$")
+class ContactIn(ContactChoice):
     language: str = Field(default="fr", pattern="^(ar|fr|en)$")
-    name: str = Field(default="", max_length=120)
 
 
 class ConsulatePath(Input):
@@ -130,7 +128,7 @@ class ConsulatePath(Input):
 class RequestIn(Input):
     consulate: ConsulateCode
     service: ServiceCode
-    # Empty fields are taken from the sign-in (the identity provider's e-mail and phone).
+    # Among the citizen's verified contacts; empty fields: the first verified ones.
     contact: ContactIn = Field(default_factory=ContactIn)
     stamp: str = Field(default="", max_length=40, pattern=r"^[A-Z0-9-]*$")
 

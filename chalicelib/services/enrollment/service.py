@@ -12,6 +12,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
+from chalicelib.notify import contacts
 from chalicelib.services.enrollment import domain, validation
 from chalicelib.services.enrollment import problems as _problems  # noqa: F401 (registers them)
 from chalicelib.services.enrollment.machines import ENROLLMENT
@@ -20,7 +21,7 @@ from chalicelib.store.cases import Also, Conflict
 from chalicelib.store.enrollment import applications as store
 from chalicelib.store.enrollment import catalogue
 from chalicelib.workflow import access, engine, service
-from chalicelib.workflow.case import Case, Contact
+from chalicelib.workflow.case import Case
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.owed import OWING
 
@@ -63,11 +64,14 @@ def file(
     _is_the_guardian(principal, application)
     payload = _payload(application, school, year)
     guardian = validation.guardian_of(payload["application"])
-    contact = Contact(
+    # The form's e-mail and phone are the guardian's details for the school; messages go
+    # to them only if the guardian verified them, else to the guardian's verified contacts.
+    contact = contacts.reach(
+        principal,
         email=guardian["email"],
         phone=guardian["phone"],
         language=application.get("language") or language,
-        name=f"{guardian['first_name_latin']} {guardian['last_name_latin']}",
+        strict=False,
     )
     moves = {**domain.state_moves("", "submitted"), **_siblings(payload, 1)}
     also = [

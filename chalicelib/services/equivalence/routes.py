@@ -68,18 +68,13 @@ def _view(
     idempotent=True,
 )
 def open_application(call: Call) -> Reply:
+    from chalicelib.notify import contacts
     from chalicelib.services.equivalence import service
-    from chalicelib.workflow.case import Contact
 
     body = call.body
     user = call.user
-    names = " ".join(n for n in (user.given_name, user.family_name) if n)
-    contact = Contact(
-        body.contact.email or user.email,
-        body.contact.phone or user.phone,
-        body.contact.language,
-        body.contact.name or names,
-    )
+    chosen = body.contact
+    contact = contacts.reach(user, email=chosen.email, phone=chosen.phone, language=chosen.language)
     diploma = body.diploma.model_dump(mode="json")
     case = service.open_draft(user, body.track, contact, diploma)
     return Reply(_view(case, user).model_dump(mode="json"), 201)

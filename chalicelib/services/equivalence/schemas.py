@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from chalicelib.api.schemas import Input, Output, PageQuery
+from chalicelib.notify.schemas import ContactChoice
 from chalicelib.services.equivalence.codes import FieldOrSame, Level, State, Training
 from chalicelib.workflow.schemas import CaseSummary, CaseView
 
@@ -15,11 +16,8 @@ Country = str  # ISO 3166-1 alpha-2
 COUNTRY = r"^[A-Z]{2}$"
 
 
-class ContactIn(Input):
-    email: str = Field(default="", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str = Field(default="", max_length=16, pattern=r"^$|^\+[1-9]\d{7,14}$")
+class ContactIn(ContactChoice):
     language: Literal["ar", "fr", "en"] = "ar"
-    name: str = Field(default="", max_length=200, description="Defaults to the token's names.")
 
 
 class DiplomaIn(Input):

@@ -21,16 +21,20 @@ class Contact:
 
 
 def reach(buyer: Principal, contact: Contact | None, language: str) -> Contact:
-    """Where the payment and refund notices go: the body's contact, else the token's. At the
-    counter the agent's own address is not the buyer's: only the body counts there."""
+    """Where the payment and refund notices go. A citizen's: among their verified contacts
+    (the body's choice, else the first verified ones; an unverified address is a 422). At
+    the counter the agent types the contact the buyer gives in person, and answers for it;
+    the agent's own address is never the buyer's."""
+    from chalicelib.notify import contacts
+
     given = contact or Contact()
     citizen = "citizen" in buyer.roles
     chosen = given.language or (buyer.locale[:2] if citizen else "") or language
-    return Contact(
-        email=given.email or (buyer.email if citizen else ""),
-        phone=given.phone or (buyer.phone if citizen else ""),
-        language=chosen if chosen in ("ar", "fr", "en") else "fr",
-    )
+    chosen = chosen if chosen in ("ar", "fr", "en") else "fr"
+    if not citizen:
+        return Contact(email=given.email, phone=given.phone, language=chosen)
+    verified = contacts.reach(buyer, email=given.email, phone=given.phone, language=chosen)
+    return Contact(email=verified.email, phone=verified.phone, language=chosen)
 
 
 def notices(stamp: Stamp, number: str, event: str) -> list[Message]:

@@ -113,6 +113,7 @@ def send(
                 message.language,
                 message.data,
                 at,
+                owner=stamp.owner,  # the buyer's text messages spend the buyer's budget
             ),
             condition=OutboxItem.sk.does_not_exist(),
         )

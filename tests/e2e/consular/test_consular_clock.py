@@ -42,7 +42,7 @@ def test_the_validation_clock_pauses_for_documents_and_stops_at_the_validation(
         body = {
             "consulate": "FR-PAR",
             "service": "passport",
-            "contact": {"email": "rdv-clock@demo.invalid", "language": "fr"},
+            "contact": {"language": "fr"},
         }
         created = post(client, REQUESTS, citizen, body)
         assert created.status_code == 201, created.body

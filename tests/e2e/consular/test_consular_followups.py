@@ -92,7 +92,11 @@ def local_day(slot: str) -> str:
 def test_documents_asked_for_attached_by_the_consulate_then_completed(
     client: Any, token: Any
 ) -> None:
-    body = {"consulate": "FR-PAR", "service": "passport", "contact": {"email": "d@demo.invalid"}}
+    body = {
+        "consulate": "FR-PAR",
+        "service": "passport",
+        "contact": {"email": "citizen@demo.invalid"},
+    }
     created = call(client, "POST", REQUESTS, citizen(token, "rdv-docs"), body)
     case_id = created.json_body["id"]
     path = f"{REQUESTS}/{case_id}"

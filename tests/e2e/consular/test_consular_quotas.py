@@ -41,7 +41,8 @@ def test_slot_listings_have_a_quota_a_minute(
 def test_a_booking_changes_a_few_times_a_day_with_a_rest_after_each(
     client: Any, token: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    clock = [time.time()]
+    # Noon of tomorrow (UTC): the day's window must not turn while the clock moves on.
+    clock = [(time.time() // 86400 + 1) * 86400 + 12 * 3600]
     monkeypatch.setattr(ratelimit, "now", lambda: clock[0])
     assert put_calendar(client, token, CALENDAR).status_code == 200
     mine = validated_request(client, token, "rdv-juggler")

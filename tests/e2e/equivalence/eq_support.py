@@ -71,7 +71,7 @@ class Journey:
     def file(self, track: str = "higher", **changes: Any) -> dict[str, Any]:
         body = {
             "track": track,
-            "contact": {"email": "amina@demo.invalid", "phone": "+212600000001", "language": "fr"},
+            "contact": {"language": "fr"},  # the token's verified e-mail and phone
             "diploma": diploma(**changes),
         }
         answer = self.http.post(

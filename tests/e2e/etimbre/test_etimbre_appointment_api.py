@@ -28,7 +28,7 @@ def _request(stamp: str, service: str = "passport") -> dict[str, Any]:
     return {
         "consulate": CONSULATE,
         "service": service,
-        "contact": {"email": "etimbre-rdv@demo.invalid", "language": "fr"},
+        "contact": {"language": "fr"},  # the token's verified e-mail and phone
         "stamp": stamp,
     }
 

@@ -17,6 +17,7 @@ from chalicelib.store.etimbre import reads
 from scripts.local_events import Pump
 from scripts.standins.payment_gateway import StandInGateway
 from tests.e2e.etimbre.helpers import buy, headers, session_of
+from tests.support.contacts import verified
 
 
 def test_purchase_payment_and_use_are_three_linked_records_of_the_stamp(
@@ -50,10 +51,11 @@ def test_purchase_payment_and_use_are_three_linked_records_of_the_stamp(
 def test_the_buyer_is_told_of_the_payment_and_of_the_refund(
     http: Any, token: Any, gateway: StandInGateway, pump: Pump, stack: Any
 ) -> None:
-    """E-mail from the token, phone and language from the body; each notice written with
-    its move, in the stamp's outbox, and sent once by the cases stream, with the public check's
-    absolute URL (the stack's public base URL), never a bare path."""
+    """E-mail from the token, phone (a confirmed one) and language from the body; each notice
+    written with its move, in the stamp's outbox, and sent once by the cases stream, with the
+    public check's absolute URL (the stack's public base URL), never a bare path."""
     citizen = token("citizen", sub="etimbre-notify-1", extra={"email": "buyer@example.ma"})
+    verified(http, citizen, "phone", "+212600000001")  # confirmed with a code beforehand
     contact = {"phone": "+212600000001", "language": "en"}
     stamp = buy(http, citizen, "notify-1", service="cnie", contact=contact).json_body
     [(status, answer)] = gateway.pay(session_of(stamp), "success")

@@ -33,7 +33,7 @@ def test_seed_files_in_several_states_with_history_and_audit(stack: Any) -> None
     assert first == again and f"SUB={files.AMINA}" in first[0]
     states = {}
     for subject in (files.AMINA, files.YOUSSEF):
-        owned = store.of_owner(subject, 20, None).cases
+        owned = store.of_owner(f"citizen:{subject}", 20, None).cases
         states[subject] = sorted(c.state for c in owned)
         assert all(c.payload["diploma"]["demo"] == files.NOTICE for c in owned)
     # run twice, still two files each
@@ -41,7 +41,8 @@ def test_seed_files_in_several_states_with_history_and_audit(stack: Any) -> None
         files.AMINA: ["draft", "granted"],
         files.YOUSSEF: ["submitted", "with_committee"],
     }
-    granted = next(c for c in store.of_owner(files.AMINA, 20, None).cases if c.state == "granted")
+    amina = store.of_owner(f"citizen:{files.AMINA}", 20, None).cases
+    granted = next(c for c in amina if c.state == "granted")
     _, history = service.find_with_history(granted.id)
     events = [h.event for h in history]
     assert {"submit", "accept_file", "refer", "propose", "decide"} <= set(events)

@@ -37,7 +37,15 @@ from scripts.standins.payment_gateway import StandInGateway, use_standin
 from tests.support.aws_calls import RECORDER
 from tests.support.demo_case import DEMO
 
-BUYER = Principal("etimbre-store-buyer", "citizen", frozenset({"citizen"}))
+BUYER = Principal(
+    "etimbre-store-buyer",
+    "citizen",
+    frozenset({"citizen"}),
+    email="buyer@demo.invalid",
+    phone="+212611000003",
+    email_verified=True,  # the provider vouches for both: no contact of ours to read
+    phone_verified=True,
+)
 AGENT = Principal("etimbre-store-agent", "staff", frozenset({"consular_agent"}), office="NL-AMS")
 
 

@@ -15,7 +15,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-SERVICES = (*("equivalence", "equivalence_committees", "enrollment", "bac", "consular", "etimbre"),)
+SERVICES = (
+    *("equivalence", "equivalence_committees", "enrollment", "bac", "consular", "etimbre"),
+    "contacts",
+)
 
 
 def collected(name: str) -> Any:

@@ -13,7 +13,7 @@ REQUEST = REQUESTS + "/{case_id}"
 SLOTS_QUERY = "service=passport&from=2030-01-07&to=2030-01-08"
 CALENDAR = '{"hours": {"0": [{"start": "09:00", "end": "12:00"}]}, "counters": {"passport": 2}}'
 REQUEST_BODY = (
-    '{"consulate": "FR-PAR", "service": "passport", "contact": {"email": "m@demo.invalid"}}'
+    '{"consulate": "FR-PAR", "service": "passport", "contact": {"email": "citizen@demo.invalid"}}'
 )
 
 

@@ -99,7 +99,7 @@ APPLICATION: dict[str, Any] = {
 
 # The guardian of APPLICATION is the mother: a guardian files signed in with her CNIe.
 GUARDIAN_CNIE = "A98765"
-GUARDIAN = {"acr": "cnie", "cnie": GUARDIAN_CNIE}
+GUARDIAN: dict[str, Any] = {"acr": "cnie", "cnie": GUARDIAN_CNIE}
 
 
 def application(school_code: str, certificate: str | None = None, **child: Any) -> dict[str, Any]:

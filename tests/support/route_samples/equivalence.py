@@ -12,7 +12,7 @@ from tests.support.route_samples.matrix import OFFICE, OWNER, OWNER_SUB, Sample
 APP = "/equivalence/applications"
 FILE_BODY: dict[str, Any] = {
     "track": "higher",
-    "contact": {"email": "matrix@demo.invalid", "language": "fr"},
+    "contact": {"email": "citizen@demo.invalid", "language": "fr"},  # the token's, verified
     "diploma": {
         "title": "Licence en droit",
         "level": "licence",
