@@ -35,6 +35,20 @@ QUOTAS: dict[str, Quota] = {
 }
 
 
+class OpenLimit(NamedTuple):
+    allowed: int
+    what: str
+
+
+# Limits on what one identity holds open at once (not a rate: waiting does not free one,
+# finishing or withdrawing does): a 409 names the open ones.
+OPEN_LIMITS: dict[str, OpenLimit] = {
+    "consular-open-requests": OpenLimit(
+        6, "open appointment requests of one citizen at one consulate (a family's)"
+    ),
+}
+
+
 def charge(principal: Principal, name: str) -> None:
     """Count one use of the flow ``name`` by a citizen; 429 past its quota."""
     if not principal.is_citizen:

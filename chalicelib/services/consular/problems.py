@@ -6,6 +6,14 @@ from chalicelib.api import problems
 
 problems.register(
     {
+        "consular-too-many-open-requests": (
+            409,
+            {
+                "ar": "لديكم عدد كبير من الطلبات المفتوحة لدى هذه القنصلية",
+                "fr": "Trop de demandes ouvertes auprès de ce consulat",
+                "en": "Too many open requests at this consulate",
+            },
+        ),
         "consular-service-not-offered": (
             422,
             {

@@ -18,6 +18,7 @@ from chalicelib.store import cases as case_store
 from chalicelib.store.cases import Conflict
 from chalicelib.workflow import access, actions, engine, service
 from chalicelib.workflow.case import Case, Contact
+from chalicelib.workflow.machine import StateKind
 
 
 def consulate_or_422(code: str) -> Consulate:
@@ -51,6 +52,7 @@ def fee_of(service_code: str, at: datetime) -> Any:
 def create_request(
     principal: Principal, consulate: Consulate, svc: Service, contact: Contact, stamp: str
 ) -> Case:
+    _within_open_limit(principal.subject, consulate.code)
     if stamp:
         _stamp_or_422(stamp, principal.subject, svc.code, consulate.code)
     payload = {
@@ -66,6 +68,28 @@ def create_request(
         payload,
         access.actor_of(principal),
     )
+
+
+def _within_open_limit(owner: str, consulate: str) -> None:
+    """Every open request waits in a consulate's queue for an agent's time: one account
+    holds a few at a consulate (a family's), never a queue's worth (one Query)."""
+    from chalicelib.api.quotas import OPEN_LIMITS
+
+    limit = OPEN_LIMITS["consular-open-requests"]
+    mine = case_store.of_owner(owner, 100, None).cases
+    open_here = [
+        c
+        for c in mine
+        if c.case_type == CASE_TYPE
+        and c.office == consulate
+        and APPOINTMENT.state(c.state).kind != StateKind.TERMINAL
+    ]
+    if len(open_here) >= limit.allowed:
+        raise Problem(
+            "consular-too-many-open-requests",
+            f"At most {limit.allowed} open requests at one consulate: finish or withdraw one.",
+            extra={"open": [c.reference for c in open_here]},
+        )
 
 
 def _stamp_or_422(number: str, owner: str, service_code: str, consulate_code: str) -> None:

@@ -40,6 +40,7 @@ REQUEST = "/consular/appointment-requests/{case_id}"
     response=S + "RequestView",
     status=201,
     idempotent=True,
+    errors=(409,),
 )
 def create_request(call: Call) -> Reply:
     from chalicelib.notify import contacts
@@ -104,6 +105,24 @@ def complete(call: Call, case_id: str) -> RequestView:
 
     return request_view(
         call, use.act(call.user, case_id, "complete", call.body.reason, call.correlation_id)
+    )
+
+
+@route(
+    consular,
+    "POST",
+    f"{REQUEST}/withdraw",
+    summary="Withdraw my request (a booked one: cancel the booking first)",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    body=S + "ReasonIn",
+    response=S + "RequestView",
+)
+def withdraw(call: Call, case_id: str) -> RequestView:
+    from chalicelib.services.consular import service as use
+
+    return request_view(
+        call, use.act(call.user, case_id, "withdraw", call.body.reason, call.correlation_id)
     )
 
 

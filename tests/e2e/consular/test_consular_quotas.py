@@ -4,6 +4,7 @@ changes of one booking (a rest after each, a few a day). Refused attempts cost n
 from __future__ import annotations
 
 import time
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -62,3 +63,27 @@ def test_a_booking_changes_a_few_times_a_day_with_a_rest_after_each(
         client, "GET", f"/consular/appointment-requests/{mine}", citizen(token, "rdv-juggler")
     )
     assert view.json_body["state"] == "booked"
+
+
+def test_an_account_holds_a_few_open_requests_at_a_consulate(client: Any, token: Any) -> None:
+    """A queue's worth of requests from one account would take the agents' time from
+    everyone else: a family's few are open at once, the next waits until one ends."""
+    allowed = quotas.OPEN_LIMITS["consular-open-requests"].allowed
+    owner = citizen(token, f"rdv-hoarder-{uuid.uuid4().hex[:6]}")
+    body = {"consulate": "FR-PAR", "service": "passport"}
+    opened = [
+        call(client, "POST", "/consular/appointment-requests", owner, body) for _ in range(allowed)
+    ]
+    assert [o.status_code for o in opened] == [201] * allowed
+    refused = call(client, "POST", "/consular/appointment-requests", owner, body)
+    assert refused.status_code == 409, refused.body
+    assert len(refused.json_body["open"]) == allowed
+    # Another consulate is another queue; and withdrawing one frees a place here.
+    elsewhere = {"consulate": "ES-MAD", "service": "passport"}
+    assert (
+        call(client, "POST", "/consular/appointment-requests", owner, elsewhere).status_code == 201
+    )
+    first = opened[0].json_body["id"]
+    withdrawn = call(client, "POST", f"/consular/appointment-requests/{first}/withdraw", owner, {})
+    assert withdrawn.status_code == 200, withdrawn.body
+    assert call(client, "POST", "/consular/appointment-requests", owner, body).status_code == 201

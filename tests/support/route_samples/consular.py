@@ -41,6 +41,7 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("POST", REQUEST + "/request-documents"): Sample(setup=request_case, body="{}"),
     ("POST", REQUEST + "/reject"): Sample(setup=request_case, body="{}"),
     ("POST", REQUEST + "/complete"): Sample(setup=request_case, body="{}"),
+    ("POST", REQUEST + "/withdraw"): Sample(setup=request_case, body="{}"),
     ("GET", "/consular/consulates/{code}/slots"): Sample(
         path={"code": "FR-PAR"}, query=SLOTS_QUERY
     ),
@@ -132,6 +133,10 @@ def _submitted() -> dict[str, str]:
     return {"case_id": _opened("lp-applicant")}
 
 
+def _to_withdraw() -> dict[str, str]:
+    return {"case_id": _opened("lp-withdrawer")}
+
+
 def _documents_requested() -> dict[str, str]:
     return {"case_id": _acted("lp-completer", "request_documents")}
 
@@ -203,6 +208,7 @@ LP_SUCCESSES: list[tuple[Any, ...]] = [
             ("request-documents", "consular_agent", _submitted, _AGENT, REASON["body"]),
             ("reject", "consular_agent", _submitted, _AGENT, REASON["body"]),
             ("complete", "citizen", _documents_requested, {"sub": "lp-completer"}, "{}"),
+            ("withdraw", "citizen", _to_withdraw, {"sub": "lp-withdrawer"}, "{}"),
         )
     ),
     (
@@ -288,6 +294,7 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ),
     ("POST", REQUEST + "/reject", UNKNOWN + "/reject", "consular_agent", 404, REASON),
     ("POST", REQUEST + "/complete", UNKNOWN + "/complete", "citizen", 404, REASON),
+    ("POST", REQUEST + "/withdraw", UNKNOWN + "/withdraw", "citizen", 404, REASON),
     (
         "GET",
         "/consular/consulates/{code}/slots",
