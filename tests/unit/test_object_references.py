@@ -67,6 +67,7 @@ REFERENCES: dict[tuple[str, str, str], str] = {
         "public: a slot of the consulate's calendar"
     ),
     ("GET", "/consular/consulates/{code}/requests", "query.cursor"): CURSOR,
+    ("GET", "/etimbre/consulates/{code}/refund-requests", "query.cursor"): CURSOR,
     ("POST", "/etimbre/stamps", "body.consulate"): "public: the consulates",
     ("POST", "/etimbre/stamps", "body.terminal_reference"): (
         "public: the reference printed by the consulate's own payment terminal"

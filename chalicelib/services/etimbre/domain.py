@@ -158,6 +158,9 @@ class Stamp:
     refund_reason: str = ""
     refunded_at: datetime | None = None
     expired_at: datetime | None = None
+    refund_asked_at: datetime | None = None  # the buyer's request, waiting for an agent
+    refund_asked_reason: str = ""
+    refund_refused_reason: str = ""  # an agent's answer to the last request
     events: tuple[dict[str, str], ...] = ()
     audit_head: str = ""  # the hash of the last record of its chain in the audit trail
     audit_seq: int = 0
@@ -197,6 +200,23 @@ def why_not_consumable(
         return f"The stamp pays for {stamp.service}, not {service}."
     if consulate and stamp.consulate != consulate:
         return f"The stamp was bought for {stamp.consulate}, not {consulate}."
+    return None
+
+
+# How long after its payment the buyer may ask for a stamp's refund. No seed states it: data,
+# unverified, to be replaced by the schedule's rule.
+REFUND_WINDOW = timedelta(days=365)
+REFUND_WINDOW_SOURCE = "unverified"
+
+
+def why_buyer_may_not_ask_refund(stamp: Stamp, now: datetime) -> str | None:
+    """Why the buyer may not ask for this stamp's refund now, or None."""
+    if stamp.state != PAID:
+        return why_not_refundable(stamp) or "Only a paid, unused stamp is refunded."
+    if stamp.refund_asked_at is not None:
+        return "A refund request is already waiting for the consulate's answer."
+    if stamp.paid_at is not None and now > stamp.paid_at + REFUND_WINDOW:
+        return f"A refund is asked within {REFUND_WINDOW.days} days of the payment."
     return None
 
 

@@ -38,14 +38,16 @@ def reach(buyer: Principal, contact: Contact | None, language: str) -> Contact:
 
 
 def notices(stamp: Stamp, number: str, event: str) -> list[Message]:
-    """The buyer's e-mail and SMS for ``event`` (paid, refunded): the number, the service and
-    the public check's API path, made an absolute link when the message is sent (api/links).
-    The check, not the receipt: a link in a mail opens in a browser without a token."""
+    """The buyer's e-mail and SMS for ``event`` (paid, refunded, refund_refused): the number,
+    the service and the public check's API path, made an absolute link when the message is
+    sent (api/links). The check, not the receipt: a link in a mail opens in a browser
+    without a token."""
+    reasons = {"refunded": stamp.refund_reason, "refund_refused": stamp.refund_refused_reason}
     svc = catalogue.service(stamp.service)
     name = svc.names.get(stamp.language, stamp.service) if svc else stamp.service
     data: dict[str, Any] = {
         "reference": number,
-        "reason": stamp.refund_reason if event == "refunded" else "",
+        "reason": reasons.get(event, ""),
         "links": {"check": links.path("public", "stamps", number)},
         "fields": {
             "service": f"{name} ({stamp.amount} {stamp.currency})",

@@ -30,6 +30,14 @@ problems.register(
                 "en": "This stamp cannot be used",
             },
         ),
+        "etimbre-no-refund-request": (
+            409,
+            {
+                "ar": "لا يوجد طلب استرجاع في انتظار الجواب لهذا الطابع",
+                "fr": "Aucune demande de remboursement de ce timbre n'attend de réponse",
+                "en": "No refund request of this stamp is waiting for an answer",
+            },
+        ),
         "etimbre-not-refundable": (
             409,
             {

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         RefundIn,
         SettlementIn,
         SettlementReport,
+        StampList,
         StampView,
         WebhookAnswer,
     )
@@ -192,6 +193,67 @@ def consume(call: Call, number: str) -> StampView:
 
     body: ConsumeIn = call.body
     return views.stamp(use_and_refund.consume(number, body.service, call.user, body.case_id))
+
+
+@route(
+    etimbre,
+    "POST",
+    "/etimbre/stamps/{number}/refund-request",
+    summary="Ask for the refund of my unused, paid stamp (the consulate answers)",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    body=f"{SCHEMAS}:RefundIn",
+    response=f"{SCHEMAS}:StampView",
+    errors=(409,),
+)
+def ask_refund(call: Call, number: str) -> StampView:
+    from chalicelib.services.etimbre import refund_asks, views
+
+    body: RefundIn = call.body
+    return views.stamp(refund_asks.ask(number, body.reason, call.user))
+
+
+@route(
+    etimbre,
+    "GET",
+    "/etimbre/consulates/{code}/refund-requests",
+    summary="The stamps whose buyers ask for a refund, oldest request first (consular agent)",
+    access=allow(AGENT, office_param="code"),
+    tags=TAGS,
+    query="chalicelib.api.schemas:PageQuery",
+    response=f"{SCHEMAS}:StampList",
+)
+def refund_requests(call: Call, code: str) -> StampList:
+    from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
+    from chalicelib.services.etimbre import refund_asks, views
+    from chalicelib.services.etimbre.schemas import StampList
+    from chalicelib.store.secrets import cursor_key
+
+    scope = f"refund-requests:{code}"
+    start = decode_cursor(cursor_key(), scope, call.query.cursor)
+    found, last = refund_asks.waiting(code, clamp_limit(call.query.limit), start)
+    return StampList(
+        items=[views.stamp(s) for s in found],
+        next=encode_cursor(cursor_key(), scope, last),
+    )
+
+
+@route(
+    etimbre,
+    "POST",
+    "/etimbre/stamps/{number}/refund-refusal",
+    summary="Refuse a buyer's refund request, with the reason they are told (consular agent)",
+    access=allow(AGENT),
+    tags=TAGS,
+    body=f"{SCHEMAS}:RefundIn",
+    response=f"{SCHEMAS}:StampView",
+    errors=(409,),
+)
+def refuse_refund(call: Call, number: str) -> StampView:
+    from chalicelib.services.etimbre import refund_asks, views
+
+    body: RefundIn = call.body
+    return views.stamp(refund_asks.refuse(number, body.reason, call.user))
 
 
 @route(

@@ -84,6 +84,13 @@ class StampView(Output):
     used_consulate: str | None = None
     refunded_at: datetime | None = None
     expired_at: datetime | None = None
+    refund_asked_at: datetime | None = Field(
+        default=None, description="The buyer's refund request, waiting for the consulate"
+    )
+    refund_asked_reason: str | None = None
+    refund_refused_reason: str | None = Field(
+        default=None, description="The consulate's reason for refusing the last request"
+    )
     pay_url: str | None = Field(default=None, description="Where to pay (while pending)")
     receipt: str | None = Field(default=None, description="The receipt PDF (once paid)")
     verification: str | None = Field(default=None, description="The public check")

@@ -16,7 +16,7 @@ from chalicelib.services.etimbre.lookup import find
 from chalicelib.services.etimbre.notices import notices
 from chalicelib.services.etimbre.purchase import actor
 from chalicelib.store.cases import Conflict
-from chalicelib.store.etimbre import reads
+from chalicelib.store.etimbre import reads, refund_asks
 from chalicelib.store.etimbre.use_and_refund import hold_for_refund, mark_refunded, write_alone
 from chalicelib.workflow import service as workflow
 
@@ -94,4 +94,5 @@ def refund(number: str, reason: str, agent: Principal) -> Stamp:
             mark_refunded(held, refund_id, by, at, paid_back)
     done = reads.get(stamp.stamp_id)
     assert done is not None
+    refund_asks.forget(done)  # a buyer's request, granted: out of the consulate's queue
     return done

@@ -6,6 +6,8 @@
 ``NUMBER#<number>`` / ``NUMBER`` the issued number, unique (written once, never moved)
 ``AGG#<day>`` / ``<consulate>#<service>#<channel>``  counts and cents per state, kept on write
 ``ANOMALY#<day>`` / ``<stamp>#<kind>``  a payment the Treasury must look at
+``REFUNDASK#<consulate>`` / ``<asked at>#<stamp id>``  a buyer's refund request waiting for
+                                the consulate's agents (their queue: one Query)
 ``WEBHOOK#<signature hash>``     a callback already seen: a replay is refused (deleted by the
                                 table's TTL on ``expires_at`` once a replay would be too old)
 """
@@ -89,6 +91,9 @@ class StampItem(Model):
     refunded_at = UTCDateTimeAttribute(null=True)
     refund_id = UnicodeAttribute(null=True)
     expired_at = UTCDateTimeAttribute(null=True)
+    refund_asked_at = UTCDateTimeAttribute(null=True)
+    refund_asked_reason = UnicodeAttribute(null=True)
+    refund_refused_reason = UnicodeAttribute(null=True)
     events = ListAttribute(default=list)  # type: ignore[var-annotated]  # what happened, when
     # The end of the stamp's chain in the audit trail (CASE#<stamp id>, T#<seq>): each move
     # writes the next record and is conditioned on this head, as a case transition is.
@@ -153,3 +158,17 @@ class WebhookItem(Model):
     # The answer given to the first delivery, given again to the gateway's retries of it.
     outcome = UnicodeAttribute(null=True)
     number = UnicodeAttribute(null=True)
+
+
+class RefundAskItem(Model):
+    """A buyer's refund request in its consulate's queue (deleted when answered)."""
+
+    class Meta(_StampsTable):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)  # REFUNDASK#<consulate>
+    sk = UnicodeAttribute(range_key=True)  # <asked at ISO>#<stamp id>
+    stamp_id = UnicodeAttribute()
+    number = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    asked_at = UTCDateTimeAttribute()

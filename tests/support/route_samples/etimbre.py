@@ -83,6 +83,9 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("POST", "/etimbre/stamps/{number}/consume"): Sample(setup=stamp_of_owner, body=CONSUME),
     ("POST", "/etimbre/stamps/{number}/refund"): Sample(setup=stamp_of_owner, body=REFUND),
     ("GET", "/etimbre/reconciliation"): Sample(query="date=2026-01-01"),
+    ("POST", "/etimbre/stamps/{number}/refund-request"): Sample(setup=stamp_of_owner, body=REFUND),
+    ("POST", "/etimbre/stamps/{number}/refund-refusal"): Sample(setup=stamp_of_owner, body=REFUND),
+    ("GET", "/etimbre/consulates/{code}/refund-requests"): Sample(query="limit=5"),
     ("POST", "/etimbre/reconciliation/settlements"): Sample(body='{"date": "2026-01-01"}'),
 }
 
@@ -121,6 +124,17 @@ def _signed_payment() -> dict[str, str]:
     return {"body": body, "timestamp": timestamp, "signature": signature}
 
 
+def _asked_here() -> dict[str, str]:
+    """A paid stamp of LP_BUYER whose refund the buyer asked for."""
+    from chalicelib.api.principal import Principal
+    from chalicelib.services.etimbre import refund_asks
+
+    number = _paid_here()["number"]
+    buyer = Principal(identity("citizen", LP_BUYER), "citizen", frozenset({"citizen"}))
+    refund_asks.ask(number, "least privilege", buyer)
+    return {"number": number}
+
+
 def _settlement_file() -> dict[str, str]:
     """The gateway's settlement file of today, naming a stamp paid today."""
     from chalicelib.services.etimbre import settlement_file
@@ -134,6 +148,30 @@ def _settlement_file() -> dict[str, str]:
 
 
 LP_SUCCESSES: list[tuple[Any, ...]] = [
+    (
+        "POST",
+        f"{NUMBER}/refund-request",
+        f"{NUMBER}/refund-request",
+        "citizen",
+        200,
+        {"setup": _paid_here, "claims": {"sub": LP_BUYER}, "headers": _JSON, "body": REFUND},
+    ),
+    (
+        "POST",
+        f"{NUMBER}/refund-refusal",
+        f"{NUMBER}/refund-refusal",
+        "consular_agent",
+        200,
+        {"setup": _asked_here, "claims": _AGENT, "headers": _JSON, "body": REFUND},
+    ),
+    (
+        "GET",
+        "/etimbre/consulates/{code}/refund-requests",
+        f"/etimbre/consulates/{LP_CONSULATE}/refund-requests?limit=5",
+        "consular_agent",
+        200,
+        {"setup": _asked_here, "claims": _AGENT},
+    ),
     (
         "POST",
         "/etimbre/stamps",
@@ -247,6 +285,15 @@ BENCH: dict[tuple[str, str], BenchSample] = {
         path={"number": VALID_UNKNOWN_NUMBER}, body={"reason": "bench"}, office="FR-PAR"
     ),
     ("GET", "/etimbre/reconciliation"): BenchSample(query={"date": "2026-01-01"}),
+    ("POST", "/etimbre/stamps/{number}/refund-request"): BenchSample(
+        path={"number": VALID_UNKNOWN_NUMBER}, body={"reason": "bench"}, role="citizen"
+    ),
+    ("POST", "/etimbre/stamps/{number}/refund-refusal"): BenchSample(
+        path={"number": VALID_UNKNOWN_NUMBER}, body={"reason": "bench"}, office="FR-PAR"
+    ),
+    ("GET", "/etimbre/consulates/{code}/refund-requests"): BenchSample(
+        path={"code": "FR-PAR"}, query={"limit": "20"}
+    ),
     ("POST", "/etimbre/reconciliation/settlements"): BenchSample(body={"date": "2026-01-01"}),
     ("POST", "/etimbre/payments/webhook"): BenchSample(body={"type": "payment.succeeded"}),
 }

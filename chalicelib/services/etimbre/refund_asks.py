@@ -1,0 +1,73 @@
+"""A buyer asks for the refund of an unused, paid stamp within its window; an agent of its
+consulate answers: refunds it (``use_and_refund.refund``) or refuses with a reason the buyer
+is told. Until then the stamp stays paid: a use at the counter ends the request."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from chalicelib.api.principal import Principal
+from chalicelib.api.problems import Problem
+from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
+from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.services.etimbre.lookup import find
+from chalicelib.services.etimbre.notices import notices
+from chalicelib.services.etimbre.purchase import actor
+from chalicelib.store.cases import Conflict
+from chalicelib.store.etimbre import reads
+from chalicelib.store.etimbre import refund_asks as store
+from chalicelib.workflow import service as workflow
+
+
+def ask(number: str, reason: str, buyer: Principal) -> Stamp:
+    stamp = find(number)
+    if stamp is None or stamp.owner != buyer.subject:
+        raise Problem("not-found", "No such stamp.")
+    why = domain.why_buyer_may_not_ask_refund(stamp, workflow.now())
+    if why:
+        raise Problem("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
+    try:
+        store.ask(stamp, reason, actor(buyer, stamp.consulate), workflow.now())
+    except Conflict as conflict:
+        raise Problem("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
+    return _current(stamp)
+
+
+def refuse(number: str, reason: str, agent: Principal) -> Stamp:
+    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    if stamp is None or stamp.consulate != agent.office:
+        raise Problem("not-found", "No such stamp sold at your consulate.")
+    if stamp.refund_asked_at is None or stamp.state != domain.PAID:
+        raise Problem("etimbre-no-refund-request", "No refund request of this stamp is waiting.")
+    told = notices(replace(stamp, refund_refused_reason=reason), stamp.number, "refund_refused")
+    try:
+        store.refuse(stamp, reason, actor(agent, stamp.consulate), workflow.now(), told)
+    except Conflict as conflict:
+        raise Problem("etimbre-no-refund-request", "The stamp changed meanwhile.") from conflict
+    return _current(stamp)
+
+
+def waiting(
+    consulate: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[Stamp], dict[str, Any] | None]:
+    """The consulate's stamps whose refund is asked, oldest request first; a request a use
+    or a refund already ended is dropped from the queue as it is met."""
+    ids, last = store.waiting(consulate, limit, start)
+    found: list[Stamp] = []
+    for stamp_id in ids:
+        stamp = reads.get(stamp_id)
+        if stamp is None:
+            continue
+        if stamp.state == domain.PAID and stamp.refund_asked_at is not None:
+            found.append(stamp)
+        else:
+            store.forget(stamp)
+    return found, last
+
+
+def _current(stamp: Stamp) -> Stamp:
+    now = reads.get(stamp.stamp_id)
+    assert now is not None
+    return now
