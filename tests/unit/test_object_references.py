@@ -69,6 +69,7 @@ REFERENCES: dict[tuple[str, str, str], str] = {
     ("GET", "/consular/consulates/{code}/requests", "query.cursor"): CURSOR,
     ("GET", "/etimbre/consulates/{code}/refund-requests", "query.cursor"): CURSOR,
     ("POST", "/etimbre/stamps", "body.consulate"): "public: the consulates",
+    ("GET", "/etimbre/fees", "query.consulate"): "public: the consulates' fee lists",
     ("POST", "/etimbre/stamps", "body.terminal_reference"): (
         "public: the reference printed by the consulate's own payment terminal"
     ),

@@ -40,13 +40,13 @@ def service_or_422(code: str, field: str, consulate: Consulate | None = None) ->
     return found
 
 
-def fee_of(service_code: str, at: datetime) -> Any:
-    """The eTimbre fee of a service, if the eTimbre service is there to say it."""
+def fee_of(service_code: str, at: datetime, consulate: str = "") -> Any:
+    """The eTimbre fee of a service at a consulate, if the eTimbre service is there to say it."""
     try:
         from chalicelib.services.etimbre.fees import current_fee  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return None
-    return current_fee(service_code, at)
+    return current_fee(service_code, at, consulate)
 
 
 def create_request(

@@ -6,6 +6,10 @@ data, and every version says so: its ``source`` is ``unverified`` and its legal 
 tells the reader there is none yet. The ministry's schedule replaces them before going live,
 each version with the text that sets it (``source`` then names that text).
 
+A version names the consulate it applies to, or none (every consulate): where a consulate
+has its own version in force, its stamps are sold at that amount; elsewhere the general one
+applies. No consulate has its own amount in the demo data.
+
 A fee is never edited in place: a change is a new version whose `valid_from` closes the
 previous one (`valid_until` is exclusive). A stamp copies the amount of the version in
 force when it was sold, so changing a fee never changes stamps already sold.
@@ -29,6 +33,7 @@ class Fee:
     valid_from: datetime
     valid_until: datetime | None  # exclusive; None: still in force
     source: str = "unverified"  # the text that sets the amount, once known
+    consulate: str = ""  # the consulate this version applies to; "": every consulate
 
     def in_force(self, at: datetime) -> bool:
         return self.valid_from <= at and (self.valid_until is None or at < self.valid_until)
@@ -72,14 +77,21 @@ FEES: tuple[Fee, ...] = (
 SERVICES: tuple[str, ...] = tuple(dict.fromkeys(fee.service for fee in FEES))
 
 
-def current_fee(service_code: str, at: datetime) -> Fee | None:
-    """The version of `service_code`'s fee in force at `at` (None: unknown service or no fee)."""
-    for fee in FEES:
-        if fee.service == service_code and fee.in_force(at):
-            return fee
-    return None
+def current_fee(service_code: str, at: datetime, consulate: str = "") -> Fee | None:
+    """The version of `service_code`'s fee in force at `at` at `consulate`: its own, else
+    the general one (None: unknown service or no fee)."""
+    in_force = [f for f in FEES if f.service == service_code and f.in_force(at)]
+    own = [f for f in in_force if consulate and f.consulate == consulate]
+    general = [f for f in in_force if not f.consulate]
+    found = own or general
+    return found[0] if found else None
 
 
-def history(service_code: str) -> tuple[Fee, ...]:
-    """Every version of one fee, oldest first."""
-    return tuple(fee for fee in FEES if fee.service == service_code)
+def history(service_code: str, consulate: str = "") -> tuple[Fee, ...]:
+    """Every version of one fee that applies at `consulate` (its own and the general ones;
+    without a consulate, the general ones), oldest first."""
+    return tuple(
+        fee
+        for fee in sorted(FEES, key=lambda f: f.valid_from)
+        if fee.service == service_code and fee.consulate in ("", consulate)
+    )

@@ -58,7 +58,7 @@ def purchase(
             errors=[FieldError("body.consulate", f"an agent sells for {buyer.office} only")],
         )
     at = workflow.now()
-    fee = fees.current_fee(service, at)
+    fee = fees.current_fee(service, at, consulate)
     if fee is None:
         raise Problem("etimbre-unknown-code", f"No fee is in force for {service}.")
     stamp_id = uuid.uuid4().hex

@@ -40,12 +40,13 @@ AUDITOR = "treasury_auditor"
     summary="The fee of each consular service in MAD, with its legal reference and history",
     access=PUBLIC,
     tags=TAGS,
+    query=f"{SCHEMAS}:FeesQuery",
     response=f"{SCHEMAS}:FeeList",
 )
 def fees(call: Call) -> FeeList:
     from chalicelib.services.etimbre import views
 
-    return views.fees()
+    return views.fees(call.query.consulate or "")
 
 
 @route(

@@ -38,6 +38,9 @@ class FeeVersion(Output):
 
 class FeeView(Output):
     service: str
+    consulate: str | None = Field(
+        default=None, description="The consulate this amount is particular to; null: every one"
+    )
     amount: Decimal = Field(description="In force now, in MAD")
     currency: str
     legal_reference: str
@@ -122,6 +125,12 @@ class RefundIn(Input):
 class StampList(Output):
     items: list[StampView] = Field(description="The buyer's stamps, newest first")
     next: str | None = Field(description="The cursor of the next page, or null")
+
+
+class FeesQuery(QueryInput):
+    consulate: ConsulateCode | None = Field(
+        default=None, description="The fees at this consulate: the services it offers, its amounts"
+    )
 
 
 class ReconciliationQuery(QueryInput):

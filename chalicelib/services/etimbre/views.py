@@ -35,16 +35,20 @@ SERVICE_NAMES = {  # (fr, ar) for the receipt and the public page
 }
 
 
-def fees() -> FeeList:
+def fees(consulate: str = "") -> FeeList:
+    """The fees in force; at ``consulate``, those of the services it offers, at its amounts."""
+    from chalicelib.services.consular import catalogue
+
     at = workflow.now()
     items = []
     for code in fee_table.SERVICES:
-        current = fee_table.current_fee(code, at)
-        if current is None:
+        current = fee_table.current_fee(code, at, consulate)
+        if current is None or (consulate and not catalogue.offers(consulate, code)):
             continue
         items.append(
             FeeView(
                 service=code,
+                consulate=current.consulate or None,
                 amount=current.amount,
                 currency=current.currency,
                 legal_reference=current.legal_reference,
@@ -60,7 +64,7 @@ def fees() -> FeeList:
                         valid_from=v.valid_from,
                         valid_until=v.valid_until,
                     )
-                    for v in fee_table.history(code)
+                    for v in fee_table.history(code, consulate)
                 ],
             )
         )

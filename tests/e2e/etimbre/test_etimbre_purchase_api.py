@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
-from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre import domain, fees
 from chalicelib.settings import get_settings
 from scripts.standins.payment_gateway import StandInGateway
 from tests.e2e.etimbre.conftest import WEBHOOK
@@ -230,3 +232,32 @@ def test_a_stamp_is_sold_only_for_a_service_the_consulate_offers(http: Any, toke
     assert refused.json_body["errors"][0]["field"] == "body.service"
     offered = buy(http, citizen, "lyon-pass", service="passport", consulate="FR-LYO")
     assert offered.status_code == 201
+
+
+def test_a_stamp_is_sold_at_its_consulate_s_fee(
+    http: Any, token: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consulate may have its own amount for a service (a version naming it); elsewhere
+    the general one applies, and the fee list of a consulate shows what it sells there."""
+    madrid = fees.Fee(
+        "passport",
+        Decimal("650.00"),
+        "MAD",
+        fees.UNVERIFIED_REFERENCE,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        None,
+        consulate="ES-MAD",
+    )
+    monkeypatch.setattr(fees, "FEES", (*fees.FEES, madrid))
+    listed = http.get("/etimbre/fees?consulate=ES-MAD").json_body["items"]
+    passport = next(f for f in listed if f["service"] == "passport")
+    assert (passport["amount"], passport["consulate"]) == ("650.00", "ES-MAD")
+    general = http.get("/etimbre/fees").json_body["items"]
+    assert next(f for f in general if f["service"] == "passport")["amount"] == "600.00"
+    citizen = token("citizen", sub="etimbre-fee-per-consulate")
+    there = buy(http, citizen, "fee-mad", consulate="ES-MAD")
+    here = buy(http, citizen, "fee-par", consulate="FR-PAR")
+    assert (there.json_body["amount"], here.json_body["amount"]) == ("650.00", "600.00")
+    # A consulate's list holds only what it sells there (Düsseldorf: no nationality papers).
+    dusseldorf = http.get("/etimbre/fees?consulate=DE-DUS").json_body["items"]
+    assert "nationality_certificate" not in {f["service"] for f in dusseldorf}
