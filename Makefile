@@ -24,7 +24,7 @@ run: venv ## moto + the stack + demo data + the API on http://127.0.0.1:$(PORT)
 	@PORT=$(PORT) $(PY) -m scripts.run_local
 
 test: lint ## ruff, mypy, cfn-lint, then the whole suite
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q --durations=15
 
 unit: venv
 	$(PY) -m pytest -q tests/unit
