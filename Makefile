@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench deploy guide policy statemachines outbox audit-verify audit-digest clean
+.PHONY: venv run test lint unit token bench deploy guide policy statemachines outbox schools audit-verify audit-digest clean
 
 venv: $(STAMP)
 
@@ -61,6 +61,10 @@ audit-digest: venv ## publish a day's signed digest on the local stack (OPEN=1 f
 
 outbox: venv ## what SES and SNS of the local stack (make run) have received
 	@$(PY) -m scripts.outbox
+
+schools: venv ## load a school map into the local stack (make run): make schools CSV=path.csv
+	@test -n "$(CSV)" || { echo "usage: make schools CSV=path/to/schools.csv" >&2; exit 2; }
+	@$(PY) -m scripts.schools '$(CSV)'
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache

@@ -69,6 +69,9 @@ STATE_DEPENDENT_REFUSALS = frozenset(
         # taking the level), and the school-age rule of the year's settings.
         "urn:khidmat:problem:enrollment-rule-violated",
         "urn:khidmat:problem:under-school-age",
+        "urn:khidmat:problem:over-school-age",
+        # A rejection's ground that the request's own facts deny (its age, its address).
+        "urn:khidmat:problem:enrollment-reason-contradicted",
         # The guardian named must be the person signed in: the token's CNIe, not the body's.
         "urn:khidmat:problem:enrollment-not-the-guardian",
         # Imports (bac candidate lists, equivalence decisions) name a key of the documents

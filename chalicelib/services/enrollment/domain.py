@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from chalicelib.services.enrollment.names import fold
 
@@ -22,31 +22,58 @@ LIVE_STATES = frozenset(
 )  # a request that holds the child's guard
 
 
+# Where the school-age figures and the late-registration cut-off come from. Seed 001 (note
+# 030-20) speaks only of "children who reached school age": every figure below is a
+# placeholder until the ministry's note for the year is entered with its reference.
+UNVERIFIED = "unverified"
+
+
 @dataclass(frozen=True)
 class SchoolYear:
     """A school year's settings: it starts in September of ``start``; a child enters
-    ``level`` if aged ``minimum_age[level]`` years or more on ``reference_date``."""
+    ``level`` if aged from ``minimum_age[level]`` to ``maximum_age[level]`` full years on
+    ``reference_date``. A request filed up to ``late_until`` (after school started) is a late
+    registration for this year; after it, requests are for the next one."""
 
     start: int
     reference_date: date
     minimum_age: Mapping[str, int] = field(default_factory=lambda: {"preschool": 4, "primary": 6})
+    maximum_age: Mapping[str, int] = field(default_factory=lambda: {"preschool": 5, "primary": 7})
+    late_until: date | None = None  # default: 30 September of ``start``
+    source: str = UNVERIFIED  # the ministry's note that sets these figures, once known
 
     @property
     def label(self) -> str:
         return f"{self.start}-{self.start + 1}"
 
+    @property
+    def last_day_to_file(self) -> date:
+        return self.late_until or date(self.start, 9, 30)
+
     def latest_birth_date(self, level: str) -> date:
-        years = self.minimum_age[level]
-        ref = self.reference_date
-        return ref.replace(year=ref.year - years, day=28 if ref.month == 2 else ref.day)
+        """The last birth date of a child old enough for ``level``."""
+        return _years_before(self.reference_date, self.minimum_age[level])
+
+    def earliest_birth_date(self, level: str) -> date:
+        """The first birth date of a child not too old for ``level``."""
+        too_old = _years_before(self.reference_date, self.maximum_age[level] + 1)
+        return too_old + timedelta(days=1)
 
 
-# The ministry's note for each school year; a year not listed follows the usual rule
-# (6 years, or 4 for preschool, on 31 December of the year school starts).
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February, in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+# The ministry's note for each school year; a year not listed follows the usual rule (4 or 5
+# years for preschool, 6 or 7 for primary, on 31 December of the year school starts; late
+# registrations until 30 September). All unverified: see UNVERIFIED.
 SCHOOL_YEARS: dict[int, SchoolYear] = {
-    2025: SchoolYear(2025, date(2025, 12, 31)),
-    2026: SchoolYear(2026, date(2026, 12, 31)),
-    2027: SchoolYear(2027, date(2027, 12, 31)),
+    2025: SchoolYear(2025, date(2025, 12, 31), late_until=date(2025, 9, 30)),
+    2026: SchoolYear(2026, date(2026, 12, 31), late_until=date(2026, 9, 30)),
+    2027: SchoolYear(2027, date(2027, 12, 31), late_until=date(2027, 9, 30)),
 }
 
 
@@ -55,9 +82,11 @@ def school_year(start: int) -> SchoolYear:
 
 
 def school_year_of_filing(day: date) -> SchoolYear:
-    """Pre-registration is for the school year starting next September (this September's
-    until the end of August)."""
-    return school_year(day.year if day.month < 9 else day.year + 1)
+    """The school year a request filed on ``day`` is for: the one starting this September,
+    and still the one just started until its late-registration cut-off; after that, the
+    next one."""
+    this_year = school_year(day.year)
+    return this_year if day <= this_year.last_day_to_file else school_year(day.year + 1)
 
 
 def age_on(birth: date, day: date) -> int:
@@ -65,37 +94,58 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def age_verdict(birth: date, year: SchoolYear, level: str) -> str:
+    """ "under" or "over" the ages ``level`` takes in ``year``, or "" when of age."""
+    age = age_on(birth, year.reference_date)
+    if age < year.minimum_age[level]:
+        return "under"
+    return "over" if age > year.maximum_age[level] else ""
+
+
 def of_age(birth: date, year: SchoolYear, level: str) -> bool:
-    return age_on(birth, year.reference_date) >= year.minimum_age[level]
+    return not age_verdict(birth, year, level)
 
 
-_LEVEL_NAMES = {
+# What a level is entered as, in a sentence: "to enter <level>".
+_TO_ENTER = {
     "primary": {
-        "ar": "السنة الأولى من التعليم الابتدائي",
-        "fr": "la première année du primaire",
-        "en": "the first year of primary school",
+        "ar": "لولوج السنة الأولى من التعليم الابتدائي",
+        "fr": "pour entrer en première année du primaire",
+        "en": "to enter the first year of primary school",
     },
-    "preschool": {"ar": "التعليم الأولي", "fr": "le préscolaire", "en": "preschool"},
+    "preschool": {
+        "ar": "لولوج التعليم الأولي",
+        "fr": "pour entrer au préscolaire",
+        "en": "to enter preschool",
+    },
 }
+
+
+def _english_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def age_rule(year: SchoolYear, level: str, language: str) -> str:
     """The rule in words, as quoted to the guardian and shown to the director."""
-    years, ref = year.minimum_age[level], year.reference_date
-    latest, where = year.latest_birth_date(level), _LEVEL_NAMES[level][language]
+    least, under = year.minimum_age[level], year.maximum_age[level] + 1
+    ref, to_enter = year.reference_date, _TO_ENTER[level][language]
+    first, last = year.earliest_birth_date(level), year.latest_birth_date(level)
     if language == "ar":
         return (
-            f"بالنسبة للموسم الدراسي {year.label}، يجب أن يبلغ الطفل {years} سنوات كاملة "
-            f"في {ref:%d/%m/%Y} لولوج {where} (مزداد في {latest:%d/%m/%Y} أو قبله)."
+            f"بالنسبة للموسم الدراسي {year.label}، يجب أن يبلغ الطفل {least} سنوات كاملة "
+            f"في {ref:%d/%m/%Y} وأن يقل سنه عن {under} سنوات، {to_enter} "
+            f"(مزداد بين {first:%d/%m/%Y} و{last:%d/%m/%Y})."
         )
     if language == "fr":
         return (
-            f"Pour l'année scolaire {year.label}, l'enfant doit avoir {years} ans révolus au "
-            f"{ref:%d/%m/%Y} pour entrer en {where} (né le {latest:%d/%m/%Y} ou avant)."
+            f"Pour l'année scolaire {year.label}, l'enfant doit avoir {least} ans révolus au "
+            f"{ref:%d/%m/%Y}, et moins de {under} ans, {to_enter} "
+            f"(né entre le {first:%d/%m/%Y} et le {last:%d/%m/%Y})."
         )
     return (
-        f"For the {year.label} school year, a child must be {years} years old by "
-        f"{ref:%d %B %Y} to enter {where} (born on or before {latest:%d %B %Y})."
+        f"For the {year.label} school year, a child must be {least} years old by "
+        f"{_english_day(ref)}, and under {under}, {to_enter} (born between "
+        f"{_english_day(first)} and {_english_day(last)})."
     )
 
 
@@ -190,6 +240,21 @@ def rejection_problem(code: str, details: str) -> str:
     return ""
 
 
+def rejection_contradicted(code: str, found: Checks) -> str:
+    """Why the facts the request holds contradict the ground ``code``, or "": an age refusal
+    of a child the age rule admits, or a residence refusal of an address in the sector (the
+    very checks shown to the director). A request the facts do not match is rejected as
+    ``other``, in words (a birth certificate that says otherwise, for one)."""
+    if code == "under_age" and found.of_age:
+        return (
+            f"the child is of age by the rule ({found.age_on_reference_date} years on the "
+            f"reference date): {found.rule}"
+        )
+    if code == "outside_sector" and found.in_sector:
+        return "the residence given lies in the school's sector"
+    return ""
+
+
 def guard_key(certificate_number: str, birth: date) -> str:
     """The one-live-request key of a child: a hash, so no birth data sits in a key."""
     number = "".join(certificate_number.split()).upper()
@@ -206,9 +271,9 @@ def state_moves(before: str, after: str) -> dict[str, int]:
 
 
 def entry_year(birth: date, level: str = "primary") -> int:
-    """The first school year a child born on ``birth`` is of age for ``level``."""
+    """The first school year a child born on ``birth`` is old enough for ``level``."""
     start = birth.year
-    while not of_age(birth, school_year(start), level):
+    while age_verdict(birth, school_year(start), level) == "under":
         start += 1
     return start
 

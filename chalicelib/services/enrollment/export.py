@@ -1,9 +1,11 @@
 """The Massar queue's consumer: an approved request's pupil registered in Massar.
 
 A message may arrive twice (the stream and SQS deliver at least once) and Massar may be
-down: a request already holding its pupil code is never sent again, Massar is called with
-the case id as idempotency key, and a failure raises so that SQS delivers the message again
-(until its dead-letter queue, for an operator, after repeated failures)."""
+down: a request already settled (a pupil code, or Massar's refusal) is never sent again,
+Massar is called with the case id as idempotency key, and a transient failure raises so
+that SQS delivers the message again (until its dead-letter queue, for an operator, after
+repeated failures). Massar's refusal for good settles the request instead, in one
+transition: ``massar_refused``, the reason kept and the guardian told."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 from chalicelib.observability import logger
 from chalicelib.services.enrollment import service as enrollment
 from chalicelib.services.enrollment.machines import ENROLLMENT
-from chalicelib.services.enrollment.massar import massar
+from chalicelib.services.enrollment.massar import MassarRefused, massar
 from chalicelib.store.cases import Conflict
 from chalicelib.workflow import service
 from chalicelib.workflow.case import Case
@@ -47,8 +49,11 @@ def export_to_massar(message: Mapping[str, Any]) -> str:
         logger.warning("massar export: no such case", extra={"reference": message.get("reference")})
         return "ignored"
     if case.payload.get("massar_code") or case.state != "approved":
-        return "already_registered"
-    code = massar().register(pupil_record(case), key=case.id)
+        return "already_registered" if case.payload.get("massar_code") else "settled"
+    try:
+        code = massar().register(pupil_record(case), key=case.id)
+    except MassarRefused as refused:
+        return _refused(case, refused)
     try:
         enrollment.record_pupil_code(case, code)
     except Conflict:
@@ -58,3 +63,18 @@ def export_to_massar(message: Mapping[str, Any]) -> str:
         return "already_registered"
     logger.info("massar export: registered", extra={"reference": case.reference})
     return "registered"
+
+
+def _refused(case: Case, refused: MassarRefused) -> str:
+    try:
+        enrollment.record_massar_refusal(case, refused.status, refused.reason)
+    except Conflict:
+        # Another delivery settled it first; anything else is retried.
+        if service.load(case.id).state == "approved":
+            raise
+        return "settled"
+    # Massar's words may name the pupil: the log keeps the status only.
+    logger.warning(
+        "massar export: refused", extra={"reference": case.reference, "status": refused.status}
+    )
+    return "refused"

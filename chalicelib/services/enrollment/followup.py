@@ -12,7 +12,10 @@ from chalicelib.services.enrollment.schemas import FollowUpQuery, FollowUpView, 
 from chalicelib.store.enrollment import applications as store
 from chalicelib.store.enrollment import catalogue
 
-STATES = ("submitted", "documents_requested", "approved", "registered", "rejected", "withdrawn")
+STATES = (
+    *("submitted", "documents_requested", "approved", "registered", "rejected", "withdrawn"),
+    "massar_refused",
+)
 
 
 def follow_up(principal: Principal, query: FollowUpQuery, today: date) -> FollowUpView:

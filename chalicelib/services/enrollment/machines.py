@@ -3,7 +3,9 @@
 A pre-registration is filed (``submitted``); the school's director approves it (the pupil
 is exported to Massar, which answers with a pupil code: ``registered``) or rejects it with
 a reason; the director may first ask for a document (``documents_requested``), which pauses
-the decision clock; the guardian may withdraw it until it is decided."""
+the decision clock; the guardian may withdraw it until it is decided. Massar may refuse an
+approved pupil for good (``massar_refused``, with Massar's words); only its transient errors
+are retried. The guardian is told of the decision, of the pupil code and of a refusal."""
 
 from __future__ import annotations
 
@@ -73,6 +75,13 @@ ENROLLMENT = Machine(
             "rejected", StateKind.TERMINAL, "rejected with a reason", refusal=True, decision=True
         ),
         State("withdrawn", StateKind.TERMINAL, "withdrawn by the guardian"),
+        # follows an approval: Massar's refusal of the pupil's record, not the director's
+        State(
+            "massar_refused",
+            StateKind.TERMINAL,
+            "refused by Massar for good, with its reason",
+            refusal=True,
+        ),
     ),
     transitions=(
         Transition(
@@ -107,7 +116,17 @@ ENROLLMENT = Machine(
             "registered",
             SYSTEM,
             guard=_has_pupil_code,
+            effects=(Notify("enrollment_registered"),),
             description="Massar acknowledged the pupil and gave its pupil code",
+        ),
+        Transition(
+            "massar_refusal",
+            ("approved",),
+            "massar_refused",
+            SYSTEM,
+            requires_reason=True,
+            effects=(Notify("enrollment_massar_refused"),),
+            description="Massar refused the pupil for good (not a throttle, not an outage)",
         ),
     ),
     documents=(

@@ -7,6 +7,13 @@ run``, tests: the local stage only) an in-process stand-in answers as Massar doe
 other stage an empty endpoint raises ``MassarNotConfigured``: no pupil code is ever made up.
 ``serve`` puts the stand-in behind HTTP, to test the client or to point ``MASSAR_ENDPOINT``
 at it.
+
+What an answer means: a pupil code is a registration; a 4xx about the pupil is Massar's
+refusal for good (``MassarRefused``: the request settles, nobody retries it). Everything else
+is transient and retried (``MassarUnavailable``): 5xx, timeouts, unreachable, the throttles
+(408, 425, 429), and the 4xx that refuse our client rather than the pupil (credentials,
+endpoint, media type): settling every approved request because our token expired would tell
+every guardian their child was refused; those go to the dead-letter queue for an operator.
 """
 
 from __future__ import annotations
@@ -23,10 +30,50 @@ from typing import Any, Protocol
 from chalicelib.settings import get_settings
 
 TIMEOUT_SECONDS = 10
+THROTTLES = frozenset({408, 425, 429})  # try again later
+# 4xx that refuse our client, not the pupil: a deployment to fix, then the export retried
+NOT_ABOUT_THE_PUPIL = frozenset({401, 403, 404, 405, 406, 407, 415})
+MAX_REASON = 500  # characters of Massar's reason kept on the case
 
 
 class MassarUnavailable(Exception):
     """Massar did not acknowledge the pupil: the export is retried later."""
+
+
+class MassarRefused(Exception):
+    """Massar refused the pupil for good (``status``, Massar's ``reason``): never retried."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"Massar refused the pupil (HTTP {status})")
+        self.status = status
+        self.reason = reason
+
+
+def refuses_for_good(status: int) -> bool:
+    """Whether an HTTP status of Massar is a refusal of the pupil that no retry changes."""
+    return 400 <= status < 500 and status not in THROTTLES | NOT_ABOUT_THE_PUPIL
+
+
+def failure(status: int, reason: str = "") -> Exception:
+    """The exception an HTTP failure ``status`` of Massar stands for."""
+    if refuses_for_good(status):
+        words = " ".join(reason.split())[:MAX_REASON]
+        return MassarRefused(status, words or f"Massar refused the pupil (HTTP {status}).")
+    return MassarUnavailable(f"HTTP {status}")
+
+
+def _reason_in(body: bytes) -> str:
+    """Massar's words in an error answer: a problem's detail or title, or the text."""
+    text = body[: 4 * MAX_REASON].decode("utf-8", "replace")
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(answer, dict):
+        for key in ("detail", "message", "title", "error"):
+            if isinstance(answer.get(key), str) and answer[key].strip():
+                return str(answer[key])
+    return ""
 
 
 class MassarNotConfigured(RuntimeError):
@@ -61,6 +108,8 @@ class HttpMassar:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
                 body = json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            raise failure(error.code, _reason_in(error.read())) from error
         except (urllib.error.URLError, TimeoutError, ValueError) as error:
             raise MassarUnavailable(type(error).__name__) from error
         code = body.get("pupil_code") if isinstance(body, dict) else None
@@ -70,17 +119,26 @@ class HttpMassar:
 
 
 class StandInMassar:
-    """Answers like Massar: one pupil code per idempotency key (a letter and 9 digits)."""
+    """Answers like Massar: one pupil code per idempotency key (a letter and 9 digits).
+    ``answer(key, status, reason)`` makes the next call for ``key`` fail with that HTTP
+    status: a refusal for good (a 4xx about the pupil) or a transient failure."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.codes: dict[str, str] = {}
         self.received: list[str] = []  # idempotency keys, in order of arrival
         self.failures_to_come = 0  # the next calls fail, as Massar sometimes does
+        self.answers: dict[str, tuple[int, str]] = {}  # key -> the next call's failure
+
+    def answer(self, key: str, status: int, reason: str = "") -> None:
+        with self._lock:
+            self.answers[key] = (status, reason)
 
     def register(self, pupil: Mapping[str, Any], key: str) -> str:
         with self._lock:
             self.received.append(key)
+            if key in self.answers:
+                raise failure(*self.answers.pop(key))
             if self.failures_to_come:
                 self.failures_to_come -= 1
                 raise MassarUnavailable("Massar stand-in: temporarily unavailable")
@@ -122,15 +180,23 @@ def serve(stand_in: StandInMassar, port: int = 0) -> ThreadingHTTPServer:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             pupil = json.loads(self.rfile.read(length) or b"{}")
+            key = self.headers.get("Idempotency-Key", "")
+            status, reason = stand_in.answers.get(key, (503, "temporarily unavailable"))
             try:
-                code = stand_in.register(pupil, self.headers.get("Idempotency-Key", ""))
-            except MassarUnavailable:
-                self.send_response(503)
-                self.end_headers()
+                code = stand_in.register(pupil, key)
+            except (MassarRefused, MassarUnavailable):
+                self._problem(status, reason)  # the failure planned, or an outage
                 return
             body = json.dumps({"pupil_code": code}).encode()
             self.send_response(201)
             self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _problem(self, status: int, detail: str) -> None:
+            body = json.dumps({"status": status, "detail": detail}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/problem+json")
             self.end_headers()
             self.wfile.write(body)
 

@@ -2,7 +2,9 @@
 (its schema says valid) that a rule the schema cannot state refuses: the Hijri and Gregorian
 birth dates disagree, a date lies in the future, a sibling is of school age, a phone is not
 in Morocco's numbering plan, the school is unknown or does not take the level. Its name is
-prefixed so that no other service's slug can clash with it."""
+prefixed so that no other service's slug can clash with it. ``enrollment-reason-contradicted``
+is a director's rejection whose ground the request's own facts deny (under age, of a child
+the age rule admits; outside the sector, of an address in it)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,22 @@ problems.register(
                 "ar": "لم يبلغ الطفل سن التمدرس",
                 "fr": "L'enfant n'a pas l'âge de scolarisation",
                 "en": "The child is under school age",
+            },
+        ),
+        "over-school-age": (
+            422,
+            {
+                "ar": "تجاوز الطفل السن المحددة لهذا المستوى",
+                "fr": "L'enfant a dépassé l'âge d'entrée à ce niveau",
+                "en": "The child is past the age of entry to this level",
+            },
+        ),
+        "enrollment-reason-contradicted": (
+            422,
+            {
+                "ar": "سبب الرفض يناقض معطيات الطلب",
+                "fr": "Le motif du refus contredit les données de la demande",
+                "en": "The ground of the rejection contradicts the request's data",
             },
         ),
         "child-already-filed": (

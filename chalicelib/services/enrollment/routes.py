@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         ApplicationView,
         FollowUpView,
         SchoolList,
+        SchoolsImportReport,
     )
 
 enrollment = Blueprint(__name__)
@@ -49,6 +50,27 @@ def list_schools(call: Call) -> SchoolList:
         else catalogue.schools_in(query.commune, query.level)
     )
     return SchoolList(items=[school_view(s) for s in schools])
+
+
+@route(
+    enrollment,
+    "POST",
+    "/enrollment/schools/import",
+    summary="Load the school map from CSV: schools, levels, the districts they serve (admin)",
+    access=allow("admin"),
+    tags=TAGS,
+    body=f"{SCHEMAS}:SchoolsImportIn",
+    response=f"{SCHEMAS}:SchoolsImportReport",
+    idempotent=True,
+    errors=(413,),
+)
+def import_schools(call: Call) -> SchoolsImportReport:
+    """Good lines are loaded, each school in its own transaction; bad lines are named (line,
+    field, why) and change nothing. Loading the same map again changes nothing."""
+    from chalicelib.services.enrollment import school_import
+    from chalicelib.services.enrollment.schemas import SchoolsImportReport
+
+    return SchoolsImportReport.model_validate(school_import.load(call.body.csv))
 
 
 @route(
@@ -119,7 +141,8 @@ def _decided(call: Call, case_id: str, action: str) -> ApplicationView:
     if action == "approve":
         case = service.approve(user, case_id, correlation)
     elif action == "reject":
-        case = service.reject(user, case_id, call.body.reason, call.body.details, correlation)
+        body = call.body
+        case = service.reject(user, case_id, body.reason, body.details, correlation, call.language)
     else:
         case = service.withdraw(user, case_id, correlation)
     return application_view(case, catalogue.school(case.office), call.language)
@@ -148,7 +171,7 @@ def approve(call: Call, application_id: str) -> ApplicationView:
     tags=TAGS,
     body=f"{SCHEMAS}:RejectIn",
     response=f"{SCHEMAS}:ApplicationView",
-    errors=(409,),
+    errors=(409, 422),
 )
 def reject(call: Call, application_id: str) -> ApplicationView:
     return _decided(call, application_id, "reject")

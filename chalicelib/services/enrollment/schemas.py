@@ -34,7 +34,13 @@ EMAIL = r"^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,
 HIJRI = r"^1(?:34[3-9]|3[5-9][0-9]|4[0-9]{2}|500)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|30)$"
 Level = Literal["preschool", "primary"]
 State = Literal[
-    "submitted", "documents_requested", "approved", "registered", "rejected", "withdrawn"
+    "submitted",
+    "documents_requested",
+    "approved",
+    "registered",
+    "rejected",
+    "withdrawn",
+    "massar_refused",
 ]
 Capacity = Literal["father", "mother", "guardian"]
 CONTACTS = ("cnie", "job", "address", "phone", "email")
@@ -176,6 +182,14 @@ class RejectIn(Input):
         return details
 
 
+class SchoolsImportIn(Input):
+    """The school map as CSV text: a header, then one line per school (see
+    ``school_map.py``: code, name_ar, name_fr, levels, commune, province, region, address,
+    sector)."""
+
+    csv: str = Field(min_length=1, max_length=1_000_000, description="The CSV file's text.")
+
+
 class SchoolsQuery(QueryInput):
     commune: str = Field(max_length=80, pattern=r"\S")
     level: Level | None = None
@@ -226,6 +240,12 @@ class ChecksView(Output):
     in_sector: bool
 
 
+class MassarRefusalView(Output):
+    status: int = Field(description="Massar's HTTP status.")
+    reason: str = Field(description="Massar's words.")
+    at: datetime
+
+
 class ApplicationView(Output):
     id: str
     reference: str
@@ -244,6 +264,9 @@ class ApplicationView(Output):
         "documents are read with one request: GET /cases/{id})"
     )
     massar_code: str | None = None
+    massar_refusal: MassarRefusalView | None = Field(
+        default=None, description="Why Massar refused the pupil, when it did (massar_refused)."
+    )
 
 
 class ApplicationPage(Output):
@@ -266,3 +289,18 @@ class FollowUpView(Output):
     counts: dict[str, int]
     siblings_forecast: dict[str, int]
     schools: list[SchoolFigures]
+
+
+class LineErrorView(Output):
+    line: int = Field(description="Line of the file (the header is line 1).")
+    field: str = Field(description="The column, or 'line' / 'header' for the whole line.")
+    message: str
+
+
+class SchoolsImportReport(Output):
+    read: int = Field(description="Lines of schools read.")
+    loaded: int = Field(description="Schools written (each with its sector, all or nothing).")
+    schools: list[str] = Field(description="The codes of the schools written.")
+    rejected_lines: int
+    errors: list[LineErrorView] = Field(description="The first 500 problems, by line.")
+    errors_total: int

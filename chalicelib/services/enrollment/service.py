@@ -23,7 +23,7 @@ from chalicelib.store.enrollment import catalogue
 from chalicelib.workflow import access, engine, service
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.engine import Actor
-from chalicelib.workflow.owed import OWING
+from chalicelib.workflow.machine import StateKind
 
 CREATE_TRIES = 3  # another filing at the same school may hold its counters a moment
 _REFUSALS = {
@@ -53,12 +53,13 @@ def file(
         )
     assert school is not None
     child, level = application["child"], application["level"]
-    if not domain.of_age(child["birth_date"], year, level):
+    verdict = domain.age_verdict(child["birth_date"], year, level)
+    if verdict:
         rule = domain.age_rule(year, level, language)
         raise Problem(
-            "under-school-age",
+            f"{verdict}-school-age",
             rule,
-            errors=[FieldError("body.child.birth_date", rule, "under_age")],
+            errors=[FieldError("body.child.birth_date", rule, f"{verdict}_age")],
             extra={"rule": rule, "school_year": year.label},
         )
     _is_the_guardian(principal, application)
@@ -76,6 +77,7 @@ def file(
     moves = {**domain.state_moves("", "submitted"), **_siblings(payload, 1)}
     also = [
         store.guard_taken(payload["guard"], principal.subject),
+        store.not_registered(payload["guard"], year.start),
         store.counted(year.start, school, moves),
     ]
     actor = access.actor_of(principal)
@@ -86,9 +88,11 @@ def file(
             )
         )
     except Conflict as error:
-        if "live_request" not in error.failed:
-            raise Problem("conflict", "Try again.") from error
-        raise _already_filed(payload["guard"], principal) from error
+        if "live_request" in error.failed:
+            raise _already_filed(payload["guard"], principal) from error
+        if "registered" in error.failed:
+            raise _already_registered(payload["guard"], year, principal) from error
+        raise Problem("conflict", "Try again.") from error
 
 
 def _is_the_guardian(principal: Principal, application: Mapping[str, Any]) -> None:
@@ -110,6 +114,21 @@ def _already_filed(guard: str, principal: Principal) -> Problem:
             "child-already-filed",
             "You already filed a request for this child: see GET /me/cases.",
             errors=[FieldError("body.child", "already filed by you", "duplicate")],
+        )
+    return Problem(
+        "child-already-filed",
+        "This request cannot be filed. The school's director can help.",
+    )
+
+
+def _already_registered(guard: str, year: domain.SchoolYear, principal: Principal) -> Problem:
+    """The child is registered in Massar for that school year already: its filer is told so,
+    anyone else learns nothing of the child (the words of ``_already_filed``)."""
+    if store.registered_by(guard, year.start) == principal.subject:
+        return Problem(
+            "child-already-filed",
+            f"This child is registered in Massar for {year.label}: see GET /me/cases.",
+            errors=[FieldError("body.child", f"registered for {year.label}", "registered")],
         )
     return Problem(
         "child-already-filed",
@@ -195,51 +214,89 @@ def _fire(
         ) from error
 
 
-def _moves(case: Case, to: str, release: bool) -> list[Also]:
+def _writes(case: Case, action: str) -> list[Also]:
+    """What stands or falls with ``action``: the school's counters moved and, when the
+    request ends (whatever its end: registered, rejected, withdrawn, refused by Massar),
+    the child's guard released, so that the child may be filed for again (next year's
+    level, or elsewhere). A registered child keeps its siblings in the forecast and is
+    marked registered for its school year; any other end takes its siblings out."""
+    transition = ENROLLMENT.transition(action)
+    if transition is None:  # the engine refuses it: nothing to write
+        return []
+    to = transition.target
     school, year = case.payload["school"], int(case.payload["school_year"])
     moves = domain.state_moves(case.state, to)
-    if release:  # an ended request's siblings leave the forecast with it
+    if ENROLLMENT.state(to).kind is not StateKind.TERMINAL:
+        return [store.counted(year, school, moves)]
+    guard = case.payload["guard"]
+    writes = [store.guard_released(guard, case.owner)]
+    if to == "registered":
+        writes.append(store.registered(guard, year, case.owner, case.reference))
+    else:
         moves.update(_siblings(case.payload, -1))
-    counters = store.counted(year, school, moves)
-    if not release:
-        return [counters]
-    return [store.guard_released(case.payload["guard"], case.owner), counters]
+    return [*writes, store.counted(year, school, moves)]
 
 
 def approve(principal: Principal, case_id: str, correlation_id: str) -> Case:
     case = application_of(principal, case_id, "approve", correlation_id)
-    return _fire(
-        case, "approve", access.actor_of(principal), {}, also=_moves(case, "approved", False)
-    )
+    return _fire(case, "approve", access.actor_of(principal), {}, also=_writes(case, "approve"))
 
 
 def reject(
-    principal: Principal, case_id: str, code: str, details: str, correlation_id: str
+    principal: Principal,
+    case_id: str,
+    code: str,
+    details: str,
+    correlation_id: str,
+    language: str = "fr",
 ) -> Case:
+    """The director rejects with a ground; a ground the request's own facts contradict (the
+    checks the director is shown: the age rule, the sector) is refused on ``body.reason``."""
     why_not = domain.rejection_problem(code, details)
     if why_not:
         raise Problem("validation-failed", errors=[FieldError("body.details", why_not, "required")])
     case = application_of(principal, case_id, "reject", correlation_id)
-    language = case.contact.language
+    contradiction = domain.rejection_contradicted(code, checks_of(case, language))
+    if contradiction:
+        raise Problem(
+            "enrollment-reason-contradicted",
+            errors=[FieldError("body.reason", contradiction, "contradicted")],
+        )
+    guardian_language = case.contact.language
     year = domain.school_year(int(case.payload["school_year"]))
-    rule = domain.age_rule(year, case.payload["level"], language)
-    reason = domain.rejection_text(code, details, language, rule)
+    rule = domain.age_rule(year, case.payload["level"], guardian_language)
+    reason = domain.rejection_text(code, details, guardian_language, rule)
     # The e-mail gives ``reason`` in full; the SMS only the ground, as a category in words.
-    notice = {"ground": domain.rejection_ground(code, language)}
+    notice = {"ground": domain.rejection_ground(code, guardian_language)}
     data = {
         "reason_code": code,
         "set": {"rejection": {"code": code, "details": details}, "notice": notice},
     }
     actor = access.actor_of(principal)
-    return _fire(case, "reject", actor, data, reason, also=_moves(case, "rejected", True))
+    return _fire(case, "reject", actor, data, reason, also=_writes(case, "reject"))
+
+
+def checks_of(case: Case, language: str) -> domain.Checks:
+    """What the director checks on ``case``: the age rule of its school year and level, and
+    whether its residence lies in the sector of the school as the catalogue now has it."""
+    payload = case.payload
+    school = catalogue.school(case.office) or {}
+    return domain.checks(
+        date.fromisoformat(payload["application"]["child"]["birth_date"]),
+        domain.school_year(int(payload["school_year"])),
+        payload["level"],
+        school.get("sector", []),
+        payload["residence"],
+        language,
+    )
 
 
 def request_documents(principal: Principal, case_id: str, reason: str, correlation_id: str) -> Case:
     """The director asks the guardian for a document; the decision clock pauses."""
     case = application_of(principal, case_id, "request_documents", correlation_id)
     actor = access.actor_of(principal)
-    moves = _moves(case, OWING, False)
-    return _fire(case, "request_documents", actor, {}, reason, also=moves)
+    also = _writes(case, "request_documents")
+    return _fire(case, "request_documents", actor, {}, reason, also=also)
 
 
 def documents_provided(principal: Principal, case_id: str, note: str, correlation_id: str) -> Case:
@@ -247,21 +304,35 @@ def documents_provided(principal: Principal, case_id: str, note: str, correlatio
     case = application_of(principal, case_id, "complete", correlation_id)
     data = {"note": note} if note else {}
     actor = access.actor_of(principal)
-    return _fire(case, "complete", actor, data, also=_moves(case, "submitted", False))
+    return _fire(case, "complete", actor, data, also=_writes(case, "complete"))
 
 
 def withdraw(principal: Principal, case_id: str, correlation_id: str) -> Case:
     case = application_of(principal, case_id, "withdraw", correlation_id)
     actor = access.actor_of(principal)
-    return _fire(case, "withdraw", actor, {}, also=_moves(case, "withdrawn", True))
+    return _fire(case, "withdraw", actor, {}, also=_writes(case, "withdraw"))
 
 
 def record_pupil_code(case: Case, code: str) -> Case:
-    """Massar acknowledged the pupil: its code is kept on the case (system transition)."""
+    """Massar acknowledged the pupil: its code is kept on the case and sent to the guardian
+    (system transition); the request ends, and with it the child's guard."""
     actor = Actor.system("massar")
-    data = {"set": {"massar_code": code}}
-    also = _moves(case, "registered", False)
+    data = {"set": {"massar_code": code, "notice": {"massar_code": code}}}
+    also = _writes(case, "exported")
     return service.act(ENROLLMENT, case, "exported", actor, data, also=also).case
+
+
+def record_massar_refusal(case: Case, status: int, reason: str) -> Case:
+    """Massar refused the pupil for good (a 4xx about the pupil, not a throttle): the request
+    settles in ``massar_refused`` with Massar's words, shown to the director and sent to the
+    guardian; it ends, and with it the child's guard (system transition)."""
+    actor = Actor.system("massar")
+    at = service.now()
+    refusal = {"status": status, "reason": reason, "at": at.isoformat()}
+    data = {"http_status": status, "set": {"massar_refusal": refusal, "notice": {}}}
+    also = _writes(case, "massar_refusal")
+    fired = service.act(ENROLLMENT, case, "massar_refusal", actor, data, reason, at, also=also)
+    return fired.case
 
 
 def school_queue(

@@ -72,4 +72,5 @@ def application_view(
         checks=ChecksView(**vars(checks)),
         photo=None if listed else _photo(case),
         massar_code=payload.get("massar_code"),
+        massar_refusal=payload.get("massar_refusal"),
     )

@@ -18,7 +18,7 @@ from chalicelib.store.binding import bound
 from chalicelib.store.case_items import CaseItem
 from chalicelib.store.case_mapping import from_item
 from chalicelib.store.cases import Also
-from chalicelib.store.enrollment.models import CounterItem, GuardItem
+from chalicelib.store.enrollment.models import CounterItem, GuardItem, RegisteredItem
 from chalicelib.workflow.case import Case
 
 
@@ -41,6 +41,45 @@ def guard_released(key: str, owner: str) -> Also:
         transaction.delete(item, condition=GuardItem.owner == owner)
 
     return Also("live_request", add)
+
+
+def _registered_sk(year: int) -> str:
+    return f"REGISTERED#{year}"
+
+
+def registered(key: str, year: int, owner: str, reference: str) -> Also:
+    """Massar registered the child for the school year starting in ``year``: the guard is
+    released, and this mark keeps a second request for the same year out."""
+
+    def add(transaction: TransactWrite) -> None:
+        item = bound(RegisteredItem)(
+            f"ENRGUARD#{key}", _registered_sk(year), owner=owner, reference=reference
+        )
+        transaction.save(item)
+
+    return Also("registered", add)
+
+
+def not_registered(key: str, year: int) -> Also:
+    """Filing: the child is not registered for that school year already."""
+
+    def add(transaction: TransactWrite) -> None:
+        transaction.condition_check(
+            bound(RegisteredItem),
+            f"ENRGUARD#{key}",
+            _registered_sk(year),
+            condition=RegisteredItem.pk.does_not_exist(),
+        )
+
+    return Also("registered", add)
+
+
+def registered_by(key: str, year: int) -> str | None:
+    """Who filed the request that registered the child for ``year``, if it was."""
+    try:
+        return str(bound(RegisteredItem).get(f"ENRGUARD#{key}", _registered_sk(year)).owner)
+    except RegisteredItem.DoesNotExist:
+        return None
 
 
 def guard_holder(key: str) -> str | None:

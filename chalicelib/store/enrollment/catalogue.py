@@ -1,4 +1,5 @@
-"""The school catalogue: written by the demo seed (and tests), read by the API with
+"""The school catalogue: written by the school map's import (``POST
+/enrollment/schools/import``, ``make schools``) and the demo seed, read by the API with
 GetItem and Query only."""
 
 from __future__ import annotations
@@ -6,7 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
+
 from chalicelib.services.enrollment.names import fold
+from chalicelib.settings import get_settings
 from chalicelib.store.binding import bound
 from chalicelib.store.enrollment.models import ProvinceItem, SchoolItem, SectorItem
 
@@ -17,29 +22,48 @@ def _key(text: str) -> str:
     return fold(text).replace(" ", "-")
 
 
+def _sector_pk(area: Mapping[str, str]) -> str:
+    return f"SECTOR#{_key(area['commune'])}#{_key(area['district'])}"
+
+
 def save_school(school: Mapping[str, Any], demo: str | None = None) -> None:
-    """A school, its sector entries and its province's region (safe to run again). A
-    sector entry the school no longer serves is left behind: re-seed into a fresh table."""
+    """A school, its sector entries and its province's region, in one transaction (all of it
+    or nothing); the sector entries of districts it no longer serves are deleted with it, so
+    an address lookup never finds a school that stopped serving it. Safe to run again."""
     record = dict(school)
-    bound(SchoolItem)(
-        f"SCHOOL#{record['code']}",
-        "SCHOOL",
-        school=record,
-        demo=demo,
-        lookup_pk=f"SCHOOLS#{_key(record['commune'])}",
-        lookup_sk=record["code"],
-    ).save()
-    with bound(SectorItem).batch_write() as batch:
+    before = _school_item(record["code"])
+    served = {_sector_pk(area) for area in record["sector"]}
+    gone = {_sector_pk(a) for a in (before.school["sector"] if before else [])} - served
+    with TransactWrite(connection=Connection(region=get_settings().region)) as write:
+        write.save(
+            bound(SchoolItem)(
+                f"SCHOOL#{record['code']}",
+                "SCHOOL",
+                school=record,
+                demo=demo,
+                lookup_pk=f"SCHOOLS#{_key(record['commune'])}",
+                lookup_sk=record["code"],
+            )
+        )
         for area in record["sector"]:
-            pk = f"SECTOR#{_key(area['commune'])}#{_key(area['district'])}"
-            batch.save(SectorItem(pk, f"SCHOOL#{record['code']}", school=record))
-    bound(ProvinceItem)(f"PROVINCE#{record['province']}", region=record["region"]).save()
+            write.save(
+                bound(SectorItem)(_sector_pk(area), f"SCHOOL#{record['code']}", school=record)
+            )
+        for pk in sorted(gone):
+            write.delete(bound(SectorItem)(pk, f"SCHOOL#{record['code']}"))
+        write.save(bound(ProvinceItem)(f"PROVINCE#{record['province']}", region=record["region"]))
+
+
+def _school_item(code: str) -> SchoolItem | None:
+    try:
+        return bound(SchoolItem).get(f"SCHOOL#{code}", "SCHOOL")
+    except SchoolItem.DoesNotExist:
+        return None
 
 
 def school(code: str) -> School | None:
-    try:
-        item = bound(SchoolItem).get(f"SCHOOL#{code}", "SCHOOL")
-    except SchoolItem.DoesNotExist:
+    item = _school_item(code)
+    if item is None:
         return None
     found: School = item.school
     return found

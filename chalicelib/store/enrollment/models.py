@@ -12,6 +12,8 @@ Reference table:
   region's (or, by prefix, a province's) schools on the ``by_lookup`` index.
 Cases table:
 - ``ENRGUARD#<hash of certificate and birth date>`` / ``GUARD``: the child's live request.
+- ``ENRGUARD#<same hash>`` / ``REGISTERED#<year>``: the child was registered in Massar for
+  the school year starting in ``year`` (no second request for that year).
 """
 
 from __future__ import annotations
@@ -102,3 +104,13 @@ class GuardItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True, default="GUARD")
     owner = UnicodeAttribute()  # the guardian who filed the live request
+
+
+class RegisteredItem(Model):
+    class Meta(_CasesTable):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)  # REGISTERED#<year>
+    owner = UnicodeAttribute()  # the guardian whose request was registered
+    reference = UnicodeAttribute()  # that request's

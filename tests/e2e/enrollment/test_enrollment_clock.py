@@ -63,6 +63,9 @@ def test_the_decision_clock_pauses_for_a_document_and_stops_at_the_decision(
         return post(client, path("complete"), guardian, {"reason": "acte joint"})
 
     def decide() -> Any:
-        return post(client, path("reject"), director, {"reason": "outside_sector"})
+        # the address lies in the sector: only another ground, in words, is possible
+        return post(
+            client, path("reject"), director, {"reason": "other", "details": "Acte illisible"}
+        )
 
     journey(file, set_now, ask, answer, decide, decided_by="reject")

@@ -4,88 +4,25 @@ director of another school, bad input naming each field, withdrawal and the foll
 
 from __future__ import annotations
 
-import json
 import uuid
-from io import BytesIO
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
-import requests
-from moto.ses.models import ses_backends
-from moto.sns.models import sns_backends
-from PIL import Image
 
-import app as app_module
+from chalicelib.services.enrollment import domain
 from chalicelib.services.enrollment.massar import STAND_IN
 from scripts.local_events import Pump
-from tests.support.route_samples.enrollment import GUARDIAN, application, seed_school
-
-ACCOUNT, REGION = "123456789012", "eu-west-3"
-
-
-@pytest.fixture
-def school(stack: Any) -> str:
-    code = f"E2E-{uuid.uuid4().hex[:6].upper()}"
-    seed_school(code)
-    return code
-
-
-@pytest.fixture
-def pump(stack: Any) -> Pump:
-    return Pump(app_module, stack.env)
-
-
-def headers(token: str, language: str = "fr", **extra: str) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {token}",
-        "Content-Type": "application/json",
-        "Accept-Language": language,
-        **extra,
-    }
-
-
-def file(client: Any, token: str, body: dict[str, Any], language: str = "fr") -> Any:
-    return client.http.post(
-        "/enrollment/applications",
-        headers=headers(token, language, **{"Idempotency-Key": str(uuid.uuid4())}),
-        body=json.dumps(body),
-    )
-
-
-def decide(client: Any, token: str, case_id: str, action: str, body: Any = None) -> Any:
-    return client.http.post(
-        f"/enrollment/applications/{case_id}/{action}",
-        headers=headers(token),
-        body=json.dumps(body) if body is not None else None,
-    )
-
-
-def emails_about(reference: str) -> list[str]:
-    return [
-        f"{m.subject}\n{m.body}"
-        for m in ses_backends[ACCOUNT][REGION].sent_messages
-        if reference in getattr(m, "subject", "")
-    ]
-
-
-def sms_about(reference: str) -> list[str]:
-    return [t for _, t in sns_backends[ACCOUNT][REGION].sms_messages.values() if reference in t]
-
-
-def upload_photo(client: Any, token: str, case_id: str, pump: Pump) -> None:
-    out = BytesIO()
-    Image.new("RGB", (30, 40), (200, 180, 160)).save(out, "PNG")
-    content = out.getvalue()
-    grant = client.http.post(
-        f"/cases/{case_id}/documents",
-        headers=headers(token),
-        body=json.dumps({"kind": "photo", "content_type": "image/png", "size": len(content)}),
-    )
-    assert grant.status_code == 201, grant.body
-    form = {"file": ("photo.png", content, "image/png")}
-    fields = grant.json_body["fields"]
-    assert requests.post(grant.json_body["url"], data=fields, files=form, timeout=10).ok
-    pump.drain()  # S3 -> uploads queue -> the checks
+from tests.e2e.enrollment.calls import (
+    decide,
+    emails_about,
+    file,
+    headers,
+    sms_about,
+    upload_photo,
+)
+from tests.support.route_samples.enrollment import GUARDIAN, application
 
 
 def test_a_request_approved_and_registered_in_massar(
@@ -129,13 +66,17 @@ def test_a_request_approved_and_registered_in_massar(
     assert code.startswith("P") and len(code) == 10
     assert [h["event"] for h in view["history"]][-1] == "exported"
     assert STAND_IN.received.count(filed["id"]) == 1  # once, however often the queue delivers
-    emails = emails_about(filed["reference"])
-    assert len(emails) == 1 and "accepté" in emails[0]
-    assert len(sms_about(filed["reference"])) == 1
+    # Told twice: the approval, then the pupil's Massar code when Massar gave it.
+    accepted, registered = emails_about(filed["reference"])
+    assert "accepté" in accepted and code not in accepted
+    assert "inscription dans Massar" in registered
+    assert f"Code Massar de l&#x27;élève : <bdi>{code}</bdi>" in registered  # the HTML part
+    texts = sms_about(filed["reference"])
+    assert len(texts) == 2 and f"Code Massar : {code}" in texts[1]
 
 
 def test_refused_for_age_at_filing_and_by_the_director(
-    client: Any, token: Any, school: str, pump: Pump
+    client: Any, token: Any, school: str, pump: Pump, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     guardian = token("citizen", sub=f"guardian-{uuid.uuid4().hex[:8]}", **GUARDIAN)
     director = token("school_director", office=school)
@@ -149,20 +90,29 @@ def test_refused_for_age_at_filing_and_by_the_director(
     problem = too_young.json_body
     assert problem["type"] == "urn:khidmat:problem:under-school-age"
     assert "6 ans révolus au 31/12/2027" in problem["rule"]
+    assert "pour entrer en première année du primaire" in problem["rule"]  # French, not "en la"
     assert problem["errors"][0]["field"] == "body.child.birth_date"
 
-    body = application(school)
+    # Born in November 2021: 6 on 31 December 2027, of age when filed.
+    body = application(school, birth_date="2021-11-20", birth_certificate_date="2021-11-25")
     case = file(client, guardian, body).json_body
+    denied = decide(client, director, case["id"], "reject", {"reason": "under_age"})
+    assert denied.status_code == 422  # the rule admits the child: not an age refusal
+    # The ministry's note for the year sets the reference date at 30 September (after the
+    # filing): the same child is now under age, and an age refusal quotes the new rule.
+    year = domain.SCHOOL_YEARS[2027]
+    monkeypatch.setitem(domain.SCHOOL_YEARS, 2027, replace(year, reference_date=date(2027, 9, 30)))
     rejected = decide(client, director, case["id"], "reject", {"reason": "under_age"})
     assert rejected.status_code == 200 and rejected.json_body["state"] == "rejected"
     pump.drain()
     emails = emails_about(case["reference"])
     assert len(emails) == 1 and "âge légal de scolarisation" in emails[0]
-    assert "31/12/2027" in emails[0]  # the rule, quoted
+    assert "30/09/2027" in emails[0]  # the rule, quoted
     # the SMS names the ground as a category, never the e-mail's full reason
     (text,) = sms_about(case["reference"])
-    assert "refusée : age légal non atteint" in text and "31/12/2027" not in text  # GSM: â -> a
+    assert "refusée : age légal non atteint" in text and "30/09/2027" not in text  # GSM: â -> a
     # the request ended: the same child may be filed again
+    monkeypatch.setitem(domain.SCHOOL_YEARS, 2027, year)
     assert file(client, guardian, body).status_code == 201
 
 

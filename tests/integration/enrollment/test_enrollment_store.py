@@ -17,6 +17,7 @@ from chalicelib.services.enrollment.machines import ENROLLMENT
 from chalicelib.services.enrollment.massar import (
     STAND_IN,
     HttpMassar,
+    MassarRefused,
     MassarUnavailable,
     StandInMassar,
     serve,
@@ -129,6 +130,60 @@ def test_the_http_client_speaks_to_a_massar_endpoint() -> None:
         server.shutdown()
     with pytest.raises(MassarUnavailable):
         HttpMassar("http://127.0.0.1:9").register({}, "k")  # nobody listens there
+
+
+@pytest.mark.parametrize(
+    ("status", "settles"),
+    [
+        (400, True),
+        (409, True),
+        (422, True),
+        (408, False),  # throttles: try again later
+        (425, False),
+        (429, False),
+        (401, False),  # our client refused, not the pupil: retried, then the dead letters
+        (403, False),
+        (404, False),
+        (500, False),
+        (503, False),
+    ],
+)
+def test_only_a_refusal_of_the_pupil_settles_the_rest_is_retried(
+    status: int, settles: bool
+) -> None:
+    stand_in = StandInMassar()
+    server = serve(stand_in)
+    try:
+        massar = HttpMassar(f"http://127.0.0.1:{server.server_address[1]}")
+        stand_in.answer("case-1", status, "  L'acte   de naissance est illisible.  ")
+        with pytest.raises(MassarRefused if settles else MassarUnavailable) as failed:
+            massar.register({"pupil": {}}, "case-1")
+        if settles:
+            assert isinstance(failed.value, MassarRefused)
+            assert failed.value.status == status
+            assert failed.value.reason == "L'acte de naissance est illisible."
+        assert massar.register({"pupil": {}}, "case-1").startswith("P")  # the next call
+    finally:
+        server.shutdown()
+
+
+def test_the_guard_is_released_when_massar_registers_or_refuses(
+    school: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for answer, state in ((None, "registered"), ((422, "no such school"), "massar_refused")):
+        case = _approved_without_photo(school, monkeypatch)
+        assert applications.guard_holder(case.payload["guard"]) == case.owner
+        if answer:
+            STAND_IN.answer(case.id, *answer)
+        message = {"case_id": case.id, "case_type": "enrollment", "target": "massar"}
+        assert export_to_massar(message) == ("refused" if answer else "registered")
+        assert export_to_massar(message) in ("settled", "already_registered")  # delivered twice
+        ended = cases.load(case.id)
+        assert ended.state == state
+        assert applications.guard_holder(case.payload["guard"]) is None
+        year = int(case.payload["school_year"])
+        registered_by = applications.registered_by(case.payload["guard"], year)
+        assert registered_by == (case.owner if state == "registered" else None)
 
 
 def test_counters_follow_the_transitions_and_areas_add_up(school: str) -> None:

@@ -115,6 +115,17 @@ def application(school_code: str, certificate: str | None = None, **child: Any) 
     return body
 
 
+# The sample request lives in its school's sector and is of age: a director who rejects it
+# gives another ground, in words (an age or sector refusal would contradict its facts).
+REJECTION = {"reason": "other", "details": "the birth certificate is not legible"}
+# A school map of one school, as POST /enrollment/schools/import and make schools take it.
+SCHOOL_MAP = (
+    "code,name_ar,name_fr,levels,commune,province,region,address,sector\n"
+    f"LP-MAP-1,مدرسة الخريطة,École de la carte,preschool;primary,{COMMUNE},RABAT,RSK,"
+    f'"2, rue de la Carte",{DISTRICT};Ryad\n'
+)
+
+
 def filed(owner: str = OWNER, school_code: str = OFFICE) -> dict[str, str]:
     """A request filed by ``owner`` at ``school_code`` (seeded): its path values."""
     from chalicelib.api.principal import Principal
@@ -134,8 +145,9 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("GET", "/enrollment/schools/{code}/applications"): Sample(),
     ("POST", "/enrollment/applications/{application_id}/approve"): Sample(setup=filed),
     ("POST", "/enrollment/applications/{application_id}/reject"): Sample(
-        setup=filed, body=json.dumps({"reason": "outside_sector"})
+        setup=filed, body=json.dumps(REJECTION)
     ),
+    ("POST", "/enrollment/schools/import"): Sample(body=json.dumps({"csv": SCHOOL_MAP})),
     ("POST", "/enrollment/applications/{application_id}/withdraw"): Sample(setup=filed),
     ("POST", "/enrollment/applications/{application_id}/request-documents"): Sample(
         setup=filed, body=json.dumps({"reason": "the birth certificate, legible"})
@@ -253,7 +265,7 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
             "setup": _filed,
             "claims": _DIRECTOR,
             "headers": {"Content-Type": "application/json"},
-            "body": json.dumps({"reason": "outside_sector"}),
+            "body": json.dumps(REJECTION),
         },
     ),
     (
@@ -298,6 +310,17 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
         },
     ),
     ("GET", "/enrollment/follow-up", "/enrollment/follow-up?region=RSK", "admin", 200),
+    (
+        "POST",
+        "/enrollment/schools/import",
+        "/enrollment/schools/import",
+        "admin",
+        200,
+        {
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"csv": SCHOOL_MAP}),
+        },
+    ),
 ]
 BENCH_SCHOOL = "BENCH-SCHOOL"
 BENCH: dict[tuple[str, str], BenchSample] = {

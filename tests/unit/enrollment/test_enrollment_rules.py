@@ -43,14 +43,56 @@ def test_the_age_rule_is_data_and_quoted() -> None:
     assert "2027-2028" in domain.age_rule(YEAR, "primary", "ar")
     custom = domain.SchoolYear(2030, date(2030, 9, 1), {"preschool": 4, "primary": 6})
     assert custom.latest_birth_date("primary") == date(2024, 9, 1)
+    leap = domain.SchoolYear(2028, date(2028, 2, 29))
+    assert leap.latest_birth_date("primary") == date(2022, 2, 28)
+
+
+def test_the_age_rule_has_an_upper_bound_per_level() -> None:
+    """6 or 7 for the first year of primary, 4 or 5 for preschool (unverified figures)."""
+    assert domain.age_verdict(date(2020, 1, 1), YEAR, "primary") == ""  # 7 on 31/12/2027
+    assert domain.age_verdict(date(2019, 12, 31), YEAR, "primary") == "over"  # 8
+    assert domain.age_verdict(date(2022, 1, 1), YEAR, "primary") == "under"
+    assert domain.age_verdict(date(2021, 12, 31), YEAR, "preschool") == "over"  # 6: primary
+    assert domain.age_verdict(date(2022, 1, 1), YEAR, "preschool") == ""
+    assert YEAR.earliest_birth_date("primary") == date(2020, 1, 1)
+    assert YEAR.earliest_birth_date("preschool") == date(2022, 1, 1)
+    rule = domain.age_rule(YEAR, "primary", "fr")
+    assert "moins de 8 ans" in rule and "né entre le 01/01/2020 et le 31/12/2021" in rule
+    assert "between 1 January 2022 and 31 December 2023" in domain.age_rule(YEAR, "preschool", "en")
+    assert YEAR.source == "unverified" and all(
+        y.source == "unverified" for y in domain.SCHOOL_YEARS.values()
+    )
+
+
+def test_french_reads_as_french() -> None:
+    assert "pour entrer en première année du primaire" in domain.age_rule(YEAR, "primary", "fr")
+    assert "pour entrer au préscolaire" in domain.age_rule(YEAR, "preschool", "fr")
+    for level in domain.LEVELS:
+        assert "entrer en la" not in domain.age_rule(YEAR, level, "fr")
+        assert "entrer en le" not in domain.age_rule(YEAR, level, "fr")
 
 
 @pytest.mark.parametrize(
     ("day", "start"),
-    [(date(2026, 3, 1), 2026), (date(2026, 8, 31), 2026), (date(2026, 9, 1), 2027)],
+    [
+        (date(2026, 3, 1), 2026),
+        (date(2026, 8, 31), 2026),
+        (date(2026, 9, 1), 2026),  # school has started: a late registration, for this year
+        (date(2026, 9, 30), 2026),  # the year's cut-off (data)
+        (date(2026, 10, 1), 2027),
+        (date(2026, 12, 4), 2027),
+    ],
 )
-def test_filing_is_for_next_septembers_school_year(day: date, start: int) -> None:
+def test_filing_is_for_this_year_until_its_late_cut_off_then_the_next(
+    day: date, start: int
+) -> None:
     assert domain.school_year_of_filing(day).start == start
+
+
+def test_the_late_cut_off_is_data_per_year() -> None:
+    late = domain.SchoolYear(2031, date(2031, 12, 31), late_until=date(2031, 10, 15))
+    assert late.last_day_to_file == date(2031, 10, 15)
+    assert domain.school_year(2031).last_day_to_file == date(2031, 9, 30)  # the usual rule
 
 
 def test_hijri_and_gregorian_birth_dates_agree_within_a_day() -> None:
@@ -76,6 +118,24 @@ def test_the_sector_compares_folded_names() -> None:
     sector = [{"commune": "Rabat-Agdal", "district": "Ryad"}]
     assert domain.in_sector(sector, "rabat agdal", "RYAD")
     assert not domain.in_sector(sector, "Rabat-Agdal", "Hassan")
+
+
+def test_a_ground_the_facts_deny_is_named() -> None:
+    admitted = domain.checks(date(2021, 3, 15), YEAR, "primary", [], {}, "fr")
+    assert "of age by the rule" in domain.rejection_contradicted("under_age", admitted)
+    assert domain.rejection_contradicted("outside_sector", admitted) == ""  # not in sector
+    sector = [{"commune": "Rabat-Agdal", "district": "Agdal"}]
+    young = domain.checks(
+        date(2022, 3, 15),
+        YEAR,
+        "primary",
+        sector,
+        {"commune": "rabat agdal", "district": "AGDAL"},
+        "en",
+    )
+    assert domain.rejection_contradicted("under_age", young) == ""
+    assert "in the school's sector" in domain.rejection_contradicted("outside_sector", young)
+    assert domain.rejection_contradicted("other", young) == ""
 
 
 def test_rejection_reasons_in_the_guardians_language() -> None:
