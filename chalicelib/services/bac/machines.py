@@ -61,6 +61,7 @@ def _decided_by_the_academy(
             *owing.transitions,
         ),
         documents=(*documents, owed.REQUESTED_DOCUMENT),
+        requires_cnie=True,
         clocks=(
             legal.decision_clock(
                 start=(legal.CREATED,),
