@@ -37,6 +37,22 @@ class Http:
         self.drain()
         return self.call("GET", queued.json_body["status"], token)
 
+    def attach_verified(self, case_id: str, token: str, kind: str) -> str:
+        """A PDF of ``kind`` attached to the case, uploaded and checked: its document id."""
+        import requests
+
+        from tests.e2e.equivalence.eq_support import a_pdf
+
+        content = a_pdf()
+        asked = {"kind": kind, "content_type": "application/pdf", "size": len(content)}
+        grant = self.call("POST", f"/cases/{case_id}/documents", token, asked)
+        assert grant.status_code == 201, grant.body
+        files = {"file": (f"{kind}.pdf", content, "application/pdf")}
+        sent = grant.json_body
+        assert requests.post(sent["url"], data=sent["fields"], files=files, timeout=10).ok
+        self.drain()  # the upload's checks: the document is verified
+        return str(sent["document_id"])
+
     def call(self, method: str, path: str, token: str, body: Any = None, **headers: str) -> Any:
         sent = {"Authorization": f"Bearer {token}", **headers}
         raw = None

@@ -157,7 +157,19 @@ def test_a_grant_is_reviewed_and_notified_by_email_and_sms(
     path = f"/bac/cases/{case['id']}/actions"
     unexplained = http.call("POST", f"{path}/refuse", academy.officer, {"reason": ""})
     assert unexplained.status_code == 422
+    # Attached but never uploaded: a grant is decided on its documents, checked.
+    unproven = http.call("POST", f"{path}/grant", academy.officer, {"reason": ""})
+    assert unproven.status_code == 409, unproven.body
+    assert unproven.json_body["type"] == "urn:khidmat:problem:bac-document-not-verified"
+    assert unproven.json_body["missing_documents"] == [
+        {"kind": "income_certificate", "status": "awaiting_upload"}
+    ]
+    assert "income_certificate" in unproven.json_body["detail"]
+    seen = http.call("GET", f"/cases/{case['id']}", academy.officer).json_body
+    assert "grant" not in seen["available_actions"]
+    http.attach_verified(case["id"], academy.citizen, "income_certificate")
     granted = http.call("POST", f"{path}/grant", academy.officer, {"reason": ""})
+    assert granted.status_code == 200, granted.body
     assert granted.json_body["state"] == "granted"
     Pump(app_module, stack.env).drain()
     assert len(mails(case["reference"])) == 1 and len(texts(case["reference"])) == 1
@@ -313,3 +325,26 @@ def test_a_correction_refused_keeps_the_record_and_says_why(
     )
     assert unknown_field.status_code == 422
     assert unknown_field.json_body["errors"][0]["field"].startswith("body.corrections")
+
+
+def test_a_grant_without_its_income_certificate_is_not_granted(
+    http: Http, academy: Academy
+) -> None:
+    academy.import_list(http)
+    applied = http.call("POST", "/bac/grants", academy.citizen, GRANT)
+    case = applied.json_body["case"]
+    path = f"/bac/cases/{case['id']}/actions"
+    # Only the optional family record arrives: the required certificate is still missing.
+    http.attach_verified(case["id"], academy.citizen, "family_record")
+    refused = http.call("POST", f"{path}/grant", academy.officer, {"reason": ""})
+    assert refused.status_code == 409, refused.body
+    assert refused.json_body["type"] == "urn:khidmat:problem:bac-document-not-verified"
+    assert refused.json_body["missing_documents"] == [
+        {"kind": "income_certificate", "status": "missing"}
+    ]
+    assert http.call("GET", f"/cases/{case['id']}", academy.officer).json_body["state"] == (
+        "submitted"
+    )
+    # A refusal needs no document: the office may still say no, with its reasons.
+    no = http.call("POST", f"{path}/refuse", academy.officer, {"reason": "Dossier incomplet."})
+    assert no.json_body["state"] == "refused"
