@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, JsonValue, WithJsonSchema, field_validator
 
-from chalicelib.api.schemas import Input, Output, PageQuery
+from chalicelib.api.schemas import Input, Output, PageQuery, QueryInput
 from chalicelib.services.bac import domain
 from chalicelib.services.bac.domain.certificate import MAX_SHARE_DAYS
 from chalicelib.services.bac.domain.results_day import DEFAULT_COMPLAINT_DAYS
@@ -178,6 +178,15 @@ class ComplaintIn(Input):
     subject: str = Field(min_length=2, max_length=30, description="The exam (subject) concerned.")
     error: Literal["addition", "transcription", "missing_mark", "other"]
     description: str = Field(min_length=10, max_length=2000)
+    year: int | None = Field(
+        default=None, ge=2000, le=2100, description="The session; the newest if absent."
+    )
+
+
+class SessionQuery(QueryInput):
+    year: int | None = Field(
+        default=None, ge=2000, le=2100, description="The session; the newest if absent."
+    )
 
 
 class MarkView(Output):
@@ -224,6 +233,12 @@ class CertificateView(Output):
 class ShareIn(Input):
     recipient: str = Field(min_length=1, max_length=80, description="Who it is for.")
     days: int = Field(ge=1, le=MAX_SHARE_DAYS)
+    year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        description="The session of the certificate shared; as GET /bac/me/certificate if absent.",
+    )
 
 
 class ShareList(Output):

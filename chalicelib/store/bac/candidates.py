@@ -74,13 +74,23 @@ def still_names(certificate_id: str) -> Condition:
     return same if certificate_id else model.certificate_id.does_not_exist() | same
 
 
-def candidate_of_cnie(cnie: str) -> Candidate | None:
-    """The candidate record of the newest session carrying ``cnie``: one Query."""
-    found = bound(CandidateItem).by_lookup.query(
-        _cnie_lookup(cnie), scan_index_forward=False, limit=1
-    )
+def candidate_of_cnie(cnie: str, year: int | None = None) -> Candidate | None:
+    """The candidate record carrying ``cnie`` in session ``year``, or in the newest session
+    without one: one Query."""
+    model = bound(CandidateItem)
+    condition = model.lookup_sk.startswith(f"{year:04d}#") if year is not None else None
+    found = model.by_lookup.query(_cnie_lookup(cnie), condition, scan_index_forward=False, limit=1)
     item = next(iter(found), None)
     return None if item is None else _candidate(item)
+
+
+def candidates_of_cnie(cnie: str, limit: int = 20) -> list[Candidate]:
+    """Every session's record carrying ``cnie``, newest first: one Query (a person sits a
+    few sessions, never twenty)."""
+    found = bound(CandidateItem).by_lookup.query(
+        _cnie_lookup(cnie), scan_index_forward=False, limit=limit
+    )
+    return [_candidate(item) for item in found]
 
 
 def load_candidate(year: int, academy: str, number: str) -> Candidate | None:

@@ -3,8 +3,9 @@
 - a candidate: ``BAC#<year>#<academy>`` / ``CAND#<number>``, the list's data plus the state
   of the data check; with a CNIe number, also in the ``by_lookup`` index under
   ``BACCNIE#<cnie>`` (newest session first), so a signed-in citizen is found by one Query;
-- a result: ``BACR#<cnie>`` / ``RESULT``, everything ``GET /bac/me/results`` shows,
-  publication moment included, so that reading it is one GetItem keyed by the token's CNIe;
+- a result: ``BACR#<cnie>`` / ``RESULT#<year>``, one per session, everything
+  ``GET /bac/me/results`` shows, publication moment included, so that reading a session's is
+  one GetItem keyed by the token's CNIe (the newest: one Query of the CNIe's items, limit 1);
 - a session of an academy: ``BAC#<year>`` / ``ACADEMY#<academy>`` (publication, complaint
   window, first exam day);
 - a certificate: ``BACCERT#<id>`` / ``CERT`` (the signed JWS and its status);
@@ -79,7 +80,7 @@ class ResultItem(Model):
         pass
 
     pk = UnicodeAttribute(hash_key=True)  # BACR#<cnie>
-    sk = UnicodeAttribute(range_key=True, default="RESULT")
+    sk = UnicodeAttribute(range_key=True)  # RESULT#<year>: a holder who sits again keeps both
     year = NumberAttribute()
     candidate_number = UnicodeAttribute()
     academy = UnicodeAttribute()

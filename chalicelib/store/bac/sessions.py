@@ -78,13 +78,17 @@ def save_session(session: Session, now: datetime) -> None:
     ).save()
 
 
+def _result_key(cnie: str, year: int) -> tuple[str, str]:
+    """One result item per CNIe number and session: the sessions sort by their year."""
+    return f"BACR#{cnie}", f"RESULT#{year:04d}"
+
+
 def _result_item(c: Candidate, session: Session) -> ResultItem:
     """What the candidate's results page shows; before the marks exist, only who and when
     (so that the page answers "not published yet", not "not a candidate")."""
     result = domain.result_of(c.stream, c.marks) if c.marks else None
     return bound(ResultItem)(
-        f"BACR#{c.cnie}",
-        "RESULT",
+        *_result_key(c.cnie, c.year),
         year=c.year,
         candidate_number=c.candidate_number,
         academy=c.academy,
@@ -110,12 +114,22 @@ def write_results(candidates: Iterable[Candidate], session: Session) -> int:
     return written
 
 
-def result_of_cnie(cnie: str) -> StoredResult | None:
-    """``GET /bac/me/results``: one eventually consistent GetItem, nothing else."""
-    try:
-        item = bound(ResultItem).get(f"BACR#{cnie}", "RESULT")
-    except DoesNotExist:
-        return None
+def result_of_cnie(cnie: str, year: int | None = None) -> StoredResult | None:
+    """``GET /bac/me/results``: a session's result, one eventually consistent GetItem; the
+    newest session's without a year, one Query (limit 1) of the number's result items."""
+    model = bound(ResultItem)
+    if year is not None:
+        try:
+            item = model.get(*_result_key(cnie, year))
+        except DoesNotExist:
+            return None
+    else:
+        pk, _ = _result_key(cnie, 0)
+        found = model.query(pk, model.sk.startswith("RESULT#"), scan_index_forward=False, limit=1)
+        newest = next(iter(found), None)
+        if newest is None:
+            return None
+        item = newest
     return StoredResult(
         int(item.year),
         item.candidate_number,

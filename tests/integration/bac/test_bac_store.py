@@ -80,7 +80,10 @@ def test_results_are_one_get_item_and_hidden_until_the_moment(stack: Any) -> Non
     jobs.publish_results(where, YEAR, later, later + timedelta(days=7))
 
     RECORDER.clear()
-    result, visible = service.results(citizen(card))
+    result, visible = service.results(citizen(card), YEAR)
     assert [c.operation for c in RECORDER.calls] == ["GetItem"]
+    RECORDER.clear()
+    assert service.results(citizen(card))[0] == result  # the newest session's: one Query
+    assert [c.operation for c in RECORDER.calls] == ["Query"]
     assert not visible and result.visible_from == later.replace(microsecond=later.microsecond)
     assert result.outcome == "admitted" and result.mention == "bien"
