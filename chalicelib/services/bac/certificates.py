@@ -160,14 +160,19 @@ def revoke_share(citizen: Principal, share_id: str) -> None:
 
 
 def verify_code(code: str) -> tuple[str, Certificate | None]:
-    """What a verification link says: (valid | expired | revoked | unknown, the certificate
+    """What a verification link says: (valid | expired | revoked | replaced | unknown, the
+    certificate
     when valid). A verified share counts the verification."""
     at = service.now()
     if is_certificate_code(code):
         found = certificate_store.load_certificate(code)
         if found is None:
             return "unknown", None
-        return ("valid", found) if found.status == "valid" else ("revoked", None)
+        if found.status == "valid":
+            return "valid", found
+        # Issued again in its place (a correction of the data or of the marks): said so, and
+        # never which certificate replaced it (its code opens it).
+        return ("replaced" if found.replaced_by else "revoked"), None
     share = certificate_store.load_share(share_id(code)) if is_share_code(code) else None
     if share is None or share.code != code:
         return "unknown", None

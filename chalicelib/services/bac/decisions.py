@@ -49,7 +49,7 @@ def decide(
             raise Problem("conflict", "The candidate record is gone.")
         if machine is CORRECTION:
             fields = dict(case.payload["corrections"]) if action == "accept" else {}
-            also = [candidate_store.correction_answered(candidate, fields)]
+            also, payload = _data_corrected(candidate, fields)
         elif action == "accept":
             also, payload = _corrected(candidate, corrections)
     return actions.perform(
@@ -97,6 +97,29 @@ def _required_documents_verified(machine: Machine, case: Case) -> None:
         why_not,
         extra={"missing_step": "document_verification", "missing_documents": missing},
     )
+
+
+def _data_corrected(
+    candidate: Candidate, fields: dict[str, str]
+) -> tuple[list[case_store.Also], dict[str, Any]]:
+    """An answered correction's writes: accepted ``fields`` join the record; a certificate
+    issued before states the old data, so it is replaced by one issued on the corrected
+    record (the old one verifies as ``replaced``, its shares as revoked)."""
+    if not fields or not candidate.certificate_id:
+        return [candidate_store.correction_answered(candidate, fields)], {}
+    from chalicelib.store.bac import certificates as certificate_store
+
+    held = certificate_store.load_certificate(candidate.certificate_id)
+    if held is None or held.status != "valid":
+        return [candidate_store.correction_answered(candidate, fields)], {}
+    at = service.now()
+    new = certificates.issue(data_check.with_corrections(candidate, fields), at)
+    writes = [
+        candidate_store.correction_answered(candidate, fields, new.certificate_id),
+        certificate_store.put_certificate(new),
+        certificate_store.revoke_certificate(candidate.certificate_id, new, at),
+    ]
+    return writes, {"certificate_reissued": True}
 
 
 def _corrected(

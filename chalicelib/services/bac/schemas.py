@@ -246,7 +246,10 @@ class ShareList(Output):
 
 
 class PublicCertificate(Output):
-    status: str = Field(description="valid, expired, revoked or unknown")
+    status: str = Field(
+        description="valid, expired, revoked, replaced (a new certificate was issued in its "
+        "place: corrected data or marks) or unknown"
+    )
     checked_at: datetime
     certificate: dict[str, object] | None = None
     jws: str | None = None

@@ -33,6 +33,7 @@ STATUS_LABELS = {
     "valid": {"ar": "شهادة صالحة", "fr": "Certificat valide"},
     "expired": {"ar": "انتهت صلاحية الرابط", "fr": "Lien expiré"},
     "revoked": {"ar": "شهادة أو رابط ملغى", "fr": "Certificat ou lien révoqué"},
+    "replaced": {"ar": "شهادة عوضت بأخرى", "fr": "Certificat remplacé"},
     "unknown": {"ar": "رمز غير معروف", "fr": "Code inconnu"},
 }
 NOTES = {
@@ -49,6 +50,12 @@ NOTES = {
         "ar": "ألغي هذا الرابط أو عوضت الشهادة بأخرى؛ اطلبوا رابطا جديدا من صاحبها.",
         "fr": "Ce lien a été révoqué ou le certificat remplacé ; demandez un nouveau lien à "
         "son titulaire.",
+    },
+    "replaced": {
+        "ar": "عوضت هذه الشهادة بشهادة جديدة بعد تصحيح معطياتها أو نقطها؛ اطلبوا من صاحبها "
+        "رابط الشهادة الجديدة.",
+        "fr": "Ce certificat a été remplacé par un nouveau après une correction de ses données "
+        "ou de ses notes ; demandez le lien du nouveau certificat à son titulaire.",
     },
     "unknown": {
         "ar": "لا توجد أي شهادة بهذا الرمز.",

@@ -161,18 +161,19 @@ def correction_opened(c: Candidate) -> Also:
     return Also("candidate_record", add)
 
 
-def correction_answered(c: Candidate, fields: dict[str, str]) -> Also:
+def correction_answered(c: Candidate, fields: dict[str, str], certificate_id: str = "") -> Also:
     """With the answer: accepted ``fields`` join the record's corrections; either way the
-    candidate confirms the data again."""
+    candidate confirms the data again. With ``certificate_id``, the record names that
+    certificate (issued on the corrected data) in place of the one it named."""
 
     def add(transaction: TransactWrite) -> None:
         model = bound(CandidateItem)
         actions: list[Action] = [model.data_status.set(domain.DataStatus.UNCHECKED)]
         actions += [model.corrections[name].set(value) for name, value in fields.items()]
-        transaction.update(
-            candidate_key(c),
-            actions=actions,
-            condition=model.data_status == domain.DataStatus.CORRECTION_REQUESTED,
-        )
+        condition = model.data_status == domain.DataStatus.CORRECTION_REQUESTED
+        if certificate_id:
+            actions.append(model.certificate_id.set(certificate_id))
+            condition = condition & still_names(c.certificate_id)
+        transaction.update(candidate_key(c), actions=actions, condition=condition)
 
     return Also("candidate_record", add)

@@ -252,7 +252,7 @@ def test_a_complaint_corrects_marks_and_reissues_the_certificate(
     assert second["claims"]["average"] == "15.02"
     public = "/public/certificates/"
     for code, status in (
-        (first["certificate_id"], "revoked"),
+        (first["certificate_id"], "replaced"),  # issued again in its place
         (shared["code"], "revoked"),
         (second["certificate_id"], "valid"),
     ):
