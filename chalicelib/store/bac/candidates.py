@@ -4,18 +4,19 @@ the personal-data check (confirmed; a correction opened, then answered)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.services.bac import domain
 from chalicelib.services.bac.domain import Candidate
-from chalicelib.store.bac.items import CandidateItem
+from chalicelib.store.bac.items import CandidateItem, ClaimItem
 from chalicelib.store.bac.transactions import Conflict
 from chalicelib.store.binding import bound
 from chalicelib.store.cases import Also
@@ -106,11 +107,72 @@ def candidates_of(year: int, academy: str) -> Iterator[Candidate]:
         yield _candidate(item)
 
 
+class CnieHeld(Exception):
+    """The CNIe number belongs to another candidate of the session."""
+
+    def __init__(self, academy: str, candidate_number: str) -> None:
+        super().__init__(f"held by {candidate_number} of {academy}")
+        self.academy = academy
+        self.candidate_number = candidate_number
+
+
+def _claim_key(year: int, cnie: str) -> str:
+    return f"BACCLAIM#{year:04d}#{cnie}"
+
+
+def _claim(c: Candidate) -> None:
+    """``c`` holds its CNIe number for its session: a conditional put that only the holder
+    (or nobody yet) passes, so two academies importing at once cannot both have it."""
+    model = bound(ClaimItem)
+    mine = (model.academy == c.academy) & (model.candidate_number == c.candidate_number)
+    item = model(
+        _claim_key(c.year, c.cnie),
+        "CLAIM",
+        academy=c.academy,
+        candidate_number=c.candidate_number,
+    )
+    try:
+        item.save(condition=model.pk.does_not_exist() | mine)
+    except PutError as error:
+        try:
+            holder = model.get(_claim_key(c.year, c.cnie), "CLAIM", consistent_read=True)
+        except DoesNotExist:  # released meanwhile: try once more
+            item.save(condition=model.pk.does_not_exist())
+            return
+        raise CnieHeld(holder.academy, holder.candidate_number) from error
+
+
+def _release(year: int, cnie: str, academy: str, number: str) -> None:
+    """The number no longer belongs to (academy, number) in that session, if it did."""
+    model = bound(ClaimItem)
+    mine = (model.academy == academy) & (model.candidate_number == number)
+    with contextlib.suppress(DeleteError):  # someone else's, or nobody's: nothing to release
+        model(_claim_key(year, cnie), "CLAIM").delete(condition=mine)
+
+
 def upsert_candidate(c: Candidate, now: datetime) -> None:
     """What the list says, written over what it said before; the state of the data check,
-    accepted corrections and the certificate stay. Safe to run twice."""
+    accepted corrections and the certificate stay. Safe to run twice. A CNIe number held by
+    another candidate of the session (``CnieHeld``) writes nothing; a number the record
+    carried before and no longer does is released."""
+    if c.cnie:
+        _claim(c)
     model = bound(CandidateItem)
-    item = candidate_key(c)
+    actions = _upsert_actions(c, now)
+    same_card = model.cnie.does_not_exist() | (model.cnie == c.cnie)
+    try:
+        candidate_key(c).update(actions=actions, condition=same_card)
+        return
+    except UpdateError:
+        pass  # the record carried another number: read it, release it, then write
+    before = load_candidate(c.year, c.academy, c.candidate_number)
+    candidate_key(c).update(actions=actions)
+    if before is not None and before.cnie and before.cnie != c.cnie:
+        _release(c.year, before.cnie, c.academy, c.candidate_number)
+
+
+def _upsert_actions(c: Candidate, now: datetime) -> list[Action]:
+    model = bound(CandidateItem)
     actions: list[Action] = [
         model.year.set(c.year),
         model.candidate_number.set(c.candidate_number),
@@ -132,7 +194,7 @@ def upsert_candidate(c: Candidate, now: datetime) -> None:
     else:
         actions.append(model.lookup_pk.remove())
         actions.append(model.lookup_sk.remove())
-    item.update(actions=actions)
+    return actions
 
 
 def confirm_data(c: Candidate) -> None:

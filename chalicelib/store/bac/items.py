@@ -10,7 +10,10 @@
   window, first exam day);
 - a certificate: ``BACCERT#<id>`` / ``CERT`` (the signed JWS and its status);
 - a share: ``BACSHARE#<id>`` / ``SHARE``, listed under the owner in ``by_lookup``;
-- a guard: ``BACGUARD#<what>`` / ``GUARD`` (one live grant application per candidate).
+- a guard: ``BACGUARD#<what>`` / ``GUARD`` (one live grant application per candidate);
+- a CNIe claim: ``BACCLAIM#<year>#<cnie>`` / ``CLAIM``, the one candidate (academy, number)
+  of the session that number belongs to: an import of another academy (or another candidate)
+  carrying it is refused for that row, never moving the candidate.
 """
 
 from __future__ import annotations
@@ -150,3 +153,13 @@ class GuardItem(Model):
 
     pk = UnicodeAttribute(hash_key=True)  # BACGUARD#<what>
     sk = UnicodeAttribute(range_key=True, default="GUARD")
+
+
+class ClaimItem(Model):
+    class Meta(_ReferenceTable):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)  # BACCLAIM#<year>#<cnie>
+    sk = UnicodeAttribute(range_key=True, default="CLAIM")
+    academy = UnicodeAttribute()
+    candidate_number = UnicodeAttribute()

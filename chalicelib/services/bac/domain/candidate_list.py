@@ -149,3 +149,17 @@ def parse_marks(text: str, stream: str) -> tuple[dict[str, Decimal], str]:
 
 def _plausible_age(born: date, year: int) -> bool:
     return 14 <= year - born.year <= 80
+
+
+def cnie_held(cnie: str, year: int, holder_academy: str, academy: str) -> str:
+    """Why a row was not written: its CNIe number is another candidate's this session. The
+    academy that holds it is named (the two exam offices settle it); never its candidate."""
+    where = (
+        "another candidate of your academy"
+        if holder_academy == academy
+        else (f"a candidate of academy {holder_academy}")
+    )
+    return (
+        f"CNIe {cnie} already belongs to {where} for session {year}: row not imported; "
+        "a CNIe number belongs to one candidate per session"
+    )
