@@ -142,7 +142,7 @@ def _corrected(
     after = replace(candidate, marks=marks)
     at = service.now()
     new = None
-    if candidate.certificate_id and domain.result_of(after.stream, marks).outcome == "admitted":
+    if candidate.certificate_id and domain.result_for(after).outcome == "admitted":
         new = certificates.issue(after, at)
     payload = {
         "corrections": {k: str(v) for k, v in corrections.items()},

@@ -195,14 +195,37 @@ class MarkView(Output):
     mark: Decimal
 
 
+class ComponentView(Output):
+    component: str = Field(description="continuous_assessment, regional_exam or national_exam")
+    weight: int = Field(description="Its weight in the general average, percent.")
+    average: Decimal
+
+
+class GradingRuleView(Output):
+    """The session's rule the average follows, and where it comes from."""
+
+    applies_from_session: int
+    weights: dict[str, int] = Field(description="Component -> weight (percent) for the stream.")
+    pass_mark: Decimal
+    resit_from: Decimal
+    source: str = Field(description='The text it comes from, or "unverified".')
+    note: str
+
+
 class ResultsView(Output):
     session: int
     published: bool
     visible_from: datetime | None = None
     candidate_number: str | None = None
     stream: str | None = None
-    marks: list[MarkView] = Field(default_factory=list)
-    average: Decimal | None = None
+    marks: list[MarkView] = Field(
+        default_factory=list, description="The national exam's marks and their coefficients."
+    )
+    components: list[ComponentView] = Field(
+        default_factory=list, description="What the general average weighs, by the rule."
+    )
+    rule: GradingRuleView | None = None
+    average: Decimal | None = Field(default=None, description="The general average.")
     mention: str | None = None
     outcome: str | None = Field(default=None, description="admitted, resit or not_admitted")
     complaint_until: datetime | None = None

@@ -12,6 +12,8 @@ from chalicelib.services.bac.domain import Candidate
 from chalicelib.services.bac.schemas import (
     CandidateView,
     CaseRef,
+    ComponentView,
+    GradingRuleView,
     MarkView,
     PublicCertificate,
     ResultsView,
@@ -115,7 +117,11 @@ def results(result: StoredResult, visible: bool) -> ResultsView:
     if not visible:
         # Before the moment: nothing of the result, not even whether it exists yet.
         return ResultsView(session=result.year, published=False)
+    from chalicelib.services.bac.domain import grading
+
     weights = domain.STREAMS[result.stream]
+    rule = grading.rule_for(result.year)
+    shares = rule.weights_of(result.stream)
     return ResultsView(
         session=result.year,
         published=True,
@@ -125,6 +131,19 @@ def results(result: StoredResult, visible: bool) -> ResultsView:
         marks=[
             MarkView(subject=s, coefficient=weights[s], mark=m) for s, m in result.marks.items()
         ],
+        components=[
+            ComponentView(component=c, weight=shares[c], average=result.components[c])
+            for c in grading.COMPONENTS
+            if c in result.components
+        ],
+        rule=GradingRuleView(
+            applies_from_session=rule.since,
+            weights=dict(shares),
+            pass_mark=rule.pass_mark,
+            resit_from=rule.resit_from,
+            source=rule.source,
+            note=rule.note,
+        ),
         average=result.average,
         mention=result.mention or None,
         outcome=result.outcome,

@@ -60,7 +60,13 @@ def _candidate(item: CandidateItem) -> Candidate:
         marks={k: Decimal(v) for k, v in (item.marks or {}).items()},
         data_status=item.data_status,
         certificate_id=item.certificate_id or "",
+        continuous_assessment=_decimal((item.assessments or {}).get("continuous_assessment")),
+        regional_exam=_decimal((item.assessments or {}).get("regional_exam")),
     )
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return Decimal(value) if value else None
 
 
 def candidate_key(c: Candidate) -> CandidateItem:
@@ -188,6 +194,12 @@ def _upsert_actions(c: Candidate, now: datetime) -> list[Action]:
     ]
     if c.marks:
         actions.append(model.marks.set({k: str(v) for k, v in c.marks.items()}))
+    assessments = {
+        "continuous_assessment": c.continuous_assessment,
+        "regional_exam": c.regional_exam,
+    }
+    if all(v is not None for v in assessments.values()):
+        actions.append(model.assessments.set({k: str(v) for k, v in assessments.items()}))
     if c.cnie:
         actions.append(model.lookup_pk.set(_cnie_lookup(c.cnie)))
         actions.append(model.lookup_sk.set(f"{c.year}#{c.candidate_number}"))

@@ -70,6 +70,8 @@ class CandidateItem(Model):
     stream = UnicodeAttribute()
     exam_centre = UnicodeAttribute()
     marks = JSONAttribute(default=dict)  # subject -> mark as a decimal string
+    # continuous_assessment, regional_exam -> the candidate's average as a decimal string
+    assessments = JSONAttribute(default=dict)
     data_status = UnicodeAttribute(default="unchecked")
     certificate_id = UnicodeAttribute(default="")
     imported_at = UTCDateTimeAttribute()
@@ -92,6 +94,8 @@ class ResultItem(Model):
     average = UnicodeAttribute(default="")
     mention = UnicodeAttribute(default="")
     outcome = UnicodeAttribute(default="")
+    # the averages the session's rule weighs (continuous assessment, regional, national exam)
+    components = JSONAttribute(default=dict)
     visible_from = UTCDateTimeAttribute(null=True)  # copied from the session at publication
     complaint_until = UTCDateTimeAttribute(null=True)
 

@@ -5,7 +5,7 @@ results are one GetItem; an accepted complaint's corrected marks."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -42,6 +42,7 @@ class StoredResult:
     outcome: str
     visible_from: datetime | None
     complaint_until: datetime | None
+    components: dict[str, Decimal] = field(default_factory=dict)  # grading's, by name
 
 
 def _session_key(year: int, academy: str) -> tuple[str, str]:
@@ -86,7 +87,7 @@ def _result_key(cnie: str, year: int) -> tuple[str, str]:
 def _result_item(c: Candidate, session: Session) -> ResultItem:
     """What the candidate's results page shows; before the marks exist, only who and when
     (so that the page answers "not published yet", not "not a candidate")."""
-    result = domain.result_of(c.stream, c.marks) if c.marks else None
+    result = domain.result_for(c) if c.has_results else None
     return bound(ResultItem)(
         *_result_key(c.cnie, c.year),
         year=c.year,
@@ -97,6 +98,7 @@ def _result_item(c: Candidate, session: Session) -> ResultItem:
         average=str(result.average) if result else "",
         mention=result.mention if result else "",
         outcome=result.outcome if result else "",
+        components={k: str(v) for k, v in result.components.items()} if result else {},
         visible_from=session.visible_from,
         complaint_until=session.complaint_until,
     )
@@ -140,6 +142,7 @@ def result_of_cnie(cnie: str, year: int | None = None) -> StoredResult | None:
         item.outcome,
         item.visible_from,
         item.complaint_until,
+        {k: Decimal(v) for k, v in (item.components or {}).items()},
     )
 
 

@@ -210,7 +210,7 @@ def test_results_before_and_after_publication(
     assert http.call("GET", "/bac/me/results", academy.citizen).json_body == after
     assert [(c.service, c.operation) for c in RECORDER.of_the_route()] == [("dynamodb", "Query")]
     assert after["published"] is True
-    assert (after["average"], after["mention"], after["outcome"]) == ("14.04", "bien", "admitted")
+    assert (after["average"], after["mention"], after["outcome"]) == ("14.15", "bien", "admitted")
     assert {m["subject"]: m["mark"] for m in after["marks"]}["math"] == "14.5"
 
 
@@ -246,10 +246,10 @@ def test_a_complaint_corrects_marks_and_reissues_the_certificate(
 
     results = http.call("GET", "/bac/me/results", academy.citizen).json_body
     assert {m["subject"]: m["mark"] for m in results["marks"]}["math"] == "18"
-    assert results["average"] == "15.02"
+    assert results["average"] == "14.64"  # the national exam's 15.02 weighs half
     second = http.call("GET", "/bac/me/certificate", academy.citizen).json_body
     assert second["certificate_id"] != first["certificate_id"]
-    assert second["claims"]["average"] == "15.02"
+    assert second["claims"]["average"] == "14.64"
     public = "/public/certificates/"
     for code, status in (
         (first["certificate_id"], "replaced"),  # issued again in its place
@@ -351,3 +351,36 @@ def test_a_grant_without_its_income_certificate_is_not_granted(
     # A refusal needs no document: the office may still say no, with its reasons.
     no = http.call("POST", f"{path}/refuse", academy.officer, {"reason": "Dossier incomplet."})
     assert no.json_body["state"] == "refused"
+
+
+def test_the_average_follows_the_sessions_rule_and_says_its_source(
+    http: Http, academy: Academy
+) -> None:
+    """Continuous assessment 25%, regional exam 25%, national exam 50% (its subjects by
+    their coefficients): the weights commonly published, no seed states them, so the answer
+    says ``unverified``."""
+    incomplete = academy.import_list(http, [academy.row(regional_exam="")]).json_body
+    assert incomplete["state"] == "failed"
+    assert {"line": 2, "column": "regional_exam"} in [
+        {k: e[k] for k in ("line", "column")} for e in incomplete["report"]["errors"]
+    ]
+    academy.import_list(http, [academy.row(continuous_assessment="9", regional_exam="7.5")])
+    publish(http, academy)
+    results = http.call("GET", "/bac/me/results", academy.citizen).json_body
+    parts = {c["component"]: (c["weight"], c["average"]) for c in results["components"]}
+    assert parts == {
+        "continuous_assessment": (25, "9"),
+        "regional_exam": (25, "7.5"),
+        "national_exam": (50, "14.04"),
+    }
+    # (9 * 25 + 7.5 * 25 + 14.04 * 50) / 100 = 11.145: the national exam alone said "bien"
+    assert (results["average"], results["mention"]) == ("11.15", "passable")
+    rule = results["rule"]
+    assert rule["source"] == "unverified" and "no seed" in rule["note"]
+    assert rule["weights"] == {
+        "continuous_assessment": 25,
+        "regional_exam": 25,
+        "national_exam": 50,
+    }
+    claims = http.call("GET", "/bac/me/certificate", academy.citizen).json_body["claims"]
+    assert (claims["average"], claims["mention"]) == ("11.15", "passable")
