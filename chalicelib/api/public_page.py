@@ -27,6 +27,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "valid": ("#1b6e3a", "#ffffff"),
     "expired": ("#8a5a00", "#ffffff"),
     "revoked": ("#b3261e", "#ffffff"),
+    "replaced": ("#00607a", "#ffffff"),
     "used": ("#3d4f7a", "#ffffff"),
     "refunded": ("#6b3fa0", "#ffffff"),
     "unknown": ("#555555", "#ffffff"),

@@ -1,6 +1,8 @@
 """Who may see a case: its owner, staff of its office (or of the committee its type lets in
 for now), an admin. Anyone else gets 404, as if the case did not exist. Staff reads are
-written to the audit trail."""
+written to the audit trail. The owner of a case whose type requires the electronic ID card
+(``Machine.requires_cnie``: the baccalaureate's) reaches it only signed in with it: 403
+``cnie-required`` on every route that goes through here, and left out of ``/me/cases``."""
 
 from __future__ import annotations
 
@@ -24,6 +26,16 @@ def may_see(principal: Principal, case: Case) -> bool:
     if "admin" in principal.roles:
         return True
     return (_serves(principal, case) and principal.office == case.office) or _guest(principal, case)
+
+
+def cnie_withheld(principal: Principal, case: Case) -> bool:
+    """A citizen signed in without the CNIe asks for a case whose type requires it."""
+    if not principal.is_citizen or principal.signed_in_with_cnie:
+        return False
+    try:
+        return registry.machine_for(case.case_type).requires_cnie
+    except KeyError:
+        return False
 
 
 def _serves(principal: Principal, case: Case) -> bool:
@@ -64,6 +76,14 @@ def checked(
     """``case`` if ``principal`` may see it (a staff read is audited), else a 404 problem."""
     if case is None or not may_see(principal, case):
         raise Problem("not-found")
+    if cnie_withheld(principal, case):
+        # Only the owner gets here (anyone else had the 404): telling them how to reach
+        # their own case leaks nothing.
+        raise Problem(
+            "cnie-required",
+            "This case is reached only when signed in with your electronic national ID "
+            "card (CNIe).",
+        )
     if read and not principal.is_citizen:
         role = sorted(principal.roles)[0]
         seq = _recorded(case.id, principal, role, "read", purpose, correlation_id)

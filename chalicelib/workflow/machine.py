@@ -173,6 +173,10 @@ class Machine:
     # notes of whoever decides (a committee's per-criterion assessment before its decision
     # is notified). The case's owner sees the state of the file and what was notified.
     internal: tuple[str, ...] = ()
+    # A citizen reaches a case of this type only signed in with the electronic ID card
+    # (acr=cnie), on every route that reaches it: the shared access layer checks it
+    # (``workflow.access``), so no route of its own or generic one can forget it.
+    requires_cnie: bool = False
 
     def __post_init__(self) -> None:
         names = {s.name for s in self.states}

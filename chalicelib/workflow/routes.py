@@ -36,7 +36,7 @@ TAGS = ("cases",)
 )
 def my_cases(call: Call) -> CaseList:
     from chalicelib.store import cases as store
-    from chalicelib.workflow import registry, views
+    from chalicelib.workflow import access, registry, views
     from chalicelib.workflow.schemas import CaseList
 
     query: MyCasesQuery = call.query
@@ -46,8 +46,11 @@ def my_cases(call: Call) -> CaseList:
         clamp_limit(query.limit),
         decode_cursor(cursor_key(), scope, query.cursor),
     )
+    # A case whose type requires the CNIe sign-in is left out of a list made for a sign-in
+    # without it (a page may then be shorter than its limit; ``next`` still goes on).
+    shown = [c for c in page.cases if not access.cnie_withheld(call.user, c)]
     return CaseList(
-        items=[views.summary(registry.machine_for(c.case_type), c) for c in page.cases],
+        items=[views.summary(registry.machine_for(c.case_type), c) for c in shown],
         next=encode_cursor(cursor_key(), scope, page.last_key),
     )
 

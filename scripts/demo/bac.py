@@ -38,6 +38,8 @@ def row(**values: str) -> dict[str, str]:
         "stream": "PC",
         "exam_centre": "CENTRE-DEMO-1",
         "marks": MARKS_PC,
+        "continuous_assessment": "15.5",
+        "regional_exam": "13",
     }
     return {**base, **values}
 
@@ -82,6 +84,8 @@ def seed(env: dict[str, str]) -> list[str]:
             last_name_ar="بناني",
             cnie="DEMO654321",
             marks="math=7;physics=8.5;svt=9;philosophy=10;english=11;arabic=9",
+            continuous_assessment="8",
+            regional_exam="7",
         ),
         row(candidate_number="100000003", first_name_fr="Demo", last_name_fr="Sans Cnie"),
     ]

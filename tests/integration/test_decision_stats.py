@@ -84,6 +84,24 @@ def with_photo(case: Case) -> Case:
     return service.record(case, "document_checked", OWNER, {}, (photo,), at=FILED)
 
 
+def document(case: Case, doc_id: str, kind: str) -> Document:
+    return Document(
+        doc_id, kind, "application/pdf", 1000, "verified", OWNER.subject, "citizen",
+        FILED, f"verified/{case.id}/{doc_id}", "ab" * 32, "", "doc.pdf",
+    )  # fmt: skip
+
+
+def with_required(machine: Machine) -> Callable[[Case], Case]:
+    """Every document ``machine`` requires received and checked: what an approval needs."""
+
+    def prepare(case: Case) -> Case:
+        required = [rule for rule in machine.documents if rule.required]
+        documents = tuple(document(case, f"doc{n}", r.kind) for n, r in enumerate(required))
+        return service.record(case, "document_checked", OWNER, {}, documents, at=FILED)
+
+    return prepare
+
+
 OWED = [Step(2, "request_documents", "staff", reason="which"), Step(12, "complete", "owner")]
 
 
@@ -112,12 +130,13 @@ def test_each_bac_type_counts_its_approvals_and_refusals(
     stack: Any, machine: Machine, approve: str
 ) -> None:
     where, staff = office(), "exam_officer"
+    proven = with_required(machine)  # a bac approval is decided on its documents
     cases = [
-        generated(machine, where, staff, [Step(4, approve, "staff")]),
+        generated(machine, where, staff, [Step(4, approve, "staff")], proven),
         generated(machine, where, staff, [Step(70, "refuse", "staff", reason="no")]),
         # refused while the candidate still owed the document: the clock was paused, in time
         generated(machine, where, staff, [OWED[0], Step(20, "refuse", "staff", reason="no")]),
-        generated(machine, where, staff, [*OWED, Step(68, approve, "staff")]),  # due day 70
+        generated(machine, where, staff, [*OWED, Step(68, approve, "staff")], proven),  # day 70
     ]
     assert counted(machine, where, cases) == (4, 3, 20)
 

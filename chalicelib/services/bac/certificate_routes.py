@@ -14,7 +14,7 @@ from chalicelib.api.routing import JSON, Call, Reply, route
 from chalicelib.services.bac.routes import CANDIDATE, PDF, TAGS, S
 
 if TYPE_CHECKING:
-    from chalicelib.services.bac.schemas import ShareIn, ShareList
+    from chalicelib.services.bac.schemas import SessionQuery, ShareIn, ShareList
 
 bac_certificate = Blueprint(__name__)
 VARY = {"Vary": "Accept"}
@@ -24,9 +24,11 @@ VARY = {"Vary": "Accept"}
     bac_certificate,
     "GET",
     "/bac/me/certificate",
-    summary="My signed baccalaureate certificate: JSON (compact JWS), or PDF with Accept",
+    summary="My signed baccalaureate certificate of a session (the newest that gives one): "
+    "JSON (compact JWS), or PDF with Accept",
     access=CANDIDATE,
     tags=TAGS,
+    query=S + "SessionQuery",
     response=S + "CertificateView",
     alternates=(PDF,),
     errors=(406, 409),
@@ -40,7 +42,8 @@ def my_certificate(call: Call) -> Reply:
     media_type = negotiation.choose(call.header("accept"), (JSON, PDF))
     if media_type is None:
         raise Problem("not-acceptable", "The certificate is served as JSON or as a PDF.")
-    candidate, certificate = certificates.certificate(call.user)
+    query: SessionQuery = call.query
+    candidate, certificate = certificates.certificate(call.user, query.year)
     link = views.verification_link(certificate.certificate_id)
     if media_type == PDF:
         from chalicelib.services.bac import documents_pdf  # deferred: fpdf2 and HarfBuzz
@@ -93,7 +96,7 @@ def share_certificate(call: Call) -> Reply:
 
     quotas.charge(call.user, "bac-certificate-share")
     body: ShareIn = call.body
-    share = certificates.create_share(call.user, body.recipient, body.days)
+    share = certificates.create_share(call.user, body.recipient, body.days, body.year)
     view = views.share(share, "valid")
     return Reply(view.model_dump(mode="json"), 201)
 

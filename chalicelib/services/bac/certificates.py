@@ -78,14 +78,30 @@ def is_share_code(code: str) -> bool:
 # ------------------------------------------------------------------ use cases
 
 
-def certificate(citizen: Principal) -> tuple[Candidate, Certificate]:
-    """The caller's certificate, issued on first request (signed by KMS)."""
-    candidate = candidate_store.candidate_of_cnie(citizen.cnie)
+def certificate(citizen: Principal, year: int | None = None) -> tuple[Candidate, Certificate]:
+    """The caller's certificate of session ``year``, issued on first request (signed by KMS).
+    Without a year: the newest session that gives one (a holder sitting again keeps the
+    certificate they hold while the new session's results are not out, or not a pass)."""
+    if year is not None:
+        return _certificate_of(candidate_store.candidate_of_cnie(citizen.cnie, year))
+    sessions = candidate_store.candidates_of_cnie(citizen.cnie)
+    if sessions and _refusal(sessions[0])[0]:
+        older = next((c for c in sessions[1:] if not _refusal(c)[0]), None)
+        if older is not None:
+            return _certificate_of(older)
+    return _certificate_of(sessions[0] if sessions else None)
+
+
+def _refusal(candidate: Candidate | None) -> tuple[str, str]:
     visible = False
     if candidate is not None and candidate.cnie:
         session = session_store.load_session(candidate.year, candidate.academy)
         visible = session is not None and domain.published(session.visible_from, service.now())
-    slug, why_not = rules.certificate_refusal(candidate, visible)
+    return rules.certificate_refusal(candidate, visible)
+
+
+def _certificate_of(candidate: Candidate | None) -> tuple[Candidate, Certificate]:
+    slug, why_not = _refusal(candidate)
     if slug:
         raise Problem(slug, why_not)
     assert candidate is not None
@@ -101,8 +117,8 @@ def certificate(citizen: Principal) -> tuple[Candidate, Certificate]:
     return replace(candidate, certificate_id=issued.certificate_id), issued
 
 
-def create_share(citizen: Principal, recipient: str, days: int) -> Share:
-    _, current = certificate(citizen)
+def create_share(citizen: Principal, recipient: str, days: int, year: int | None = None) -> Share:
+    _, current = certificate(citizen, year)
     why_not = rules.share_refusal(days)
     if why_not:
         raise Problem("validation-failed", errors=[FieldError("body.days", why_not)])
@@ -144,14 +160,19 @@ def revoke_share(citizen: Principal, share_id: str) -> None:
 
 
 def verify_code(code: str) -> tuple[str, Certificate | None]:
-    """What a verification link says: (valid | expired | revoked | unknown, the certificate
+    """What a verification link says: (valid | expired | revoked | replaced | unknown, the
+    certificate
     when valid). A verified share counts the verification."""
     at = service.now()
     if is_certificate_code(code):
         found = certificate_store.load_certificate(code)
         if found is None:
             return "unknown", None
-        return ("valid", found) if found.status == "valid" else ("revoked", None)
+        if found.status == "valid":
+            return "valid", found
+        # Issued again in its place (a correction of the data or of the marks): said so, and
+        # never which certificate replaced it (its code opens it).
+        return ("replaced" if found.replaced_by else "revoked"), None
     share = certificate_store.load_share(share_id(code)) if is_share_code(code) else None
     if share is None or share.code != code:
         return "unknown", None

@@ -20,6 +20,7 @@ from chalicelib.store.bac import candidates as candidate_store
 from chalicelib.store.bac import sessions as session_store
 from chalicelib.workflow import access, actions, registry
 from chalicelib.workflow.case import Case
+from chalicelib.workflow.machine import Machine
 
 
 def decide(
@@ -35,6 +36,8 @@ def decide(
     machine = registry.machine_for(case.case_type)
     if machine not in (CORRECTION, GRANT, COMPLAINT):
         raise Problem("not-found")
+    if action == APPROVE[machine.case_type]:
+        _required_documents_verified(machine, case)
     also: list[case_store.Also] = []
     payload: dict[str, Any] = {}
     if action in ("accept", "refuse") and machine in (CORRECTION, COMPLAINT):
@@ -45,10 +48,8 @@ def decide(
         if candidate is None:
             raise Problem("conflict", "The candidate record is gone.")
         if machine is CORRECTION:
-            if action == "accept":
-                _supporting_document_verified(case)
             fields = dict(case.payload["corrections"]) if action == "accept" else {}
-            also = [candidate_store.correction_answered(candidate, fields)]
+            also, payload = _data_corrected(candidate, fields)
         elif action == "accept":
             also, payload = _corrected(candidate, corrections)
     return actions.perform(
@@ -68,18 +69,57 @@ def answered(
     return actions.perform(machine, candidate, case.id, action, payload, "", correlation_id)
 
 
-def _supporting_document_verified(case: Case) -> None:
-    """A correction is accepted on evidence: its supporting document verified first."""
+# The action that decides in the candidate's favour, by case type: it needs every document
+# its type requires, verified (the machine's guard says so too; here it is said precisely).
+APPROVE = {CORRECTION.case_type: "accept", GRANT.case_type: "grant", COMPLAINT.case_type: "accept"}
+
+
+def _required_documents_verified(machine: Machine, case: Case) -> None:
+    """A correction is accepted, a grant granted, on evidence: every document the case type
+    requires has arrived and passed the checks. The problem names each one missing and
+    where it stands (missing, awaiting_upload, rejected)."""
     from chalicelib.documents.checklist import checklist
 
-    statuses = {item.kind: item.status for item in checklist(CORRECTION, case, service.now())}
-    why_not = data_check.correction_acceptance_refusal(
-        statuses.get("supporting_document", "missing")
+    missing = [
+        {"kind": item.kind, "status": item.status}
+        for item in checklist(machine, case, service.now())
+        if item.required and item.status != "verified"
+    ]
+    if not missing:
+        return
+    if machine is CORRECTION:
+        why_not = data_check.correction_acceptance_refusal(missing[0]["status"])
+    else:
+        kinds = ", ".join(f"{m['kind']} ({m['status']})" for m in missing)
+        why_not = f"Decided on its documents: not yet verified: {kinds}."
+    raise Problem(
+        "bac-document-not-verified",
+        why_not,
+        extra={"missing_step": "document_verification", "missing_documents": missing},
     )
-    if why_not:
-        raise Problem(
-            "bac-document-not-verified", why_not, extra={"missing_step": "document_verification"}
-        )
+
+
+def _data_corrected(
+    candidate: Candidate, fields: dict[str, str]
+) -> tuple[list[case_store.Also], dict[str, Any]]:
+    """An answered correction's writes: accepted ``fields`` join the record; a certificate
+    issued before states the old data, so it is replaced by one issued on the corrected
+    record (the old one verifies as ``replaced``, its shares as revoked)."""
+    if not fields or not candidate.certificate_id:
+        return [candidate_store.correction_answered(candidate, fields)], {}
+    from chalicelib.store.bac import certificates as certificate_store
+
+    held = certificate_store.load_certificate(candidate.certificate_id)
+    if held is None or held.status != "valid":
+        return [candidate_store.correction_answered(candidate, fields)], {}
+    at = service.now()
+    new = certificates.issue(data_check.with_corrections(candidate, fields), at)
+    writes = [
+        candidate_store.correction_answered(candidate, fields, new.certificate_id),
+        certificate_store.put_certificate(new),
+        certificate_store.revoke_certificate(candidate.certificate_id, new, at),
+    ]
+    return writes, {"certificate_reissued": True}
 
 
 def _corrected(
@@ -102,7 +142,7 @@ def _corrected(
     after = replace(candidate, marks=marks)
     at = service.now()
     new = None
-    if candidate.certificate_id and domain.result_of(after.stream, marks).outcome == "admitted":
+    if candidate.certificate_id and domain.result_for(after).outcome == "admitted":
         new = certificates.issue(after, at)
     payload = {
         "corrections": {k: str(v) for k, v in corrections.items()},

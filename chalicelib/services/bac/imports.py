@@ -13,6 +13,7 @@ from chalicelib.services.bac.domain import Candidate
 from chalicelib.settings import get_settings
 from chalicelib.store.bac import candidates as candidate_store
 from chalicelib.store.bac import sessions as session_store
+from chalicelib.store.bac.candidates import CnieHeld
 from chalicelib.store.bac.sessions import Session
 
 # About 500,000 rows: a national list. The job runs in the background_jobs Lambda (900 s).
@@ -71,11 +72,36 @@ def _missing(key: str) -> Problem:
     return Problem("bac-import-file-missing", f"Upload the list to {key} first.", errors=[why])
 
 
-def write_candidates(candidates: Sequence[Candidate], now: datetime) -> None:
+def write_candidates(
+    candidates: Sequence[Candidate], now: datetime
+) -> list[tuple[Candidate, CnieHeld]]:
     """Each row's UpdateItem (an update, not a put: the data check, corrections and the
-    certificate stay). Safe to run twice."""
+    certificate stay), after its CNIe claim. Safe to run twice. The rows not written: their
+    CNIe number belongs to another candidate of the session (with who holds it).
+
+    A number passed from one candidate of the academy to another in the same list (the
+    first's row now names another) may meet its old holder not yet written: such rows are
+    tried again once every other row is written."""
+
+    def write(c: Candidate) -> CnieHeld | None:
+        try:
+            candidate_store.upsert_candidate(c, now)
+        except CnieHeld as held:
+            return held
+        return None
+
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        list(pool.map(lambda c: candidate_store.upsert_candidate(c, now), candidates))
+        outcomes = list(pool.map(write, candidates))
+    cards = {c.candidate_number: c.cnie for c in candidates}
+    refused = []
+    for c, held in zip(candidates, outcomes, strict=True):
+        if held is None:
+            continue
+        moved = held.academy == c.academy and cards.get(held.candidate_number, c.cnie) != c.cnie
+        again = write(c) if moved else held
+        if again is not None:
+            refused.append((c, again))
+    return refused
 
 
 def write_results(candidates: Iterable[Candidate], session: Session) -> int:

@@ -94,6 +94,9 @@ class Imported:
     candidates: int
     with_results: int
     results_written: int
+    # rows not written: their CNIe number is another candidate's this session (line, column,
+    # message), as the list's own errors are reported
+    refused: tuple[dict[str, Any], ...] = ()
 
 
 def import_candidates(academy: str, year: int, key: str, exam_start: str) -> Imported:
@@ -118,9 +121,23 @@ def import_candidates(academy: str, year: int, key: str, exam_start: str) -> Imp
         max(len(parsed), before.candidates if before else 0),
     )
     session_store.save_session(session, at)
-    imports.write_candidates(parsed, at)
-    written = imports.write_results(parsed, session)
-    return Imported(len(parsed), sum(1 for c in parsed if c.has_results), written)
+    refused = imports.write_candidates(parsed, at)
+    # Every row parsed (no errors): the candidate at index i is the list's line i + 2.
+    lines = {c.candidate_number: n for n, c in enumerate(parsed, start=2)}
+    refusals = tuple(
+        {
+            "line": lines[c.candidate_number],
+            "column": "cnie",
+            "message": candidate_list.cnie_held(c.cnie, year, held.academy, academy),
+        }
+        for c, held in refused
+    )
+    kept = {c.candidate_number for c, _ in refused}
+    written_rows = [c for c in parsed if c.candidate_number not in kept]
+    written = imports.write_results(written_rows, session)
+    return Imported(
+        len(written_rows), sum(1 for c in written_rows if c.has_results), written, refusals
+    )
 
 
 def publish_results(
@@ -156,6 +173,8 @@ def run_import(job: Job) -> dict[str, Any]:
         "results_written": done.results_written,
         "errors": [],
         "errors_total": 0,
+        "refused": list(done.refused),
+        "refused_total": len(done.refused),
     }
 
 

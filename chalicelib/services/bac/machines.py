@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from chalicelib.workflow import legal, owed
+from chalicelib.workflow import guards, legal, owed
 from chalicelib.workflow.machine import DocumentRule, Machine, Notify, State, StateKind, Transition
 
 OFFICER = frozenset({"exam_officer"})
@@ -47,6 +47,8 @@ def _decided_by_the_academy(
                 (filed,),
                 approved,
                 OFFICER,
+                # decided on evidence: every document the type requires, verified
+                guard=guards.documents_verified(documents),
                 effects=(Notify(f"{case_type}_{approved}", channels=BOTH),),
                 description=approve_note,
             ),
@@ -61,6 +63,7 @@ def _decided_by_the_academy(
             *owing.transitions,
         ),
         documents=(*documents, owed.REQUESTED_DOCUMENT),
+        requires_cnie=True,
         clocks=(
             legal.decision_clock(
                 start=(legal.CREATED,),

@@ -28,9 +28,9 @@ problems.register(
         "bac-document-not-verified": (
             409,
             {
-                "ar": "لم يتم بعد التحقق من الوثيقة المثبتة",
-                "fr": "La pièce justificative n'est pas encore vérifiée",
-                "en": "The supporting document is not verified yet",
+                "ar": "لم يتم بعد التحقق من وثيقة مطلوبة",
+                "fr": "Une pièce requise n'est pas encore vérifiée",
+                "en": "A required document is not verified yet",
             },
         ),
         "bac-data-not-confirmed": (

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         ComplaintIn,
         GrantIn,
         ResultsView,
+        SessionQuery,
         VerificationIn,
     )
     from chalicelib.workflow.schemas import CaseView
@@ -127,9 +128,10 @@ def apply_for_grant(call: Call) -> Reply:
     bac,
     "GET",
     "/bac/me/results",
-    summary="My results, from the moment they are published (one GetItem)",
+    summary="My results of a session (the newest by default), once published",
     access=CANDIDATE,
     tags=TAGS,
+    query=S + "SessionQuery",
     response=S + "ResultsView",
     errors=(409,),
 )
@@ -139,7 +141,8 @@ def my_results(call: Call) -> ResultsView:
         views,  # deferred: pydantic
     )
 
-    result, visible = service.results(call.user)
+    query: SessionQuery = call.query
+    result, visible = service.results(call.user, query.year)
     return views.results(result, visible)
 
 
@@ -163,7 +166,7 @@ def complain(call: Call) -> Reply:
     )
 
     body: ComplaintIn = call.body
-    case = service.complain(call.user, body.subject, body.error, body.description)
+    case = service.complain(call.user, body.subject, body.error, body.description, body.year)
     return Reply(views.case_out(case), 201)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field, JsonValue, WithJsonSchema, field_validator
 
-from chalicelib.api.schemas import Input, Output, PageQuery
+from chalicelib.api.schemas import Input, Output, PageQuery, QueryInput
 from chalicelib.services.bac import domain
 from chalicelib.services.bac.domain.certificate import MAX_SHARE_DAYS
 from chalicelib.services.bac.domain.results_day import DEFAULT_COMPLAINT_DAYS
@@ -178,6 +178,15 @@ class ComplaintIn(Input):
     subject: str = Field(min_length=2, max_length=30, description="The exam (subject) concerned.")
     error: Literal["addition", "transcription", "missing_mark", "other"]
     description: str = Field(min_length=10, max_length=2000)
+    year: int | None = Field(
+        default=None, ge=2000, le=2100, description="The session; the newest if absent."
+    )
+
+
+class SessionQuery(QueryInput):
+    year: int | None = Field(
+        default=None, ge=2000, le=2100, description="The session; the newest if absent."
+    )
 
 
 class MarkView(Output):
@@ -186,14 +195,37 @@ class MarkView(Output):
     mark: Decimal
 
 
+class ComponentView(Output):
+    component: str = Field(description="continuous_assessment, regional_exam or national_exam")
+    weight: int = Field(description="Its weight in the general average, percent.")
+    average: Decimal
+
+
+class GradingRuleView(Output):
+    """The session's rule the average follows, and where it comes from."""
+
+    applies_from_session: int
+    weights: dict[str, int] = Field(description="Component -> weight (percent) for the stream.")
+    pass_mark: Decimal
+    resit_from: Decimal
+    source: str = Field(description='The text it comes from, or "unverified".')
+    note: str
+
+
 class ResultsView(Output):
     session: int
     published: bool
     visible_from: datetime | None = None
     candidate_number: str | None = None
     stream: str | None = None
-    marks: list[MarkView] = Field(default_factory=list)
-    average: Decimal | None = None
+    marks: list[MarkView] = Field(
+        default_factory=list, description="The national exam's marks and their coefficients."
+    )
+    components: list[ComponentView] = Field(
+        default_factory=list, description="What the general average weighs, by the rule."
+    )
+    rule: GradingRuleView | None = None
+    average: Decimal | None = Field(default=None, description="The general average.")
     mention: str | None = None
     outcome: str | None = Field(default=None, description="admitted, resit or not_admitted")
     complaint_until: datetime | None = None
@@ -224,6 +256,12 @@ class CertificateView(Output):
 class ShareIn(Input):
     recipient: str = Field(min_length=1, max_length=80, description="Who it is for.")
     days: int = Field(ge=1, le=MAX_SHARE_DAYS)
+    year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        description="The session of the certificate shared; as GET /bac/me/certificate if absent.",
+    )
 
 
 class ShareList(Output):
@@ -231,7 +269,10 @@ class ShareList(Output):
 
 
 class PublicCertificate(Output):
-    status: str = Field(description="valid, expired, revoked or unknown")
+    status: str = Field(
+        description="valid, expired, revoked, replaced (a new certificate was issued in its "
+        "place: corrected data or marks) or unknown"
+    )
     checked_at: datetime
     certificate: dict[str, object] | None = None
     jws: str | None = None

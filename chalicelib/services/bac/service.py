@@ -39,14 +39,16 @@ def now() -> datetime:
 # ------------------------------------------------------------------ the candidate
 
 
-def me(citizen: Principal) -> Candidate:
-    """The caller's candidate record, found by the CNIe number in the token: one Query."""
-    candidate = candidate_store.candidate_of_cnie(citizen.cnie)
+def me(citizen: Principal, year: int | None = None) -> Candidate:
+    """The caller's candidate record of session ``year`` (the newest without one), found by
+    the CNIe number in the token: one Query."""
+    candidate = candidate_store.candidate_of_cnie(citizen.cnie, year)
     if candidate is None:
+        session = f" for session {year}" if year is not None else ""
         raise Problem(
             "bac-not-a-candidate",
-            "No candidate list of your academy carries your CNIe number; your school or "
-            "the exam office of your academy can check it.",
+            f"No candidate list of your academy carries your CNIe number{session}; your "
+            "school or the exam office of your academy can check it.",
         )
     return candidate
 
@@ -119,16 +121,22 @@ def apply_for_grant(citizen: Principal, application: dict[str, Any]) -> Case:
         raise Problem("conflict", "You have already applied for a grant this session.") from error
 
 
-def results(citizen: Principal) -> tuple[StoredResult, bool]:
-    """(the result, whether it may be shown): one GetItem keyed by the token's CNIe."""
-    result = session_store.result_of_cnie(citizen.cnie)
+def results(citizen: Principal, year: int | None = None) -> tuple[StoredResult, bool]:
+    """(the result of session ``year``, the newest without one; whether it may be shown):
+    one GetItem (one Query for the newest) keyed by the token's CNIe."""
+    result = session_store.result_of_cnie(citizen.cnie, year)
     if result is None:
-        raise Problem("bac-not-a-candidate", "No results are held for your CNIe number.")
+        session = f" for session {year}" if year is not None else ""
+        raise Problem("bac-not-a-candidate", f"No results are held for your CNIe number{session}.")
     return result, bool(result.marks) and domain.published(result.visible_from, now())
 
 
-def complain(citizen: Principal, subject: str, error: str, description: str) -> Case:
-    candidate = me(citizen)
+def complain(
+    citizen: Principal, subject: str, error: str, description: str, year: int | None = None
+) -> Case:
+    """A complaint about the marks of session ``year`` (the newest without one), in that
+    session's window."""
+    candidate = me(citizen, year)
     session = session_store.load_session(candidate.year, candidate.academy)
     why_not = results_day.complaint_refusal(
         session.visible_from if session else None,

@@ -12,6 +12,8 @@ from chalicelib.services.bac.domain import Candidate
 from chalicelib.services.bac.schemas import (
     CandidateView,
     CaseRef,
+    ComponentView,
+    GradingRuleView,
     MarkView,
     PublicCertificate,
     ResultsView,
@@ -33,6 +35,7 @@ STATUS_LABELS = {
     "valid": {"ar": "شهادة صالحة", "fr": "Certificat valide"},
     "expired": {"ar": "انتهت صلاحية الرابط", "fr": "Lien expiré"},
     "revoked": {"ar": "شهادة أو رابط ملغى", "fr": "Certificat ou lien révoqué"},
+    "replaced": {"ar": "شهادة عوضت بأخرى", "fr": "Certificat remplacé"},
     "unknown": {"ar": "رمز غير معروف", "fr": "Code inconnu"},
 }
 NOTES = {
@@ -49,6 +52,12 @@ NOTES = {
         "ar": "ألغي هذا الرابط أو عوضت الشهادة بأخرى؛ اطلبوا رابطا جديدا من صاحبها.",
         "fr": "Ce lien a été révoqué ou le certificat remplacé ; demandez un nouveau lien à "
         "son titulaire.",
+    },
+    "replaced": {
+        "ar": "عوضت هذه الشهادة بشهادة جديدة بعد تصحيح معطياتها أو نقطها؛ اطلبوا من صاحبها "
+        "رابط الشهادة الجديدة.",
+        "fr": "Ce certificat a été remplacé par un nouveau après une correction de ses données "
+        "ou de ses notes ; demandez le lien du nouveau certificat à son titulaire.",
     },
     "unknown": {
         "ar": "لا توجد أي شهادة بهذا الرمز.",
@@ -108,7 +117,11 @@ def results(result: StoredResult, visible: bool) -> ResultsView:
     if not visible:
         # Before the moment: nothing of the result, not even whether it exists yet.
         return ResultsView(session=result.year, published=False)
+    from chalicelib.services.bac.domain import grading
+
     weights = domain.STREAMS[result.stream]
+    rule = grading.rule_for(result.year)
+    shares = rule.weights_of(result.stream)
     return ResultsView(
         session=result.year,
         published=True,
@@ -118,6 +131,19 @@ def results(result: StoredResult, visible: bool) -> ResultsView:
         marks=[
             MarkView(subject=s, coefficient=weights[s], mark=m) for s, m in result.marks.items()
         ],
+        components=[
+            ComponentView(component=c, weight=shares[c], average=result.components[c])
+            for c in grading.COMPONENTS
+            if c in result.components
+        ],
+        rule=GradingRuleView(
+            applies_from_session=rule.since,
+            weights=dict(shares),
+            pass_mark=rule.pass_mark,
+            resit_from=rule.resit_from,
+            source=rule.source,
+            note=rule.note,
+        ),
         average=result.average,
         mention=result.mention or None,
         outcome=result.outcome,

@@ -30,6 +30,7 @@ class Certificate:
     status: str
     issued_at: datetime
     revoked_at: datetime | None
+    replaced_by: str = ""  # the certificate issued in its place, if any
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def _certificate(item: CertificateItem) -> Certificate:
         item.status,
         item.issued_at,
         item.revoked_at,
+        item.replaced_by or "",
     )
 
 

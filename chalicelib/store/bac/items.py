@@ -3,13 +3,17 @@
 - a candidate: ``BAC#<year>#<academy>`` / ``CAND#<number>``, the list's data plus the state
   of the data check; with a CNIe number, also in the ``by_lookup`` index under
   ``BACCNIE#<cnie>`` (newest session first), so a signed-in citizen is found by one Query;
-- a result: ``BACR#<cnie>`` / ``RESULT``, everything ``GET /bac/me/results`` shows,
-  publication moment included, so that reading it is one GetItem keyed by the token's CNIe;
+- a result: ``BACR#<cnie>`` / ``RESULT#<year>``, one per session, everything
+  ``GET /bac/me/results`` shows, publication moment included, so that reading a session's is
+  one GetItem keyed by the token's CNIe (the newest: one Query of the CNIe's items, limit 1);
 - a session of an academy: ``BAC#<year>`` / ``ACADEMY#<academy>`` (publication, complaint
   window, first exam day);
 - a certificate: ``BACCERT#<id>`` / ``CERT`` (the signed JWS and its status);
 - a share: ``BACSHARE#<id>`` / ``SHARE``, listed under the owner in ``by_lookup``;
-- a guard: ``BACGUARD#<what>`` / ``GUARD`` (one live grant application per candidate).
+- a guard: ``BACGUARD#<what>`` / ``GUARD`` (one live grant application per candidate);
+- a CNIe claim: ``BACCLAIM#<year>#<cnie>`` / ``CLAIM``, the one candidate (academy, number)
+  of the session that number belongs to: an import of another academy (or another candidate)
+  carrying it is refused for that row, never moving the candidate.
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ class CandidateItem(Model):
     stream = UnicodeAttribute()
     exam_centre = UnicodeAttribute()
     marks = JSONAttribute(default=dict)  # subject -> mark as a decimal string
+    # continuous_assessment, regional_exam -> the candidate's average as a decimal string
+    assessments = JSONAttribute(default=dict)
     data_status = UnicodeAttribute(default="unchecked")
     certificate_id = UnicodeAttribute(default="")
     imported_at = UTCDateTimeAttribute()
@@ -79,7 +85,7 @@ class ResultItem(Model):
         pass
 
     pk = UnicodeAttribute(hash_key=True)  # BACR#<cnie>
-    sk = UnicodeAttribute(range_key=True, default="RESULT")
+    sk = UnicodeAttribute(range_key=True)  # RESULT#<year>: a holder who sits again keeps both
     year = NumberAttribute()
     candidate_number = UnicodeAttribute()
     academy = UnicodeAttribute()
@@ -88,6 +94,8 @@ class ResultItem(Model):
     average = UnicodeAttribute(default="")
     mention = UnicodeAttribute(default="")
     outcome = UnicodeAttribute(default="")
+    # the averages the session's rule weighs (continuous assessment, regional, national exam)
+    components = JSONAttribute(default=dict)
     visible_from = UTCDateTimeAttribute(null=True)  # copied from the session at publication
     complaint_until = UTCDateTimeAttribute(null=True)
 
@@ -149,3 +157,13 @@ class GuardItem(Model):
 
     pk = UnicodeAttribute(hash_key=True)  # BACGUARD#<what>
     sk = UnicodeAttribute(range_key=True, default="GUARD")
+
+
+class ClaimItem(Model):
+    class Meta(_ReferenceTable):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)  # BACCLAIM#<year>#<cnie>
+    sk = UnicodeAttribute(range_key=True, default="CLAIM")
+    academy = UnicodeAttribute()
+    candidate_number = UnicodeAttribute()

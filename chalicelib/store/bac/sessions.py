@@ -5,7 +5,7 @@ results are one GetItem; an accepted complaint's corrected marks."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -42,6 +42,7 @@ class StoredResult:
     outcome: str
     visible_from: datetime | None
     complaint_until: datetime | None
+    components: dict[str, Decimal] = field(default_factory=dict)  # grading's, by name
 
 
 def _session_key(year: int, academy: str) -> tuple[str, str]:
@@ -78,13 +79,17 @@ def save_session(session: Session, now: datetime) -> None:
     ).save()
 
 
+def _result_key(cnie: str, year: int) -> tuple[str, str]:
+    """One result item per CNIe number and session: the sessions sort by their year."""
+    return f"BACR#{cnie}", f"RESULT#{year:04d}"
+
+
 def _result_item(c: Candidate, session: Session) -> ResultItem:
     """What the candidate's results page shows; before the marks exist, only who and when
     (so that the page answers "not published yet", not "not a candidate")."""
-    result = domain.result_of(c.stream, c.marks) if c.marks else None
+    result = domain.result_for(c) if c.has_results else None
     return bound(ResultItem)(
-        f"BACR#{c.cnie}",
-        "RESULT",
+        *_result_key(c.cnie, c.year),
         year=c.year,
         candidate_number=c.candidate_number,
         academy=c.academy,
@@ -93,6 +98,7 @@ def _result_item(c: Candidate, session: Session) -> ResultItem:
         average=str(result.average) if result else "",
         mention=result.mention if result else "",
         outcome=result.outcome if result else "",
+        components={k: str(v) for k, v in result.components.items()} if result else {},
         visible_from=session.visible_from,
         complaint_until=session.complaint_until,
     )
@@ -110,12 +116,22 @@ def write_results(candidates: Iterable[Candidate], session: Session) -> int:
     return written
 
 
-def result_of_cnie(cnie: str) -> StoredResult | None:
-    """``GET /bac/me/results``: one eventually consistent GetItem, nothing else."""
-    try:
-        item = bound(ResultItem).get(f"BACR#{cnie}", "RESULT")
-    except DoesNotExist:
-        return None
+def result_of_cnie(cnie: str, year: int | None = None) -> StoredResult | None:
+    """``GET /bac/me/results``: a session's result, one eventually consistent GetItem; the
+    newest session's without a year, one Query (limit 1) of the number's result items."""
+    model = bound(ResultItem)
+    if year is not None:
+        try:
+            item = model.get(*_result_key(cnie, year))
+        except DoesNotExist:
+            return None
+    else:
+        pk, _ = _result_key(cnie, 0)
+        found = model.query(pk, model.sk.startswith("RESULT#"), scan_index_forward=False, limit=1)
+        newest = next(iter(found), None)
+        if newest is None:
+            return None
+        item = newest
     return StoredResult(
         int(item.year),
         item.candidate_number,
@@ -126,6 +142,7 @@ def result_of_cnie(cnie: str) -> StoredResult | None:
         item.outcome,
         item.visible_from,
         item.complaint_until,
+        {k: Decimal(v) for k, v in (item.components or {}).items()},
     )
 
 

@@ -37,6 +37,22 @@ class Http:
         self.drain()
         return self.call("GET", queued.json_body["status"], token)
 
+    def attach_verified(self, case_id: str, token: str, kind: str) -> str:
+        """A PDF of ``kind`` attached to the case, uploaded and checked: its document id."""
+        import requests
+
+        from tests.e2e.equivalence.eq_support import a_pdf
+
+        content = a_pdf()
+        asked = {"kind": kind, "content_type": "application/pdf", "size": len(content)}
+        grant = self.call("POST", f"/cases/{case_id}/documents", token, asked)
+        assert grant.status_code == 201, grant.body
+        files = {"file": (f"{kind}.pdf", content, "application/pdf")}
+        sent = grant.json_body
+        assert requests.post(sent["url"], data=sent["fields"], files=files, timeout=10).ok
+        self.drain()  # the upload's checks: the document is verified
+        return str(sent["document_id"])
+
     def call(self, method: str, path: str, token: str, body: Any = None, **headers: str) -> Any:
         sent = {"Authorization": f"Bearer {token}", **headers}
         raw = None
@@ -58,25 +74,29 @@ class Academy:
     citizen: str
     candidate_number: str
 
-    def import_list(self, http: Http, rows: list[dict[str, str]] | None = None) -> Any:
+    def import_list(
+        self, http: Http, rows: list[dict[str, str]] | None = None, year: int = YEAR
+    ) -> Any:
         """The import queued (202), run by the pump: the job's status (its report counts)."""
         rows = rows if rows is not None else [self.row()]
         key = upload(rows)
         queued = http.call(
             "POST",
-            f"/bac/sessions/{YEAR}/results/import",
+            f"/bac/sessions/{year}/results/import",
             self.officer,
-            {"key": key, "exam_start": f"{YEAR}-06-02"},
+            {"key": key, "exam_start": f"{year}-06-02"},
         )
         return http.job(queued, self.officer)
 
-    def publish(self, http: Http, at: datetime | None = None, days: int = 7) -> Any:
+    def publish(
+        self, http: Http, at: datetime | None = None, days: int = 7, year: int = YEAR
+    ) -> Any:
         """Results visible at ``at`` (a minute ago by default): asked a day before, as an
         exam office does (a moment must leave the job its lead), the job run by the pump."""
         at = at or datetime.now(UTC) - timedelta(minutes=1)
         body = {"visible_from": at.isoformat(), "complaint_days": days}
         with patch.object(service, "now", lambda: at - timedelta(days=1)):
-            queued = http.call("POST", f"/bac/sessions/{YEAR}/publish", self.officer, body)
+            queued = http.call("POST", f"/bac/sessions/{year}/publish", self.officer, body)
             done = http.job(queued, self.officer)
         assert done.json_body["state"] == "done", done.body
         return done.json_body

@@ -39,7 +39,7 @@ def test_the_signature_checks_with_the_published_key_alone(http: Http, academy: 
     assert (claims["cnie"], claims["session"], claims["average"], claims["mention"]) == (
         academy.cnie,
         YEAR,
-        "14.04",
+        "14.15",
         "bien",
     )
     assert claims["names"] == {"ar": "سلمى العلوي", "fr": "Salma Alaoui"}

@@ -25,7 +25,11 @@ CORRECTION = {
 
 
 def grant(http: Http, academy: Academy) -> Any:
-    return http.call("POST", "/bac/grants", academy.citizen, GRANT)
+    """Filed with its income certificate, checked: a grant is decided on its documents."""
+    filed = http.call("POST", "/bac/grants", academy.citizen, GRANT)
+    assert filed.status_code == 201, filed.body
+    http.attach_verified(filed.json_body["case"]["id"], academy.citizen, "income_certificate")
+    return filed
 
 
 def complaint(http: Http, academy: Academy) -> Any:

@@ -157,7 +157,19 @@ def test_a_grant_is_reviewed_and_notified_by_email_and_sms(
     path = f"/bac/cases/{case['id']}/actions"
     unexplained = http.call("POST", f"{path}/refuse", academy.officer, {"reason": ""})
     assert unexplained.status_code == 422
+    # Attached but never uploaded: a grant is decided on its documents, checked.
+    unproven = http.call("POST", f"{path}/grant", academy.officer, {"reason": ""})
+    assert unproven.status_code == 409, unproven.body
+    assert unproven.json_body["type"] == "urn:khidmat:problem:bac-document-not-verified"
+    assert unproven.json_body["missing_documents"] == [
+        {"kind": "income_certificate", "status": "awaiting_upload"}
+    ]
+    assert "income_certificate" in unproven.json_body["detail"]
+    seen = http.call("GET", f"/cases/{case['id']}", academy.officer).json_body
+    assert "grant" not in seen["available_actions"]
+    http.attach_verified(case["id"], academy.citizen, "income_certificate")
     granted = http.call("POST", f"{path}/grant", academy.officer, {"reason": ""})
+    assert granted.status_code == 200, granted.body
     assert granted.json_body["state"] == "granted"
     Pump(app_module, stack.env).drain()
     assert len(mails(case["reference"])) == 1 and len(texts(case["reference"])) == 1
@@ -191,11 +203,14 @@ def test_results_before_and_after_publication(
 
     clock(moment)
     RECORDER.clear()
-    after = http.call("GET", "/bac/me/results", academy.citizen).json_body
+    after = http.call("GET", f"/bac/me/results?year={YEAR}", academy.citizen).json_body
     assert [(c.service, c.operation) for c in RECORDER.of_the_route()] == [("dynamodb", "GetItem")]
     assert len(RECORDER.calls) == 2  # and the identity's counter of the minute
+    RECORDER.clear()  # the newest session's by default: one Query, limit 1
+    assert http.call("GET", "/bac/me/results", academy.citizen).json_body == after
+    assert [(c.service, c.operation) for c in RECORDER.of_the_route()] == [("dynamodb", "Query")]
     assert after["published"] is True
-    assert (after["average"], after["mention"], after["outcome"]) == ("14.04", "bien", "admitted")
+    assert (after["average"], after["mention"], after["outcome"]) == ("14.15", "bien", "admitted")
     assert {m["subject"]: m["mark"] for m in after["marks"]}["math"] == "14.5"
 
 
@@ -231,13 +246,13 @@ def test_a_complaint_corrects_marks_and_reissues_the_certificate(
 
     results = http.call("GET", "/bac/me/results", academy.citizen).json_body
     assert {m["subject"]: m["mark"] for m in results["marks"]}["math"] == "18"
-    assert results["average"] == "15.02"
+    assert results["average"] == "14.64"  # the national exam's 15.02 weighs half
     second = http.call("GET", "/bac/me/certificate", academy.citizen).json_body
     assert second["certificate_id"] != first["certificate_id"]
-    assert second["claims"]["average"] == "15.02"
+    assert second["claims"]["average"] == "14.64"
     public = "/public/certificates/"
     for code, status in (
-        (first["certificate_id"], "revoked"),
+        (first["certificate_id"], "replaced"),  # issued again in its place
         (shared["code"], "revoked"),
         (second["certificate_id"], "valid"),
     ):
@@ -313,3 +328,59 @@ def test_a_correction_refused_keeps_the_record_and_says_why(
     )
     assert unknown_field.status_code == 422
     assert unknown_field.json_body["errors"][0]["field"].startswith("body.corrections")
+
+
+def test_a_grant_without_its_income_certificate_is_not_granted(
+    http: Http, academy: Academy
+) -> None:
+    academy.import_list(http)
+    applied = http.call("POST", "/bac/grants", academy.citizen, GRANT)
+    case = applied.json_body["case"]
+    path = f"/bac/cases/{case['id']}/actions"
+    # Only the optional family record arrives: the required certificate is still missing.
+    http.attach_verified(case["id"], academy.citizen, "family_record")
+    refused = http.call("POST", f"{path}/grant", academy.officer, {"reason": ""})
+    assert refused.status_code == 409, refused.body
+    assert refused.json_body["type"] == "urn:khidmat:problem:bac-document-not-verified"
+    assert refused.json_body["missing_documents"] == [
+        {"kind": "income_certificate", "status": "missing"}
+    ]
+    assert http.call("GET", f"/cases/{case['id']}", academy.officer).json_body["state"] == (
+        "submitted"
+    )
+    # A refusal needs no document: the office may still say no, with its reasons.
+    no = http.call("POST", f"{path}/refuse", academy.officer, {"reason": "Dossier incomplet."})
+    assert no.json_body["state"] == "refused"
+
+
+def test_the_average_follows_the_sessions_rule_and_says_its_source(
+    http: Http, academy: Academy
+) -> None:
+    """Continuous assessment 25%, regional exam 25%, national exam 50% (its subjects by
+    their coefficients): the weights commonly published, no seed states them, so the answer
+    says ``unverified``."""
+    incomplete = academy.import_list(http, [academy.row(regional_exam="")]).json_body
+    assert incomplete["state"] == "failed"
+    assert {"line": 2, "column": "regional_exam"} in [
+        {k: e[k] for k in ("line", "column")} for e in incomplete["report"]["errors"]
+    ]
+    academy.import_list(http, [academy.row(continuous_assessment="9", regional_exam="7.5")])
+    publish(http, academy)
+    results = http.call("GET", "/bac/me/results", academy.citizen).json_body
+    parts = {c["component"]: (c["weight"], c["average"]) for c in results["components"]}
+    assert parts == {
+        "continuous_assessment": (25, "9"),
+        "regional_exam": (25, "7.5"),
+        "national_exam": (50, "14.04"),
+    }
+    # (9 * 25 + 7.5 * 25 + 14.04 * 50) / 100 = 11.145: the national exam alone said "bien"
+    assert (results["average"], results["mention"]) == ("11.15", "passable")
+    rule = results["rule"]
+    assert rule["source"] == "unverified" and "no seed" in rule["note"]
+    assert rule["weights"] == {
+        "continuous_assessment": 25,
+        "regional_exam": 25,
+        "national_exam": 50,
+    }
+    claims = http.call("GET", "/bac/me/certificate", academy.citizen).json_body["claims"]
+    assert (claims["average"], claims["mention"]) == ("11.15", "passable")

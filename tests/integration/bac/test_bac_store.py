@@ -37,9 +37,10 @@ def test_an_import_is_matched_by_one_query_and_safe_to_run_twice(stack: Any) -> 
     key = upload(rows)
     first = jobs.import_candidates(where, YEAR, key, "2026-06-02")
     assert (first.candidates, first.with_results, first.results_written) == (2, 2, 1)
-    no_marks = jobs.import_candidates(
-        where, YEAR, upload([row(academy=where, cnie=card, marks="")]), ""
+    again_listed = row(
+        academy=where, cnie=card, marks="", candidate_number=rows[0]["candidate_number"]
     )
+    no_marks = jobs.import_candidates(where, YEAR, upload([again_listed]), "")
     assert no_marks.with_results == 0
     result, visible = service.results(citizen(card))
     assert not visible and result.marks == {}  # listed, no marks yet: not published
@@ -80,7 +81,10 @@ def test_results_are_one_get_item_and_hidden_until_the_moment(stack: Any) -> Non
     jobs.publish_results(where, YEAR, later, later + timedelta(days=7))
 
     RECORDER.clear()
-    result, visible = service.results(citizen(card))
+    result, visible = service.results(citizen(card), YEAR)
     assert [c.operation for c in RECORDER.calls] == ["GetItem"]
+    RECORDER.clear()
+    assert service.results(citizen(card))[0] == result  # the newest session's: one Query
+    assert [c.operation for c in RECORDER.calls] == ["Query"]
     assert not visible and result.visible_from == later.replace(microsecond=later.microsecond)
     assert result.outcome == "admitted" and result.mention == "bien"

@@ -167,7 +167,8 @@ def _demo_complaint_owing() -> dict[str, str]:
     from chalicelib.workflow import actions
 
     _seeded()
-    case = service.complain(_principal(), **COMPLAINT)
+    said = COMPLAINT
+    case = service.complain(_principal(), said["subject"], said["error"], said["description"])
     officer = Principal("lp-officer", "staff", frozenset({"exam_officer"}), "DEMO-ACADEMY")
     actions.perform(MACHINE, officer, case.id, "request_documents", {}, "La copie annotée", "lp")
     return {"case_id": case.id}

@@ -15,6 +15,7 @@ from chalicelib.services.bac.domain import (
     candidate_list,
     certificate,
     data_check,
+    grading,
     results_day,
 )
 from scripts.demo.bac import row, to_csv
@@ -94,15 +95,35 @@ def marks(value: str) -> dict[str, Decimal]:
     ],
 )
 def test_the_average_decides_outcome_and_mention(average: str, outcome: str, mention: str) -> None:
-    result = domain.result_of("PC", marks(average))
-    assert (result.average, result.outcome, result.mention) == (Decimal(average), outcome, mention)
+    same = Decimal(average)  # every component at that average: so is the general average
+    result = domain.result_of(2026, "PC", marks(average), same, same)
+    assert (result.average, result.outcome, result.mention) == (same, outcome, mention)
 
 
 def test_the_average_is_weighted_and_rounded_half_up() -> None:
+    ten = Decimal(10)
     graded = {**marks("10"), "math": Decimal("10.01")}  # 10 + 0.07 / 25 = 10.0028
-    assert domain.result_of("PC", graded).average == Decimal("10.00")
-    graded = {**marks("10"), "math": Decimal("10.09")}  # 10.0252 -> 10.03
-    assert domain.result_of("PC", graded).average == Decimal("10.03")
+    assert domain.result_of(2026, "PC", graded, ten, ten).average == Decimal("10.00")
+    graded = {**marks("10"), "math": Decimal("10.09")}  # 10.0252 -> 10.03 (national)
+    result = domain.result_of(2026, "PC", graded, ten, ten)
+    assert result.components["national_exam"] == Decimal("10.03")
+    assert result.average == Decimal("10.02")  # (10 * 25 + 10 * 25 + 10.03 * 50) / 100 = 10.015
+
+
+def test_the_general_average_weighs_the_three_components_by_the_sessions_rule() -> None:
+    rule = grading.rule_for(2026)
+    assert rule.source == "unverified"  # no seed states the weights
+    assert all(sum(w.values()) == 100 for w in rule.weights.values())
+    assert set(rule.weights) == set(domain.STREAMS)  # one set of weights per stream
+    # national 14.04 (50%), continuous assessment 15.5 (25%), regional exam 13 (25%)
+    national = {"math": Decimal("14.5"), "physics": Decimal(15), "svt": Decimal(13)}
+    national |= {"philosophy": Decimal(11), "english": Decimal(16), "arabic": Decimal("12.75")}
+    result = domain.result_of(2026, "PC", national, Decimal("15.5"), Decimal(13))
+    assert result.components["national_exam"] == Decimal("14.04")
+    assert (result.average, result.mention) == (Decimal("14.15"), "bien")
+    # a poor regional exam is not made up by the national one alone
+    assert domain.result_of(2026, "PC", marks("11"), Decimal(8), Decimal(6)).outcome == "resit"
+    assert grading.rule_for(2031) is grading.RULES[-1]  # a later session: the rule in force
 
 
 def test_results_and_complaints_open_at_the_moment() -> None:
@@ -159,7 +180,9 @@ def test_no_cnie_no_certificate_and_only_for_the_admitted() -> None:
     assert certificate.certificate_refusal(None, True)[0] == "bac-cnie-not-on-file"
     assert certificate.certificate_refusal(candidate(cnie=""), True)[0] == "bac-cnie-not-on-file"
     assert certificate.certificate_refusal(candidate(), False)[0] == "bac-results-not-published"
-    failing = candidate(marks=marks("7"))
+    failing = candidate(
+        marks=marks("7"), continuous_assessment=Decimal(7), regional_exam=Decimal(7)
+    )
     assert certificate.certificate_refusal(failing, True)[0] == "bac-not-admitted"
     assert certificate.certificate_refusal(candidate(), True) == ("", "")
 
@@ -176,7 +199,7 @@ def test_the_certificate_states_what_the_issue_asks_for() -> None:
         "average",
         "mention",
     } <= set(claims)
-    assert claims["average"] == "14.04" and claims["cnie"] == "BK123456"
+    assert claims["average"] == "14.15" and claims["cnie"] == "BK123456"
 
 
 def test_a_share_lives_up_to_90_days_and_dies_with_its_certificate() -> None:

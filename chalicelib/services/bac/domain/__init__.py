@@ -16,7 +16,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # Subjects of the national exam by stream, with their coefficients (the weight of each mark
-# in the average). The stream codes are those of the candidate lists.
+# in the national exam's average; no seed states them: unverified, like the session's rule
+# in ``grading``). The stream codes are those of the candidate lists.
 STREAMS: dict[str, dict[str, int]] = {
     "SM": {"math": 9, "physics": 7, "svt": 3, "philosophy": 2, "english": 2, "arabic": 2},
     "PC": {"math": 7, "physics": 7, "svt": 5, "philosophy": 2, "english": 2, "arabic": 2},
@@ -43,16 +44,9 @@ SUBJECT_TITLES: dict[str, tuple[str, str]] = {  # (fr, ar)
     "economics": ("Économie générale", "الاقتصاد العام"),
     "accounting": ("Comptabilité", "المحاسبة"),
 }
-PASS_MARK = Decimal(10)
-# An average from 8 up to (not including) 10 sends the candidate to the catch-up session
-# ("rattrapage"), as the ministry announces every year.
-RESIT_FROM = Decimal(8)
-MENTIONS = (  # (lowest average, mention), best first
-    (Decimal(16), "tres_bien"),
-    (Decimal(14), "bien"),
-    (Decimal(12), "assez_bien"),
-    (Decimal(10), "passable"),
-)
+# The pass mark, the catch-up session's floor, the mentions and the weights of the
+# continuous assessment, the regional and the national exam: the session's rule, as data
+# (``grading``), unverified.
 MENTION_TITLES = {
     "tres_bien": ("Très bien", "حسن جدا"),
     "bien": ("Bien", "حسن"),
@@ -101,20 +95,26 @@ class Candidate:
     school: str
     stream: str
     exam_centre: str
-    marks: dict[str, Decimal] = field(default_factory=dict)
+    marks: dict[str, Decimal] = field(default_factory=dict)  # the national exam's, by subject
     data_status: str = DataStatus.UNCHECKED
     certificate_id: str = ""
+    # the candidate's averages of the other components of the session's rule (grading)
+    continuous_assessment: Decimal | None = None
+    regional_exam: Decimal | None = None
 
     @property
     def has_results(self) -> bool:
-        return bool(self.marks)
+        components = (self.continuous_assessment, self.regional_exam)
+        return bool(self.marks) and all(c is not None for c in components)
 
 
 @dataclass(frozen=True)
 class Result:
-    average: Decimal
+    average: Decimal  # the general average, by the session's rule
     mention: str  # "" unless admitted
     outcome: str
+    # continuous_assessment, regional_exam, national_exam (the subjects' weighted average)
+    components: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 def checked_mark(raw: str) -> tuple[Decimal, str]:
@@ -138,15 +138,48 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def result_of(stream: str, marks: Mapping[str, Decimal]) -> Result:
-    """The weighted average (two decimals, half up), the outcome and, if admitted, the mention."""
-    weights = STREAMS[stream]
-    total = sum((marks[s] * w for s, w in weights.items()), Decimal(0))
-    average = (total / sum(weights.values())).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    if average >= PASS_MARK:
-        mention = next(name for floor, name in MENTIONS if average >= floor)
-        return Result(average, mention, "admitted")
-    return Result(average, "", "resit" if average >= RESIT_FROM else "not_admitted")
+def national_average(stream: str, marks: Mapping[str, Decimal]) -> Decimal:
+    """The national exam's average: its subjects weighed by their coefficients, two
+    decimals, half up."""
+    coefficients = STREAMS[stream]
+    total = sum((marks[s] * w for s, w in coefficients.items()), Decimal(0))
+    return (total / sum(coefficients.values())).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def result_of(
+    year: int,
+    stream: str,
+    marks: Mapping[str, Decimal],
+    continuous_assessment: Decimal,
+    regional_exam: Decimal,
+) -> Result:
+    """The general average by session ``year``'s rule (continuous assessment, regional and
+    national exams, weighed per stream), the outcome and, if admitted, the mention."""
+    from chalicelib.services.bac.domain import grading
+
+    rule = grading.rule_for(year)
+    components = {
+        grading.CONTINUOUS: continuous_assessment,
+        grading.REGIONAL: regional_exam,
+        grading.NATIONAL: national_average(stream, marks),
+    }
+    average = grading.general_average(rule, stream, components)
+    outcome, mention = grading.outcome_and_mention(rule, average)
+    return Result(average, mention, outcome, components)
+
+
+def result_for(candidate: Candidate) -> Result:
+    """The candidate's result (their marks and component averages must be there: the
+    candidate list gives all of them together)."""
+    if candidate.continuous_assessment is None or candidate.regional_exam is None:
+        raise ValueError("a result needs the continuous assessment and the regional exam")
+    return result_of(
+        candidate.year,
+        candidate.stream,
+        candidate.marks,
+        candidate.continuous_assessment,
+        candidate.regional_exam,
+    )
 
 
 def published(visible_from: datetime | None, now: datetime) -> bool:

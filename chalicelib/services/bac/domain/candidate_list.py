@@ -33,7 +33,12 @@ COLUMNS = (
     "stream",
     "exam_centre",
     "marks",  # optional: "math=15.25;physics=12" once the results exist
+    # optional, and required with the marks: the candidate's averages of the other parts of
+    # the session's rule (grading), 0 to 20
+    "continuous_assessment",
+    "regional_exam",
 )
+OPTIONAL = ("marks", "continuous_assessment", "regional_exam")
 MAX_ROWS = 50_000  # one academy's session fits; a bigger file is split by the sender
 
 
@@ -49,7 +54,7 @@ def parse_candidates(text: str, year: int, academy: str) -> tuple[list[Candidate
     candidates of session ``year``, and what is wrong with the others, by line (the header
     is line 1). A file either holds marks for every row or for none."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in COLUMNS if c != "marks" and c not in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in OPTIONAL and c not in (reader.fieldnames or [])]
     if missing:
         return [], [RowError(1, c, "column missing from the header") for c in missing]
     candidates: list[Candidate] = []
@@ -110,6 +115,7 @@ def parse_row(
     if value["marks"] and value["stream"] in STREAMS:
         marks, why_not = parse_marks(value["marks"], value["stream"])
         check("marks", not why_not, why_not)
+    assessments = _assessments(value, line, errors)
     if errors or born is None:
         return None, errors
     return Candidate(
@@ -128,7 +134,26 @@ def parse_row(
         stream=value["stream"],
         exam_centre=value["exam_centre"],
         marks=marks,
+        continuous_assessment=assessments.get("continuous_assessment"),
+        regional_exam=assessments.get("regional_exam"),
     ), []
+
+
+def _assessments(value: Mapping[str, str], line: int, errors: list[RowError]) -> dict[str, Decimal]:
+    """The continuous assessment's and the regional exam's averages: each 0 to 20, both
+    required with the marks (the session's rule weighs them into the general average)."""
+    found: dict[str, Decimal] = {}
+    for column in ("continuous_assessment", "regional_exam"):
+        if value[column]:
+            mark, why_not = checked_mark(value[column])
+            if why_not:
+                errors.append(RowError(line, column, why_not))
+            found[column] = mark
+        elif value["marks"]:
+            errors.append(
+                RowError(line, column, "required with the marks: the session's rule weighs it")
+            )
+    return found
 
 
 def parse_marks(text: str, stream: str) -> tuple[dict[str, Decimal], str]:
@@ -149,3 +174,17 @@ def parse_marks(text: str, stream: str) -> tuple[dict[str, Decimal], str]:
 
 def _plausible_age(born: date, year: int) -> bool:
     return 14 <= year - born.year <= 80
+
+
+def cnie_held(cnie: str, year: int, holder_academy: str, academy: str) -> str:
+    """Why a row was not written: its CNIe number is another candidate's this session. The
+    academy that holds it is named (the two exam offices settle it); never its candidate."""
+    where = (
+        "another candidate of your academy"
+        if holder_academy == academy
+        else (f"a candidate of academy {holder_academy}")
+    )
+    return (
+        f"CNIe {cnie} already belongs to {where} for session {year}: row not imported; "
+        "a CNIe number belongs to one candidate per session"
+    )

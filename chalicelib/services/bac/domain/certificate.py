@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib.services.bac.domain import Candidate, result_of
+from chalicelib.services.bac.domain import Candidate, result_for
 
 MAX_SHARE_DAYS = 90
 
@@ -20,7 +20,7 @@ def certificate_refusal(candidate: Candidate | None, visible: bool) -> tuple[str
         )
     if not visible or not candidate.has_results:
         return "bac-results-not-published", "The results of your session are not published yet."
-    if result_of(candidate.stream, candidate.marks).outcome != "admitted":
+    if result_for(candidate).outcome != "admitted":
         return "bac-not-admitted", "A certificate is issued to admitted candidates only."
     return "", ""
 
@@ -30,7 +30,7 @@ def certificate_claims(
 ) -> dict[str, object]:
     """What the signed certificate states (the JWS payload). Decimals are written as strings
     so that no verifier's float rounding changes an average."""
-    result = result_of(candidate.stream, candidate.marks)
+    result = result_for(candidate)
     return {
         "iss": "urn:khidmat:men:baccalaureate",
         "jti": certificate_id,
