@@ -23,6 +23,7 @@ from chalicelib.workflow import service
 from chalicelib.workflow.case import Case, Contact, Document
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine
+from tests.support.route_samples.enrollment import application
 from tests.support.streams import stream_records
 
 OWNER = Actor("owner-decision-stats", frozenset({"citizen"}))
@@ -48,8 +49,13 @@ def generated(
     prepare: Callable[[Case], Case] | None = None,
 ) -> Case:
     """A case filed at FILED (born filed: its clock starts then), ``prepare``d (a document
-    attached), then moved by ``steps``."""
-    case = service.open_case(machine, OWNER.subject, office, Contact(), {}, OWNER, FILED)
+    attached), then moved by ``steps``. A pre-registration holds a whole application: the
+    export its approval queues may be carried out by another test's pump."""
+    payload: dict[str, Any] = {}
+    if machine is ENROLLMENT:
+        body = application(office)
+        payload = {"application": body, "level": body["level"], "school_year": "2026-2027"}
+    case = service.open_case(machine, OWNER.subject, office, Contact(), payload, OWNER, FILED)
     case = prepare(case) if prepare else case
     actors = {
         "owner": OWNER,
