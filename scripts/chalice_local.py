@@ -7,21 +7,17 @@ API Gateway answers a path no route matches itself; in the cloud its gateway res
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from chalice import local
 from chalice.cli import main
 
-GATEWAY = Path(__file__).resolve().parent.parent / "infra" / "gateway.json"
+from scripts.gateway_responses import responses
 
 
 def _unknown_path_response() -> dict[str, Any]:
-    body = json.loads(GATEWAY.read_text())["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
-        "x-amazon-apigateway-gateway-responses"
-    ]["MISSING_AUTHENTICATION_TOKEN"]
+    body = responses()["MISSING_AUTHENTICATION_TOKEN"]
     headers = {
         name.rsplit(".", 1)[-1]: value.strip("'")
         for name, value in body["responseParameters"].items()
