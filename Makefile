@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench deploy guide policy statemachines outbox schools audit-verify audit-digest clean
+.PHONY: venv run test lint unit token bench infra deploy guide policy statemachines outbox schools audit-verify audit-digest clean
 
 venv: $(STAMP)
 
@@ -44,8 +44,14 @@ bench: venv ## cold start and DynamoDB calls per route; writes bench/results.jso
 statemachines: venv ## ASL in infra/statemachines, diagrams in docs/machines, template block
 	$(PY) -m scripts.statemachines
 
-deploy: venv ## the stack, then the function and API: make deploy STAGE=dev PUBLIC_BASE_URL=https://...
-	$(PY) -m scripts.deploy --stage $(STAGE) $(if $(PUBLIC_BASE_URL),--public-base-url '$(PUBLIC_BASE_URL)') $(if $(ALLOWED_ORIGINS),--allowed-origins '$(ALLOWED_ORIGINS)')
+# STAGE's stack, the outputs into .chalice/config.json: then `chalice deploy --stage $(STAGE)` works.
+DEPLOY_ARGS = $(if $(PUBLIC_BASE_URL),--public-base-url '$(PUBLIC_BASE_URL)') $(if $(ALLOWED_ORIGINS),--allowed-origins '$(ALLOWED_ORIGINS)')
+infra: venv ## the stateful stack only: make infra STAGE=dev PUBLIC_BASE_URL=https://... ALLOWED_ORIGINS=https://...
+	$(PY) -m scripts.deploy --stage $(STAGE) $(DEPLOY_ARGS)
+
+deploy: infra ## make infra, chalice deploy, then the problem+json gateway responses on the API
+	$(VENV)/bin/chalice deploy --stage $(STAGE)
+	$(PY) -m scripts.gateway_responses --stage $(STAGE)
 
 guide: venv ## the equivalence guide PDF into the stage's bucket if missing (STAGE=local: make run)
 	$(PY) -m scripts.build_guide --stage $(STAGE)

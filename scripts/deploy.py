@@ -1,4 +1,7 @@
-"""``make deploy STAGE=dev|prod``: the stateful stack, the app's environment, then the app.
+"""``make infra`` and ``make deploy STAGE=dev|prod``: the stateful stack, the app's environment,
+then the app.
+
+``make infra`` (``python -m scripts.deploy --stage dev``):
 
 1. ``infra/template.yaml`` becomes the stack ``khidmat-<stage>`` (``infra.stack.deploy``),
    with ``PublicBaseUrl``: where citizens reach the API, the base of every link in a notice
@@ -9,15 +12,19 @@
    equivalence guide of the code being deployed is rendered into the documents bucket if
    that version is missing (``scripts/build_guide.py``), before the code that serves it
    goes live, so that no first request has to render it.
-3. ``chalice package --merge-template infra/gateway.json`` builds the app's SAM template
-   (with ``.chalice/policy-<stage>.json`` as the role's policy) and its zip.
-4. Both go to the artifacts bucket, and the stack ``khidmat-<stage>-api`` is created or
-   updated through a change set.
 
-Why CloudFormation and not ``chalice deploy``: the gateway responses (API Gateway's own
-errors as problem+json) are part of the API's OpenAPI body, and only ``chalice package`` can
-merge them in; ``chalice deploy`` would re-import the body without them on every deploy.
-A stack also gives change sets, rollback and drift detection for the role and the API.
+After that a plain ``chalice deploy --stage <stage>`` deploys a working app: the stage's
+environment is in the config, its role's policy is ``.chalice/policy-<stage>.json``
+(checked in, named by the template's deterministic names). ``make deploy`` runs
+``make infra``, ``chalice deploy``, then ``scripts/gateway_responses.py``, which puts API
+Gateway's own errors as problem+json on the deployed REST API (``chalice deploy`` imports
+the API without them).
+
+``--package`` instead deploys the app as a CloudFormation stack, as before
+(docs/decisions.md 13 and 46): ``chalice package --merge-template infra/gateway.json``
+builds the SAM template and zip, both go to the artifacts bucket, and the stack
+``khidmat-<stage>-api`` is created or updated through a change set. One stage is deployed
+one way or the other, never both: both would consume the same queues and stream.
 
 ``--dry-run`` changes nothing: no stack, no config file, no package, no upload. It reads
 the stack's outputs when it can and prints what each step would do.
@@ -38,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from infra import stack
+from scripts import gateway_responses
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".chalice" / "config.json"
@@ -281,7 +289,11 @@ def artifacts_bucket(outputs: dict[str, str], environ: dict[str, str]) -> str:
     return bucket
 
 
-def deploy(stage: str, config_path: Path, base_url: str = "", origins: str = "") -> None:
+def infra(
+    stage: str, config_path: Path, base_url: str = "", origins: str = ""
+) -> tuple[Any, dict[str, str]]:
+    """``make infra``: the stack, its outputs into the stage's config, the guide; return the
+    boto3 session and the outputs."""
     import boto3
 
     issuers = load_issuers(stage)
@@ -289,8 +301,6 @@ def deploy(stage: str, config_path: Path, base_url: str = "", origins: str = "")
         public_base_url(stage, base_url, {})  # a wrong one stops now, before AWS is touched
     if origins:
         allowed_origins(stage, origins, {})
-    if not os.environ.get(ARTIFACTS_ENV) and "ArtifactsBucket" not in stack.TEMPLATE.read_text():
-        artifacts_bucket({}, {})  # fails now, before anything is deployed
     session = boto3.Session()
     if not session.region_name:
         raise DeployError("no AWS region: set AWS_DEFAULT_REGION (the Makefile sets eu-west-3)")
@@ -300,12 +310,21 @@ def deploy(stage: str, config_path: Path, base_url: str = "", origins: str = "")
     print(f"stack {stack.stack_name(stage)}: deploying infra/template.yaml", flush=True)
     parameters = {"PublicBaseUrl": base_url, "AllowedOrigins": origins}
     outputs = stack.deploy(cloudformation, stage, parameters)
-    bucket = artifacts_bucket(outputs, dict(os.environ))
     changed = write_environment(config_path, stage, app_environment(outputs, stage, issuers))
     print(f"{config_path}: {len(changed)} environment variables changed", flush=True)
     from scripts import build_guide
 
     print(build_guide.build(outputs, session.client("s3")), flush=True)
+    return session, outputs
+
+
+def deploy(stage: str, config_path: Path, base_url: str = "", origins: str = "") -> None:
+    """``--package``: ``infra``, then the app as the CloudFormation stack ``<stack>-api``."""
+    load_issuers(stage)  # the first thing to fail, before the artifacts bucket is looked for
+    if not os.environ.get(ARTIFACTS_ENV) and "ArtifactsBucket" not in stack.TEMPLATE.read_text():
+        artifacts_bucket({}, {})  # fails now, before anything is deployed
+    session, outputs = infra(stage, config_path, base_url, origins)
+    bucket = artifacts_bucket(outputs, dict(os.environ))
     with tempfile.TemporaryDirectory(prefix="khidmat-package-") as outdir:
         sam = package(stage, Path(outdir) / "out", session.region_name)
         result = deploy_app(session, stage, sam, bucket)
@@ -331,7 +350,7 @@ def _outputs(cloudformation: Any, stage: str) -> dict[str, str]:
         return {}
 
 
-def dry_run(stage: str, config_path: Path, base_url: str = "") -> None:
+def dry_run(stage: str, config_path: Path, base_url: str = "", package_path: bool = False) -> None:
     """Print what ``deploy`` would do, reading the stack if it can, changing nothing."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
@@ -356,6 +375,14 @@ def dry_run(stage: str, config_path: Path, base_url: str = "") -> None:
     from chalicelib.services.equivalence.library import guide
 
     print(f"would build {guide.key_of(guide.version_of(guide.contents()))} if it is missing")
+    if not package_path:
+        print(f"then make deploy runs: chalice deploy --stage {stage}")
+        wanted = len(gateway_responses.responses())
+        print(
+            f"then: python -m scripts.gateway_responses --stage {stage} "
+            f"(puts the {wanted} gateway responses that differ, redeploys the API's stage)"
+        )
+        return
     print("would run: chalice " + " ".join(package_command(stage, Path("<tmp>/out"))[3:]))
     try:
         bucket = artifacts_bucket(outputs, dict(os.environ))
@@ -371,6 +398,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage", required=True, choices=["dev", "prod"])
     parser.add_argument("--dry-run", action="store_true", help="change nothing, print the plan")
     parser.add_argument(
+        "--package",
+        action="store_true",
+        help="then deploy the app as a CloudFormation stack (chalice package, change set)",
+    )
+    parser.add_argument(
         "--public-base-url",
         default=os.environ.get(BASE_URL_ENV, ""),
         help=f"where citizens reach the API, https (default: ${BASE_URL_ENV}, else the stack's)",
@@ -384,9 +416,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.dry_run:
-            dry_run(args.stage, args.config, args.public_base_url)
-        else:
+            dry_run(args.stage, args.config, args.public_base_url, args.package)
+        elif args.package:
             deploy(args.stage, args.config, args.public_base_url, args.allowed_origins)
+        else:
+            infra(args.stage, args.config, args.public_base_url, args.allowed_origins)
     except DeployError as error:
         print(f"deploy: {error}", file=sys.stderr)
         return 2

@@ -210,7 +210,15 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(
     monkeypatch.setenv(deploy.BASE_URL_ENV, "https://api.khidmat.gov.ma/")
     RECORDER.clear()
 
-    assert deploy.main(["--stage", "dev", "--dry-run", "--config", str(config)]) == 0
+    argv = ["--stage", "dev", "--dry-run", "--config", str(config)]
+    assert deploy.main(argv) == 0
+
+    plain = capsys.readouterr().out  # make deploy's plan: chalice deploy, then the responses
+    assert "~ CASES_TABLE=khidmat-dev-cases" in plain
+    assert "then make deploy runs: chalice deploy --stage dev\n" in plain
+    assert "python -m scripts.gateway_responses --stage dev" in plain
+    assert "chalice package" not in plain
+    assert deploy.main([*argv, "--package"]) == 0
 
     printed = capsys.readouterr().out
     assert "~ PUBLIC_BASE_URL=https://api.khidmat.gov.ma\n" in printed
@@ -222,6 +230,45 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(
     assert "would create or update stack khidmat-dev-api" in printed
     operations = {(c.service, c.operation) for c in RECORDER.calls}
     assert operations == {("cloudformation", "DescribeStacks")}  # it only read
+
+
+def test_make_infra_writes_what_a_plain_chalice_deploy_needs(
+    stack: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``make infra STAGE=prod`` into moto: the stack, its outputs in the stage of the config,
+    as Chalice's own config (what ``chalice deploy --stage prod`` reads) resolves them. (prod:
+    moto fails to update a stack whose parameters kept their defaults, as the dev one here.)"""
+    from chalice.config import Config
+
+    project = project_copy(tmp_path / "project")
+    monkeypatch.setenv(deploy.ISSUERS_ENV, json.dumps(ISSUERS))
+    argv = ["--stage", "prod", "--config", str(project / ".chalice" / "config.json")]
+    origins = ["--allowed-origins", "https://portal.khidmat.gov.ma"]
+
+    assert deploy.main([*argv, "--public-base-url", "https://api.khidmat.gov.ma", *origins]) == 0
+
+    on_disk = json.loads((project / ".chalice" / "config.json").read_text())
+    config = Config(
+        chalice_stage="prod",
+        user_provided_params={"project_dir": str(project)},
+        config_from_disk=on_disk,
+    )
+    variables = config.environment_variables
+    outputs = stack_module.outputs(boto3.client("cloudformation", region_name=REGION), "prod")
+    # every output the stack has (moto's lacks the secrets' ARNs: it creates no secret)
+    assert {v: outputs[k] for k, v in stack_module.OUTPUT_ENV.items() if k in outputs}.items() <= (
+        variables.items()
+    )
+    assert len(outputs.keys() & stack_module.OUTPUT_ENV.keys()) >= len(stack_module.OUTPUT_ENV) - 3
+    assert variables["CASES_TABLE"] == "khidmat-prod-cases"
+    assert variables["PUBLIC_BASE_URL"] == "https://api.khidmat.gov.ma"
+    assert variables["KHIDMAT_STAGE"] == "prod"
+    assert json.loads(variables["AUTH_ISSUERS"]) == ISSUERS
+    assert variables["POWERTOOLS_SERVICE_NAME"] == "khidmat"  # the shared ones kept
+    assert config.iam_policy_file == "policy-prod.json" and not config.autogen_policy
+    policy = json.loads((project / ".chalice" / config.iam_policy_file).read_text())
+    assert policy == iam.policy("prod")
+    assert config.api_gateway_stage == "api"
 
 
 def test_the_public_base_url_is_a_real_https_url_given_or_kept(
