@@ -23,6 +23,7 @@ _MAX_VALUE = 600  # a reason longer than this belongs in the letter, not in a no
 # ``ground``: a decision's ground as a category in words, never the free-text ``reason``.
 SERVICE_FIELDS = (
     *("appointment", "address", "bring", "consulate", "service", "ground"),
+    "documents",  # the documents an office asks for, by their titles
     *("code", "minutes"),  # a contact's one-time code and how long it lives
 )
 # Links under ``data["links"]``, made absolute by the outbox before rendering (api/links.py).
