@@ -24,6 +24,7 @@ _MAX_VALUE = 600  # a reason longer than this belongs in the letter, not in a no
 SERVICE_FIELDS = (
     *("appointment", "address", "bring", "consulate", "service", "ground"),
     "massar_code",  # a pupil's code in Massar, once Massar registered the pupil
+    "documents",  # the documents an office asks for, by their titles
     *("code", "minutes"),  # a contact's one-time code and how long it lives
 )
 # Links under ``data["links"]``, made absolute by the outbox before rendering (api/links.py).

@@ -191,13 +191,17 @@ def _side_items(
 
 
 def _failed(error: TransactWriteError, labels: list[str]) -> frozenset[str]:
-    """Whose conditions failed; without per-item reasons, the case's."""
+    """Whose conditions failed; without per-item reasons, the case's. A transaction that
+    lost a race with another one on a shared item (DynamoDB's TransactionConflict: two
+    bookings checking one calendar record) lost cleanly too: "busy", to be tried again."""
     reasons = error.cancellation_reasons or []
     failed = {
         labels[n] if n < len(labels) else "case"
         for n, r in enumerate(reasons)
         if r is not None and r.code == "ConditionalCheckFailed"
     }
+    if any(r is not None and r.code == "TransactionConflict" for r in reasons):
+        failed.add("busy")
     return frozenset(failed)
 
 

@@ -142,9 +142,11 @@ def record(
     data: Mapping[str, Any],
     documents: tuple[Document, ...] = (),
     at: datetime | None = None,
+    changes: Mapping[str, Any] | None = None,
 ) -> Case:
-    """Write an event that does not change the state (a document attached or checked) into
-    the history, in one transaction with the documents it concerns."""
+    """Write an event that does not change the state (a document attached or checked, a
+    stamp attached) into the history, in one transaction with the documents it concerns;
+    ``changes`` are set in the case's payload, as a transition's ``set`` is."""
     at = at or now()
     entry = HistoryEntry(
         case.history_length + 1,
@@ -164,6 +166,7 @@ def record(
         updated_at=at,
         history_length=entry.seq,
         documents=kept + documents,
+        payload={**case.payload, **(changes or {})},
     )
     store.save_transition(case, after, entry, now=at, documents=documents)
     return after

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = re.compile(
     r"(stamp|case|agenda|share|school|slot|number|code|key|document|consulate|committee"
-    r"|application|candidate|sitting|reference|cursor)",
+    r"|application|candidate|sitting|reference|cursor|family)",
     re.IGNORECASE,
 )
 E2E = "tests/e2e"
@@ -59,6 +59,14 @@ REFERENCES: dict[tuple[str, str, str], str] = {
     ("POST", "/consular/appointment-requests", "body.stamp"): (
         f"{E2E}/etimbre/test_etimbre_appointment_api.py"
         "::test_another_citizen_s_paid_stamp_cannot_pay_for_my_appointment"
+    ),
+    ("PUT", "/consular/appointment-requests/{case_id}/stamp", "body.stamp"): (
+        f"{E2E}/etimbre/test_etimbre_appointment_api.py"
+        "::test_a_refused_stamp_is_not_a_dead_end_another_one_is_attached_before_the_visit"
+    ),
+    ("POST", "/consular/appointment-requests", "body.family"): (
+        f"{E2E}/consular/test_consular_family.py"
+        "::test_a_guardian_files_and_books_for_her_children_one_live_appointment_each"
     ),
     ("POST", "/consular/appointment-requests/{case_id}/booking", "body.slot"): (
         "public: a slot of the consulate's calendar, which any validated request may book"

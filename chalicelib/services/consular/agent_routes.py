@@ -36,6 +36,7 @@ consular_agent = Blueprint(__name__)
     body=S + "CalendarIn",
     response=S + "CalendarView",
     path_model=S + "ConsulatePath",
+    errors=(409,),
 )
 def put_calendar(call: Call, code: str) -> CalendarView:
     from chalicelib.services.consular import service as use
@@ -96,6 +97,7 @@ def _agent_action(action: str, summary: str, path: str) -> None:
         tags=TAGS,
         body=S + "ReasonIn",
         response=S + "RequestView",
+        errors=(409,),  # the request's state, or (validate) a required document missing
     )
     def view(call: Call, case_id: str) -> RequestView:
         from chalicelib.services.consular import service as use
@@ -107,9 +109,27 @@ def _agent_action(action: str, summary: str, path: str) -> None:
     view.__name__ = f"consular_{action}"
 
 
-_agent_action("validate", "Validate a request: the citizen may book", "validate")
-_agent_action("request_documents", "Ask the citizen for missing documents", "request-documents")
+_agent_action("validate", "Validate a request: every required document checked", "validate")
 _agent_action("reject", "Reject a request, with a reason", "reject")
+
+
+@route(
+    consular_agent,
+    "POST",
+    f"{REQUEST}/request-documents",
+    summary="Ask the citizen for documents of the request's checklist, naming their kinds",
+    access=allow(AGENT),
+    tags=TAGS,
+    body=S + "DocumentsAskIn",
+    response=S + "RequestView",
+    errors=(409, 422),
+)
+def consular_request_documents(call: Call, case_id: str) -> RequestView:
+    from chalicelib.services.consular import service as use
+
+    body = call.body
+    case = use.request_documents(call.user, case_id, body.kinds, body.reason, call.correlation_id)
+    return request_view(call, case)
 
 
 @route(
@@ -144,6 +164,7 @@ def day_list(call: Call, code: str) -> DayList:
                 slot=start,
                 local=start.astimezone(zone).isoformat(),
                 name=entry.name,
+                guardian=entry.guardian,
                 status=status,
             )
         )

@@ -43,10 +43,10 @@ def book(principal: Principal, case_id: str, start: datetime, correlation_id: st
     now = service.now()
     if case.state not in BOOKABLE:
         raise wrong_state(case, "booked")
-    slot = slot_or_problem(consulate, svc, start, now)
+    slot, version = slot_or_problem(consulate, svc, start, now)
     if full(consulate, svc, slot, case.id, now):
         raise slot_taken(consulate, svc, slot, now, case.id)
-    also = _seat_writes(case, consulate, svc, zone, slot, now)
+    also = _seat_writes(case, consulate, svc, zone, slot, version, now)
     waiting_key = case.payload.get("waiting_key")
     if waiting_key:
         also.append(repo.leave_waiting(consulate.code, svc.code, str(waiting_key)))
@@ -81,7 +81,7 @@ def move_or_cancel(
         repo.unlist_day(case.office, case.id, old_day, old_start),
     ]
     if new_start is None:
-        also = [*back, repo.release_live(consulate.code, svc.code, case.owner, case.id)]
+        also = [*back, repo.release_live(consulate.code, svc.code, _person(case), case.id)]
         length = timedelta(minutes=svc.slot_minutes)
         ends = case.payload.get("slot_end")
         old = Slot(old_start, datetime.fromisoformat(ends) if ends else old_start + length, 0)
@@ -89,13 +89,13 @@ def move_or_cancel(
         payload: dict[str, Any] = {"set": {"slot": None, "reminder_at": None}}
         done = _fire(principal, case, "cancel", payload, also, consulate, svc, None, now)
     else:
-        slot = slot_or_problem(consulate, svc, new_start, now)
+        slot, version = slot_or_problem(consulate, svc, new_start, now)
         if slot.start == old_start:
             raise Problem(
                 "consular-rule-violated",
                 errors=[FieldError("query.slot", "this is the slot already booked")],
             )
-        also = [*back, *_seat_writes(case, consulate, svc, zone, slot, now)]
+        also = [*back, *_seat_writes(case, consulate, svc, zone, slot, version, now)]
         also += repo.messages(case, _notice(case, consulate, svc, slot), now)
         payload = _booked_payload(case, consulate, svc, zone, slot, now)
         done = _fire(principal, case, "rebook", payload, also, consulate, svc, slot, now)
@@ -105,19 +105,44 @@ def move_or_cancel(
 
 
 def _seat_writes(
-    case: Case, consulate: Consulate, svc: Service, zone: ZoneInfo, slot: Slot, now: datetime
+    case: Case,
+    consulate: Consulate,
+    svc: Service,
+    zone: ZoneInfo,
+    slot: Slot,
+    version: int,
+    now: datetime,
 ) -> list[Also]:
+    """The seat (counted against the calendar's capacity as read, the calendar still the one
+    to count by), the live-appointment guard and the day's list."""
     day = domain.local_day(slot.start, zone).isoformat()
     holder = case.state == "offered" and case.payload.get("offered_slot") == domain.iso(slot.start)
     return [
+        repo.seat_version_check(consulate.code, svc.code, version),
         repo.take_seat(
             consulate.code, svc.code, day, slot.start, slot.capacity, case.id, now, holder
         ),
         repo.claim_live(
-            consulate.code, svc.code, case.owner, case.id, domain.end_of_day(slot.start, zone), now
+            consulate.code,
+            svc.code,
+            _person(case),
+            case.id,
+            domain.end_of_day(slot.start, zone),
+            now,
         ),
-        repo.list_day(consulate.code, case, svc.code, day, slot.start),
+        repo.list_day(
+            consulate.code,
+            case,
+            svc.code,
+            day,
+            slot.start,
+            domain.attendee(case.payload, case.contact.name),
+        ),
     ]
+
+
+def _person(case: Case) -> str:
+    return domain.person_of(case.payload, case.owner)
 
 
 def _booked_payload(
@@ -192,10 +217,16 @@ def _fire(
     except Conflict as error:
         if "slot" in error.failed and slot is not None:
             raise slot_taken(consulate, svc, slot, now, case.id) from error
+        if "calendar" in error.failed:
+            raise Problem(
+                "conflict",
+                "The consulate changed its calendar meanwhile: list the slots again.",
+                extra={"refusal": "calendar_changed"},
+            ) from error
         if "live_appointment" in error.failed:
             raise Problem(
                 "conflict",
-                "You already have an appointment for this service here.",
+                "An appointment for this service here is already booked for this person.",
                 extra={"refusal": "live_appointment"},
             ) from error
         raise changed_meanwhile(error) from error

@@ -290,6 +290,24 @@ CONSULATES: tuple[Consulate, ...] = (
     ),
 )
 
+# Who a guardian may file for (decision 39), and the document that proves the tie: the
+# consulate checks it before validating, like every other document of the checklist.
+RELATIONS: Mapping[str, DocumentRule] = {
+    "child": _doc(
+        "birth_certificate",
+        "نسخة كاملة من رسم ولادة القاصر",
+        "Copie intégrale de l'acte de naissance du mineur",
+        "Full birth certificate of the minor",
+    ),
+    "ward": _doc(
+        "guardianship_deed",
+        "عقد الكفالة أو حكم التقديم",
+        "Acte de kafala ou jugement de tutelle",
+        "Kafala deed or guardianship judgment",
+    ),
+}
+AGE_OF_MAJORITY = 18  # Moudawana, art. 209: a person of 18 files their own request
+
 _CONSULATES = {c.code: c for c in CONSULATES}
 _SERVICES = {s.code: s for s in SERVICES}
 

@@ -54,7 +54,9 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
         )
     also = [
         repo.mark_day(consulate.code, case.id, day.isoformat(), start, "checked_in"),
-        repo.release_live(consulate.code, svc.code, case.owner, case.id),
+        repo.release_live(
+            consulate.code, svc.code, domain.person_of(case.payload, case.owner), case.id
+        ),
     ]
     stamp = str(case.payload.get("stamp", ""))
     if stamp:
@@ -77,7 +79,8 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
             raise Problem(
                 "conflict",
                 "The eTimbre stamp of this request cannot pay for it "
-                "(unpaid, used, refunded, expired or for another service).",
+                "(unpaid, used, refunded, expired or for another service): the citizen may "
+                "attach another (PUT /consular/appointment-requests/{id}/stamp).",
                 extra={"refusal": "stamp"},
             ) from error
         raise changed_meanwhile(error) from error
@@ -106,4 +109,5 @@ def after_no_show(case: Case, happened: Happened) -> None:
     start = datetime.fromisoformat(str(slot))
     day = domain.local_day(start, ZoneInfo(consulate.time_zone)).isoformat()
     repo.mark_day_now(consulate.code, case.id, day, start, "no_show")
-    repo.release_live_now(consulate.code, str(case.payload["service"]), case.owner, case.id)
+    person = domain.person_of(case.payload, case.owner)
+    repo.release_live_now(consulate.code, str(case.payload["service"]), person, case.id)

@@ -3,9 +3,12 @@ zone (daylight-saving changes included), cut-offs, reminders, the waiting list's
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 MAX_LISTING_DAYS = 31  # a slot listing covers a month at most
@@ -23,11 +26,16 @@ class Opening:
 
 @dataclass(frozen=True)
 class Calendar:
-    """Opening hours per weekday (0 = Monday), counters per service, closed days."""
+    """Opening hours per weekday (0 = Monday), counters per service, closed days.
+
+    ``ceiling``: the calendar being installed while a change that lowers seats is checked
+    against the seats taken (decision 36): meanwhile a slot is offered only if both have it,
+    with the fewer seats, so that what is booked then holds under either outcome."""
 
     hours: Mapping[int, tuple[Opening, ...]]
     counters: Mapping[str, int]
     closed: frozenset[date] = field(default_factory=frozenset)
+    ceiling: Calendar | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,21 @@ def slots_of_day(
     """The slots of ``service`` on the local ``day``: each opening cut into ``minutes``-long
     slots, each with as many seats as the service has counters. Times are walked in UTC, so
     an opening across a clock change keeps its real length."""
+    own = _slots_of_day(calendar, zone, service, minutes, day)
+    if calendar.ceiling is None:
+        return own
+    other = {s.start: s for s in _slots_of_day(calendar.ceiling, zone, service, minutes, day)}
+    both = []
+    for slot in own:
+        match = other.get(slot.start)
+        if match is not None and match.end == slot.end:
+            both.append(Slot(slot.start, slot.end, min(slot.capacity, match.capacity)))
+    return [s for s in both if s.capacity > 0]
+
+
+def _slots_of_day(
+    calendar: Calendar, zone: ZoneInfo, service: str, minutes: int, day: date
+) -> list[Slot]:
     capacity = calendar.counters.get(service, 0)
     if capacity <= 0 or day in calendar.closed:
         return []
@@ -90,6 +113,54 @@ def slots_of_day(
             slots.append(Slot(start, start + step, capacity))
             start += step
     return slots
+
+
+def lowered_services(before: Calendar, after: Calendar) -> list[str]:
+    """The services of which ``after`` may offer fewer seats than ``before`` in some slot: a
+    counter lowered, an opening changed or removed, a day closed. Raising a counter or
+    adding an opening lowers nothing. A change still being installed counts as lowering all."""
+    offered = sorted(s for s, n in before.counters.items() if n > 0)
+    if before.ceiling is not None:
+        ceiling = before.ceiling.counters
+        return sorted({*offered, *(s for s, n in ceiling.items() if n > 0)})
+    hours_kept = all(
+        set(openings) <= set(after.hours.get(day, ())) for day, openings in before.hours.items()
+    )
+    if not hours_kept or after.closed - before.closed:
+        return offered
+    return [s for s in offered if after.counters.get(s, 0) < before.counters[s]]
+
+
+@dataclass(frozen=True)
+class Overbooked:
+    """A slot whose seats taken (booked, or held for an offer) exceed what a calendar gives."""
+
+    start: datetime
+    taken: int
+    capacity: int
+
+
+def overbooked(
+    taken: Iterable[tuple[datetime, int]],
+    calendar: Calendar,
+    zone: ZoneInfo,
+    service: str,
+    minutes: int,
+    now: datetime,
+) -> list[Overbooked]:
+    """The slots, still to come, where ``calendar`` leaves fewer seats than are taken (a slot
+    it no longer has leaves none), in order of time. Closed days are not counted: their
+    appointments are cancelled, each citizen put first in line."""
+    found = []
+    for start, count in sorted(taken):
+        day = local_day(start, zone)
+        if count <= 0 or start < now or day in calendar.closed:
+            continue
+        slot = find_slot(calendar, zone, service, minutes, start)
+        capacity = slot.capacity if slot else 0
+        if count > capacity:
+            found.append(Overbooked(start, count, capacity))
+    return found
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -165,6 +236,50 @@ def next_free(
         for s, free in sorted(slots, key=lambda p: p[0].start)
         if free > 0 and s.start > after
     ][:limit]
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years lived on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def person_problems(birth: date, today: date, majority: int) -> list[tuple[str, str]]:
+    """(field, message) for a person a guardian may not file for: not born yet, or of age
+    (an adult files their own request)."""
+    if birth > today:
+        return [("birth_date", "a birth date in the future")]
+    if age_on(birth, today) >= majority:
+        return [("birth_date", f"{majority} or older: an adult files their own request")]
+    return []
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.casefold().replace("-", " ").split())
+
+
+def person_key(given_name: str, family_name: str, birth: date) -> str:
+    """Who a request is for, when a guardian files it: the same child named by either parent
+    (accents, case and spaces aside) is the same person, so one live appointment holds for
+    them whoever booked it. Names and birth date only: a minor often has no ID number."""
+    seen = f"{_plain(family_name)}|{_plain(given_name)}|{birth.isoformat()}"
+    return "person:" + hashlib.sha256(seen.encode()).hexdigest()[:32]
+
+
+def person_of(payload: Mapping[str, Any], owner: str) -> str:
+    """Whom the one-live-appointment rule counts a request for: the person filed for, or the
+    account's own holder."""
+    person = payload.get("person") or {}
+    return str(person.get("key") or owner)
+
+
+def attendee(payload: Mapping[str, Any], holder: str) -> tuple[str, str]:
+    """(who comes, who accompanies them): a minor with their guardian, or the holder alone."""
+    person = payload.get("person") or {}
+    if not person:
+        return holder, ""
+    return f"{person.get('given_name', '')} {person.get('family_name', '')}".strip(), holder
 
 
 def iso(moment: datetime) -> str:

@@ -11,8 +11,12 @@ and a no-show is marked on the day's list.
 
 from __future__ import annotations
 
-from chalicelib.services.consular.catalogue import SERVICES
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib.services.consular import checklists
 from chalicelib.workflow import legal, owed
+from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import (
     CITIZEN_ROLE,
     SYSTEM_ROLE,
@@ -43,10 +47,16 @@ _BOOKING_TIMERS = (
     CancelTimer(OFFER),
 )
 OFFER_HOLD_SECONDS = 15 * 60  # how long a seat given back is kept for the first in line
-# Every kind any service asks for: which ones a request needs depends on its service.
-DOCUMENTS: tuple[DocumentRule, ...] = tuple(
-    {r.kind: r._replace(required=False) for s in SERVICES for r in s.documents}.values()
-)
+# Every kind any request may take; which ones a request needs is its checklist's
+# (``checklists.case_documents``: its service's, and the proof of a guardian's tie).
+DOCUMENTS: tuple[DocumentRule, ...] = checklists.every_rule()
+
+
+def documents_ready(case: Case, payload: Mapping[str, Any]) -> str | None:
+    """No validation while a required document of the checklist has no verified copy."""
+    missing = checklists.missing(case)
+    return f"required documents missing: {', '.join(missing)}" if missing else None
+
 
 # The consulate asks for what is missing before it validates; the citizen (or an agent who
 # received it at the counter) says it is there.
@@ -93,6 +103,7 @@ APPOINTMENT = Machine(
             ("submitted",),
             "validated",
             AGENT,
+            guard=documents_ready,
             effects=(Notify("consular_validated"),),
         ),
         *DOCUMENTS_OWED.transitions,
@@ -185,6 +196,7 @@ APPOINTMENT = Machine(
         ),
     ),
     clocks=(DECISION,),
+    case_documents=checklists.case_documents,
 )
 
 MACHINES: tuple[Machine, ...] = (APPOINTMENT,)

@@ -46,6 +46,22 @@ problems.register(
                 "en": "This stamp cannot pay for this request",
             },
         ),
+        "consular-seats-taken": (
+            409,
+            {
+                "ar": "التعديل يقلص مقاعد محجوزة",
+                "fr": "La modification retire des places déjà réservées",
+                "en": "The change would take away seats already booked",
+            },
+        ),
+        "consular-documents-missing": (
+            409,
+            {
+                "ar": "وثائق مطلوبة ناقصة",
+                "fr": "Des pièces requises manquent",
+                "en": "Required documents are missing",
+            },
+        ),
         "consular-contact-missing": (
             422,
             {

@@ -4,14 +4,16 @@ other use case starts from (the caller's own request, its consulate and service)
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import chalicelib.services.consular.problems  # noqa: F401  (registers this service's problems)
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
-from chalicelib.services.consular import catalogue
+from chalicelib.services.consular import catalogue, checklists, domain
 from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.machines import APPOINTMENT, CASE_TYPE
 from chalicelib.store import cases as case_store
@@ -50,14 +52,24 @@ def fee_of(service_code: str, at: datetime, consulate: str = "") -> Any:
 
 
 def create_request(
-    principal: Principal, consulate: Consulate, svc: Service, contact: Contact, stamp: str
+    principal: Principal,
+    consulate: Consulate,
+    svc: Service,
+    contact: Contact,
+    stamp: str,
+    person: Mapping[str, Any] | None = None,
+    family: str = "",
 ) -> Case:
+    """A request of the citizen, for themselves or (``person``) for a minor in their care,
+    in a family of requests filed together (``family``: one of theirs, or a new one)."""
     _within_open_limit(principal.subject, consulate.code)
     if stamp:
-        _stamp_or_422(stamp, principal.subject, svc.code, consulate.code)
+        stamp_or_422(stamp, principal.subject, svc.code, consulate.code)
     payload = {
         "consulate": consulate.code,
         "service": svc.code,
+        "family": _family_or_422(principal, consulate, family) if family else uuid.uuid4().hex,
+        **({"person": _person_or_422(consulate, person)} if person else {}),
         **({"stamp": stamp} if stamp else {}),
     }
     return service.open_case(
@@ -92,7 +104,43 @@ def _within_open_limit(owner: str, consulate: str) -> None:
         )
 
 
-def _stamp_or_422(number: str, owner: str, service_code: str, consulate_code: str) -> None:
+def _person_or_422(consulate: Consulate, person: Mapping[str, Any]) -> dict[str, Any]:
+    """The minor filed for, with the key the one-live-appointment rule counts them by."""
+    birth = date.fromisoformat(str(person["birth_date"]))
+    today = domain.local_day(service.now(), ZoneInfo(consulate.time_zone))
+    problems = domain.person_problems(birth, today, catalogue.AGE_OF_MAJORITY)
+    if problems:
+        raise Problem(
+            "consular-rule-violated",
+            errors=[FieldError(f"body.person.{f}", m) for f, m in problems],
+        )
+    given, family = str(person["given_name"]), str(person["family_name"])
+    return {
+        "given_name": given,
+        "family_name": family,
+        "birth_date": birth.isoformat(),
+        "relation": str(person["relation"]),
+        "key": domain.person_key(given, family, birth),
+    }
+
+
+def _family_or_422(principal: Principal, consulate: Consulate, family: str) -> str:
+    """A family the citizen already filed a request in at this consulate (one Query)."""
+    mine = case_store.of_owner(principal.subject, 100, None).cases
+    if any(
+        c.case_type == CASE_TYPE
+        and c.office == consulate.code
+        and c.payload.get("family") == family
+        for c in mine
+    ):
+        return family
+    raise Problem(
+        "consular-rule-violated",
+        errors=[FieldError("body.family", "no request of yours at this consulate is in it")],
+    )
+
+
+def stamp_or_422(number: str, owner: str, service_code: str, consulate_code: str) -> None:
     """A stamp named in a request is the applicant's own, paid, for that service at that
     consulate: another citizen's paid stamp is never spent on my appointment."""
     try:
@@ -105,8 +153,45 @@ def _stamp_or_422(number: str, owner: str, service_code: str, consulate_code: st
 
 
 def act(principal: Principal, case_id: str, action: str, reason: str, correlation_id: str) -> Case:
-    """validate, request_documents, complete, reject: the machine's rules decide who may."""
-    return actions.perform(APPOINTMENT, principal, case_id, action, {}, reason, correlation_id)
+    """validate, complete, reject: the machine's rules decide who may. A validation while a
+    document of the checklist is missing is a 409 naming the kinds (decision 37)."""
+    payload: dict[str, Any] = {}
+    if action == "validate":
+        case = visible_request(principal, case_id, "validation", correlation_id)
+        missing = checklists.missing(case)
+        if missing:
+            raise documents_missing(missing)
+    if action == "complete":
+        payload = {"set": {"owed_kinds": None, "notice": None}}
+    return actions.perform(APPOINTMENT, principal, case_id, action, payload, reason, correlation_id)
+
+
+def request_documents(
+    principal: Principal, case_id: str, kinds: list[str], reason: str, correlation_id: str
+) -> Case:
+    """The consulate asks for documents of the request's checklist, naming their kinds (none
+    named: the required ones still missing); the citizen's message lists them by title."""
+    case = visible_request(principal, case_id, "documents asked for", correlation_id)
+    asked = list(dict.fromkeys(kinds)) or checklists.missing(case)
+    unknown = checklists.unknown_kinds(case, asked)
+    if unknown or not asked:
+        takes = ", ".join(r.kind for r in checklists.case_documents(case))
+        why = f"not in this request's checklist ({takes})" if unknown else "name the kinds"
+        raise Problem("validation-failed", errors=[FieldError("body.kinds", why)])
+    shown = checklists.titles(case, asked, case.contact.language)
+    payload = {"kinds": asked, "set": {"owed_kinds": asked, "notice": {"documents": shown}}}
+    return actions.perform(
+        APPOINTMENT, principal, case_id, "request_documents", payload, reason, correlation_id
+    )
+
+
+def documents_missing(missing: list[str]) -> Problem:
+    return Problem(
+        "consular-documents-missing",
+        f"Required documents have no checked copy yet: {', '.join(missing)}. Ask the citizen "
+        "for them (request-documents), or attach what they bring to the counter.",
+        extra={"refusal": "documents_missing", "missing": missing},
+    )
 
 
 def queue(consulate: str, state: str, limit: int, start: dict[str, Any] | None) -> case_store.Page:

@@ -68,7 +68,8 @@ def create_request(call: Call) -> Reply:
                 )
             ],
         )
-    case = use.create_request(call.user, consulate, svc, contact, body.stamp)
+    person = None if body.person is None else body.person.model_dump(mode="json")
+    case = use.create_request(call.user, consulate, svc, contact, body.stamp, person, body.family)
     return Reply(request_view(call, case).model_dump(mode="json"), 201)
 
 
@@ -124,6 +125,24 @@ def withdraw(call: Call, case_id: str) -> RequestView:
     return request_view(
         call, use.act(call.user, case_id, "withdraw", call.body.reason, call.correlation_id)
     )
+
+
+@route(
+    consular,
+    "PUT",
+    f"{REQUEST}/stamp",
+    summary="Attach the eTimbre stamp that pays for the request (another one before the visit)",
+    access=allow(CITIZEN),
+    tags=TAGS,
+    body=S + "StampIn",
+    response=S + "RequestView",
+    errors=(409, 422),
+)
+def attach_stamp(call: Call, case_id: str) -> RequestView:
+    from chalicelib.services.consular import service as use
+
+    case = use.attach_stamp(call.user, case_id, call.body.stamp, call.correlation_id)
+    return request_view(call, case)
 
 
 @route(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
 
@@ -125,16 +125,58 @@ class ConsulatePath(Input):
     code: ConsulateCode
 
 
+class PersonIn(Input):
+    """The minor a guardian files for (decision 39); the guardian owns the request."""
+
+    given_name: str = Field(min_length=1, max_length=80)
+    family_name: str = Field(min_length=1, max_length=80)
+    birth_date: date
+    relation: Literal["child", "ward"] = Field(
+        description="child: the guardian's son or daughter; ward: under their kafala or "
+        "guardianship (tutelle)."
+    )
+
+    @field_validator("given_name", "family_name")
+    @classmethod
+    def named(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("a name")
+        return value
+
+
 class RequestIn(Input):
     consulate: ConsulateCode
     service: ServiceCode
     # Among the citizen's verified contacts; empty fields: the first verified ones.
     contact: ContactIn = Field(default_factory=ContactIn)
     stamp: str = Field(default="", max_length=40, pattern=r"^[A-Z0-9-]*$")
+    person: PersonIn | None = Field(
+        default=None, description="A minor filed for by their guardian; none: the citizen."
+    )
+    family: str = Field(
+        default="",
+        pattern=r"^([0-9a-f]{32})?$",
+        description="The family of one of the citizen's requests at this consulate, to file "
+        "with it; none: a new family (its id is in the answer's payload).",
+    )
+
+
+class StampIn(Input):
+    stamp: str = Field(min_length=1, max_length=40, pattern=r"^[A-Z0-9-]+$")
 
 
 class ReasonIn(Input):
     reason: str = Field(default="", max_length=2000)
+
+
+class DocumentsAskIn(Input):
+    reason: str = Field(default="", max_length=2000, description="Why, read by the citizen.")
+    kinds: list[Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")]] = Field(
+        default_factory=list,
+        max_length=12,
+        description="Kinds of the request's checklist; none: the required ones still missing.",
+    )
 
 
 class SlotIn(Input):
@@ -198,7 +240,8 @@ class AppointmentView(Output):
     service: str
     slot: datetime
     local: str
-    name: str
+    name: str = Field(description="Who comes.")
+    guardian: str = Field(default="", description="Who accompanies a minor (the account's).")
     status: str
 
 

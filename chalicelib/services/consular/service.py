@@ -3,6 +3,8 @@ responsibility in their own modules; this one gathers them for the routes, the b
 demo data.
 
 - ``request_cases``: reference data, requests, the consulate's queue and decisions;
+- ``checklists``: the documents a request must carry before it is validated;
+- ``stamps``: the eTimbre stamp attached to a request (or replaced) before the visit;
 - ``calendars``: opening hours, counters, closed days (a day closed cancels its bookings);
 - ``slots``: free slots, the slot a booking names, the 409 with the next free ones;
 - ``booking``: book, move or cancel, each one transaction with its seats;
@@ -22,14 +24,17 @@ from chalicelib.services.consular.request_cases import (
     fee_of,
     no_shows,
     queue,
+    request_documents,
     service_or_422,
 )
 from chalicelib.services.consular.slots import FreeSlot, free_slots, slots_for_citizen
+from chalicelib.services.consular.stamps import attach_stamp
 from chalicelib.services.consular.waiting import join_waiting_list, offer_next
 
 __all__ = [
     "FreeSlot",
     "act",
+    "attach_stamp",
     "book",
     "calendar_from",
     "calendar_of",
@@ -45,6 +50,7 @@ __all__ = [
     "offer_next",
     "put_calendar",
     "queue",
+    "request_documents",
     "service_or_422",
     "slots_for_citizen",
 ]

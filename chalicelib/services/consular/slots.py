@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.consular import domain
-from chalicelib.services.consular.calendars import calendar_of
+from chalicelib.services.consular.calendars import calendar_of, read_calendar
 from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.domain import Slot
 from chalicelib.services.consular.machines import CASE_TYPE
@@ -47,7 +47,7 @@ def free_slots(
             taken = seats.get(domain.iso(slot.start))
             free = (
                 domain.free_seats(
-                    taken.capacity, taken.taken, taken.hold_case, taken.hold_until, now, for_case
+                    slot.capacity, taken.taken, taken.hold_case, taken.hold_until, now, for_case
                 )
                 if taken
                 else slot.capacity
@@ -79,9 +79,13 @@ def slots_for_citizen(
     return free_slots(consulate, svc, first, last, service.now(), mine[0].id)
 
 
-def slot_or_problem(consulate: Consulate, svc: Service, start: datetime, now: datetime) -> Slot:
-    """The calendar's slot starting at ``start``, still bookable, or a 422 naming the field."""
-    calendar = calendar_of(consulate.code)
+def slot_or_problem(
+    consulate: Consulate, svc: Service, start: datetime, now: datetime
+) -> tuple[Slot, int]:
+    """The calendar's slot starting at ``start``, still bookable, or a 422 naming the field;
+    with the service's seat version the booking checks (decision 36)."""
+    read = read_calendar(consulate.code)
+    calendar, versions = (None, {}) if read is None else read
     zone = ZoneInfo(consulate.time_zone)
     slot = (
         None
@@ -98,7 +102,7 @@ def slot_or_problem(consulate: Consulate, svc: Service, start: datetime, now: da
             "consular-rule-violated",
             errors=[FieldError("body.slot", "this slot can no longer be booked")],
         )
-    return slot
+    return slot, versions.get(svc.code, 0)
 
 
 def full(consulate: Consulate, svc: Service, slot: Slot, case_id: str, now: datetime) -> bool:
@@ -109,7 +113,7 @@ def full(consulate: Consulate, svc: Service, slot: Slot, case_id: str, now: date
     if seats is None:
         return False
     free = domain.free_seats(
-        seats.capacity, seats.taken, seats.hold_case, seats.hold_until, now, case_id
+        slot.capacity, seats.taken, seats.hold_case, seats.hold_until, now, case_id
     )
     return free == 0
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.api.principal import Principal
 from chalicelib.services.consular import catalogue, domain, machines
+from chalicelib.services.consular.calendars import read_calendar
 from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.services.consular.request_cases import (
@@ -54,6 +55,13 @@ def offer_next(
     zone = ZoneInfo(consulate.time_zone)
     if not domain.bookable(start, now):
         return None
+    read = read_calendar(consulate.code)
+    slot = (
+        None if read is None else domain.find_slot(read[0], zone, svc.code, svc.slot_minutes, start)
+    )
+    if read is None or slot is None:
+        return None  # the calendar no longer has the slot
+    version = read[1].get(svc.code, 0)
     day = domain.local_day(start, zone).isoformat()
     until = now + timedelta(seconds=machines.OFFER_HOLD_SECONDS)
     for waiting in repo.first_waiting(consulate.code, svc.code):
@@ -62,7 +70,10 @@ def offer_next(
             repo.drop_waiting(consulate.code, svc.code, waiting.key)
             continue
         also = [
-            repo.hold_seat(consulate.code, svc.code, day, start, case.id, until, now, replacing),
+            repo.seat_version_check(consulate.code, svc.code, version),
+            repo.hold_seat(
+                consulate.code, svc.code, day, start, slot.capacity, case.id, until, now, replacing
+            ),
             repo.leave_waiting(consulate.code, svc.code, waiting.key),
         ]
         payload = {
@@ -77,8 +88,8 @@ def offer_next(
                 APPOINTMENT, case, "offer", engine.Actor.system("waiting_list"), payload, also=also
             )
         except Conflict as error:
-            if "slot_hold" in error.failed:
-                return None  # the seat went (or is held) meanwhile: nothing to offer
+            if error.failed & {"slot_hold", "calendar"}:
+                return None  # the seat went (or is held, or the calendar changed) meanwhile
             continue
         return case.id
     return None

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from chalicelib.workflow import service
+from tests.e2e.consular.test_consular_journeys import upload_checklist
 from tests.support.clock_watch import ClockWatch, journey
 
 REQUESTS = "/consular/appointment-requests"
@@ -56,6 +57,7 @@ def test_the_validation_clock_pauses_for_documents_and_stops_at_the_validation(
         return post(client, path("request-documents"), agent, {"reason": "Photo d'identité"})
 
     def answer() -> Any:
+        upload_checklist(client, citizen, found["id"])  # what the consulate needs to validate
         return post(client, path("complete"), citizen, {})
 
     def validate() -> Any:

@@ -32,6 +32,7 @@ from tests.e2e.consular.test_consular_journeys import (
     citizen,
     put_calendar,
     slots,
+    upload,
     validated_request,
 )
 
@@ -113,19 +114,20 @@ def test_documents_asked_for_attached_by_the_consulate_then_completed(
     documents = f"/cases/{case_id}/documents"
     elsewhere = call(client, "POST", documents, agent(token, "ES-MAD"), photo)
     assert elsewhere.status_code == 404
-    attached = call(client, "POST", documents, agent(token), photo)
-    assert attached.status_code == 201, attached.body
+    upload(client, agent(token), case_id, "photo")
     document = service.load(case_id).documents[0]
     assert (document.kind, document.uploaded_role) == ("photo", "consular_agent")
     assert document.uploaded_by == "staff:agent-FR-PAR"  # the pair (issuer, sub)
-    # ... and the citizen attaches one too, then says the file is complete.
-    copy = {"kind": "id_copy", "content_type": "application/pdf", "size": 4096}
-    assert call(client, "POST", documents, citizen(token, "rdv-docs"), copy).status_code == 201
+    assert document.status == "verified"
+    # ... and the citizen uploads the rest, then says the file is complete.
+    for kind in ("id_copy", "proof_of_residence"):
+        upload(client, citizen(token, "rdv-docs"), case_id, kind)
     done = call(client, "POST", f"{path}/complete", citizen(token, "rdv-docs"), {})
     assert done.status_code == 200 and done.json_body["state"] == "submitted"
     validated = call(client, "POST", f"{path}/validate", agent(token), {})
     assert validated.status_code == 200 and validated.json_body["state"] == "validated"
-    assert sorted(d.kind for d in service.load(case_id).documents) == ["id_copy", "photo"]
+    kinds = sorted(d.kind for d in service.load(case_id).documents)
+    assert kinds == ["id_copy", "photo", "proof_of_residence"]
 
 
 def test_a_booking_moved_in_one_call_gives_its_seat_back_and_respects_the_cut_off(

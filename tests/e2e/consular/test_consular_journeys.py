@@ -7,11 +7,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
 from typing import Any
 
 import pytest
+import requests
+from PIL import Image
+from pypdf import PdfWriter
 
 import app as app_module
+from chalicelib.documents import uploads
+from chalicelib.documents.checks import check_uploaded
+from chalicelib.settings import get_settings
 from chalicelib.workflow import callbacks, service
 from scripts.local_events import Pump
 
@@ -49,17 +56,70 @@ def citizen(token: Any, sub: str) -> str:
     return str(token("citizen", sub=sub, acr="cnie"))
 
 
-def validated_request(client: Any, token: Any, sub: str, service_code: str = "passport") -> str:
+def a_file(content_type: str) -> bytes:
+    out = BytesIO()
+    if content_type == "application/pdf":
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(out)
+    else:
+        Image.new("RGB", (30, 40), (200, 180, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+def upload(client: Any, who: str, case_id: str, kind: str) -> str:
+    """One document of ``kind`` uploaded as a browser does, then checked as the S3 upload
+    event's handler checks it (called here for this object only, rather than pumping every
+    event other tests left behind); returns its id."""
+    content_type = "image/png" if kind == "photo" else "application/pdf"
+    content = a_file(content_type)
+    body = {"kind": kind, "content_type": content_type, "size": len(content)}
+    grant = call(client, "POST", f"/cases/{case_id}/documents", who, body)
+    assert grant.status_code == 201, grant.body
+    form = {"file": (f"{kind}.bin", content, content_type)}
+    fields = grant.json_body["fields"]
+    posted = requests.post(grant.json_body["url"], data=fields, files=form, timeout=10)
+    assert posted.status_code == 204
+    document_id = str(grant.json_body["document_id"])
+    key = uploads.upload_key(case_id, document_id)
+    assert check_uploaded(get_settings().documents_bucket, key).status == "verified"
+    return document_id
+
+
+def upload_checklist(client: Any, who: str, case_id: str) -> list[str]:
+    """Every required document of the request's checklist not yet checked; their kinds."""
+    view = call(client, "GET", f"/cases/{case_id}", who).json_body
+    kinds = [i["kind"] for i in view["checklist"] if i["required"] and i["status"] != "verified"]
+    for kind in kinds:
+        upload(client, who, case_id, kind)
+    return kinds
+
+
+def validated_request(
+    client: Any,
+    token: Any,
+    sub: str,
+    service_code: str = "passport",
+    consulate: str = "FR-PAR",
+    **more: Any,
+) -> str:
+    """A request filed, its checklist uploaded and checked, then validated by the consulate."""
     body = {
-        "consulate": "FR-PAR",
+        "consulate": consulate,
         "service": service_code,
         "contact": {"language": "fr"},  # the token's verified e-mail and phone
+        **more,
     }
     created = call(client, "POST", "/consular/appointment-requests", citizen(token, sub), body)
     assert created.status_code == 201, created.body
     case_id = created.json_body["id"]
+    upload_checklist(client, citizen(token, sub), case_id)
     answer = call(
-        client, "POST", f"/consular/appointment-requests/{case_id}/validate", agent(token), {}
+        client,
+        "POST",
+        f"/consular/appointment-requests/{case_id}/validate",
+        agent(token, consulate),
+        {},
     )
     assert answer.status_code == 200, answer.body
     assert answer.json_body["state"] == "validated"

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from scripts.standins.payment_gateway import StandInGateway
+from tests.e2e.consular.test_consular_journeys import upload_checklist
 from tests.e2e.etimbre.helpers import buy, headers, session_of
 
 CONSULATE = "BE-BRU"  # no other test books here
@@ -37,6 +39,7 @@ def validated_with(http: Any, citizen: str, agent: str, stamp: str) -> str:
     created = call(http, "POST", "/consular/appointment-requests", citizen, _request(stamp))
     assert created.status_code == 201, created.body
     case_id = str(created.json_body["id"])
+    upload_checklist(SimpleNamespace(http=http), citizen, case_id)
     validated = call(http, "POST", f"/consular/appointment-requests/{case_id}/validate", agent, {})
     assert validated.status_code == 200, validated.body
     return case_id
@@ -141,3 +144,65 @@ def test_another_citizen_s_paid_stamp_cannot_pay_for_my_appointment(
     assert honest.status_code == 201, honest.body
     still = call(http, "GET", f"/etimbre/stamps/{number}", owner).json_body
     assert still["state"] == "paid"  # naming a stamp never spends it
+
+
+def paid_number(http: Any, gateway: StandInGateway, citizen: str, key: str, **more: Any) -> str:
+    bought = buy(http, citizen, key, consulate=CONSULATE, **more)
+    assert bought.status_code == 201, bought.body
+    [(_, paid)] = gateway.pay(session_of(bought.json_body), "success")
+    assert "number" in paid, paid
+    return str(paid["number"])
+
+
+def test_a_refused_stamp_is_not_a_dead_end_another_one_is_attached_before_the_visit(
+    http: Any, token: Any, gateway: StandInGateway, clock: Any
+) -> None:
+    """A request whose stamp cannot pay any more (here refunded) gets another one before
+    the visit, checked exactly as at creation, and the check-in spends the one attached."""
+    citizen = token("citizen", sub="etimbre-rdv-switch", acr="cnie")
+    neighbour = token("citizen", sub="etimbre-rdv-neighbour", acr="cnie")
+    agent = token("consular_agent", office=CONSULATE, sub="agent-bru")
+    path = f"/consular/consulates/{CONSULATE}/calendar"
+    assert call(http, "PUT", path, agent, CALENDAR).status_code == 200
+    first = paid_number(http, gateway, citizen, "switch-first")
+    booked = booked_with(http, citizen, agent, first, date.today() + timedelta(days=9))
+    case_id, start = booked["id"], datetime.fromisoformat(booked["payload"]["slot"])
+    refund = {"reason": "paid twice by mistake"}
+    refunded = call(http, "POST", f"/etimbre/stamps/{first}/refund", agent, refund)
+    assert refunded.status_code == 200, refunded.body
+
+    clock(start - timedelta(minutes=10))
+    check_in = f"/consular/appointment-requests/{case_id}/check-in"
+    stuck = call(http, "POST", check_in, agent)
+    assert stuck.status_code == 409
+    assert call(http, "GET", f"/cases/{case_id}", citizen).json_body["state"] == "booked"
+    clock(datetime.now(UTC))  # the payments below are signed with the real time
+
+    # Another stamp, checked as at creation: the citizen's own, paid, for that service here.
+    attach = f"/consular/appointment-requests/{case_id}/stamp"
+    theirs = paid_number(http, gateway, neighbour, "switch-neighbour")
+    stolen = call(http, "PUT", attach, citizen, {"stamp": theirs})
+    assert stolen.status_code == 422 and stolen.json_body["errors"][0]["field"] == "body.stamp"
+    cnie = paid_number(http, gateway, citizen, "switch-cnie", service="cnie")
+    wrong = call(http, "PUT", attach, citizen, {"stamp": cnie})
+    assert wrong.status_code == 422 and "pays for cnie" in wrong.json_body["errors"][0]["message"]
+    assert call(http, "PUT", attach, neighbour, {"stamp": theirs}).status_code == 404
+    second = paid_number(http, gateway, citizen, "switch-second")
+    attached = call(http, "PUT", attach, citizen, {"stamp": second})
+    assert attached.status_code == 200, attached.body
+    assert attached.json_body["payload"]["stamp"] == second
+    again = call(http, "PUT", attach, citizen, {"stamp": second})  # a retry changes nothing
+    assert again.status_code == 200 and again.json_body["version"] == attached.json_body["version"]
+    history = call(http, "GET", f"/cases/{case_id}", citizen).json_body["history"]
+    [entry] = [h for h in history if h["event"] == "stamp_attached"]
+    assert entry["data"] == {"stamp": second, "replaced": first}
+
+    clock(start - timedelta(minutes=5))
+    checked_in = call(http, "POST", check_in, agent)
+    assert checked_in.status_code == 200, checked_in.body
+    assert checked_in.json_body["state"] == "checked_in"
+    used = call(http, "GET", f"/etimbre/stamps/{second}", citizen).json_body
+    assert used["state"] == "used" and used["used_consulate"] == CONSULATE
+    assert call(http, "GET", f"/etimbre/stamps/{first}", citizen).json_body["state"] == "refunded"
+    late = call(http, "PUT", attach, citizen, {"stamp": first})
+    assert late.status_code == 409

@@ -21,6 +21,7 @@ from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import service
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
+from tests.support.consular_documents import checked_checklist
 
 AGENT = Actor("agent-storm", frozenset({"consular_agent"}), "NL-AMS")
 SEATS, ATTEMPTS, CITIZENS, REQUESTS = 20, 200, 50, 60
@@ -53,6 +54,7 @@ def storm(stack: Any, consulate: str = "NL-AMS") -> dict[str, Any]:
             {"consulate": consulate, "service": "passport"},
             actor,
         )
+        case = checked_checklist(case)
         service.act(APPOINTMENT, case, "validate", Actor(AGENT.subject, AGENT.roles, consulate), {})
         requests.append((Principal(owner, "citizen", frozenset({"citizen"})), case.id))
     barrier = threading.Barrier(20)

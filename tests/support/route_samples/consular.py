@@ -12,6 +12,7 @@ REQUESTS = "/consular/appointment-requests"
 REQUEST = REQUESTS + "/{case_id}"
 SLOTS_QUERY = "service=passport&from=2030-01-07&to=2030-01-08"
 CALENDAR = '{"hours": {"0": [{"start": "09:00", "end": "12:00"}]}, "counters": {"passport": 2}}'
+STAMP_BODY = '{"stamp": "123456789012334"}'  # well formed, never issued
 REQUEST_BODY = (
     '{"consulate": "FR-PAR", "service": "passport", "contact": {"email": "citizen@demo.invalid"}}'
 )
@@ -50,6 +51,7 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ),
     ("DELETE", REQUEST + "/booking"): Sample(setup=request_case),
     ("POST", REQUEST + "/waiting-list"): Sample(setup=request_case),
+    ("PUT", REQUEST + "/stamp"): Sample(setup=request_case, body=STAMP_BODY),
     ("GET", "/consular/consulates/{code}/appointments"): Sample(query="date=2030-01-07"),
     ("POST", REQUEST + "/check-in"): Sample(setup=request_case),
 }
@@ -99,10 +101,15 @@ def _opened(owner: str, stamp: str = "") -> str:
 
 def _acted(owner: str, action: str, stamp: str = "") -> str:
     from chalicelib.services.consular import service as use
+    from chalicelib.workflow import service
+    from tests.support.consular_documents import checked_checklist
 
     case_id = _opened(owner, stamp)
-    reason = "photo manquante" if action == "request_documents" else ""
-    use.act(_agent(), case_id, action, reason, "least-privilege")
+    if action == "request_documents":
+        use.request_documents(_agent(), case_id, [], "photo manquante", "least-privilege")
+        return case_id
+    checked_checklist(service.load(case_id))
+    use.act(_agent(), case_id, action, "", "least-privilege")
     return case_id
 
 
@@ -135,6 +142,16 @@ def _submitted() -> dict[str, str]:
 
 def _to_withdraw() -> dict[str, str]:
     return {"case_id": _opened("lp-withdrawer")}
+
+
+def _submitted_with_documents() -> dict[str, str]:
+    """A request whose checklist is uploaded and checked: what a validation needs."""
+    from chalicelib.workflow import service
+    from tests.support.consular_documents import checked_checklist
+
+    case_id = _opened("lp-applicant-ready")
+    checked_checklist(service.load(case_id))
+    return {"case_id": case_id}
 
 
 def _documents_requested() -> dict[str, str]:
@@ -173,6 +190,18 @@ def _booked_with_a_stamp() -> dict[str, str]:
     return {"case_id": _booked(owner, start, stamp), "slot": domain.iso(start)}
 
 
+def _submitted_to_pay() -> dict[str, str]:
+    """A request of its own and a paid stamp of its applicant, to attach to it."""
+    from chalicelib.api.principal import identity
+    from tests.support.route_samples.etimbre import paid_stamp
+
+    owner = "lp-stamper"
+    return {
+        "case_id": _opened(owner),
+        "stamp": paid_stamp(identity("citizen", owner), LP_CONSULATE),
+    }
+
+
 def _before_the_slot(values: dict[str, str]) -> Any:
     """Ten minutes before the booked slot: the check-in is on the appointment's day."""
     from datetime import datetime, timedelta
@@ -204,7 +233,7 @@ LP_SUCCESSES: list[tuple[Any, ...]] = [
             {"setup": setup, "claims": claims, "headers": _JSON, "body": body},
         )
         for path, role, setup, claims, body in (
-            ("validate", "consular_agent", _submitted, _AGENT, "{}"),
+            ("validate", "consular_agent", _submitted_with_documents, _AGENT, "{}"),
             ("request-documents", "consular_agent", _submitted, _AGENT, REASON["body"]),
             ("reject", "consular_agent", _submitted, _AGENT, REASON["body"]),
             ("complete", "citizen", _documents_requested, {"sub": "lp-completer"}, "{}"),
@@ -241,6 +270,20 @@ LP_SUCCESSES: list[tuple[Any, ...]] = [
         "citizen",
         200,
         {"setup": _booked_to_cancel, "claims": {"sub": "lp-canceller"}},
+    ),
+    # A stamp attached to a request before the visit: the stamp read, the case's record.
+    (
+        "PUT",
+        REQUEST + "/stamp",
+        REQUEST + "/stamp",
+        "citizen",
+        200,
+        {
+            "setup": _submitted_to_pay,
+            "claims": {"sub": "lp-stamper"},
+            "headers": _JSON,
+            "body": lambda values: json.dumps({"stamp": values["stamp"]}),
+        },
     ),
     # On the appointment's day (the app's clock moved, as the e2e tests do): the stamp's use
     # is written in the check-in's transaction.
@@ -305,6 +348,7 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ("POST", REQUEST + "/booking", UNKNOWN + "/booking", "citizen", 404, SLOT),
     ("DELETE", REQUEST + "/booking", UNKNOWN + "/booking", "citizen", 404),
     ("POST", REQUEST + "/waiting-list", UNKNOWN + "/waiting-list", "citizen", 404),
+    ("PUT", REQUEST + "/stamp", UNKNOWN + "/stamp", "citizen", 404, {"body": STAMP_BODY}),
     (
         "GET",
         "/consular/consulates/{code}/appointments",

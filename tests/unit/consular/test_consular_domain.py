@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,3 +75,76 @@ def test_the_catalogue_codes() -> None:
     for consulate in catalogue.CONSULATES:
         ZoneInfo(consulate.time_zone)
         assert all(catalogue.service(s) for s in consulate.services)
+
+
+# --- calendar changes and seats (decision 36) ----------------------------------------------
+
+WEEKDAYS = {d: (Opening(time(9), time(10)),) for d in range(5)}
+MONDAY = date(2026, 6, 8)
+
+
+def test_what_lowers_seats_and_what_does_not() -> None:
+    before = Calendar(WEEKDAYS, {"passport": 2, "cnie": 1})
+    raised = Calendar(WEEKDAYS, {"passport": 3, "cnie": 1})
+    assert domain.lowered_services(before, raised) == []
+    longer = {**WEEKDAYS, 5: (Opening(time(9), time(12)),)}
+    assert domain.lowered_services(before, Calendar(longer, {"passport": 2, "cnie": 1})) == []
+    fewer = Calendar(WEEKDAYS, {"passport": 1, "cnie": 1})
+    assert domain.lowered_services(before, fewer) == ["passport"]
+    gone = Calendar(WEEKDAYS, {"passport": 2})  # cnie's counter removed
+    assert domain.lowered_services(before, gone) == ["cnie"]
+    shifted = {d: (Opening(time(9, 5), time(10, 5)),) for d in range(5)}
+    moved = Calendar(shifted, {"passport": 2, "cnie": 1})
+    assert domain.lowered_services(before, moved) == ["cnie", "passport"]
+    closed = Calendar(WEEKDAYS, {"passport": 2, "cnie": 1}, frozenset({MONDAY}))
+    assert domain.lowered_services(before, closed) == ["cnie", "passport"]
+    pending = Calendar(WEEKDAYS, {"passport": 2}, ceiling=fewer)
+    assert domain.lowered_services(pending, raised) == ["cnie", "passport"]
+
+
+def test_a_change_being_installed_offers_the_fewer_seats_of_both() -> None:
+    before = Calendar(WEEKDAYS, {"passport": 3})
+    after = Calendar({0: (Opening(time(9, 30), time(10)),)}, {"passport": 1})
+    both = domain.slots_of_day(replace(before, ceiling=after), PARIS, "passport", 15, MONDAY)
+    assert [(s.start.astimezone(PARIS).time(), s.capacity) for s in both] == [
+        (time(9, 30), 1),
+        (time(9, 45), 1),
+    ]
+
+
+def test_overbooked_slots_are_those_to_come_with_more_seats_taken_than_given() -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    at_nine = domain.local_moment(MONDAY, time(9), PARIS)
+    at_quarter = domain.local_moment(MONDAY, time(9, 15), PARIS)
+    assert at_nine is not None and at_quarter is not None
+    taken = [(at_quarter, 2), (at_nine, 3), (now - timedelta(days=1), 9)]  # the past: gone
+    one = Calendar(WEEKDAYS, {"passport": 2})
+    found = domain.overbooked(taken, one, PARIS, "passport", 15, now)
+    assert found == [domain.Overbooked(at_nine, 3, 2)]
+    none = Calendar({}, {"passport": 2})  # no opening left: no seat at all
+    assert [o.capacity for o in domain.overbooked(taken, none, PARIS, "passport", 15, now)] == [
+        0,
+        0,
+    ]
+    closed = Calendar(WEEKDAYS, {"passport": 1}, frozenset({MONDAY}))  # cancelled, not refused
+    assert domain.overbooked(taken, closed, PARIS, "passport", 15, now) == []
+
+
+# --- a guardian files for a minor (decision 39) --------------------------------------------
+
+
+def test_only_a_minor_is_filed_for() -> None:
+    today = date(2026, 6, 1)
+    assert domain.person_problems(date(2010, 6, 2), today, 18) == []  # 17 until tomorrow
+    assert domain.person_problems(date(2008, 6, 1), today, 18)[0][0] == "birth_date"  # 18 today
+    assert "future" in domain.person_problems(date(2026, 6, 2), today, 18)[0][1]
+
+
+def test_the_same_child_named_by_either_parent_is_one_person() -> None:
+    born = date(2016, 3, 4)
+    key = domain.person_key("Yasmine", "El Alaoui", born)
+    assert domain.person_key("  yasmine ", "EL-ALAOUI", born) == key
+    assert domain.person_key("Yasmîne", "el alaoui", born) == key
+    assert domain.person_key("Yasmine", "El Alaoui", date(2016, 3, 5)) != key
+    assert domain.person_of({"person": {"key": key}}, "citizen:mother") == key
+    assert domain.person_of({}, "citizen:mother") == "citizen:mother"
