@@ -75,3 +75,14 @@ def test_cost_per_million() -> None:
 
 def test_sample_defaults_are_a_plain_call() -> None:
     assert Sample().floor is None and not Sample().matrix
+
+
+def test_a_cold_request_is_the_event_api_gateway_hands_lambda() -> None:
+    from bench.first_requests import event
+
+    made = event("POST", "/cases/{case_id}/documents", {"case_id": "c1"}, {"a": "b"}, {}, {"x": 1})
+    assert made["path"] == "/cases/c1/documents"
+    assert made["requestContext"]["resourcePath"] == "/cases/{case_id}/documents"
+    assert made["multiValueQueryStringParameters"] == {"a": ["b"]}
+    assert made["pathParameters"] == {"case_id": "c1"} and made["body"] == '{"x": 1}'
+    assert (app.routes[made["resource"]]["POST"]).view_args == ["case_id"]
