@@ -4,6 +4,11 @@ Each route is called twice through chalice's test client with a token of a role 
 first on a fresh instance (the app's caches cleared), then warm. DynamoDB calls are what
 a request costs in latency and capacity; the warm figure is what a busy Lambda pays.
 The stack is built exactly as the tests build it (tests/conftest.py).
+
+Every route has a sample (``all_samples``; tests/unit/test_bench_samples.py holds it so),
+with its floor: the fewest DynamoDB calls its contract needs. Each route's line gives its
+request units and USD per million requests (bench/cost.py); the routes more than
+OVER_FLOOR times their floor are listed at the end with the reason written in the sample.
 """
 
 from __future__ import annotations
