@@ -22,7 +22,14 @@ import itertools
 import json
 
 from bench.calls import Sample
-from tests.support.route_samples.enrollment import GUARDIAN_CNIE, application, seed_school
+from tests.support.route_samples.enrollment import (
+    GUARDIAN_CNIE,
+    application,
+    documents_requested,
+    filed,
+    seed_school,
+)
+from tests.support.route_samples.equivalence import _refusal_notified, equivalence_file
 
 CASE = "/cases/{case_id}"
 ENROLL = "/enrollment/applications/{application_id}"
@@ -45,6 +52,55 @@ SCHOOL_AFTER = (
     "the school is read after the transaction, for the answer's and the notice's school "
     "name: one GetItem a per-container cache of the school map would save"
 )
+
+
+def _documents_checked() -> dict[str, str]:
+    """An equivalence draft whose required documents are uploaded and checked."""
+    from chalicelib.services.equivalence.checklists import case_documents
+    from chalicelib.workflow import service
+    from tests.support.route_samples.uploads import verified
+
+    values = equivalence_file()
+    for rule in case_documents(service.load(values["case_id"])):
+        if rule.required:
+            verified(values["case_id"], rule.kind)
+    return values
+
+
+def _document_checked() -> dict[str, str]:
+    """An equivalence draft with its diploma uploaded and checked: the document's id."""
+    from chalicelib.workflow import service
+    from tests.support.route_samples.uploads import verified
+
+    values = equivalence_file()
+    verified(values["case_id"], "diploma")
+    document = next(d for d in service.load(values["case_id"]).documents if d.kind == "diploma")
+    return {**values, "document_id": document.id}
+
+
+def _submitted() -> dict[str, str]:
+    """An equivalence file submitted by its owner (its receipt exists)."""
+    from chalicelib.services.equivalence.machines import HIGHER
+    from chalicelib.workflow import service
+    from chalicelib.workflow.engine import Actor
+    from tests.support.route_samples.matrix import OWNER
+
+    values = _documents_checked()
+    service.act(
+        HIGHER, service.load(values["case_id"]), "submit", Actor(OWNER, frozenset({"citizen"})), {}
+    )
+    return values
+
+
+def _photo_checked() -> dict[str, str]:
+    """A filed pre-registration whose photo arrived and was checked: it may be approved."""
+    from tests.support.route_samples.uploads import PNG, verified
+
+    values = filed()
+    verified(values["application_id"], "photo", PNG)
+    return values
+
+
 STATIC = "served from the package or memory: no table read"
 READ_CASE = "rate counter, the case and its history (one Query)"
 TRANSITION = "rate counter, the case (one Query), the transition (one TransactWriteItems)"
@@ -71,15 +127,20 @@ BENCH: dict[tuple[str, str], Sample] = {
         "Queries; one Query of the partition would serve both",
     ),
     ("GET", CASE + "/receipt"): Sample(
-        matrix=True, floor=2, why=READ_CASE + " (a draft: 409, no receipt yet)"
+        matrix=True, setup=_submitted, floor=2, why=READ_CASE + " (the receipt is made from it)"
     ),
     ("POST", CASE + "/documents"): Sample(
         matrix=True,
+        setup=equivalence_file,  # a case type that takes documents
+        body={"kind": "diploma", "content_type": "application/pdf", "size": 1000},
         floor=3,
         why="rate counter, the case, the pending document written with a version check",
     ),
     ("GET", CASE + "/documents/{document_id}"): Sample(
-        matrix=True, floor=2, why=READ_CASE + " (documents live in the case)"
+        matrix=True,
+        setup=_document_checked,
+        floor=2,
+        why=READ_CASE + " (documents live in the case)",
     ),
     # Baccalaureate: the demo candidate of the seeded data (its CNIe is the token's).
     ("GET", "/bac/me"): Sample(
@@ -118,7 +179,9 @@ BENCH: dict[tuple[str, str], Sample] = {
         "guardian's contacts, the reference counter, the case transaction; the school is "
         "read twice today",
     ),
-    ("POST", ENROLL + "/approve"): Sample(matrix=True, floor=3, why=TRANSITION),
+    ("POST", ENROLL + "/approve"): Sample(
+        matrix=True, setup=_photo_checked, floor=3, why=TRANSITION, over=SCHOOL_AFTER
+    ),
     ("POST", ENROLL + "/reject"): Sample(
         matrix=True,
         floor=4,
@@ -128,7 +191,9 @@ BENCH: dict[tuple[str, str], Sample] = {
         matrix=True, floor=3, why=TRANSITION, over=SCHOOL_AFTER
     ),
     ("POST", ENROLL + "/withdraw"): Sample(matrix=True, floor=3, why=TRANSITION, over=SCHOOL_AFTER),
-    ("POST", ENROLL + "/complete"): Sample(matrix=True, floor=3, why=TRANSITION),
+    ("POST", ENROLL + "/complete"): Sample(
+        matrix=True, setup=documents_requested, floor=3, why=TRANSITION, over=SCHOOL_AFTER
+    ),
     ("POST", "/enrollment/schools/import"): Sample(
         matrix=True,
         floor=3,
@@ -139,9 +204,18 @@ BENCH: dict[tuple[str, str], Sample] = {
     ("GET", "/equivalence/guide"): Sample(
         accept="application/pdf", floor=0, why="a PDF from S3, cached per container"
     ),
-    ("POST", EQ + "/submit"): Sample(matrix=True, floor=3, why=TRANSITION),
-    ("POST", EQ + "/complement"): Sample(matrix=True, floor=3, why=TRANSITION),
-    ("POST", EQ + "/review-request"): Sample(matrix=True, floor=3, why=TRANSITION),
+    ("POST", EQ + "/submit"): Sample(
+        matrix=True, setup=_documents_checked, floor=3, why=TRANSITION
+    ),
+    ("POST", EQ + "/complement"): Sample(
+        matrix=True,
+        setup=lambda: equivalence_file("complement_requested"),
+        floor=3,
+        why=TRANSITION,
+    ),
+    ("POST", EQ + "/review-request"): Sample(
+        matrix=True, setup=_refusal_notified, floor=3, why=TRANSITION
+    ),
     ("POST", EQ + "/actions/{action}"): Sample(matrix=True, floor=3, why=TRANSITION),
     ("GET", EQ + "/letter"): Sample(matrix=True, floor=2, why=READ_CASE),
     ("GET", EQ + "/decision"): Sample(matrix=True, floor=2, why=READ_CASE),

@@ -229,6 +229,8 @@ FILE_BENCH: dict[tuple[str, str], BenchSample] = {
     ),
     ("GET", "/equivalence/queue"): BenchSample(
         query={"state": "submitted"},
+        role="equivalence_officer",  # a committee sees only the files it holds
+        office="MESRSI",
         floor=4,
         why="rate counter, the queue (one index Query), the reader's audit chain: its head "
         "and the new record",
