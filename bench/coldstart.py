@@ -10,6 +10,10 @@ process that imports the app and then what ``GET /cases/{id}`` loads (the engine
 store). Wall time on a shared VM drifts by 10 to 20 % between runs; when valgrind is
 installed, the same three imports are also counted in CPU instructions, which repeat to
 a few parts in a thousand whatever else the machine is doing.
+
+The imports are not the whole of it: bench/first_requests.py serves one request of each
+kind a citizen makes (a case read, a booking, a results read, a search) on a cold process,
+its AWS calls over HTTP to a moto server, and prints each beside the import floor.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench import first_requests
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 10
@@ -151,6 +157,8 @@ def measure(runs: int = RUNS) -> Figures:
         "coldstart.runs": runs,
         "coldstart.heavy_modules": heavy_modules(),
         **instruction_figures(),
+        # What a citizen feels: a cold process serving one real request of each kind.
+        **first_requests.measure(FLOOR),
     }
 
 
@@ -170,6 +178,7 @@ def report(figures: dict[str, object]) -> list[str]:
         f"ratio {figures['coldstart.first_case_read_ratio']:.2f}",
         f"{'':<32}heavy modules loaded by `import app`: {names}",
         *_instruction_lines(figures),
+        *first_requests.report(figures),
     ]
 
 

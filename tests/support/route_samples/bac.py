@@ -289,20 +289,58 @@ LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int, dict[str, Any]]] = [
 # The bench's stack holds the demo data (scripts/demo/bac.py): its citizen tokens carry the
 # CNIe number of a published, admitted demo candidate of DEMO-ACADEMY.
 _DEMO_ACADEMY = "DEMO-ACADEMY"
+# Floors (bench/routes.py says how they are counted).
+_TRANSITION = "rate counter, the case (one Query), the transition (one TransactWriteItems)"
+_LIST = (
+    "rate counter, the queue (one index Query), the reader's audit chain: its head (Query) "
+    "and the new record"
+)
 BENCH: dict[tuple[str, str], BenchSample] = {
     ("POST", "/bac/sessions/{year}/results/import"): BenchSample(
         path={"year": "2026"},
         body={"key": "imports/bac/bench-no-such-list.csv"},
         office=_DEMO_ACADEMY,
+        floor=2,
+        why="rate counter, the import job (the rows are read by the job)",
     ),
-    ("POST", "/bac/me/verification"): BenchSample(body={"action": "confirm"}),
-    ("POST", "/bac/grants"): BenchSample(body=GRANT),
-    ("POST", "/bac/complaints"): BenchSample(body=COMPLAINT),
-    ("POST", "/bac/me/certificate/shares"): BenchSample(body={"recipient": "bench", "days": 5}),
-    ("DELETE", "/bac/me/certificate/shares/{share_id}"): BenchSample(path={"share_id": "0" * 32}),
-    ("GET", "/public/certificates/{code}"): BenchSample(path={"code": UNKNOWN_CODE}),
-    ("GET", "/bac/queue"): BenchSample(query={"type": "bac_grant"}, office=_DEMO_ACADEMY),
+    ("POST", "/bac/me/verification"): BenchSample(
+        body={"action": "confirm"},
+        floor=3,
+        why="rate counter, the candidate by CNIe (index Query), the confirmation",
+    ),
+    ("POST", "/bac/grants"): BenchSample(
+        body=GRANT,
+        floor=4,
+        why="rate counter, the candidate, the reference counter, the case transaction",
+    ),
+    ("POST", "/bac/complaints"): BenchSample(
+        body=COMPLAINT,
+        floor=5,
+        why="rate counter, the candidate, the session (its complaint window), the reference "
+        "counter, the case transaction",
+    ),
+    ("POST", "/bac/me/certificate/shares"): BenchSample(
+        body={"recipient": "bench", "days": 5},
+        floor=6,
+        why="rate counter, the daily share limit, the candidate, the session (published), "
+        "the certificate, the share",
+    ),
+    ("DELETE", "/bac/me/certificate/shares/{share_id}"): BenchSample(
+        path={"share_id": "0" * 32},
+        floor=3,
+        why="rate counter, the share (its holder), its revocation",
+    ),
+    ("GET", "/public/certificates/{code}"): BenchSample(
+        path={"code": UNKNOWN_CODE}, floor=2, why="the caller's rate counter, the share"
+    ),
+    ("GET", "/bac/queue"): BenchSample(
+        query={"type": "bac_grant"}, office=_DEMO_ACADEMY, floor=4, why=_LIST
+    ),
     ("POST", "/bac/cases/{case_id}/actions/{action}"): BenchSample(
-        path={"case_id": "x", "action": "grant"}, body={"reason": ""}, office=_DEMO_ACADEMY
+        path={"case_id": "x", "action": "grant"},
+        body={"reason": ""},
+        office=_DEMO_ACADEMY,
+        floor=3,
+        why=_TRANSITION,
     ),
 }

@@ -77,11 +77,21 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
 ]
 
 BENCH: dict[tuple[str, str], BenchSample] = {
-    ("GET", "/me/contacts"): BenchSample(role="citizen"),
+    ("GET", "/me/contacts"): BenchSample(
+        role="citizen", floor=2, why="rate counter, the citizen's contacts (one Query)"
+    ),
     ("POST", "/me/contacts"): BenchSample(
-        body={"kind": "phone", "value": "+212611000002"}, role="citizen"
+        body={"kind": "phone", "value": "+212611000002"},
+        role="citizen",
+        floor=4,
+        why="rate counter, the code's rate counter, the contact if known, one transaction "
+        "(the contact and its message in the outbox)",
     ),
     ("POST", "/me/contacts/{contact_id}/confirm"): BenchSample(
-        path={"contact_id": "0" * 24}, body={"code": "123456"}, role="citizen"
+        path={"contact_id": "0" * 24},
+        body={"code": "123456"},
+        role="citizen",
+        floor=3,
+        why="rate counter, the contact, its confirmation",
     ),
 }

@@ -324,9 +324,20 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
 ]
 BENCH_SCHOOL = "BENCH-SCHOOL"
 BENCH: dict[tuple[str, str], BenchSample] = {
-    ("GET", "/enrollment/schools"): BenchSample(query={"commune": COMMUNE}),
-    ("GET", "/enrollment/schools/{code}/applications"): BenchSample(
-        path={"code": BENCH_SCHOOL}, query={"q": "youssef"}
+    ("GET", "/enrollment/schools"): BenchSample(
+        query={"commune": COMMUNE}, floor=1, why="the commune's schools (one index Query)"
     ),
-    ("GET", "/enrollment/follow-up"): BenchSample(query={"region": "RSK"}, role="admin"),
+    ("GET", "/enrollment/schools/{code}/applications"): BenchSample(
+        path={"code": BENCH_SCHOOL},
+        query={"q": "youssef"},
+        floor=3,
+        why="rate counter, the school, its queue (one index Query); a page with files adds "
+        "the reader's audit record",
+    ),
+    ("GET", "/enrollment/follow-up"): BenchSample(
+        query={"region": "RSK"},
+        role="admin",
+        floor=2,
+        why="rate counter, the region's figures (one index Query)",
+    ),
 }

@@ -142,5 +142,10 @@ LEAST_PRIVILEGE: list[tuple[str, str, str, str | None, int, dict[str, Any]]] = [
 ]
 
 BENCH: dict[tuple[str, str], BenchSample] = {
-    ("GET", COMMITTEES): BenchSample(role="equivalence_officer", office=MINISTRY),
+    ("GET", COMMITTEES): BenchSample(
+        role="equivalence_officer",
+        office=MINISTRY,
+        floor=2,
+        why="rate counter, the committees (one BatchGetItem)",
+    ),
 }

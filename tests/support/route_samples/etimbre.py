@@ -269,31 +269,85 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     *LP_SUCCESSES,
 ]
 
+# Floors (bench/routes.py says how they are counted).
+_STAMP = "rate counter, the number, the stamp it names (the number is the public key)"
+_STAMP_WRITE = (
+    "rate counter, the number, the stamp, one transaction (the stamp and its ledger line)"
+)
+
+
+def _refund_asked() -> dict[str, str]:
+    """A paid stamp of the matrix's citizen whose refund they asked for."""
+    from chalicelib.api.principal import Principal
+    from chalicelib.services.etimbre import refund_asks
+
+    number = paid_stamp()
+    refund_asks.ask(number, "bench", Principal(OWNER, "citizen", frozenset({"citizen"})))
+    return {"number": number}
+
+
 BENCH: dict[tuple[str, str], BenchSample] = {
     ("POST", "/etimbre/stamps"): BenchSample(
-        body={"service": "passport", "consulate": "FR-PAR", "channel": "online"}, role="citizen"
+        body={"service": "passport", "consulate": "FR-PAR", "channel": "online"},
+        role="citizen",
+        floor=3,
+        why="rate counter, the purchase limit, one transaction (stamp, number, counters)",
     ),
-    ("GET", "/etimbre/stamps"): BenchSample(query={"limit": "20"}, role="citizen"),
+    ("GET", "/etimbre/stamps"): BenchSample(
+        query={"limit": "20"}, role="citizen", floor=2, why="rate counter, the owner's stamps"
+    ),
     ("GET", "/etimbre/stamps/{number}"): BenchSample(
-        path={"number": VALID_UNKNOWN_NUMBER}, role="citizen"
+        matrix=True,  # the matrix's paid stamp
+        role="citizen",
+        floor=3,
+        why=_STAMP,
     ),
-    ("GET", "/public/stamps/{number}"): BenchSample(path={"number": VALID_UNKNOWN_NUMBER}),
+    ("GET", "/public/stamps/{number}"): BenchSample(
+        path={"number": VALID_UNKNOWN_NUMBER}, floor=2, why="the caller's rate counter, the stamp"
+    ),
     ("POST", "/etimbre/stamps/{number}/consume"): BenchSample(
-        path={"number": VALID_UNKNOWN_NUMBER}, body={"service": "passport"}, office="FR-PAR"
+        matrix=True,
+        floor=4,
+        why=_STAMP_WRITE,
     ),
     ("POST", "/etimbre/stamps/{number}/refund"): BenchSample(
-        path={"number": VALID_UNKNOWN_NUMBER}, body={"reason": "bench"}, office="FR-PAR"
+        matrix=True,
+        floor=4,
+        why=_STAMP_WRITE,
+        over="the refund writes two transactions and reads the stamp three times; one "
+        "transaction, the answer made from what it wrote, would be the floor",
     ),
-    ("GET", "/etimbre/reconciliation"): BenchSample(query={"date": "2026-01-01"}),
+    ("GET", "/etimbre/reconciliation"): BenchSample(
+        query={"date": "2026-01-01"},
+        floor=3,
+        why="rate counter, the day's aggregates and its anomalies (two partitions)",
+    ),
     ("POST", "/etimbre/stamps/{number}/refund-request"): BenchSample(
-        path={"number": VALID_UNKNOWN_NUMBER}, body={"reason": "bench"}, role="citizen"
+        matrix=True,
+        role="citizen",
+        floor=4,
+        why=_STAMP_WRITE,
     ),
     ("POST", "/etimbre/stamps/{number}/refund-refusal"): BenchSample(
-        path={"number": VALID_UNKNOWN_NUMBER}, body={"reason": "bench"}, office="FR-PAR"
+        matrix=True,
+        setup=_refund_asked,
+        floor=4,
+        why=_STAMP_WRITE,
     ),
     ("GET", "/etimbre/consulates/{code}/refund-requests"): BenchSample(
-        path={"code": "FR-PAR"}, query={"limit": "20"}
+        path={"code": "FR-PAR"},
+        query={"limit": "20"},
+        floor=2,
+        why="rate counter, the consulate's refund requests (one Query)",
     ),
-    ("POST", "/etimbre/reconciliation/settlements"): BenchSample(body={"date": "2026-01-01"}),
-    ("POST", "/etimbre/payments/webhook"): BenchSample(body={"type": "payment.succeeded"}),
+    ("POST", "/etimbre/reconciliation/settlements"): BenchSample(
+        body={"date": "2026-01-01"},
+        floor=3,
+        why="rate counter, the day's aggregates, the settlement's result (the file is in S3)",
+    ),
+    ("POST", "/etimbre/payments/webhook"): BenchSample(
+        body={"type": "payment.succeeded"},
+        floor=2,
+        why="a signed call, no rate counter: the stamp, one transaction marking it paid",
+    ),
 }
