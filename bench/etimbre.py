@@ -107,7 +107,7 @@ def _rush(number: str, agent_token: str) -> int:
 
     def use(n: int) -> int:
         try:
-            consume(number, "passport", agent, f"bench-case-{n}")
+            consume(number, "passport", agent, "")  # at the counter, no appointment named
         except Problem:
             return 0
         return 1
