@@ -131,10 +131,10 @@ def add(principal: Principal, kind: str, value: str, language: str, now: datetim
     if not (EMAIL if kind == "email" else PHONE).match(value):
         raise Problem("validation-failed", errors=[FieldError("body.value", f"not an {kind}")])
     contact_id = contact_id_of(principal.subject, kind, value)
+    if identity_verified(principal).get(kind) == value:
+        return Added(contact_id, kind, value, store.VERIFIED, None, False)
     stored = store.get(principal.subject, contact_id)
-    if identity_verified(principal).get(kind) == value or (
-        stored is not None and stored.state == store.VERIFIED
-    ):
+    if stored is not None and stored.state == store.VERIFIED:
         return Added(contact_id, kind, value, store.VERIFIED, None, False)
     quotas.charge(principal, "contact-code")
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"

@@ -62,13 +62,18 @@ def create_request(
 ) -> Case:
     """A request of the citizen, for themselves or (``person``) for a minor in their care,
     in a family of requests filed together (``family``: one of theirs, or a new one)."""
-    _within_open_limit(principal.subject, consulate.code)
+    mine = [
+        c
+        for c in case_store.of_owner(principal.subject, 100, None).cases
+        if c.case_type == CASE_TYPE and c.office == consulate.code
+    ]  # one Query: the open-request limit and the family both read the citizen's requests
+    _within_open_limit(mine)
     if stamp:
         stamp_or_422(stamp, principal.subject, svc.code, consulate.code)
     payload = {
         "consulate": consulate.code,
         "service": svc.code,
-        "family": _family_or_422(principal, consulate, family) if family else uuid.uuid4().hex,
+        "family": _family_or_422(mine, family) if family else uuid.uuid4().hex,
         **({"person": _person_or_422(consulate, person)} if person else {}),
         **({"stamp": stamp} if stamp else {}),
     }
@@ -82,20 +87,13 @@ def create_request(
     )
 
 
-def _within_open_limit(owner: str, consulate: str) -> None:
+def _within_open_limit(mine_here: list[Case]) -> None:
     """Every open request waits in a consulate's queue for an agent's time: one account
-    holds a few at a consulate (a family's), never a queue's worth (one Query)."""
+    holds a few at a consulate (a family's), never a queue's worth."""
     from chalicelib.api.quotas import OPEN_LIMITS
 
     limit = OPEN_LIMITS["consular-open-requests"]
-    mine = case_store.of_owner(owner, 100, None).cases
-    open_here = [
-        c
-        for c in mine
-        if c.case_type == CASE_TYPE
-        and c.office == consulate
-        and APPOINTMENT.state(c.state).kind != StateKind.TERMINAL
-    ]
+    open_here = [c for c in mine_here if APPOINTMENT.state(c.state).kind != StateKind.TERMINAL]
     if len(open_here) >= limit.allowed:
         raise Problem(
             "consular-too-many-open-requests",
@@ -124,15 +122,9 @@ def _person_or_422(consulate: Consulate, person: Mapping[str, Any]) -> dict[str,
     }
 
 
-def _family_or_422(principal: Principal, consulate: Consulate, family: str) -> str:
-    """A family the citizen already filed a request in at this consulate (one Query)."""
-    mine = case_store.of_owner(principal.subject, 100, None).cases
-    if any(
-        c.case_type == CASE_TYPE
-        and c.office == consulate.code
-        and c.payload.get("family") == family
-        for c in mine
-    ):
+def _family_or_422(mine_here: list[Case], family: str) -> str:
+    """A family the citizen already filed a request in at this consulate."""
+    if any(c.payload.get("family") == family for c in mine_here):
         return family
     raise Problem(
         "consular-rule-violated",

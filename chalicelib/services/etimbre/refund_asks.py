@@ -55,9 +55,10 @@ def waiting(
     """The consulate's stamps whose refund is asked, oldest request first; a request a use
     or a refund already ended is dropped from the queue as it is met."""
     ids, last = store.waiting(consulate, limit, start)
+    stamps = reads.many(ids) if ids else {}  # one BatchGetItem for the page
     found: list[Stamp] = []
     for stamp_id in ids:
-        stamp = reads.get(stamp_id)
+        stamp = stamps.get(stamp_id)
         if stamp is None:
             continue
         if stamp.state == domain.PAID and stamp.refund_asked_at is not None:
