@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 from bench import cost
+from chalicelib import clock
 
 if TYPE_CHECKING:
     # The app's modules are imported only once the stack's environment is set, as
@@ -223,21 +224,20 @@ def _headers(spec: RouteSpec, sample: Sample, key_dir: Path) -> dict[str, str]:
 def _call(client: Any, spec: RouteSpec, sample: Sample, key_dir: Path, cold: bool) -> Observed:
     from unittest import mock
 
-    from chalicelib.workflow import service
     from tests.support import caches
     from tests.support.aws_calls import RECORDER
 
     url, sample, now = _prepared(spec, sample)
     headers = _headers(spec, sample, key_dir)
     body = b"" if sample.body is None else json.dumps(sample.body).encode()
-    clock = (
-        mock.patch.object(service, "now", return_value=datetime.fromisoformat(now))
+    frozen = (
+        mock.patch.object(clock, "now", return_value=datetime.fromisoformat(now))
         if now
         else nullcontext()
     )
     if cold:
         caches.cold_start()  # after the setup: the call runs on a fresh instance
-    with clock:
+    with frozen:
         RECORDER.clear()
         cost.METER.clear()
         started = time.perf_counter()

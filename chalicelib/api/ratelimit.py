@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import time
 from collections.abc import Callable
 
+from chalicelib import clock
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call
 from chalicelib.observability import logger
@@ -26,11 +26,6 @@ from chalicelib.observability import logger
 WINDOW_SECONDS = 60
 DAY_SECONDS = 24 * 3600
 UNKNOWN_CLIENT = "unknown"
-
-
-def now() -> float:
-    """The clock (tests move it)."""
-    return time.time()
 
 
 def source_ip(call: Call) -> str:
@@ -103,7 +98,7 @@ def _take(
 
 def _window(window_seconds: int) -> tuple[float, int, int]:
     """Now, and the fixed window it falls in: (moment, start, end)."""
-    moment = now()
+    moment = clock.timestamp()
     start = int(moment // window_seconds) * window_seconds
     return moment, start, start + window_seconds
 

@@ -9,6 +9,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.audit import statement
 from chalicelib.aws import client
 from chalicelib.documents import signing
@@ -26,7 +27,7 @@ def key_of(day: date) -> str:
 
 
 def yesterday(now: datetime | None = None) -> date:
-    return (now or datetime.now(UTC)).astimezone(UTC).date() - timedelta(days=1)
+    return (now or clock.now()).astimezone(UTC).date() - timedelta(days=1)
 
 
 def publish_digest(day: date, *, allow_open_day: bool = False) -> dict[str, Any]:
@@ -38,10 +39,10 @@ def publish_digest(day: date, *, allow_open_day: bool = False) -> dict[str, Any]
     published = read_digest(day)
     if published is not None:
         return published
-    if not allow_open_day and day >= datetime.now(UTC).date():
+    if not allow_open_day and day >= clock.now().date():
         raise DayNotOver(f"{day.isoformat()} is not over yet")
     links = [audit.link_of(r) for r in audit.records_of_day(day)]
-    signed_at = datetime.now(UTC).isoformat(timespec="seconds")
+    signed_at = clock.now().isoformat(timespec="seconds")
     unsigned = statement.body(statement.summarise(day, links), signing.key_id(), signed_at)
     digest = statement.with_signature(unsigned, signing.sign(statement.signed_bytes(unsigned)))
     if not _put_once(key_of(day), json.dumps(digest, indent=1).encode()):

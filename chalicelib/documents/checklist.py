@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from chalicelib import clock
 from chalicelib.documents.uploads import UPLOAD_SECONDS
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.machine import Machine
@@ -29,7 +30,7 @@ class ChecklistItem:
 
 def checklist(machine: Machine, case: Case, now: datetime | None = None) -> list[ChecklistItem]:
     """One item per kind of the case's rules, in the rules' order."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     items = []
     for rule in machine.documents_of(case):
         documents = sorted((d for d in case.documents if d.kind == rule.kind), key=_created)

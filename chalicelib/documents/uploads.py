@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from chalicelib import clock
 from chalicelib.aws import client
 from chalicelib.settings import get_settings
 from chalicelib.store.cases import Conflict
@@ -106,7 +107,7 @@ def _declared(
         status="awaiting_upload",
         uploaded_by=actor.subject,
         uploaded_role=sorted(actor.roles)[0],
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
         key=upload_key(case.id, document_id),
         file_name=clean_file_name(file_name),
     )
@@ -174,7 +175,7 @@ def policy_expiry(policy: str) -> datetime:
 
 def download_url(document: Document, now: datetime | None = None) -> tuple[str, datetime]:
     """A presigned GET of the checked copy, as an attachment with the declared type."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     params = {
         "Bucket": get_settings().documents_bucket,
         "Key": document.key,

@@ -6,9 +6,10 @@ import importlib
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.aws import client
 from chalicelib.jobs import HANDLERS, JobFailed
 from chalicelib.observability import logger
@@ -34,7 +35,7 @@ def submit(kind: str, scope: str, params: dict[str, Any], requested_by: str) -> 
         scope=scope,
         state="queued",
         requested_by=requested_by,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
         params=params,
     )
     store.create(job)

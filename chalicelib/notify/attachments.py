@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from chalicelib import clock
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def _icalendar(spec: Mapping[str, Any]) -> Attachment:
     calendar.add("method", method)
     event = Event()
     event.add("uid", uid)
-    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstamp", clock.now())
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("sequence", int(event_data.get("sequence", 0)))

@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from chalicelib import clock
 from chalicelib.api import links
 from chalicelib.aws import client
 from chalicelib.notify import senders, sms_budget
@@ -52,7 +53,7 @@ def deliver(pk: str, sk: str, now: datetime | None = None) -> str:
     """Deliver one outbox item; returns what happened: ``sent``, ``done`` (nothing to do),
     ``busy`` (another worker holds it: checked again later), ``retry``, ``failed``,
     ``missing``."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     item = store.get(pk, sk)
     if item is None:
         logger.warning("outbox item not found", extra={"outbox": sk})
@@ -66,7 +67,7 @@ def deliver(pk: str, sk: str, now: datetime | None = None) -> str:
         provider_id = _send(claimed)
     except SendFailure as failure:
         return _failed(claimed, failure)
-    if not store.mark_sent(pk, sk, provider_id, datetime.now(UTC)):
+    if not store.mark_sent(pk, sk, provider_id, clock.now()):
         logger.warning("outbox item changed while it was sent", extra=_about(claimed))
     metrics.add_metric(name="NotificationSent", unit=MetricUnit.Count, value=1)
     logger.info("notification sent", extra=_about(claimed))

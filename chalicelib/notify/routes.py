@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib import clock
 from chalicelib.api.principal import CITIZEN, allow
 from chalicelib.api.routing import Call, Reply, route
 
@@ -73,10 +74,9 @@ def my_contacts(call: Call) -> ContactList:
 def add_contact(call: Call) -> Reply:
     from chalicelib.notify import contacts as use
     from chalicelib.notify.schemas import ContactView
-    from chalicelib.workflow import service
 
     body = call.body
-    added = use.add(call.user, body.kind, body.value, body.language, service.now())
+    added = use.add(call.user, body.kind, body.value, body.language, clock.now())
     view = ContactView(
         id=added.contact_id,
         kind=added.kind,
@@ -102,9 +102,8 @@ def confirm_contact(call: Call, contact_id: str) -> ContactView:
     from chalicelib.notify import contacts as use
     from chalicelib.notify.schemas import ContactView
     from chalicelib.store import contacts as store
-    from chalicelib.workflow import service
 
-    use.confirm(call.user, contact_id, call.body.code, service.now())
+    use.confirm(call.user, contact_id, call.body.code, clock.now())
     confirmed = store.get(call.user.subject, contact_id)
     assert confirmed is not None  # confirm() raised otherwise
     return ContactView(

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime
+from datetime import datetime
+
+from chalicelib import clock
 
 SMS_PER_IDENTITY_PER_DAY = 20
 SMS_PER_NUMBER_PER_DAY = 20
@@ -31,7 +33,7 @@ def spend(
     from chalicelib.store import cases
     from chalicelib.store import ratelimit as counters
 
-    moment = (now or datetime.now(UTC)).timestamp()
+    moment = (now or clock.now()).timestamp()
     start = int(moment // DAY_SECONDS) * DAY_SECONDS
     if owner is None:
         case = cases.load(case_id)

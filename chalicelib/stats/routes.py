@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib import clock
 from chalicelib.api.principal import PUBLIC
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
@@ -42,7 +42,7 @@ def get_processing_times(call: Call) -> Reply:
         machine = registry.machine_for(query.service)
     except KeyError:
         raise Problem("not-found", f"There is no service {query.service!r}.") from None
-    today = rules.local_day(datetime.now(UTC))
+    today = rules.local_day(clock.now())
     result = report.processing_times(machine, query.office, today)
     return Reply(_view(result).model_dump(mode="json"), headers=PUBLIC_CACHE)
 

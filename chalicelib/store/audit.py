@@ -22,6 +22,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib import clock
 from chalicelib.audit.chain import CHAINS, READS, TRANSITIONS, Link, following
 from chalicelib.store.binding import bound
 from chalicelib.workflow.case import Case, HistoryEntry
@@ -67,10 +68,6 @@ class AuditRecord(Model):
 
 class ChainBusy(Exception):
     """Too many staff reads of one case at once: the read was not recorded (nor served)."""
-
-
-def clock() -> datetime:
-    return datetime.now(UTC)
 
 
 def stamp(at: datetime) -> str:
@@ -194,7 +191,7 @@ def append(
                 case_id,
                 READS,
                 seq,
-                stamp(clock()),
+                stamp(clock.now()),
                 actor,
                 role,
                 office,

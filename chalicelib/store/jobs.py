@@ -11,9 +11,8 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +23,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.settings import get_settings
 from chalicelib.store.binding import bound
 
@@ -136,7 +136,7 @@ def create(job: Job) -> None:
         requested_by=job.requested_by,
         created_at=job.created_at,
     )
-    now = int(time.time())
+    now = int(clock.timestamp())
     lock = bound(LockItem)(pk=lock_pk(job.scope), job_id=job.job_id, expires_at=now + LEASE_SECONDS)
     free = LockItem.pk.does_not_exist() | (LockItem.expires_at < now)
     try:
@@ -163,7 +163,7 @@ def mark_running(job_id: str) -> Job | None:
     item = bound(JobItem)(pk=job_pk(job_id), sk="JOB")
     try:
         item.update(
-            actions=[JobItem.state.set("running"), JobItem.started_at.set(datetime.now(UTC))],
+            actions=[JobItem.state.set("running"), JobItem.started_at.set(clock.now())],
             condition=JobItem.state.is_in("queued", "running"),
         )
     except UpdateError as error:
@@ -178,7 +178,7 @@ def finish(
 ) -> None:
     """Record how the job ended, then free its scope's lock if it is still this job's."""
     item = bound(JobItem)(pk=job_pk(job.job_id), sk="JOB")
-    actions: list[Action] = [JobItem.state.set(state), JobItem.finished_at.set(datetime.now(UTC))]
+    actions: list[Action] = [JobItem.state.set(state), JobItem.finished_at.set(clock.now())]
     if report is not None:
         actions.append(JobItem.report.set(json.dumps(report, ensure_ascii=False, default=str)))
     if failure is not None:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +22,7 @@ from pynamodb.expressions.operand import Path
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import clock
 from chalicelib.settings import get_settings
 from chalicelib.stats import histogram
 from chalicelib.stats.rules import Decision, Month
@@ -85,7 +86,7 @@ def record_decision(decision: Decision) -> bool:
         within=decision.within_legal_time,
         version=decision.version,
         event_id=decision.event_id,
-        recorded_at=datetime.now(UTC).isoformat(),
+        recorded_at=clock.now().isoformat(),
     )
     bucket = histogram.attribute(histogram.bucket(decision.days))
     try:

@@ -6,8 +6,7 @@ written to the audit trail. The owner of a case whose type requires the electron
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.store import audit, outbox
@@ -99,7 +98,7 @@ def listed(principal: Principal, purpose: str, case_ids: list[str], correlation_
     the daily digest and the verifier take it like any other chain."""
     if principal.is_citizen or not case_ids:
         return
-    day = datetime.now(UTC).date().isoformat()
+    day = clock.now().date().isoformat()
     subject = f"lists:{principal.office or '-'}:{principal.subject}:{day}"
     reason = f"{purpose}; {len(case_ids)} cases: {' '.join(case_ids)}"
     _recorded(subject, principal, sorted(principal.roles)[0], "list", reason, correlation_id)
@@ -131,7 +130,7 @@ def _tell_owner_of_outside_read(
     who sent the same X-Correlation-Id twice would have silenced every read after the first)."""
     if not case.contact.email:
         return
-    now = datetime.now(UTC)
+    now = clock.now()
     reader = f"{role} ({office})" if office else role
     outbox.enqueue(
         case.id,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib import clock
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, allow
 from chalicelib.api.routing import Call, route
@@ -70,7 +71,7 @@ def get_case(call: Call, case_id: str) -> CaseView:
     found, history = service.find_with_history(case_id)
     case = access.checked(call.user, found, "GET /cases/{id}", call.correlation_id)
     machine = registry.machine_for(case.case_type)
-    return views.full(machine, case, history, call.user, service.now())
+    return views.full(machine, case, history, call.user, clock.now())
 
 
 @route(

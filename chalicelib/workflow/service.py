@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.store import cases as store
 from chalicelib.workflow import clocks, engine, legal
 from chalicelib.workflow import holidays as calendar
@@ -26,10 +27,6 @@ NOT_IN_EXECUTION_NAMES = re.compile(r"[^A-Za-z0-9_-]")
 
 class NotFound(Exception):
     pass
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def execution_name(case_id: str, deadline: Deadline) -> str:
@@ -50,7 +47,7 @@ def open_case(
 ) -> Case:
     """A new case in its initial state; ``also`` are writes that stand or fall with it (a
     one-live-request guard): a failed one raises ``store.Conflict`` naming it."""
-    at = at or now()
+    at = at or clock.now()
     draft = Case(
         id=store.new_case_id(),
         reference=store.next_reference(machine.prefix, at.year),
@@ -103,7 +100,7 @@ def act(
     """Fire ``name`` on ``case`` and write it, with the ``also`` writes of other items (a
     seat taken, a stamp consumed) in the same transaction; raises engine.Refusal, or
     store.Conflict naming what changed meanwhile."""
-    at = at or now()
+    at = at or clock.now()
     fired = engine.fire(machine, case, name, actor, payload, at, reason)
     appeal_until = clocks.appeal_until(machine, fired.case.clocks, name)
     outbox = [m for n in fired.notifications for m in _messages(fired, n, appeal_until)]
@@ -147,7 +144,7 @@ def record(
     """Write an event that does not change the state (a document attached or checked, a
     stamp attached) into the history, in one transaction with the documents it concerns;
     ``changes`` are set in the case's payload, as a transition's ``set`` is."""
-    at = at or now()
+    at = at or clock.now()
     entry = HistoryEntry(
         case.history_length + 1,
         event,

@@ -7,8 +7,9 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
 
 import boto3
 import pytest
@@ -16,11 +17,10 @@ from chalice import Chalice  # type: ignore[attr-defined]
 from chalice.test import Client
 
 import app as app_module
+from chalicelib import clock
 from chalicelib.api.http_app import assemble
 from chalicelib.audit import digest, statement
 from chalicelib.audit.routes import audit_digests
-from chalicelib.store import audit
-from chalicelib.workflow import service
 from scripts import audit_verify
 from tests.support.aws_calls import RECORDER
 from tests.support.demo_app import demo_app
@@ -63,8 +63,7 @@ def on_day(monkeypatch: pytest.MonkeyPatch) -> Any:
         def tick() -> datetime:
             return start + timedelta(minutes=next(minutes))
 
-        monkeypatch.setattr(service, "now", tick)
-        monkeypatch.setattr(audit, "clock", tick)
+        monkeypatch.setattr(clock, "now", tick)
 
     return set_day
 
@@ -92,13 +91,20 @@ def a_working_day(http: Any, token: Any, owner: str) -> str:
     return case_id
 
 
+def published_next_morning(day: date) -> dict[str, Any]:
+    """What the daily schedule does at 00:05 after ``day`` (the test's clock stays on ``day``)."""
+    morning = datetime.combine(day + timedelta(days=1), time(0, 5), UTC)
+    with mock.patch.object(clock, "now", lambda: morning):
+        return digest.publish_digest(day)
+
+
 def test_the_public_digest_is_signed_and_needs_no_token(
     public: Any, http: Any, token: Any, on_day: Any
 ) -> None:
     day = date(2026, 4, 1)
     on_day(day)
     a_working_day(http, token, "citizen-digest")
-    published = digest.publish_digest(day)  # what the daily schedule does for yesterday
+    published = published_next_morning(day)  # what the daily schedule does for yesterday
     answer = public.get(f"/public/audit-digests/{day}")
     assert answer.status_code == 200, answer.body
     assert answer.json_body == published and published["count"] == 5
@@ -143,7 +149,7 @@ def test_audit_verify_names_a_tampered_record_with_the_apis_public_key(
     day = date(2026, 4, 2)
     on_day(day)
     case_id = a_working_day(http, token, "citizen-verified")
-    digest.publish_digest(day)
+    published_next_morning(day)
     with serving(app_module.app) as base:
         command = ["--date", str(day), "--here", "--jwks", f"{base}/.well-known/jwks.json"]
         RECORDER.clear()

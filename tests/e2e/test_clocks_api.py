@@ -16,6 +16,7 @@ import pytest
 from chalice.test import Client
 
 import app as app_module
+import chalicelib.clock
 from chalicelib.settings import get_settings
 from chalicelib.workflow import callbacks, clocks, holidays, registry, service
 from chalicelib.workflow.case import Deadline
@@ -46,7 +47,7 @@ def pump(stack: Any) -> Pump:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     """Set the app's "now" (the route handlers run in this process)."""
     moment = [datetime.now(UTC)]
-    monkeypatch.setattr(service, "now", lambda: moment[0])
+    monkeypatch.setattr(chalicelib.clock, "now", lambda: moment[0])
 
     def set_to(at: datetime) -> None:
         moment[0] = at

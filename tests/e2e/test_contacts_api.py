@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from moto.sns.models import sns_backends
 
+from chalicelib import clock
 from chalicelib.api import quotas
 from chalicelib.store import outbox
 from chalicelib.workflow import service
@@ -115,8 +116,8 @@ def test_five_wrong_codes_use_the_code_up_and_a_new_one_works(http: Any, token: 
 def test_a_late_code_is_refused(http: Any, token: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     citizen = _citizen(token)
     contact_id = ask_code(http, citizen, "email", "late@example.ma").json_body["id"]
-    later = service.now() + timedelta(minutes=16)
-    monkeypatch.setattr(service, "now", lambda: later)
+    later = clock.now() + timedelta(minutes=16)
+    monkeypatch.setattr(clock, "now", lambda: later)
     late = confirm(http, citizen, contact_id, received_code(contact_id))
     assert late.status_code == 422 and late.json_body["type"].endswith("contact-code-expired")
 

@@ -16,6 +16,7 @@ from chalice import Chalice  # type: ignore[attr-defined]
 from chalice.test import Client
 from pypdf import PdfReader
 
+from chalicelib import clock
 from chalicelib.api.http_app import assemble
 from chalicelib.documents import receipt
 from chalicelib.documents.receipt_routes import PDF, receipts
@@ -76,7 +77,7 @@ def add_checked_document(case_id: str, owner: str) -> str:
     """A diploma as the upload checks leave it: verified, with its SHA-256."""
     case, sha = service.load(case_id), uuid.uuid4().hex * 2
     document = Document(
-        "doc1", "diploma", PDF, 1000, "verified", owner, "citizen", service.now(),
+        "doc1", "diploma", PDF, 1000, "verified", owner, "citizen", clock.now(),
         f"verified/{case_id}/doc1", sha, "", "master.pdf",
     )  # fmt: skip
     service.record(case, "document_checked", Actor(owner, frozenset({"citizen"})), {}, (document,))

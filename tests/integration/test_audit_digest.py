@@ -8,13 +8,15 @@ import itertools
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.audit import digest
 from chalicelib.audit.chain import GENESIS
@@ -37,7 +39,7 @@ registry.register(DEMO)  # staff see a case only of a registered type their role
 @pytest.fixture
 def ticking(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[date], Callable[[], datetime]]]:
     """tick = ticking(day): a clock on ``day`` that moves a minute per call, shared by the
-    transitions (their ``at``) and the staff reads (the audit store's clock)."""
+    transitions (their ``at``) and the staff reads (the app's clock)."""
 
     def on(day: date) -> Callable[[], datetime]:
         start = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
@@ -46,7 +48,7 @@ def ticking(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[date], Callab
         def tick() -> datetime:
             return start + timedelta(minutes=next(minutes))
 
-        monkeypatch.setattr(audit, "clock", tick)
+        monkeypatch.setattr(clock, "now", tick)
         return tick
 
     yield on
@@ -62,6 +64,13 @@ def activity(tick: Callable[[], datetime]) -> str:
     access.visible_case(READER, case.id, "GET /cases/{id}", "corr-2")
     service.act(DEMO, asked.case, "complement", OWNER, {}, at=tick())
     return case.id
+
+
+def published_next_morning(day: date) -> dict[str, Any]:
+    """What the daily schedule does at 00:05 after ``day`` (the test's clock stays on ``day``)."""
+    morning = datetime.combine(day + timedelta(days=1), time(0, 5), UTC)
+    with mock.patch.object(clock, "now", lambda: morning):
+        return digest.publish_digest(day)
 
 
 def test_a_day_verifies_then_an_edited_record_is_named(
@@ -82,7 +91,7 @@ def test_a_day_verifies_then_an_edited_record_is_named(
     assert loaded is not None and loaded.audit_head == transitions[-1].hash
     assert check_chain(transitions, loaded.audit_head) == [] and check_chain(reads) == []
 
-    published = digest.publish_digest(day)
+    published = published_next_morning(day)
     assert (published["date"], published["count"], published["chains"]) == (str(day), 6, 2)
     assert audit_verify.verify(day).findings == []
     assert audit_verify.main(["--date", str(day), "--here"]) == 0
@@ -106,7 +115,7 @@ def test_a_deleted_read_is_named_at_the_next_one(stack: Any, ticking: Any) -> No
     case = service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, tick())
     for n in range(3):
         access.visible_case(READER, case.id, f"read {n}", "")
-    digest.publish_digest(day)
+    published_next_morning(day)
     boto3.client("dynamodb").delete_item(
         TableName=stack.env["AUDIT_TABLE"],
         Key={"pk": {"S": f"CASE#{case.id}"}, "sk": {"S": "R#000002"}},
@@ -118,8 +127,8 @@ def test_a_deleted_read_is_named_at_the_next_one(stack: Any, ticking: Any) -> No
 def test_the_digest_is_locked_and_written_once(stack: Any, ticking: Any) -> None:
     day = date(2026, 3, 12)
     service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, ticking(day)())
-    first = digest.publish_digest(day)
-    assert digest.publish_digest(day) == first  # published already: kept, not signed again
+    first = published_next_morning(day)
+    assert published_next_morning(day) == first  # published already: kept, not signed again
     s3, bucket, key = boto3.client("s3"), stack.env["AUDIT_BUCKET"], digest.key_of(day)
     versions, hidden = digest.versions_of(day)
     assert len(versions) == 1 and not hidden
@@ -198,7 +207,7 @@ def test_the_daily_digest_and_a_staff_read_need_no_more_than_the_dev_policy(
     case = service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, ticking(day)())
     RECORDER.clear()
     access.visible_case(READER, case.id, "GET /cases/{id}", "")
-    digest.publish_digest(day)
+    published_next_morning(day)
     requests = [r for call in [*RECORDER.calls, *failed] for r in requests_of(call)]
     denied = [r[:2] for r in requests if not allowed(iam.policy("dev"), r)]
     assert not denied

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from chalice import Blueprint, Chalice  # type: ignore[attr-defined]
 from chalice.local import LambdaEventConverter
 from chalice.test import Client
 
+from chalicelib import clock
 from chalicelib.api import ratelimit
 from chalicelib.api.http_app import assemble
 from chalicelib.api.principal import PUBLIC, allow
@@ -43,7 +45,7 @@ FROZEN = 1_900_000_040.0  # 1_900_000_020 is a whole minute
 @pytest.fixture
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     moment = [FROZEN]
-    monkeypatch.setattr(ratelimit, "now", lambda: moment[0])
+    monkeypatch.setattr(clock, "now", lambda: datetime.fromtimestamp(moment[0], UTC))
     yield moment
 
 

@@ -24,9 +24,10 @@ from botocore.exceptions import ClientError
 from chalice.test import Client
 
 from app import app
+from chalicelib import clock
 from chalicelib.api import idempotency
 from chalicelib.api.routing import specs_of
-from chalicelib.workflow import registry, service
+from chalicelib.workflow import registry
 from infra import policy as iam
 from tests.support import caches
 from tests.support.aws_calls import RECORDER, ApiCall
@@ -291,7 +292,7 @@ def _drive_routes(client: Any, token: Callable[..., str], rows: list[Any]) -> No
             headers["Authorization"] = f"Bearer {token(role, **extra.get('claims', {}))}"
         body = str(extra.get("body", "")).encode()
         moment = extra.get("now")
-        with mock.patch.object(service, "now", return_value=moment) if moment else nullcontext():
+        with mock.patch.object(clock, "now", return_value=moment) if moment else nullcontext():
             answer = client.http.request(method, url, headers=headers, body=body)
         assert answer.status_code == status, (method, url, answer.body[:300])
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from chalicelib import clock
 from chalicelib.services.consular import checklists
 from chalicelib.workflow import service
 from chalicelib.workflow.case import Case, Document
@@ -15,7 +16,7 @@ from chalicelib.workflow.engine import Actor
 
 def checked_checklist(case: Case, at: datetime | None = None) -> Case:
     """``case`` with a verified document of each required kind it still lacks."""
-    at = at or service.now()
+    at = at or clock.now()
     owner = Actor(case.owner, frozenset({"citizen"}))
     documents = tuple(
         Document(

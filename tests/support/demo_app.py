@@ -9,6 +9,7 @@ from chalice import Blueprint, Chalice  # type: ignore[attr-defined]
 from pydantic import Field
 
 from app import BLUEPRINTS
+from chalicelib import clock
 from chalicelib.api.http_app import assemble
 from chalicelib.api.principal import CITIZEN, STAFF_ROLES, allow
 from chalicelib.api.routing import Call, Reply, route
@@ -57,7 +58,7 @@ def open_demo(call: Call) -> Reply:
         {"summary": body.summary},
         access.actor_of(call.user),
     )
-    view = views.full(registry.machine_for("demo"), case, [], call.user, service.now())
+    view = views.full(registry.machine_for("demo"), case, [], call.user, clock.now())
     return Reply(view.model_dump(mode="json"), 201)
 
 
@@ -81,7 +82,7 @@ def act_demo(call: Call, case_id: str, action: str) -> CaseView:
         body.reason,
         call.correlation_id,
     )
-    return views.full(registry.machine_for("demo"), case, [], call.user, service.now())
+    return views.full(registry.machine_for("demo"), case, [], call.user, clock.now())
 
 
 demo_app = assemble(Chalice(app_name="demo-test", configure_logs=False), *BLUEPRINTS, demo)

@@ -12,10 +12,11 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.documents import signing
-from chalicelib.services.bac import domain, service
+from chalicelib.services.bac import domain
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate
 from chalicelib.services.bac.domain import certificate as rules
@@ -96,7 +97,7 @@ def _refusal(candidate: Candidate | None) -> tuple[str, str]:
     visible = False
     if candidate is not None and candidate.cnie:
         session = session_store.load_session(candidate.year, candidate.academy)
-        visible = session is not None and domain.published(session.visible_from, service.now())
+        visible = session is not None and domain.published(session.visible_from, clock.now())
     return rules.certificate_refusal(candidate, visible)
 
 
@@ -109,9 +110,9 @@ def _certificate_of(candidate: Candidate | None) -> tuple[Candidate, Certificate
         found = certificate_store.load_certificate(candidate.certificate_id)
         if found is not None and found.status == "valid":
             return candidate, found
-    issued = issue(candidate, service.now())
+    issued = issue(candidate, clock.now())
     try:
-        transactions.run(certificate_store.certificate_issued(candidate, issued, service.now()))
+        transactions.run(certificate_store.certificate_issued(candidate, issued, clock.now()))
     except transactions.Conflict as error:
         raise Problem("conflict", "Your certificate was just issued; ask again.") from error
     return replace(candidate, certificate_id=issued.certificate_id), issued
@@ -123,7 +124,7 @@ def create_share(citizen: Principal, recipient: str, days: int, year: int | None
     if why_not:
         raise Problem("validation-failed", errors=[FieldError("body.days", why_not)])
     code = new_share_code()
-    at = service.now()
+    at = clock.now()
     share = Share(
         share_id(code),
         code,
@@ -142,7 +143,7 @@ def create_share(citizen: Principal, recipient: str, days: int, year: int | None
 
 def shares(citizen: Principal) -> list[tuple[Share, str]]:
     """The caller's shares with their status, newest first."""
-    at = service.now()
+    at = clock.now()
     return [
         (s, rules.share_status(s.revoked_at is not None, s.expires_at, False, at))
         for s in certificate_store.shares_of(citizen.subject)
@@ -154,7 +155,7 @@ def revoke_share(citizen: Principal, share_id: str) -> None:
     if share is None or share.owner != citizen.subject:
         raise Problem("not-found")
     try:
-        certificate_store.revoke_share(share_id, citizen.subject, service.now())
+        certificate_store.revoke_share(share_id, citizen.subject, clock.now())
     except transactions.Conflict as error:
         raise Problem("not-found") from error
 
@@ -163,7 +164,7 @@ def verify_code(code: str) -> tuple[str, Certificate | None]:
     """What a verification link says: (valid | expired | revoked | replaced | unknown, the
     certificate
     when valid). A verified share counts the verification."""
-    at = service.now()
+    at = clock.now()
     if is_certificate_code(code):
         found = certificate_store.load_certificate(code)
         if found is None:

@@ -9,9 +9,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
-from chalicelib.services.bac import certificates, domain, service
+from chalicelib.services.bac import certificates, domain
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate, data_check, results_day
 from chalicelib.services.bac.machines import COMPLAINT, CORRECTION, GRANT
@@ -82,7 +83,7 @@ def _required_documents_verified(machine: Machine, case: Case) -> None:
 
     missing = [
         {"kind": item.kind, "status": item.status}
-        for item in checklist(machine, case, service.now())
+        for item in checklist(machine, case, clock.now())
         if item.required and item.status != "verified"
     ]
     if not missing:
@@ -112,7 +113,7 @@ def _data_corrected(
     held = certificate_store.load_certificate(candidate.certificate_id)
     if held is None or held.status != "valid":
         return [candidate_store.correction_answered(candidate, fields)], {}
-    at = service.now()
+    at = clock.now()
     new = certificates.issue(data_check.with_corrections(candidate, fields), at)
     writes = [
         candidate_store.correction_answered(candidate, fields, new.certificate_id),
@@ -140,7 +141,7 @@ def _corrected(
     if session is None:
         raise Problem("conflict", "The session is gone.")
     after = replace(candidate, marks=marks)
-    at = service.now()
+    at = clock.now()
     new = None
     if candidate.certificate_id and domain.result_for(after).outcome == "admitted":
         new = certificates.issue(after, at)

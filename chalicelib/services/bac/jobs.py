@@ -11,12 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.jobs import JobFailed, runner
 from chalicelib.jobs.runner import Job, describe
 from chalicelib.observability import logger
-from chalicelib.services.bac import imports, service
+from chalicelib.services.bac import imports
 from chalicelib.services.bac.domain import candidate_list, results_day
 from chalicelib.store.bac import candidates as candidate_store
 from chalicelib.store.bac import sessions as session_store
@@ -49,7 +50,7 @@ def request_publish(officer: Principal, year: int, visible_from: datetime | None
         raise Problem("conflict", detail)
     requested = visible_from.astimezone(UTC) if visible_from else None
     decided = results_day.publication(
-        requested, session.visible_from, session.candidates, service.now()
+        requested, session.visible_from, session.candidates, clock.now()
     )
     if decided.conflict:
         raise Problem("conflict", decided.conflict)
@@ -110,7 +111,7 @@ def import_candidates(academy: str, year: int, key: str, exam_start: str) -> Imp
         rows = [{"line": e.line, "column": e.column, "message": e.message} for e in errors]
         report = {"candidates": 0, "errors": rows, "errors_total": len(rows)}
         raise JobFailed(f"{len(errors)} problem(s) in the list; nothing was imported.", report)
-    at = service.now()
+    at = clock.now()
     before = session_store.load_session(year, academy)
     session = Session(
         year,
@@ -150,7 +151,7 @@ def publish_results(
         raise Problem("conflict", f"The session {year} of {academy} is gone.")
     session = replace(session, visible_from=visible_from, complaint_until=complaint_until)
     written = imports.write_results(candidate_store.candidates_of(year, academy), session)
-    session_store.save_session(session, service.now())
+    session_store.save_session(session, clock.now())
     return session, written
 
 
@@ -192,7 +193,7 @@ def run_publish(job: Job) -> dict[str, Any]:
         raise JobFailed(_reason(problem)) from problem
     # The request left the job its lead (results_day.publication); a job that still ran past the
     # moment (retried, throttled) made some candidates wait, never see results early.
-    on_time = service.now() <= moment
+    on_time = clock.now() <= moment
     if not on_time:
         logger.warning("publication finished after its moment", extra={"job_id": job.job_id})
     return {

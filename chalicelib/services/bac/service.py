@@ -3,16 +3,14 @@ the personal-data check (confirm, or ask for corrections: a case for the academy
 convocation, a grant application, the results and a complaint. Beside them: the exam
 office's session jobs (``jobs``) and decisions (``decisions``), and the certificate
 (``certificates``).
-
-``now`` is the service's one clock: those modules read it here, so tests move it here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.notify import contacts
@@ -29,12 +27,6 @@ from chalicelib.workflow import access
 from chalicelib.workflow import service as cases
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import Machine
-
-
-def now() -> datetime:
-    """The clock (tests move it)."""
-    return datetime.now(UTC)
-
 
 # ------------------------------------------------------------------ the candidate
 
@@ -128,7 +120,7 @@ def results(citizen: Principal, year: int | None = None) -> tuple[StoredResult, 
     if result is None:
         session = f" for session {year}" if year is not None else ""
         raise Problem("bac-not-a-candidate", f"No results are held for your CNIe number{session}.")
-    return result, bool(result.marks) and domain.published(result.visible_from, now())
+    return result, bool(result.marks) and domain.published(result.visible_from, clock.now())
 
 
 def complain(
@@ -141,7 +133,7 @@ def complain(
     why_not = results_day.complaint_refusal(
         session.visible_from if session else None,
         session.complaint_until if session else None,
-        now(),
+        clock.now(),
     )
     if why_not:
         raise Problem("bac-complaints-closed", why_not)

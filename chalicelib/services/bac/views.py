@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import clock
 from chalicelib.api.routing import Call
 from chalicelib.services.bac import domain
 from chalicelib.services.bac.domain import Candidate
@@ -191,11 +192,10 @@ def certificate(cert: Certificate, link: str, listed: list[ShareView]) -> dict[s
 
 
 def public(status: str, cert: Certificate | None) -> dict[str, Any]:
-    from chalicelib.services.bac import service
 
     return PublicCertificate(
         status=status,
-        checked_at=service.now(),
+        checked_at=clock.now(),
         certificate=cert.claims if cert else None,
         jws=cert.jws if cert else None,
     ).model_dump(mode="json")
@@ -262,7 +262,6 @@ def queue(
 
 
 def case_view(case: Case, call: Call) -> CaseView:
-    from chalicelib.workflow import service
 
     machine = registry.machine_for(case.case_type)
-    return case_views.full(machine, case, [], call.user, service.now())
+    return case_views.full(machine, case, [], call.user, clock.now())

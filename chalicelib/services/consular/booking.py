@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib import clock
 from chalicelib.api import quotas
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
@@ -40,7 +41,7 @@ CHANGE_QUOTAS = ("consular-booking-cooldown", "consular-booking-change")
 def book(principal: Principal, case_id: str, start: datetime, correlation_id: str) -> Case:
     case = visible_request(principal, case_id, "booking", correlation_id)
     consulate, svc, zone = parts(case)
-    now = service.now()
+    now = clock.now()
     if case.state not in BOOKABLE:
         raise wrong_state(case, "booked")
     slot, version = slot_or_problem(consulate, svc, start, now)
@@ -62,7 +63,7 @@ def move_or_cancel(
     back in the same transaction; a given-back seat is then offered to the first in line."""
     case = visible_request(principal, case_id, "booking", correlation_id)
     consulate, svc, zone = parts(case)
-    now = service.now()
+    now = clock.now()
     if case.state != "booked":
         raise Problem(
             "conflict", "There is no booking to cancel.", extra={"refusal": "wrong_state"}

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.consular import catalogue, domain
@@ -74,7 +75,7 @@ def put_calendar(
         )
     record = repo.calendar_record(consulate.code)
     before = None if record is None else _effective(record)
-    now = service.now()
+    now = clock.now()
     try:
         _install(consulate, body, calendar, record, before, principal.subject, now)
     except repo.CalendarChanged as error:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib import clock
 from chalicelib.api.principal import PUBLIC
 from chalicelib.api.routing import Call, route
 from chalicelib.services.consular.routes import TAGS, S
@@ -64,11 +65,10 @@ def list_services(call: Call) -> ServiceList:
         ServiceList,
         ServiceView,
     )
-    from chalicelib.workflow.service import now
 
     items = []
     for s in catalogue.SERVICES:
-        fee = use.fee_of(s.code, now())
+        fee = use.fee_of(s.code, clock.now())
         items.append(
             ServiceView(
                 code=s.code,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.services.consular import catalogue, domain
@@ -28,7 +29,7 @@ from chalicelib.workflow.reactions import Happened
 
 
 def day_list(consulate: Consulate, day: date) -> list[tuple[repo.DayEntry, str]]:
-    zone, now = ZoneInfo(consulate.time_zone), service.now()
+    zone, now = ZoneInfo(consulate.time_zone), clock.now()
     return [
         (
             e,
@@ -43,7 +44,7 @@ def day_list(consulate: Consulate, day: date) -> list[tuple[repo.DayEntry, str]]
 def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
     case = visible_request(principal, case_id, "check-in", correlation_id)
     consulate, svc, zone = parts(case)
-    now = service.now()
+    now = clock.now()
     if case.state != "booked":
         raise wrong_state(case, "checked in")
     start = datetime.fromisoformat(case.payload["slot"])

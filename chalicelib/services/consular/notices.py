@@ -3,10 +3,11 @@ consulate's own zone, the address, what to bring, and the iCalendar event of the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib import clock
 from chalicelib.notify import dates
 from chalicelib.services.consular.catalogue import Consulate, Service
 
@@ -70,7 +71,7 @@ def calendar_attachment(
             "description": shown["bring"],
             "alarm_minutes": 24 * 60,
             # a later version of the same event: calendars keep the newest
-            "sequence": int(datetime.now(UTC).timestamp()),
+            "sequence": int(clock.now().timestamp()),
             "method": "CANCEL" if cancelled else "REQUEST",
         },
     }

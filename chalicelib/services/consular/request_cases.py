@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import chalicelib.services.consular.problems  # noqa: F401  (registers this service's problems)
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.consular import catalogue, checklists, domain
@@ -105,7 +106,7 @@ def _within_open_limit(mine_here: list[Case]) -> None:
 def _person_or_422(consulate: Consulate, person: Mapping[str, Any]) -> dict[str, Any]:
     """The minor filed for, with the key the one-live-appointment rule counts them by."""
     birth = date.fromisoformat(str(person["birth_date"]))
-    today = domain.local_day(service.now(), ZoneInfo(consulate.time_zone))
+    today = domain.local_day(clock.now(), ZoneInfo(consulate.time_zone))
     problems = domain.person_problems(birth, today, catalogue.AGE_OF_MAJORITY)
     if problems:
         raise Problem(

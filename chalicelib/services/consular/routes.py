@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 import chalicelib.services.consular.problems  # noqa: F401  (registers this service's problems)
+from chalicelib import clock
 from chalicelib.api.principal import CITIZEN, allow
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, Reply, route
@@ -249,7 +250,6 @@ def request_view(call: Call, case: Case) -> RequestView:
     from chalicelib.services.consular.machines import APPOINTMENT
     from chalicelib.services.consular.schemas import RequestView
     from chalicelib.workflow import views
-    from chalicelib.workflow.service import now
 
-    full: Any = views.full(APPOINTMENT, case, [], call.user, now())
+    full: Any = views.full(APPOINTMENT, case, [], call.user, clock.now())
     return RequestView(**full.model_dump(), no_shows=use.no_shows(case.owner))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.consular import domain
@@ -16,7 +17,6 @@ from chalicelib.services.consular.domain import Slot
 from chalicelib.services.consular.machines import CASE_TYPE
 from chalicelib.store import cases as case_store
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import service
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def slots_for_citizen(
             "Slots are shown once the consulate has validated your request for this service.",
             extra={"refusal": "no_validated_request"},
         )
-    return free_slots(consulate, svc, first, last, service.now(), mine[0].id)
+    return free_slots(consulate, svc, first, last, clock.now(), mine[0].id)
 
 
 def slot_or_problem(

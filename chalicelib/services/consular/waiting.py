@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.services.consular import catalogue, domain, machines
 from chalicelib.services.consular.calendars import read_calendar
@@ -29,7 +30,7 @@ from chalicelib.workflow.reactions import Happened
 def join_waiting_list(principal: Principal, case_id: str, correlation_id: str) -> Case:
     case = visible_request(principal, case_id, "booking", correlation_id)
     consulate, svc, _ = parts(case)
-    key = domain.waiting_key(domain.NORMAL, service.now(), case.id)
+    key = domain.waiting_key(domain.NORMAL, clock.now(), case.id)
     also = [repo.join_waiting(consulate.code, svc.code, key, case.id)]
     try:
         return service.act(
@@ -104,4 +105,4 @@ def after_offer_expired(case: Case, happened: Happened) -> None:
     if not slot or consulate is None or svc is None:
         return
     start = datetime.fromisoformat(str(slot).replace("Z", "+00:00"))
-    offer_next(consulate, svc, start, service.now(), replacing=case.id)
+    offer_next(consulate, svc, start, clock.now(), replacing=case.id)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 import chalicelib.services.enrollment.problems  # noqa: F401  (registers this service's problems)
+from chalicelib import clock
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CITIZEN, PUBLIC, allow
 from chalicelib.api.routing import Call, Reply, route
@@ -230,6 +231,5 @@ owed_routes.register(
 )
 def follow_up(call: Call) -> FollowUpView:
     from chalicelib.services.enrollment.followup import follow_up
-    from chalicelib.workflow.service import now
 
-    return follow_up(call.user, call.query, now().date())
+    return follow_up(call.user, call.query, clock.now().date())

@@ -10,6 +10,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.notify import contacts
@@ -42,7 +43,7 @@ def file(
 ) -> Case:
     """A new request, or a problem naming every field that breaks a rule (the age rule
     quoted if the child is under age, 409 if the child already has a live request)."""
-    today = today or service.now().date()
+    today = today or clock.now().date()
     year = domain.school_year_of_filing(today)
     school = catalogue.school(application["school"])
     issues = validation.problems(application, school, year, today)
@@ -327,7 +328,7 @@ def record_massar_refusal(case: Case, status: int, reason: str) -> Case:
     settles in ``massar_refused`` with Massar's words, shown to the director and sent to the
     guardian; it ends, and with it the child's guard (system transition)."""
     actor = Actor.system("massar")
-    at = service.now()
+    at = clock.now()
     refusal = {"status": status, "reason": reason, "at": at.isoformat()}
     data = {"http_status": status, "set": {"massar_refusal": refusal, "notice": {}}}
     also = _writes(case, "massar_refusal")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib import clock
 from chalicelib.api.principal import allow
 from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
@@ -46,10 +47,9 @@ def list_committees(call: Call) -> Reply:
 )
 def put_members(call: Call, code: str) -> Reply:
     from chalicelib.services.equivalence import sittings
-    from chalicelib.workflow.service import now
 
     members = [m.model_dump() for m in call.body.members]
-    kept = sittings.set_members(code, members, now())
+    kept = sittings.set_members(code, members, clock.now())
     return Reply({"committee": code, "members": kept})
 
 

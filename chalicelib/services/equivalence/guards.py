@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.services.equivalence import domain
 from chalicelib.services.equivalence.checklists import case_documents
 from chalicelib.workflow.case import Case
@@ -35,12 +36,6 @@ def at_step(*steps: str) -> Guard:
     return guard
 
 
-def _now() -> datetime:
-    from chalicelib.workflow import service  # the clock the routes run on (tests move it)
-
-    return service.now()
-
-
 def _joined(errors: domain.Errors) -> str | None:
     return "; ".join(f"{f}: {m}" for f, m in errors) or None
 
@@ -50,7 +45,7 @@ def proposal_valid(case: Case, payload: Mapping[str, Any]) -> str | None:
         return None  # asked what the caller may do next: the proposal is checked when made
     data = payload["proposal_input"]
     reason = str(data.get("reason", ""))
-    today = _now().date()
+    today = clock.now().date()
     return _joined(domain.proposal_errors(case.state, case.payload, data, reason, today))
 
 
@@ -131,7 +126,7 @@ def outcome_is(outcome: str) -> Guard:
 
 def review_window_open(case: Case, payload: Mapping[str, Any]) -> str | None:
     text = payload.get("requested_at")
-    at = datetime.fromisoformat(str(text)) if text else _now()
+    at = datetime.fromisoformat(str(text)) if text else clock.now()
     refused = domain.review_refusal(case.clocks, case.payload, at)
     return refused[1] if refused else None
 

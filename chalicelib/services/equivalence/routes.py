@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib import clock
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CITIZEN, Principal, allow
 from chalicelib.api.problems import Problem
@@ -34,10 +35,9 @@ def _view(
     from chalicelib.services.equivalence.library.precedents import precedents
     from chalicelib.services.equivalence.schemas import Acknowledgement, ApplicationView
     from chalicelib.workflow import views
-    from chalicelib.workflow.service import now
 
     machine = service.machine_of(case)
-    full = views.full(machine, case, history or [], principal, now())
+    full = views.full(machine, case, history or [], principal, clock.now())
     diploma = case.payload.get("diploma", {})
     filed = case.state != "draft"
     return ApplicationView(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.equivalence import domain
@@ -147,7 +148,7 @@ def request_review(principal: Principal, case_id: str, reasons: str, correlation
             "This track has no review procedure: its source (seed 000) gives none.",
             extra={"refusal": "no_review_procedure"},
         )
-    at = cases.now()
+    at = clock.now()
     refused = domain.review_refusal(case.clocks, case.payload, at)
     if refused and case.state in RECEIPTS:
         code, message = refused
@@ -198,7 +199,7 @@ def perform(
         raise Problem("validation-failed", errors=errors)
     case = staff_case(principal, case_id, f"action {action}", correlation_id)
     machine = machine_of(case)
-    step = plan(case, action, data, str(data.get("reason", "")), cases.now())
+    step = plan(case, action, data, str(data.get("reason", "")), clock.now())
     actor = access.actor_of(principal)
     if "committee_member" in principal.roles:  # the history says which committee acted
         actor = engine.Actor(principal.subject, frozenset({"committee_member"}), principal.office)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.equivalence import committees as rules
@@ -134,7 +135,7 @@ def open_sitting(
     if errors:
         raise _invalid(errors, "The agenda lists the committee's own files only.")
     access.listed(principal, f"sitting agenda of committee {code}", agenda, correlation_id)
-    at = cases.now()
+    at = clock.now()
     record = {
         "committee": code,
         "held_on": held_on,
@@ -184,7 +185,7 @@ def close_sitting(
         [str(i["case_id"]) for i in sitting.record["agenda"]],
         correlation_id,
     )
-    at = cases.now()
+    at = clock.now()
     by_id = {str(m["id"]): m for m in members}
     record = {
         **sitting.record,

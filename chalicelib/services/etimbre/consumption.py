@@ -10,6 +10,7 @@ transition fail with ``store.Conflict`` whose ``failed`` contains ``"stamp"``.
 
 from __future__ import annotations
 
+from chalicelib import clock
 from chalicelib.api.problems import Problem
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
@@ -17,7 +18,6 @@ from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.store.cases import Also
 from chalicelib.store.etimbre import reads
 from chalicelib.store.etimbre.use_and_refund import consumption
-from chalicelib.workflow import service as workflow
 
 STAMP = "stamp"  # the Also's name, as Conflict.failed reports it
 
@@ -68,5 +68,5 @@ def consumption_of(
         consulate=consulate,
         agent=agent,
         case_id=case_id,
-        at=workflow.now(),
+        at=clock.now(),
     )

@@ -71,6 +71,7 @@ def _post(path: str, payload: dict[str, Any]) -> dict[str, Any]:
     if not key:
         raise GatewayNotConfigured("no payment gateway secret on this stage: nothing is signed")
     body = json.dumps(payload, separators=(",", ":")).encode()
+    # Wall time, not the app's clock: the gateway checks a request's freshness against its own.
     timestamp = str(int(time.time()))
     request = urllib.request.Request(  # noqa: S310  (the URL is a setting: https in the cloud)
         get_settings().payment_gateway_url.rstrip("/") + path,

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.api.problems import Problem
 from chalicelib.observability import logger
 from chalicelib.services.etimbre import domain, gateway
@@ -21,7 +22,6 @@ from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.notices import notices
 from chalicelib.store.cases import Conflict
 from chalicelib.store.etimbre import reads, stamps, webhooks
-from chalicelib.workflow import service as workflow
 
 NUMBER_ATTEMPTS = 3  # a random number already taken (one chance in 10^13) is drawn again
 
@@ -35,7 +35,7 @@ class WebhookResult:
 def webhook(body: bytes, timestamp: str, given_signature: str) -> WebhookResult:
     """An authentic and fresh callback, applied once; a retry of it gets the first answer.
     A forged or stale one: 401."""
-    at = workflow.now()
+    at = clock.now()
     why = domain.verify_signature(gateway.secret(), timestamp, body, given_signature, at)
     if why:
         logger.warning("webhook refused", extra={"why": why})
@@ -73,7 +73,7 @@ def _applied(body: bytes, at: datetime) -> WebhookResult:
 
 
 def _paid(stamp: Stamp, payment_id: str, amount: Decimal, currency: str) -> WebhookResult:
-    at = workflow.now()
+    at = clock.now()
     outcome = domain.payment_outcome(stamp, amount, currency)
     if outcome == "duplicate":
         return WebhookResult("duplicate", stamp.number)
@@ -121,7 +121,7 @@ def _flag(stamp: Stamp, kind: str, details: dict[str, Any]) -> None:
     """Flag once for the Treasury; a stamp moved meanwhile is read again."""
     for _ in range(NUMBER_ATTEMPTS):
         try:
-            webhooks.flag(stamp, kind, workflow.now(), details)
+            webhooks.flag(stamp, kind, clock.now(), details)
             return
         except Conflict:
             current = reads.get(stamp.stamp_id)
@@ -139,7 +139,7 @@ def stamp_timer_fired(message: dict[str, Any]) -> str:
             return "unknown stamp"
         if stamp.state != domain.PENDING:
             return "stale"
-        at = workflow.now()
+        at = clock.now()
         if stamp.payment_deadline > at:
             return "stale"  # not due yet
         try:

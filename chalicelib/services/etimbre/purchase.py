@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.observability import logger
@@ -15,7 +16,6 @@ from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.notices import Contact, reach
 from chalicelib.store.etimbre import stamps
 from chalicelib.store.etimbre.chain import By
-from chalicelib.workflow import service as workflow
 
 
 def _refused(refusal: domain.Refused) -> Problem:
@@ -57,7 +57,7 @@ def purchase(
             "validation-failed",
             errors=[FieldError("body.consulate", f"an agent sells for {buyer.office} only")],
         )
-    at = workflow.now()
+    at = clock.now()
     fee = fees.current_fee(service, at, consulate)
     if fee is None:
         raise Problem("etimbre-unknown-code", f"No fee is in force for {service}.")

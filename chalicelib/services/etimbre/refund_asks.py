@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.services.etimbre import domain
@@ -18,18 +19,17 @@ from chalicelib.services.etimbre.purchase import actor
 from chalicelib.store.cases import Conflict
 from chalicelib.store.etimbre import reads
 from chalicelib.store.etimbre import refund_asks as store
-from chalicelib.workflow import service as workflow
 
 
 def ask(number: str, reason: str, buyer: Principal) -> Stamp:
     stamp = find(number)
     if stamp is None or stamp.owner != buyer.subject:
         raise Problem("not-found", "No such stamp.")
-    why = domain.why_buyer_may_not_ask_refund(stamp, workflow.now())
+    why = domain.why_buyer_may_not_ask_refund(stamp, clock.now())
     if why:
         raise Problem("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
     try:
-        store.ask(stamp, reason, actor(buyer, stamp.consulate), workflow.now())
+        store.ask(stamp, reason, actor(buyer, stamp.consulate), clock.now())
     except Conflict as conflict:
         raise Problem("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
     return _current(stamp)
@@ -43,7 +43,7 @@ def refuse(number: str, reason: str, agent: Principal) -> Stamp:
         raise Problem("etimbre-no-refund-request", "No refund request of this stamp is waiting.")
     told = notices(replace(stamp, refund_refused_reason=reason), stamp.number, "refund_refused")
     try:
-        store.refuse(stamp, reason, actor(agent, stamp.consulate), workflow.now(), told)
+        store.refuse(stamp, reason, actor(agent, stamp.consulate), clock.now(), told)
     except Conflict as conflict:
         raise Problem("etimbre-no-refund-request", "The stamp changed meanwhile.") from conflict
     return _current(stamp)

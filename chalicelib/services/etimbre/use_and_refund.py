@@ -7,6 +7,7 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import replace
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
 from chalicelib.services.etimbre import domain, gateway
@@ -18,7 +19,6 @@ from chalicelib.services.etimbre.purchase import actor
 from chalicelib.store.cases import Conflict
 from chalicelib.store.etimbre import reads, refund_asks
 from chalicelib.store.etimbre.use_and_refund import hold_for_refund, mark_refunded, write_alone
-from chalicelib.workflow import service as workflow
 
 
 def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
@@ -35,7 +35,7 @@ def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
         stamp, service=service, consulate=agent.office, agent=agent.subject, case_id=case_id
     )
     assert stamp is not None  # consumption_of refuses an unknown stamp
-    at = workflow.now()
+    at = clock.now()
     try:
         write_alone(also)
     except Conflict as conflict:
@@ -76,7 +76,7 @@ def refund(number: str, reason: str, agent: Principal) -> Stamp:
         raise Problem("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
     if stamp.state == domain.REFUNDED:
         return stamp
-    at = workflow.now()
+    at = clock.now()
     by = actor(agent, stamp.consulate)
     if stamp.state == domain.PAID:
         try:

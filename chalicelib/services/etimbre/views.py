@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre import fees as fee_table
 from chalicelib.services.etimbre.domain import Stamp
@@ -22,7 +23,6 @@ from chalicelib.services.etimbre.schemas import (
     StampView,
     TotalRow,
 )
-from chalicelib.workflow import service as workflow
 
 SERVICE_NAMES = {  # (fr, ar) for the receipt and the public page
     "passport": ("Passeport biométrique", "جواز السفر البيومتري"),
@@ -39,7 +39,7 @@ def fees(consulate: str = "") -> FeeList:
     """The fees in force; at ``consulate``, those of the services it offers, at its amounts."""
     from chalicelib.services.consular import catalogue
 
-    at = workflow.now()
+    at = clock.now()
     items = []
     for code in fee_table.SERVICES:
         current = fee_table.current_fee(code, at, consulate)

@@ -12,7 +12,7 @@ to the current one in the reference table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from botocore.exceptions import ClientError
@@ -20,6 +20,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAt
 from pynamodb.exceptions import DoesNotExist, PutError
 from pynamodb.models import Model
 
+from chalicelib import clock
 from chalicelib.aws import client
 from chalicelib.settings import get_settings
 from chalicelib.store.binding import bound
@@ -87,7 +88,7 @@ def publish(path: Path, version: str, decisions: int, previous: str | None) -> P
     client("s3").upload_file(str(path), get_settings().documents_bucket, key)
     size = path.stat().st_size
     item = bound(IndexPointerItem)(
-        version=version, key=key, decisions=decisions, size=size, built_at=datetime.now(UTC)
+        version=version, key=key, decisions=decisions, size=size, built_at=clock.now()
     )
     condition = (
         IndexPointerItem.pk.does_not_exist()

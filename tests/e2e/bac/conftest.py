@@ -11,8 +11,7 @@ from unittest.mock import patch
 
 import pytest
 
-from chalicelib.services.bac import service
-from chalicelib.workflow import service as cases
+import chalicelib.clock
 from scripts.demo.bac import row, upload
 from scripts.local_events import Pump
 
@@ -95,7 +94,7 @@ class Academy:
         exam office does (a moment must leave the job its lead), the job run by the pump."""
         at = at or datetime.now(UTC) - timedelta(minutes=1)
         body = {"visible_from": at.isoformat(), "complaint_days": days}
-        with patch.object(service, "now", lambda: at - timedelta(days=1)):
+        with patch.object(chalicelib.clock, "now", lambda: at - timedelta(days=1)):
             queued = http.call("POST", f"/bac/sessions/{year}/publish", self.officer, body)
             done = http.job(queued, self.officer)
         assert done.json_body["state"] == "done", done.body
@@ -130,10 +129,9 @@ def academy(token: Callable[..., str]) -> Academy:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[datetime], None]]:
-    """Set "now" for the service and the case engine (the routes run in this process)."""
+    """Set the app's clock (the routes run in this process)."""
     moment = [datetime.now(UTC)]
-    monkeypatch.setattr(service, "now", lambda: moment[0])
-    monkeypatch.setattr(cases, "now", lambda: moment[0])
+    monkeypatch.setattr(chalicelib.clock, "now", lambda: moment[0])
 
     def set_to(at: datetime) -> None:
         moment[0] = at

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 import app as app_module
-from chalicelib.api import ratelimit
+from chalicelib import clock
 from chalicelib.settings import get_settings
 from tests.e2e.bac.conftest import YEAR, Academy, Http
 from tests.support.browser import needs_chromium, page_text
@@ -107,7 +107,9 @@ def test_a_share_is_verified_then_revoked(
 def test_verification_is_rate_limited_per_client(
     http: Http, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ratelimit, "now", lambda: 4_000_000_000.0)  # a minute of its own
+    monkeypatch.setattr(
+        clock, "now", lambda: datetime.fromtimestamp(4_000_000_000.0, UTC)
+    )  # a minute of its own
     answers = [
         http.client.http.get("/public/certificates/S" + "y" * 32, headers=JSON_ONLY)
         for _ in range(31)

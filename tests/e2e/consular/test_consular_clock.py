@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.workflow import service
+from chalicelib import clock
 from tests.e2e.consular.test_consular_journeys import upload_checklist
 from tests.support.clock_watch import ClockWatch, journey
 
@@ -23,7 +23,7 @@ REQUESTS = "/consular/appointment-requests"
 @pytest.fixture
 def set_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     moment = [datetime.now(UTC)]
-    monkeypatch.setattr(service, "now", lambda: moment[0])
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
     return lambda at: moment.__setitem__(0, at)
 
 

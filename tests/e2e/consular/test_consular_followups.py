@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import email
 import json
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from email import policy
@@ -21,7 +20,7 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
 import app as app_module
-from chalicelib.api import ratelimit
+from chalicelib import clock
 from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import reactions, service
 from scripts.local_events import Pump
@@ -49,7 +48,7 @@ def pump(stack: Any) -> Pump:
 @pytest.fixture
 def at(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     moment = [datetime.now(UTC)]
-    monkeypatch.setattr(service, "now", lambda: moment[0])
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
     return lambda when: moment.__setitem__(0, when)
 
 
@@ -158,8 +157,7 @@ def test_a_booking_moved_in_one_call_gives_its_seat_back_and_respects_the_cut_of
     # changes nothing: the booking and both seats stay as they were.
     rested = move(client, token, "rdv-mover", mine, third)
     assert rested.status_code == 429 and int(rested.headers["Retry-After"]) <= 300
-    later = time.time() + 301
-    monkeypatch.setattr(ratelimit, "now", lambda: later)
+    at(datetime.now(UTC) + timedelta(seconds=301))
     full = move(client, token, "rdv-mover", mine, third)
     assert full.status_code == 409 and full.json_body["refusal"] == "slot_taken"
     assert moment(service.load(mine).payload["slot"]) == moment(second)

@@ -16,6 +16,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 import app as app_module
+from chalicelib import clock
 from chalicelib.documents import uploads
 from chalicelib.documents.checks import check_uploaded
 from chalicelib.settings import get_settings
@@ -37,7 +38,7 @@ def pump(stack: Any) -> Pump:
 @pytest.fixture
 def at(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     moment = [datetime.now(UTC)]
-    monkeypatch.setattr(service, "now", lambda: moment[0])
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
     return lambda when: moment.__setitem__(0, when)
 
 

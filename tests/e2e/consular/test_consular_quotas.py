@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from chalicelib.api import quotas, ratelimit
+from chalicelib import clock
+from chalicelib.api import quotas
 from tests.e2e.consular.test_consular_followups import book, move
 from tests.e2e.consular.test_consular_journeys import (
     CALENDAR,
@@ -43,8 +44,8 @@ def test_a_booking_changes_a_few_times_a_day_with_a_rest_after_each(
     client: Any, token: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Noon of tomorrow (UTC): the day's window must not turn while the clock moves on.
-    clock = [(time.time() // 86400 + 1) * 86400 + 12 * 3600]
-    monkeypatch.setattr(ratelimit, "now", lambda: clock[0])
+    moment = [(time.time() // 86400 + 1) * 86400 + 12 * 3600]
+    monkeypatch.setattr(clock, "now", lambda: datetime.fromtimestamp(moment[0], UTC))
     assert put_calendar(client, token, CALENDAR).status_code == 200
     mine = validated_request(client, token, "rdv-juggler")
     free = [f["slot"] for f in slots(client, token, "rdv-juggler", date.today() + timedelta(50))]
@@ -54,7 +55,7 @@ def test_a_booking_changes_a_few_times_a_day_with_a_rest_after_each(
         assert move(client, token, "rdv-juggler", mine, free[n]).status_code == 200
         rested = move(client, token, "rdv-juggler", mine, free[n + 1])
         assert rested.status_code == 429  # the rest after a change
-        clock[0] += 5 * 60 + 1
+        moment[0] += 5 * 60 + 1
     refused = move(client, token, "rdv-juggler", mine, free[allowed + 1])
     assert refused.status_code == 429  # the day's changes are spent
     assert "day" in refused.json_body["detail"]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import app as app_module
-from chalicelib.workflow import service
+from chalicelib import clock
 from scripts.local_events import Pump
 from tests.support.route_samples.enrollment import seed_school
 
@@ -32,5 +32,5 @@ def pump(stack: Any) -> Pump:
 def set_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     """Sets the moment the service takes for now (filing day, transitions)."""
     moment = [datetime.now(UTC)]
-    monkeypatch.setattr(service, "now", lambda: moment[0])
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
     return lambda at: moment.__setitem__(0, at)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.workflow import service
+from chalicelib import clock
 from tests.support.clock_watch import ClockWatch, journey
 from tests.support.route_samples.enrollment import GUARDIAN, application, seed_school
 
@@ -22,7 +22,7 @@ from tests.support.route_samples.enrollment import GUARDIAN, application, seed_s
 @pytest.fixture
 def set_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     moment = [datetime.now(UTC)]
-    monkeypatch.setattr(service, "now", lambda: moment[0])
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
     return lambda at: moment.__setitem__(0, at)
 
 

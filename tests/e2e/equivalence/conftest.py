@@ -12,7 +12,7 @@ import pytest
 from chalice.test import Client
 
 import app as app_module
-from chalicelib.workflow import service
+import chalicelib.clock
 from scripts.local_events import Pump
 from tests.e2e.equivalence.eq_support import Journey
 
@@ -26,7 +26,7 @@ def http(stack: Any) -> Iterator[Any]:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     moment_ = [datetime.now(UTC).replace(hour=11, minute=0)]
-    monkeypatch.setattr(service, "now", lambda: moment_[0])
+    monkeypatch.setattr(chalicelib.clock, "now", lambda: moment_[0])
 
     def set_to(at: datetime) -> None:
         moment_[0] = at

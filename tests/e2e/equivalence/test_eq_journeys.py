@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from chalicelib.workflow import callbacks, service
+import chalicelib.clock
+from chalicelib.workflow import callbacks
 from tests.e2e.equivalence.eq_support import (
     ACCOUNT,
     ASSESSMENT,
@@ -189,7 +190,7 @@ def _refused(journey: Journey) -> dict[str, Any]:
         journey.committee("law"), "propose", outcome="refusal", assessment=ASSESSMENT
     )
     assert no_reason.status_code == 422
-    return journey.refused(service.now().date().isoformat())
+    return journey.refused(chalicelib.clock.now().date().isoformat())
 
 
 def _receipt_recorded(journey: Journey, day: str) -> dict[str, Any]:
@@ -201,7 +202,7 @@ def _receipt_recorded(journey: Journey, day: str) -> dict[str, Any]:
 def test_refused_then_reviewed_within_60_days(
     journey: Journey, clock: Callable[[datetime], None]
 ) -> None:
-    start = service.now()
+    start = chalicelib.clock.now()
     _refused(journey)
     review_url = f"/equivalence/applications/{journey.case_id}/review-request"
     early = journey.post(review_url, journey.citizen, {"reasons": "Le volume horaire est complet"})
@@ -244,7 +245,7 @@ def test_review_window_counts_from_the_acknowledgement_of_receipt(
 ) -> None:
     """Art. 6: 60 days from the notification: day 60 after the AR's date is in, day 61 out,
     whatever day the office recorded it."""
-    start = service.now()
+    start = chalicelib.clock.now()
     _refused(journey)
     received = start + timedelta(days=2)
     clock(start + timedelta(days=9))  # the AR came back and was recorded a week later
@@ -381,11 +382,11 @@ def test_revoked_after_reexamination_then_contested(
     assert reopened["state"] == "reexamination"
     law = journey.committee("law")
     revocation = {"outcome": "revocation", "reason": "L'authentification du diplôme est infirmée"}
-    future = (service.now() + timedelta(days=2)).date().isoformat()
+    future = (chalicelib.clock.now() + timedelta(days=2)).date().isoformat()
     assert journey.act(law, "propose", **revocation, established_on=future).status_code == 422
     before = journey.act(law, "propose", **revocation, established_on="2026-03-01")
     assert before.status_code == 422 and "body.established_on" in str(before.json_body)
-    found = service.now().date().isoformat()
+    found = chalicelib.clock.now().date().isoformat()
     journey.ok(law, "propose", **revocation, established_on=found)
     revoked = journey.decide_and_publish(number="3003.26", bo_number="7550")
     assert revoked["state"] == "revoked"

@@ -15,10 +15,11 @@ import pytest
 from moto.ses.models import ses_backends
 from pypdf import PdfReader
 
+import chalicelib.clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.services.equivalence import service as eq_service
-from chalicelib.workflow import callbacks, service
+from chalicelib.workflow import callbacks
 from tests.e2e.equivalence.eq_support import (
     ACCOUNT,
     ASSESSMENT,
@@ -38,7 +39,7 @@ def _clock(view: dict[str, Any], name: str = "decision") -> dict[str, Any]:
 
 
 def _today() -> str:
-    return service.now().date().isoformat()
+    return chalicelib.clock.now().date().isoformat()
 
 
 # ---------------------------------------------------------------- art. 6: the refusal
@@ -61,7 +62,7 @@ def test_a_refusal_is_a_registered_letter_not_an_order(journey: Journey) -> None
     assert as_order.status_code == 422 and "body.order_number" in _fields(as_order)
     no_letter = journey.act(journey.officer, "decide", decision_date=_today())
     assert no_letter.status_code == 422 and "body.registered_letter" in _fields(no_letter)
-    later = (service.now() + timedelta(days=3)).date().isoformat()
+    later = (chalicelib.clock.now() + timedelta(days=3)).date().isoformat()
     future = journey.act(journey.officer, "decide", registered_letter="RR1MA", decision_date=later)
     assert future.status_code == 422 and "body.decision_date" in _fields(future)
 
@@ -97,7 +98,7 @@ def test_a_refusal_is_a_registered_letter_not_an_order(journey: Journey) -> None
 def test_the_acknowledgement_day_is_neither_future_nor_before_the_decision(
     journey: Journey, clock: Callable[[datetime], None], shift: int, why: str
 ) -> None:
-    start = service.now()
+    start = chalicelib.clock.now()
     journey.refused(_today())
     day = (start + timedelta(days=shift)).date().isoformat()
     answer = journey.act(journey.officer, "record_receipt", received_on=day, proof="AR")
@@ -108,7 +109,7 @@ def test_the_acknowledgement_day_is_neither_future_nor_before_the_decision(
 def test_without_an_acknowledgement_the_first_presentation_opens_the_window(
     journey: Journey, clock: Callable[[datetime], None]
 ) -> None:
-    start = service.now()
+    start = chalicelib.clock.now()
     journey.refused(_today())
     clock(start + timedelta(days=20))
     notified = journey.ok(
@@ -334,7 +335,7 @@ def test_the_decision_clock_pauses_for_a_complement_and_resumes(
     office: str,
 ) -> None:
     officer = token("equivalence_officer", office=office)
-    start = service.now()
+    start = chalicelib.clock.now()
     filed = journey.filed(track, **changes)
     running = _clock(filed)
     assert running["state"] == "running" and running["days_left"] == 60
@@ -365,7 +366,7 @@ def test_a_reexamination_is_never_closed_while_the_order_stands(
     journey: Journey, clock: Callable[[datetime], None]
 ) -> None:
     """Art. 11: a missed complement does not close a re-examination; the committee decides."""
-    start = service.now()
+    start = chalicelib.clock.now()
     journey.granted()
     journey.ok(journey.officer, "reopen", ground="material_error", reason="date erronée")
     law = journey.committee("law")

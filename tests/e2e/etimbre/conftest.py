@@ -12,7 +12,7 @@ import pytest
 from chalice.test import Client
 
 import app as app_module
-from chalicelib.workflow import service as workflow
+import chalicelib.clock
 from scripts.local_events import Pump
 from scripts.standins.payment_gateway import StandInGateway, use_standin
 
@@ -43,7 +43,7 @@ def pump(stack: Any) -> Pump:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Set the app's "now" (the route handlers run in this process)."""
     moment = [datetime.now(UTC)]
-    monkeypatch.setattr(workflow, "now", lambda: moment[0])
+    monkeypatch.setattr(chalicelib.clock, "now", lambda: moment[0])
 
     def set_to(at: datetime) -> None:
         moment[0] = at

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from app import app
-from chalicelib.api import ratelimit
+from chalicelib import clock
 from scripts.standins.payment_gateway import StandInGateway, http_delivery, use_standin
 from tests.support.browser import needs_chromium, page_text
 from tests.support.local_server import serving
@@ -56,6 +57,8 @@ def test_a_browser_shows_a_paid_stamp_as_valid_with_no_personal_data(
 
 
 def test_the_public_check_is_rate_limited(http: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ratelimit, "now", lambda: 1_900_000_000.0)  # a minute of its own
+    monkeypatch.setattr(
+        clock, "now", lambda: datetime.fromtimestamp(1_900_000_000.0, UTC)
+    )  # a minute of its own
     answers = [http.get("/public/stamps/123456789012334").status_code for _ in range(31)]
     assert answers[:30] == [200] * 30 and answers[30] == 429

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 import app as app_module
+from chalicelib import clock
 from chalicelib.api.problems import Problem
 from chalicelib.jobs import runner
-from chalicelib.services.bac import jobs, service
+from chalicelib.services.bac import jobs
 from chalicelib.services.bac.domain import results_day
 from chalicelib.store.bac import candidates as candidate_store
 from chalicelib.store.bac import sessions as session_store
@@ -78,7 +79,7 @@ def test_publication_writes_every_result_then_the_session_and_is_idempotent(
     where, cards = academy(), [card() for _ in range(3)]
     imported(stack, where, cards)
     now = datetime(YEAR, 7, 1, 8, 0, tzinfo=UTC)
-    monkeypatch.setattr(service, "now", lambda: now)
+    monkeypatch.setattr(clock, "now", lambda: now)
     job = jobs.request_publish(officer(where), YEAR, None, 5)
     moment = now + results_day.publication_lead(3)  # "now": as soon as the job can meet it
     assert job.params["visible_from"] == moment.isoformat()
@@ -99,17 +100,17 @@ def test_a_moment_the_job_could_not_meet_is_refused(
     where = academy()
     imported(stack, where, [card()])
     now = datetime(YEAR, 7, 1, 8, 0, tzinfo=UTC)
-    monkeypatch.setattr(service, "now", lambda: now)
+    monkeypatch.setattr(clock, "now", lambda: now)
     with pytest.raises(Problem) as too_soon:
         jobs.request_publish(officer(where), YEAR, now + timedelta(seconds=30), 5)
     assert too_soon.value.errors[0].field == "body.visible_from"
     jobs.request_publish(officer(where), YEAR, now + timedelta(minutes=5), 5)
     drain(stack)
-    monkeypatch.setattr(service, "now", lambda: now + timedelta(minutes=4))
+    monkeypatch.setattr(clock, "now", lambda: now + timedelta(minutes=4))
     with pytest.raises(Problem) as too_close:  # items carry 08:05 until a job reaches them
         jobs.request_publish(officer(where), YEAR, now + timedelta(hours=2), 5)
     assert too_close.value.slug == "conflict"
-    monkeypatch.setattr(service, "now", lambda: now + timedelta(minutes=6))
+    monkeypatch.setattr(clock, "now", lambda: now + timedelta(minutes=6))
     with pytest.raises(Problem) as visible:  # once seen, results cannot be unpublished
         jobs.request_publish(officer(where), YEAR, now + timedelta(hours=2), 5)
     assert "cannot change" in visible.value.detail

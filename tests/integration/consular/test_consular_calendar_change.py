@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.services.consular import calendars, catalogue, domain, slots
@@ -61,7 +62,7 @@ def test_a_booking_that_read_the_calendar_before_a_lowering_takes_no_seat(
     record = repo.calendar_record(CONSULATE)
     assert record is not None
     one = {**CALENDAR, "counters": {"passport": 1}}
-    version = repo.begin_change(CONSULATE, one, ["passport"], record, AGENT.subject, service.now())
+    version = repo.begin_change(CONSULATE, one, ["passport"], record, AGENT.subject, clock.now())
     with monkeypatch.context() as patched:
         patched.setattr(slots, "read_calendar", lambda code: stale)
         with pytest.raises(Problem) as refused:
@@ -78,7 +79,7 @@ def test_a_booking_that_read_the_calendar_before_a_lowering_takes_no_seat(
     assert full.value.extra["refusal"] == "slot_taken"
 
     # The change installed: one seat, taken; the seats and the calendar agree.
-    repo.finish_change(CONSULATE, one, AGENT.subject, service.now(), version)
+    repo.finish_change(CONSULATE, one, AGENT.subject, clock.now(), version)
     day = slot.start.date().isoformat()
     assert repo.seats_of_day(CONSULATE, "passport", day)[domain.iso(slot.start)].taken == 1
     assert use.free_slots(place, svc, first, first, datetime.now(UTC))[0].slot != slot

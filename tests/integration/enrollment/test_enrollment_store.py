@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.services.enrollment import domain, service
@@ -187,7 +188,7 @@ def test_the_guard_is_released_when_massar_registers_or_refuses(
 
 
 def test_counters_follow_the_transitions_and_areas_add_up(school: str) -> None:
-    year = domain.school_year_of_filing(cases.now().date()).start
+    year = domain.school_year_of_filing(clock.now().date()).start
     first = service.file(guardian(), body(school), "fr")
     second = service.file(guardian(), body(school), "fr")
     service.withdraw(Principal(second.owner, "citizen", frozenset({"citizen"})), second.id, "c")

@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib import clock
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import Problem
 from chalicelib.audit.chain import TRANSITIONS
@@ -218,10 +219,10 @@ def test_the_verifier_names_a_stamps_deleted_last_move_by_its_head(
 def test_a_move_from_a_stale_copy_fails_and_writes_nothing(gateway: StandInGateway) -> None:
     """A flag moved the head: a use computed from the copy before it is refused whole."""
     stamp = paid(gateway)
-    assert webhooks.flag(stamp, "amount_mismatch", workflow.now(), {}) is True
-    assert webhooks.flag(stamp, "amount_mismatch", workflow.now(), {}) is False  # once
+    assert webhooks.flag(stamp, "amount_mismatch", clock.now(), {}) is True
+    assert webhooks.flag(stamp, "amount_mismatch", clock.now(), {}) is False  # once
     also = consumption(
-        stamp, service="passport", consulate="NL-AMS", agent="a", case_id="c", at=workflow.now()
+        stamp, service="passport", consulate="NL-AMS", agent="a", case_id="c", at=clock.now()
     )
     with pytest.raises(store.Conflict):
         write_alone(also)
@@ -237,7 +238,7 @@ def test_a_replay_guard_expires_only_after_a_replay_would_be_too_old(stack: Any)
     outlives the whole window in which the signature itself is still fresh."""
     ttl = boto3.client("dynamodb").describe_time_to_live(TableName=stack.env["STAMPS_TABLE"])
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
-    at = workflow.now()
+    at = clock.now()
     assert webhooks.sighting("sha256=guard-ttl-test", at) is None
     assert webhooks.sighting("sha256=guard-ttl-test", at) == ("", "")  # seen, no answer yet
     webhooks.record_answer("sha256=guard-ttl-test", "paid", "123")

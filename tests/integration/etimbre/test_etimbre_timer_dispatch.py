@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.services.etimbre import domain, payment
 from chalicelib.services.etimbre.purchase import purchase
 from chalicelib.store.etimbre import reads, stamps
-from chalicelib.workflow import service as workflow
 from chalicelib.workflow import timers
 from chalicelib.workflow.callbacks import timer_fired
 from tests.integration.etimbre.test_etimbre_store import BUYER
@@ -32,7 +32,7 @@ def test_both_kinds_of_deadline_reach_their_handler(stack: Any, monkeypatch: Any
     assert timer_fired(message("no-such-case", "complement_due")) == "unknown case"
     stamp = purchase(BUYER, "passport", "NL-AMS", "online", "", "fr")
     later = datetime.now(UTC) + domain.PAYMENT_WINDOW + timedelta(minutes=1)
-    monkeypatch.setattr(workflow, "now", lambda: later)
+    monkeypatch.setattr(clock, "now", lambda: later)
     assert timer_fired(message(stamp.stamp_id, stamps.EXPIRY_TIMER)) == "expired"
     expired = reads.get(stamp.stamp_id)
     assert expired is not None and expired.state == domain.EXPIRED

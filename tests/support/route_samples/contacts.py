@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from bench.calls import Sample as BenchSample
+from chalicelib import clock
 from chalicelib.api.principal import identity
 from tests.support.route_samples.matrix import OWNER, Sample
 
@@ -21,9 +22,8 @@ def pending_contact(owner: str = OWNER) -> dict[str, str]:
 
     from chalicelib.notify import contacts
     from chalicelib.store import contacts as store
-    from chalicelib.workflow import service
 
-    now, value, code = service.now(), f"{uuid.uuid4().hex[:10]}@demo.invalid", "246810"
+    now, value, code = clock.now(), f"{uuid.uuid4().hex[:10]}@demo.invalid", "246810"
     contact_id = contacts.contact_id_of(owner, "email", value)
     fresh = store.StoredContact(
         contact_id, "email", value, "fr", store.PENDING, "", None, 0, 0, now, None

@@ -6,9 +6,10 @@ is done or failed. One import at a time: they all lock the scope ``equivalence.d
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
+from chalicelib import clock
 from chalicelib.jobs import JobFailed, runner
 from chalicelib.jobs.runner import MAX_REPORT_BYTES, Job
 from chalicelib.services.equivalence.library import decisions, importer
@@ -56,7 +57,7 @@ def run(job: Job, today: date | None = None) -> dict[str, Any]:
             str(params["key"]),
             str(params["format"]),
             bool(params["replace"]),
-            today or datetime.now(UTC).date(),
+            today or clock.now().date(),
         )
     except (decisions.UnreadableFile, index_files.ImportFileMissing) as error:
         raise JobFailed(_reason(error)) from error
