@@ -99,7 +99,7 @@ def _rush(number: str, agent_token: str) -> int:
     """ATTEMPTS uses of one stamp at once, through the service (moto made atomic per
     request, as DynamoDB is): how many succeeded."""
     from chalicelib.api.principal import Principal
-    from chalicelib.api.problems import Problem
+    from chalicelib.refusals import Refusal
     from chalicelib.services.etimbre.use_and_refund import consume
 
     del agent_token
@@ -108,7 +108,7 @@ def _rush(number: str, agent_token: str) -> int:
     def use(n: int) -> int:
         try:
             consume(number, "passport", agent, "")  # at the counter, no appointment named
-        except Problem:
+        except Refusal:
             return 0
         return 1
 

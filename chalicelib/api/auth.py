@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.api.principal import CITIZEN, STAFF_ROLES, Access, Principal, identity
-from chalicelib.api.problems import Problem
+from chalicelib.refusals import Refusal
 from chalicelib.settings import Issuer, get_settings
 
 ALGORITHMS = ["RS256", "ES256"]
@@ -26,11 +26,10 @@ ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
 MAX_LIFETIME_SECONDS = {"citizen": 12 * 3600, "staff": 12 * 3600}
 LOCAL_STAGE = "local"
 DEVELOPMENT_ISSUER_PREFIX = "urn:khidmat:local:"  # scripts/devtokens.py's issuers
-_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="khidmat"'}
 
 
-def unauthenticated(detail: str) -> Problem:
-    return Problem("unauthenticated", detail, headers=dict(_CHALLENGE))
+def unauthenticated(detail: str) -> Refusal:
+    return Refusal("unauthenticated", detail)  # the edge adds the Bearer challenge
 
 
 def authenticate(authorization: str | None) -> Principal:
@@ -44,15 +43,15 @@ def authenticate(authorization: str | None) -> Principal:
 def authorize(principal: Principal, access: Access, path_params: dict[str, str]) -> None:
     """Raise 403 for a wrong role or a missing CNIe sign-in, 404 for another office's object."""
     if not principal.has_any(access.roles):
-        raise Problem("forbidden", "Your role may not use this route.")
+        raise Refusal("forbidden", "Your role may not use this route.")
     if access.cnie and not principal.signed_in_with_cnie:
-        raise Problem(
+        raise Refusal(
             "cnie-required",
             "Sign in with your electronic national ID card (CNIe) to use this service.",
         )
     other_office = path_params.get(access.office_param) != principal.office
     if access.office_param and other_office and "admin" not in principal.roles:
-        raise Problem("not-found")
+        raise Refusal("not-found")
 
 
 def _verify(token: str) -> Principal:

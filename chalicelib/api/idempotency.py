@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.store.idempotency import persistence_layer
 
 HEADER = "idempotency-key"
@@ -29,7 +29,7 @@ _work: ContextVar[Callable[[], StoredReply]] = ContextVar("idempotent_work")
 
 def check_key(key: str) -> str:
     if not re.fullmatch(KEY_PATTERN, key):
-        raise Problem(
+        raise Refusal(
             "malformed-request",
             errors=[
                 FieldError(
@@ -61,16 +61,16 @@ def run_once(
     try:
         reply: StoredReply = runner(request=request)
     except IdempotencyValidationError as error:
-        raise Problem(
+        raise Refusal(
             "idempotency-key-reused",
             "This Idempotency-Key was used with another request body.",
             errors=[FieldError("Idempotency-Key", "already used with another body", "reused")],
         ) from error
     except IdempotencyAlreadyInProgressError as error:
-        raise Problem(
+        raise Refusal(
             "idempotency-in-progress",
             "The first request with this Idempotency-Key is still running; retry shortly.",
-            headers={"Retry-After": "1"},
+            retry_after=1,
         ) from error
     finally:
         _work.reset(token)

@@ -78,7 +78,7 @@ def _as_problem(request: Request, response: Response) -> Response:
         except (ValueError, AttributeError):
             detail = ""
     problem = for_status(response.status_code, detail)
-    problem.headers.update({k: str(v) for k, v in response.headers.items() if k.lower() == "allow"})
+    allow = {k: str(v) for k, v in response.headers.items() if k.lower() == "allow"}
     return problem_response(
-        problem, negotiate(request.headers.get("accept-language")), request.path
+        problem, negotiate(request.headers.get("accept-language")), request.path, allow
     )

@@ -12,7 +12,7 @@ import hmac
 import json
 from typing import Any
 
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, Refusal
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -42,7 +42,7 @@ def decode_cursor(key: bytes, scope: str, cursor: str | None) -> dict[str, Any] 
     """The key to start after, or a 400 problem if the cursor was not made by us for this list."""
     if not cursor:
         return None
-    invalid = Problem(
+    invalid = Refusal(
         "invalid-cursor",
         "Use the 'next' value of the previous page as it was given.",
         errors=[FieldError("cursor", "not a cursor this list issued", "invalid_cursor")],

@@ -19,9 +19,9 @@ import math
 from collections.abc import Callable
 
 from chalicelib import clock
-from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call
 from chalicelib.observability import logger
+from chalicelib.refusals import Refusal
 
 WINDOW_SECONDS = 60
 DAY_SECONDS = 24 * 3600
@@ -87,10 +87,10 @@ def _take(
         logger.warning("rate limit not checked", extra={"bucket": bucket}, exc_info=True)
         if not fail_closed:
             return
-        raise Problem(
+        raise Refusal(
             "unavailable",
             "The request could not be counted against its limit; retry shortly.",
-            headers={"Retry-After": "5"},
+            retry_after=5,
         ) from error
     if not taken:
         _too_many(allowed, window_seconds, window_end - moment)
@@ -145,9 +145,9 @@ def count_success(issuer: str, subject: str, bucket: str, window_seconds: int) -
 
 def _too_many(allowed: int, window_seconds: int, seconds_left: float) -> None:
     retry_after = max(1, math.ceil(seconds_left))
-    raise Problem(
+    raise Refusal(
         "too-many-requests",
         f"At most {allowed} requests every {_period(window_seconds)}; "
         f"retry in {retry_after} seconds.",
-        headers={"Retry-After": str(retry_after)},
+        retry_after=retry_after,
     )

@@ -13,7 +13,7 @@ import importlib
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from chalice import Blueprint, Response  # type: ignore[attr-defined]
 from chalice.app import Request
 
-from chalicelib.api import auth, idempotency
+from chalicelib.api import auth, idempotency, problems
 from chalicelib.api.i18n import Language, negotiate
 from chalicelib.api.principal import Access, Principal
-from chalicelib.api.problems import PROBLEM_CONTENT_TYPE, FieldError, Problem
+from chalicelib.api.problems import PROBLEM_CONTENT_TYPE
 from chalicelib.observability import logger
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.settings import get_settings
 
 if TYPE_CHECKING:
@@ -260,12 +261,12 @@ def handle(
         if not executed:
             reply.headers["Idempotent-Replayed"] = "true"
         return _to_response(reply)
-    except Problem as problem:
+    except Refusal as problem:
         return problem_response(problem, language, actual_path(spec, path_params))
     except Exception:
         logger.exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})
         return problem_response(
-            Problem(
+            Refusal(
                 "internal-error",
                 "Quote the correlation id when you report this.",
                 extra={"correlation_id": correlation_id},
@@ -282,15 +283,19 @@ def actual_path(spec: RouteSpec, path_params: dict[str, str]) -> str:
     return path
 
 
-def problem_response(problem: Problem, language: Language, instance: str) -> Response:
+def problem_response(
+    problem: Refusal, language: Language, instance: str, more: Mapping[str, str] | None = None
+) -> Response:
+    """The refusal as problem+json; ``more`` headers are the edge's own (a 405's Allow)."""
     headers: dict[str, str | list[str]] = {
         "Content-Type": PROBLEM_CONTENT_TYPE,
         "Content-Language": language,
-        **problem.headers,
+        **problems.headers_of(problem),
+        **(more or {}),
     }
     return Response(
-        body=json.dumps(problem.body(language, instance), ensure_ascii=False),
-        status_code=problem.status,
+        body=json.dumps(problems.body_of(problem, language, instance), ensure_ascii=False),
+        status_code=problems.status_of(problem),
         headers=headers,
     )
 
@@ -338,13 +343,13 @@ def _raw(request: Request) -> bytes:
 def _json_body(request: Request) -> Any:
     raw = _raw(request)
     if len(raw) > get_settings().max_body_bytes:
-        raise Problem("payload-too-large", f"At most {get_settings().max_body_bytes} bytes.")
+        raise Refusal("payload-too-large", f"At most {get_settings().max_body_bytes} bytes.")
     if not raw.strip():
-        raise Problem("malformed-request", errors=[FieldError("body", "a JSON body is required")])
+        raise Refusal("malformed-request", errors=[FieldError("body", "a JSON body is required")])
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
-        raise Problem(
+        raise Refusal(
             "malformed-request",
             errors=[FieldError("body", f"not valid JSON: {error}", "json_invalid")],
         ) from error
@@ -355,9 +360,9 @@ def _json_body(request: Request) -> Any:
     return body
 
 
-def _too_deep() -> Problem:
+def _too_deep() -> Refusal:
     detail = f"nested deeper than {MAX_JSON_DEPTH} levels"
-    return Problem("malformed-request", errors=[FieldError("body", detail, "json_too_deep")])
+    return Refusal("malformed-request", errors=[FieldError("body", detail, "json_too_deep")])
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
@@ -381,7 +386,7 @@ def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise Problem(
+        raise Refusal(
             "validation-failed",
             errors=[
                 FieldError(".".join([where, *(str(p) for p in e["loc"])]), e["msg"], e["type"])

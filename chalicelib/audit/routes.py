@@ -9,8 +9,8 @@ import re
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api.principal import PUBLIC
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.refusals import FieldError, Refusal
 
 SCHEMAS = "chalicelib.audit.schemas"
 
@@ -26,7 +26,7 @@ def _day(text: str) -> datetime.date:
             return datetime.date.fromisoformat(text)
     except ValueError:
         pass
-    raise Problem(
+    raise Refusal(
         "validation-failed",
         errors=[FieldError("path.date", "a calendar date as YYYY-MM-DD", "date_format")],
     )
@@ -49,6 +49,6 @@ def get_audit_digest(call: Call, date: str) -> Reply:
 
     published = digest.read_digest(_day(date))
     if published is None:
-        raise Problem("not-found", "No digest was published for this day.")
+        raise Refusal("not-found", "No digest was published for this day.")
     body = AuditDigest.model_validate(published).model_dump(mode="json")
     return Reply(body, headers=FOREVER)

@@ -23,8 +23,8 @@ from chalicelib.aws import client
 from chalicelib.documents import content_safety, malware
 from chalicelib.documents.uploads import KMS, parse_upload_key, verified_key
 from chalicelib.observability import logger
+from chalicelib.refusals import LostRace
 from chalicelib.settings import get_settings
-from chalicelib.store.cases import Conflict
 from chalicelib.workflow import registry, service
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.engine import Actor
@@ -229,7 +229,7 @@ def _decide(case: Case, document: Document, verdict: Verdict) -> Outcome:
     for _ in range(CONFLICT_RETRIES):
         try:
             service.record(case, f"document_{status}", UPLOADS, data, documents=(decided,))
-        except Conflict:
+        except LostRace:
             fresh = service.find(case.id)
             current = _document(fresh, document.id)
             if fresh is None or current is None or current.status != AWAITING:
@@ -238,7 +238,7 @@ def _decide(case: Case, document: Document, verdict: Verdict) -> Outcome:
             continue
         logger.info("document checked", extra={"case_id": case.id, "status": status})
         return Outcome(status, case.id, document.id, verdict.reason)
-    raise Conflict(f"case {case.id} kept changing: the queue will deliver the event again")
+    raise LostRace(f"case {case.id} kept changing: the queue will deliver the event again")
 
 
 def handle_s3_event_records(records: Iterable[Mapping[str, Any]]) -> list[Outcome]:

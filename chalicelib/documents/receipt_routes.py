@@ -7,8 +7,8 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api import negotiation
 from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, allow
-from chalicelib.api.problems import Problem
 from chalicelib.api.routing import JSON, Call, Reply, route
+from chalicelib.refusals import Refusal
 
 PDF = "application/pdf"
 OFFERED = (JSON, PDF)
@@ -32,7 +32,7 @@ receipts = Blueprint(__name__)
 def get_receipt(call: Call, case_id: str) -> Reply:
     media_type = negotiation.choose(call.header("accept"), OFFERED)
     if media_type is None:
-        raise Problem("not-acceptable", f"This receipt is served as {' or '.join(OFFERED)}.")
+        raise Refusal("not-acceptable", f"This receipt is served as {' or '.join(OFFERED)}.")
     from chalicelib.documents import receipt  # its models load pydantic: not at import
     from chalicelib.workflow import access, registry, service
 
@@ -42,7 +42,7 @@ def get_receipt(call: Call, case_id: str) -> Reply:
     try:
         content = receipt.build(case, registry.machine_for(case.case_type), history)
     except receipt.NotFiled as error:
-        raise Problem("conflict", "The case has not been filed yet: submit it first.") from error
+        raise Refusal("conflict", "The case has not been filed yet: submit it first.") from error
     if media_type == PDF:
         from chalicelib.documents import receipt_pdf  # deferred: loads fpdf2 and HarfBuzz
 

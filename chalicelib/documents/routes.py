@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, Principal, allow
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, route
+from chalicelib.refusals import FieldError, Refusal
 
 if TYPE_CHECKING:
     from chalicelib.documents.schemas import DocumentLink, UploadGrant, UploadRequest
@@ -37,14 +37,14 @@ TAGS = ("cases",)
 )
 def attach_document(call: Call, case_id: str) -> UploadGrant:
     from chalicelib.documents import uploads
-    from chalicelib.store.cases import Conflict
+    from chalicelib.refusals import LostRace
     from chalicelib.workflow import registry
     from chalicelib.workflow.access import actor_of, visible_case
 
     principal, request = call.user, call.body
     case = visible_case(principal, case_id, "attach a document", call.correlation_id)
     if not _may_attach(principal, case):
-        raise Problem("forbidden", "Only the applicant or the case's office attach documents.")
+        raise Refusal("forbidden", "Only the applicant or the case's office attach documents.")
     machine = registry.machine_for(case.case_type)
     _check_against_rules(machine, case, request)
 
@@ -59,9 +59,9 @@ def attach_document(call: Call, case_id: str) -> UploadGrant:
             request.file_name or "",
         )
     except uploads.Refused as refused:
-        raise Problem("conflict", str(refused)) from refused
-    except Conflict as error:
-        raise Problem("conflict", "The case changed meanwhile: try again.") from error
+        raise Refusal("conflict", str(refused)) from refused
+    except LostRace as error:
+        raise Refusal("conflict", "The case changed meanwhile: try again.") from error
     from chalicelib.documents.schemas import UploadGrant
 
     return UploadGrant(
@@ -92,11 +92,11 @@ def download_document(call: Call, case_id: str, document_id: str) -> DocumentLin
     case = visible_case(call.user, case_id, purpose, call.correlation_id)
     document = next((d for d in case.documents if d.id == document_id), None)
     if document is None:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     if document.status != "verified":
         # Never serve a file nobody checked, nor one that failed its checks.
         why = "was rejected" if document.status == "rejected" else "has not been checked yet"
-        raise Problem("conflict", f"The document is not available: it {why}.")
+        raise Refusal("conflict", f"The document is not available: it {why}.")
     url, expires_at = uploads.download_url(document)
     return DocumentLink(
         document_id=document.id,
@@ -123,7 +123,7 @@ def _check_against_rules(machine: Machine, case: Case, request: UploadRequest) -
     if rule is None:
         kinds = ", ".join(d.kind for d in rules) or "none"
         error = FieldError("body.kind", f"this case takes: {kinds}", "unknown_kind")
-        raise Problem("validation-failed", errors=[error])
+        raise Refusal("validation-failed", errors=[error])
     errors = []
     if request.content_type not in rule.content_types:
         allowed = ", ".join(rule.content_types)
@@ -131,4 +131,4 @@ def _check_against_rules(machine: Machine, case: Case, request: UploadRequest) -
     if request.size > rule.max_bytes:
         errors.append(FieldError("body.size", f"at most {rule.max_bytes} bytes", "too_large"))
     if errors:
-        raise Problem("validation-failed", errors=errors)
+        raise Refusal("validation-failed", errors=errors)

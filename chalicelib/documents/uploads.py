@@ -20,8 +20,8 @@ from urllib.parse import quote
 
 from chalicelib import clock
 from chalicelib.aws import client
+from chalicelib.refusals import LostRace
 from chalicelib.settings import get_settings
-from chalicelib.store.cases import Conflict
 from chalicelib.workflow import service
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.engine import Actor
@@ -71,7 +71,7 @@ def attach(
     and sign its upload.
 
     A browser asks for several files at once, and each write is conditioned on the case's
-    version: a lost race is retried on the fresh case. Raises Refused, or store.Conflict
+    version: a lost race is retried on the fresh case. Raises Refused, or LostRace
     when the case kept changing.
     """
     for attempt in range(1, ATTACH_TRIES + 1):
@@ -82,7 +82,7 @@ def attach(
         data = {"document_id": document.id, "kind": kind, "role": document.uploaded_role}
         try:
             service.record(case, "document_attached", actor, data, (document,), document.created_at)
-        except Conflict:
+        except LostRace:
             if attempt == ATTACH_TRIES:
                 raise
             case = service.load(case.id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from chalicelib.api import problems
+from chalicelib import refusals
+from chalicelib.refusals import Kind
 
-problems.register(
+refusals.register(
     {
         "contact-not-verified": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "عنوان الاتصال هذا غير مؤكد",
                 "fr": "Ce moyen de contact n'est pas vérifié",
@@ -15,7 +16,7 @@ problems.register(
             },
         ),
         "contact-code-wrong": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "الرمز غير صحيح",
                 "fr": "Code incorrect",
@@ -23,7 +24,7 @@ problems.register(
             },
         ),
         "contact-code-expired": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "انتهت صلاحية الرمز",
                 "fr": "Le code a expiré",
@@ -31,7 +32,7 @@ problems.register(
             },
         ),
         "contact-code-used-up": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "تم استنفاد المحاولات المسموح بها لهذا الرمز",
                 "fr": "Trop d'essais pour ce code",

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 
 from chalicelib.api import quotas
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.notify import contact_problems  # noqa: F401  (registers the slugs)
 from chalicelib.notify.schemas import EMAIL_PATTERN, PHONE_PATTERN
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.store import contacts as store
 from chalicelib.store import outbox
 from chalicelib.workflow.case import Contact
@@ -120,7 +120,7 @@ def reach(
         else:
             chosen[kind] = vouched.get(kind) or next(iter(confirmed[kind]), "")
     if refused:
-        raise Problem("contact-not-verified", errors=refused)
+        raise Refusal("contact-not-verified", errors=refused)
     return Contact(chosen["email"], chosen["phone"], language, identity_name(principal))
 
 
@@ -129,7 +129,7 @@ def add(principal: Principal, kind: str, value: str, language: str, now: datetim
     verified already (by the identity provider or an earlier code)."""
     value = normalised(kind, value)
     if not (EMAIL if kind == "email" else PHONE).match(value):
-        raise Problem("validation-failed", errors=[FieldError("body.value", f"not an {kind}")])
+        raise Refusal("validation-failed", errors=[FieldError("body.value", f"not an {kind}")])
     contact_id = contact_id_of(principal.subject, kind, value)
     if identity_verified(principal).get(kind) == value:
         return Added(contact_id, kind, value, store.VERIFIED, None, False)
@@ -162,7 +162,7 @@ def confirm(principal: Principal, contact_id: str, code: str, now: datetime) -> 
     """The contact verified by its code; a problem naming ``body.code`` otherwise."""
     stored = store.get(principal.subject, contact_id)
     if stored is None:
-        raise Problem("not-found", "No such contact.")
+        raise Refusal("not-found", "No such contact.")
     if stored.state == store.VERIFIED:
         return stored.state
     if stored.attempts >= WRONG_CODES_ALLOWED:
@@ -183,8 +183,8 @@ def confirm(principal: Principal, contact_id: str, code: str, now: datetime) -> 
     raise _code_problem("contact-code-wrong", f"wrong code; {left} tries left", left=left)
 
 
-def _code_problem(slug: str, message: str, **extra: int) -> Problem:
-    return Problem(slug, errors=[FieldError("body.code", message, slug)], extra=dict(extra))
+def _code_problem(slug: str, message: str, **extra: int) -> Refusal:
+    return Refusal(slug, errors=[FieldError("body.code", message, slug)], extra=dict(extra))
 
 
 def _send_code(

@@ -8,8 +8,8 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib import clock
 from chalicelib.api.principal import PUBLIC
-from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.refusals import Refusal
 
 if TYPE_CHECKING:
     from chalicelib.stats import report
@@ -41,7 +41,7 @@ def get_processing_times(call: Call) -> Reply:
     try:
         machine = registry.machine_for(query.service)
     except KeyError:
-        raise Problem("not-found", f"There is no service {query.service!r}.") from None
+        raise Refusal("not-found", f"There is no service {query.service!r}.") from None
     today = rules.local_day(clock.now())
     result = report.processing_times(machine, query.office, today)
     return Reply(_view(result).model_dump(mode="json"), headers=PUBLIC_CACHE)

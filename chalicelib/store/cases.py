@@ -2,7 +2,8 @@
 
 A transition is one TransactWriteItems: the case (conditioned on its version), its history
 entry (never overwritten), its outbox messages and its timer requests. A lost race is a
-``Conflict``, never a silent overwrite. How each part becomes an item: ``case_mapping.py``.
+``LostRace`` (``chalicelib.refusals``), never a silent overwrite. How each part becomes an
+item: ``case_mapping.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.observability import logger
+from chalicelib.refusals import LostRace
 from chalicelib.settings import get_settings
 from chalicelib.store import audit
 from chalicelib.store.binding import bound
@@ -50,23 +52,14 @@ from chalicelib.store.case_mapping import (
 from chalicelib.workflow.case import Case, Document, HistoryEntry
 
 # The transition's API, with the message and timer requests it takes (case_mapping.py).
-__all__ = ["Also", "Conflict", "OutboxMessage", "Page", "TimerRequest"]
-
-
-class Conflict(Exception):
-    """Someone changed the case first (or the object already exists). ``failed`` names the
-    writes whose condition failed: "case" for the case itself, or an ``Also``'s name."""
-
-    def __init__(self, message: str, failed: frozenset[str] = frozenset({"case"})) -> None:
-        super().__init__(message)
-        self.failed = failed
+__all__ = ["Also", "OutboxMessage", "Page", "TimerRequest"]
 
 
 class Also(NamedTuple):
     """A write to another item that stands or falls with the transition: a seat taken, a
     one-live-request guard, a stamp consumed. ``add`` puts its operations (save, update,
     delete or condition_check) into the transaction; if a condition of one of them fails,
-    the transition's ``Conflict`` names it (each operation is labelled with the name)."""
+    the transition's ``LostRace`` names it (each operation is labelled with the name)."""
 
     name: str
     add: Callable[[TransactWrite], None]
@@ -168,7 +161,7 @@ def save_transition(
     except TransactWriteError as error:
         failed = _failed(error, transaction.ordered())
         if failed:
-            raise Conflict(f"case {after.id}: {sorted(failed)} refused", failed) from error
+            raise LostRace(failed=failed) from error
         raise
 
 

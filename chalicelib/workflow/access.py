@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.refusals import Refusal
 from chalicelib.store import audit, outbox
 from chalicelib.workflow import registry, service
 from chalicelib.workflow.case import Case
@@ -74,11 +74,11 @@ def checked(
 ) -> Case:
     """``case`` if ``principal`` may see it (a staff read is audited), else a 404 problem."""
     if case is None or not may_see(principal, case):
-        raise Problem("not-found")
+        raise Refusal("not-found")
     if cnie_withheld(principal, case):
         # Only the owner gets here (anyone else had the 404): telling them how to reach
         # their own case leaks nothing.
-        raise Problem(
+        raise Refusal(
             "cnie-required",
             "This case is reached only when signed in with your electronic national ID "
             "card (CNIe).",
@@ -113,10 +113,10 @@ def _recorded(
             subject, principal.subject, role, principal.office, action, why, correlation_id
         )
     except audit.ChainBusy as busy:
-        raise Problem(
+        raise Refusal(
             "unavailable",
             "Too many reads of this file at once; retry shortly.",
-            headers={"Retry-After": "1"},
+            retry_after=1,
         ) from busy
     return int(record.seq or 0)
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.observability import logger
-from chalicelib.store.cases import Conflict
+from chalicelib.refusals import LostRace
 from chalicelib.workflow import clocks, engine, registry, service, timers
 
 ATTEMPTS = 3
@@ -46,9 +46,9 @@ def timer_fired(message: dict[str, Any]) -> str:
                 reason=clocks.expiry_reason(clock) if clock else f"deadline {deadline.name} passed",
             )
             return "fired"
-        except Conflict:
+        except LostRace:
             continue  # the case moved meanwhile: look again
-        except engine.Refusal as refusal:
+        except engine.TransitionRefused as refusal:
             logger.warning("timer refused", extra={"code": refusal.code})
             return "refused"
-    raise Conflict("the case kept changing; the message will be retried")
+    raise LostRace("the case kept changing; the message will be retried")

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.workflow import clocks
 from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, Deadline, HistoryEntry
@@ -35,12 +36,27 @@ class Actor(NamedTuple):
         return cls(subject=f"system:{name}", roles=frozenset({SYSTEM}))
 
 
-class Refusal(Exception):
+# Why a transition may not happen, and the kind of refusal each reason is: the same
+# everywhere, since the edge maps a kind to one HTTP status.
+_SLUGS = {
+    "unknown_transition": "not-found",
+    "wrong_office": "not-found",
+    "wrong_role": "forbidden",
+    "wrong_state": "conflict",
+    "guard_failed": "conflict",
+    "already_extended": "conflict",
+    "reason_required": "validation-failed",
+}
+
+
+class TransitionRefused(Refusal):
     """Why a transition may not happen. ``code`` is one of: unknown_transition, wrong_state,
-    wrong_role, wrong_office, reason_required, guard_failed, already_extended."""
+    wrong_role, wrong_office, reason_required, guard_failed, already_extended; the answer
+    names it as ``refusal``."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+        errors = [FieldError("reason", message, "required")] if code == "reason_required" else []
+        super().__init__(_SLUGS[code], message, errors, {"refusal": code})
         self.code = code
         self.message = message
 
@@ -62,30 +78,34 @@ def check(
     payload: Mapping[str, Any],
     reason: str = "",
 ) -> tuple[Transition, str]:
-    """The transition and the role it is fired in, or a Refusal saying why not."""
+    """The transition and the role it is fired in, or a TransitionRefused saying why not."""
     transition = machine.transition(name)
     if transition is None:
-        raise Refusal("unknown_transition", f"{machine.case_type} has no action {name!r}")
+        raise TransitionRefused("unknown_transition", f"{machine.case_type} has no action {name!r}")
     roles = actor.roles & transition.roles
     if not roles:
-        raise Refusal("wrong_role", f"{name!r} is not for your role")
+        raise TransitionRefused("wrong_role", f"{name!r} is not for your role")
     role = sorted(roles)[0]
     if role == "citizen" and actor.subject != case.owner:
-        raise Refusal("wrong_role", f"{name!r} is for the case's owner only")
+        raise TransitionRefused("wrong_role", f"{name!r} is for the case's owner only")
     staff = role not in ("citizen", SYSTEM, ADMIN)
     if staff and transition.same_office and actor.office != case.office:
-        raise Refusal("wrong_office", "the case belongs to another office")
+        raise TransitionRefused("wrong_office", "the case belongs to another office")
     if case.state not in transition.sources:
-        raise Refusal("wrong_state", f"{name!r} is not possible while the case is {case.state!r}")
+        raise TransitionRefused(
+            "wrong_state", f"{name!r} is not possible while the case is {case.state!r}"
+        )
     if transition.requires_reason and not reason.strip():
-        raise Refusal("reason_required", f"{name!r} needs a reason, given to the applicant")
+        raise TransitionRefused(
+            "reason_required", f"{name!r} needs a reason, given to the applicant"
+        )
     if transition.guard is not None:
         why_not = transition.guard(case, payload)
         if why_not:
-            raise Refusal("guard_failed", why_not)
+            raise TransitionRefused("guard_failed", why_not)
     why_not = clocks.extension_refused(machine, case.clocks, name)
     if why_not:
-        raise Refusal("already_extended", why_not)
+        raise TransitionRefused("already_extended", why_not)
     return transition, role
 
 

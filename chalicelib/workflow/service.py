@@ -46,7 +46,7 @@ def open_case(
     also: Sequence[store.Also] = (),
 ) -> Case:
     """A new case in its initial state; ``also`` are writes that stand or fall with it (a
-    one-live-request guard): a failed one raises ``store.Conflict`` naming it."""
+    one-live-request guard): a failed one raises ``LostRace`` naming it."""
     at = at or clock.now()
     draft = Case(
         id=store.new_case_id(),
@@ -98,8 +98,8 @@ def act(
     also: Sequence[store.Also] = (),
 ) -> Fired:
     """Fire ``name`` on ``case`` and write it, with the ``also`` writes of other items (a
-    seat taken, a stamp consumed) in the same transaction; raises engine.Refusal, or
-    store.Conflict naming what changed meanwhile."""
+    seat taken, a stamp consumed) in the same transaction; raises engine.TransitionRefused, or
+    LostRace naming what changed meanwhile."""
     at = at or clock.now()
     fired = engine.fire(machine, case, name, actor, payload, at, reason)
     appeal_until = clocks.appeal_until(machine, fired.case.clocks, name)

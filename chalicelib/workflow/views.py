@@ -40,7 +40,7 @@ def allowed_actions(machine: Machine, case: Case, principal: Principal) -> list[
     for transition in machine.available(case.state):
         try:
             engine.check(machine, case, transition.name, actor, {}, reason="(any)")
-        except engine.Refusal:
+        except engine.TransitionRefused:
             continue
         names.append(transition.name)
     return names

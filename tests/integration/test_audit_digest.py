@@ -21,6 +21,7 @@ from chalicelib.api.principal import Principal
 from chalicelib.audit import digest
 from chalicelib.audit.chain import GENESIS
 from chalicelib.audit.verify import check_chain
+from chalicelib.refusals import LostRace
 from chalicelib.store import audit
 from chalicelib.store import cases as store
 from chalicelib.workflow import access, registry, service
@@ -171,7 +172,7 @@ def test_a_transition_on_a_copy_with_another_head_is_a_conflict(
     loaded = service.load(case.id)
     monkeypatch.setattr(audit, "HEADS", audit._WrittenHeads())  # as in another process
     forged = replace(loaded, audit_head="f" * 64)
-    with pytest.raises(store.Conflict):
+    with pytest.raises(LostRace):
         service.act(DEMO, forged, "submit", OWNER, {})
     service.act(DEMO, loaded, "submit", OWNER, {})
     transitions = [audit.link_of(r) for r in audit.chain_of(case.id, "T")]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.refusals import LostRace
 from chalicelib.store import cases as store
 from chalicelib.store.binding import bound
 from chalicelib.store.case_items import OutboxItem, TimerItem
@@ -87,7 +88,7 @@ def test_two_officers_at_once_one_wins_and_history_has_one_entry(stack: Any) -> 
         try:
             service.act(DEMO, case, action, OFFICER, {}, "reasons given")
             outcomes.append("won")
-        except store.Conflict:
+        except LostRace:
             outcomes.append("conflict")
 
     threads = [threading.Thread(target=decide, args=(a,)) for a in ("accept", "refuse")]
@@ -104,7 +105,7 @@ def test_two_officers_at_once_one_wins_and_history_has_one_entry(stack: Any) -> 
 def test_a_stale_case_cannot_be_written(stack: Any) -> None:
     case = submitted(stack)
     service.act(DEMO, case, "accept", OFFICER, {})
-    with pytest.raises(store.Conflict):
+    with pytest.raises(LostRace):
         service.act(DEMO, case, "withdraw", OWNER, {})  # the version it read is gone
 
 

@@ -18,7 +18,8 @@ from typing import Any
 import boto3
 import pytest
 
-from chalicelib.api.problems import CATALOGUE
+from chalicelib.api.problems import STATUS
+from chalicelib.refusals import VOCABULARY
 from infra import moto_gaps
 from infra import policy as iam
 from infra import stack as stack_module
@@ -148,7 +149,8 @@ def test_gateway_responses_are_the_apps_problems() -> None:
         template = response["responseTemplates"]["application/json"]
         problem = json.loads(template.replace("$context.requestId", "req-1"))
         slug = problem["type"].removeprefix("urn:khidmat:problem:")
-        status, titles = CATALOGUE[slug]
+        kind_of_refusal, titles = VOCABULARY[slug]
+        status = STATUS[kind_of_refusal]
         assert problem["status"] == status == int(response["statusCode"]), kind
         assert problem["title"] == titles["en"], kind
         headers = response["responseParameters"]

@@ -10,6 +10,7 @@ import pytest
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.aws import client
+from chalicelib.refusals import LostRace
 from chalicelib.settings import get_settings
 from chalicelib.store import cases as store
 from chalicelib.store.binding import bound
@@ -70,7 +71,7 @@ def open_case(stack: Any, also: tuple[store.Also, ...] = ()) -> Any:
 
 def test_a_failed_also_write_names_itself_and_writes_nothing(stack: Any) -> None:
     first = open_case(stack, (guard("child-1"),))
-    with pytest.raises(store.Conflict) as refused:
+    with pytest.raises(LostRace) as refused:
         open_case(stack, (guard("child-1"),))
     assert refused.value.failed == frozenset({"live_request"})
     assert service.find(first.id) is not None
@@ -80,7 +81,7 @@ def test_a_transition_takes_a_seat_or_does_not_happen(stack: Any) -> None:
     bound(CounterItem)("SEATS#slot-1", "SEATS", value=1).save()
     first, second = open_case(stack), open_case(stack)
     service.act(EXPORTING, first, "approve", OFFICER, {}, also=[seat("slot-1")])
-    with pytest.raises(store.Conflict) as refused:
+    with pytest.raises(LostRace) as refused:
         service.act(EXPORTING, second, "approve", OFFICER, {}, also=[seat("slot-1")])
     assert refused.value.failed == frozenset({"seat"})
     assert service.load(second.id).state == "filed"
@@ -90,7 +91,7 @@ def test_a_transition_takes_a_seat_or_does_not_happen(stack: Any) -> None:
 def test_a_stale_case_is_named_as_the_case(stack: Any) -> None:
     case = open_case(stack)
     service.act(EXPORTING, case, "approve", OFFICER, {})
-    with pytest.raises(store.Conflict) as refused:
+    with pytest.raises(LostRace) as refused:
         service.act(EXPORTING, case, "approve", OFFICER, {})  # the stale copy, still "filed"
     assert refused.value.failed == frozenset({"case"})
 

@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from chalicelib.api import auth
 from chalicelib.api.principal import allow
-from chalicelib.api.problems import Problem
+from chalicelib.api.problems import headers_of, status_of
+from chalicelib.refusals import Refusal
 from chalicelib.settings import get_settings
 from scripts import devtokens
 
@@ -30,11 +31,11 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     auth._key_set.cache_clear()
 
 
-def _rejected(token: str) -> Problem:
-    with pytest.raises(Problem) as caught:
+def _rejected(token: str) -> Refusal:
+    with pytest.raises(Refusal) as caught:
         auth.authenticate(f"Bearer {token}")
-    assert caught.value.status == 401
-    assert "Bearer" in caught.value.headers["WWW-Authenticate"]
+    assert status_of(caught.value) == 401
+    assert "Bearer" in headers_of(caught.value)["WWW-Authenticate"]
     return caught.value
 
 
@@ -85,9 +86,9 @@ def test_unknown_staff_roles_are_dropped(keys: Path) -> None:
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer   ", "Basic abc", "token"])
 def test_missing_token_is_401(keys: Path, header: str | None) -> None:
-    with pytest.raises(Problem) as caught:
+    with pytest.raises(Refusal) as caught:
         auth.authenticate(header)
-    assert caught.value.status == 401
+    assert status_of(caught.value) == 401
 
 
 def test_expired_token_is_401(keys: Path) -> None:
@@ -190,16 +191,16 @@ def test_garbage_is_401(keys: Path) -> None:
 
 def test_wrong_role_is_403(keys: Path) -> None:
     principal = auth.authenticate(f"Bearer {devtokens.mint('citizen', directory=keys)}")
-    with pytest.raises(Problem) as caught:
+    with pytest.raises(Refusal) as caught:
         auth.authorize(principal, allow("admin"), {})
-    assert caught.value.status == 403 and caught.value.slug == "forbidden"
+    assert status_of(caught.value) == 403 and caught.value.slug == "forbidden"
 
 
 def test_cnie_routes_need_a_cnie_sign_in(keys: Path) -> None:
     password = auth.authenticate(f"Bearer {devtokens.mint('citizen', directory=keys)}")
-    with pytest.raises(Problem) as caught:
+    with pytest.raises(Refusal) as caught:
         auth.authorize(password, allow("citizen", cnie=True), {})
-    assert caught.value.slug == "cnie-required" and caught.value.status == 403
+    assert caught.value.slug == "cnie-required" and status_of(caught.value) == 403
     with_card = auth.authenticate(f"Bearer {devtokens.mint('citizen', acr='cnie', directory=keys)}")
     auth.authorize(with_card, allow("citizen", cnie=True), {})
 
@@ -209,9 +210,9 @@ def test_another_office_is_404(keys: Path) -> None:
     director = auth.authenticate(f"Bearer {token}")
     access = allow("school_director", office_param="code")
     auth.authorize(director, access, {"code": "SCH-001"})
-    with pytest.raises(Problem) as caught:
+    with pytest.raises(Refusal) as caught:
         auth.authorize(director, access, {"code": "SCH-999"})
-    assert caught.value.status == 404
+    assert status_of(caught.value) == 404
 
 
 def test_off_the_local_stage_the_development_issuers_open_nothing(

@@ -13,7 +13,7 @@ from chalicelib.notify.render import fields
 from chalicelib.workflow import clocks, holidays, service, views
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.clocks import add_days, elapsed, end_of_day, local_day
-from chalicelib.workflow.engine import Actor, Fired, Refusal, due_timer, fire
+from chalicelib.workflow.engine import Actor, Fired, TransitionRefused, due_timer, fire
 from chalicelib.workflow.machine import Clock, Extension, Machine, State, StateKind, Transition
 from tests.support.demo_case import DEMO
 
@@ -202,10 +202,10 @@ def test_an_expertise_extends_the_time_once() -> None:
     # the running execution is stopped and another started for the new due date
     assert extended.timers_cancelled == ("clock:decision",)
     assert [d.name for d in extended.timers_started] == ["clock:decision"]
-    with pytest.raises(Refusal) as again:
+    with pytest.raises(TransitionRefused) as again:
         act(extended.case, "order_expertise", MON + timedelta(days=2), reason="another one")
     assert again.value.code == "already_extended"
-    with pytest.raises(Refusal) as no_reason:
+    with pytest.raises(TransitionRefused) as no_reason:
         fire(DEMO, case, "order_expertise", OFFICER, {}, MON, "  ", holidays=H)
     assert no_reason.value.code == "reason_required"
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.workflow.case import Case
-from chalicelib.workflow.engine import Actor, Refusal, due_timer, fire
+from chalicelib.workflow.engine import Actor, TransitionRefused, due_timer, fire
 from chalicelib.workflow.machine import Machine, StartTimer, State, StateKind, Transition
 from tests.support.demo_case import DEMO
 
@@ -48,39 +48,39 @@ def test_a_transition_moves_the_case_and_records_history() -> None:
 
 
 def test_wrong_state_is_refused() -> None:
-    with pytest.raises(Refusal) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         fire(DEMO, case("accepted"), "submit", OWNER, {}, T0)
     assert caught.value.code == "wrong_state"
 
 
 def test_wrong_role_is_refused() -> None:
-    with pytest.raises(Refusal) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         fire(DEMO, case("submitted"), "accept", OWNER, {}, T0)
     assert caught.value.code == "wrong_role"
 
 
 def test_only_the_owner_acts_as_the_citizen() -> None:
     stranger = Actor("citizen-2", frozenset({"citizen"}))
-    with pytest.raises(Refusal) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         fire(DEMO, case(), "submit", stranger, {}, T0)
     assert caught.value.code == "wrong_role"
 
 
 def test_staff_of_another_office_is_refused() -> None:
     other = Actor("officer-2", frozenset({"equivalence_officer"}), "MESRSI")
-    with pytest.raises(Refusal) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         fire(DEMO, case("submitted"), "accept", other, {}, T0)
     assert caught.value.code == "wrong_office"
 
 
 def test_guard_says_why() -> None:
-    with pytest.raises(Refusal) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         fire(DEMO, case(summary=""), "submit", OWNER, {}, T0)
     assert caught.value.code == "guard_failed" and "summary" in caught.value.message
 
 
 def test_a_refusal_needs_a_reason() -> None:
-    with pytest.raises(Refusal) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         fire(DEMO, case("submitted"), "refuse", OFFICER, {}, T0, reason="  ")
     assert caught.value.code == "reason_required"
     assert (
@@ -90,7 +90,7 @@ def test_a_refusal_needs_a_reason() -> None:
 
 
 def test_unknown_action_is_refused() -> None:
-    with pytest.raises(Refusal) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         fire(DEMO, case(), "teleport", OWNER, {}, T0)
     assert caught.value.code == "unknown_transition"
 

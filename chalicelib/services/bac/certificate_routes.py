@@ -9,8 +9,8 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api import negotiation
 from chalicelib.api.principal import PUBLIC
-from chalicelib.api.problems import Problem
 from chalicelib.api.routing import JSON, Call, Reply, route
+from chalicelib.refusals import Refusal
 from chalicelib.services.bac.routes import CANDIDATE, PDF, TAGS, S
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def my_certificate(call: Call) -> Reply:
 
     media_type = negotiation.choose(call.header("accept"), (JSON, PDF))
     if media_type is None:
-        raise Problem("not-acceptable", "The certificate is served as JSON or as a PDF.")
+        raise Refusal("not-acceptable", "The certificate is served as JSON or as a PDF.")
     query: SessionQuery = call.query
     candidate, certificate = certificates.certificate(call.user, query.year)
     link = views.verification_link(certificate.certificate_id)

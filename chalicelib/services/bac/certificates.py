@@ -14,8 +14,8 @@ from datetime import datetime
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.documents import signing
+from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.bac import domain
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate
@@ -104,7 +104,7 @@ def _refusal(candidate: Candidate | None) -> tuple[str, str]:
 def _certificate_of(candidate: Candidate | None) -> tuple[Candidate, Certificate]:
     slug, why_not = _refusal(candidate)
     if slug:
-        raise Problem(slug, why_not)
+        raise Refusal(slug, why_not)
     assert candidate is not None
     if candidate.certificate_id:
         found = certificate_store.load_certificate(candidate.certificate_id)
@@ -113,8 +113,8 @@ def _certificate_of(candidate: Candidate | None) -> tuple[Candidate, Certificate
     issued = issue(candidate, clock.now())
     try:
         transactions.run(certificate_store.certificate_issued(candidate, issued, clock.now()))
-    except transactions.Conflict as error:
-        raise Problem("conflict", "Your certificate was just issued; ask again.") from error
+    except LostRace as error:
+        raise Refusal("conflict", "Your certificate was just issued; ask again.") from error
     return replace(candidate, certificate_id=issued.certificate_id), issued
 
 
@@ -122,7 +122,7 @@ def create_share(citizen: Principal, recipient: str, days: int, year: int | None
     _, current = certificate(citizen, year)
     why_not = rules.share_refusal(days)
     if why_not:
-        raise Problem("validation-failed", errors=[FieldError("body.days", why_not)])
+        raise Refusal("validation-failed", errors=[FieldError("body.days", why_not)])
     code = new_share_code()
     at = clock.now()
     share = Share(
@@ -153,11 +153,11 @@ def shares(citizen: Principal) -> list[tuple[Share, str]]:
 def revoke_share(citizen: Principal, share_id: str) -> None:
     share = certificate_store.load_share(share_id) if len(share_id) == 32 else None
     if share is None or share.owner != citizen.subject:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     try:
         certificate_store.revoke_share(share_id, citizen.subject, clock.now())
-    except transactions.Conflict as error:
-        raise Problem("not-found") from error
+    except LostRace as error:
+        raise Refusal("not-found") from error
 
 
 def verify_code(code: str) -> tuple[str, Certificate | None]:

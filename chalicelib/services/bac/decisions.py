@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.bac import certificates, domain
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate, data_check, results_day
@@ -36,7 +36,7 @@ def decide(
     case = access.visible_case(officer, case_id, f"action {action}", correlation_id, read=False)
     machine = registry.machine_for(case.case_type)
     if machine not in (CORRECTION, GRANT, COMPLAINT):
-        raise Problem("not-found")
+        raise Refusal("not-found")
     if action == APPROVE[machine.case_type]:
         _required_documents_verified(machine, case)
     also: list[case_store.Also] = []
@@ -47,7 +47,7 @@ def decide(
             int(record["year"]), case.office, str(record["candidate_number"])
         )
         if candidate is None:
-            raise Problem("conflict", "The candidate record is gone.")
+            raise Refusal("conflict", "The candidate record is gone.")
         if machine is CORRECTION:
             fields = dict(case.payload["corrections"]) if action == "accept" else {}
             also, payload = _data_corrected(candidate, fields)
@@ -65,7 +65,7 @@ def answered(
     case = access.visible_case(candidate, case_id, f"action {action}", correlation_id, read=False)
     machine = registry.machine_for(case.case_type)
     if machine not in (CORRECTION, GRANT, COMPLAINT):
-        raise Problem("not-found")
+        raise Refusal("not-found")
     payload = {"note": note} if note else {}
     return actions.perform(machine, candidate, case.id, action, payload, "", correlation_id)
 
@@ -93,7 +93,7 @@ def _required_documents_verified(machine: Machine, case: Case) -> None:
     else:
         kinds = ", ".join(f"{m['kind']} ({m['status']})" for m in missing)
         why_not = f"Decided on its documents: not yet verified: {kinds}."
-    raise Problem(
+    raise Refusal(
         "bac-document-not-verified",
         why_not,
         extra={"missing_step": "document_verification", "missing_documents": missing},
@@ -129,17 +129,17 @@ def _corrected(
     """An accepted complaint's writes: marks and result corrected; a certificate issued
     before is revoked and, if the candidate is still admitted, a new one issued."""
     if not corrections:
-        raise Problem(
+        raise Refusal(
             "validation-failed", errors=[FieldError("body.corrections", "give the corrected marks")]
         )
     marks, why_not = results_day.corrected_marks(candidate.stream, candidate.marks, corrections)
     if why_not:
-        raise Problem(
+        raise Refusal(
             "validation-failed", why_not, errors=[FieldError("body.corrections", why_not)]
         )
     session = session_store.load_session(candidate.year, candidate.academy)
     if session is None:
-        raise Problem("conflict", "The session is gone.")
+        raise Refusal("conflict", "The session is gone.")
     after = replace(candidate, marks=marks)
     at = clock.now()
     new = None

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.aws import client
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.bac.domain import Candidate
 from chalicelib.settings import get_settings
 from chalicelib.store.bac import candidates as candidate_store
@@ -38,7 +38,7 @@ def _head(key: str) -> None:
             raise _missing(key) from error
         raise
     if int(head["ContentLength"]) > MAX_BYTES:
-        raise Problem(
+        raise Refusal(
             "payload-too-large", f"At most {MAX_BYTES // (1024 * 1024)} MB: split the list."
         )
 
@@ -62,14 +62,14 @@ def read_csv(key: str) -> str:
         raise _bad_key("the file is not UTF-8 text") from error
 
 
-def _bad_key(message: str) -> Problem:
-    return Problem("validation-failed", errors=[FieldError("body.key", message)])
+def _bad_key(message: str) -> Refusal:
+    return Refusal("validation-failed", errors=[FieldError("body.key", message)])
 
 
-def _missing(key: str) -> Problem:
+def _missing(key: str) -> Refusal:
     # Its own type: whether the file is there depends on the bucket, not on the request.
     why = FieldError("body.key", "no such file in the documents bucket", "not_found")
-    return Problem("bac-import-file-missing", f"Upload the list to {key} first.", errors=[why])
+    return Refusal("bac-import-file-missing", f"Upload the list to {key} first.", errors=[why])
 
 
 def write_candidates(

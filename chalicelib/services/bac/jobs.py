@@ -13,10 +13,10 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.jobs import JobFailed, runner
 from chalicelib.jobs.runner import Job, describe
 from chalicelib.observability import logger
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.bac import imports
 from chalicelib.services.bac.domain import candidate_list, results_day
 from chalicelib.store.bac import candidates as candidate_store
@@ -47,15 +47,15 @@ def request_publish(officer: Principal, year: int, visible_from: datetime | None
     if session is None:
         # 409: the session exists in the calendar; it has no candidates here to publish yet.
         detail = f"Import the candidates of session {year} for {officer.office} first."
-        raise Problem("conflict", detail)
+        raise Refusal("conflict", detail)
     requested = visible_from.astimezone(UTC) if visible_from else None
     decided = results_day.publication(
         requested, session.visible_from, session.candidates, clock.now()
     )
     if decided.conflict:
-        raise Problem("conflict", decided.conflict)
+        raise Refusal("conflict", decided.conflict)
     if decided.moment is None:
-        raise Problem(
+        raise Refusal(
             "validation-failed", errors=[FieldError("body.visible_from", decided.field_error)]
         )
     moment = decided.moment
@@ -72,7 +72,7 @@ def _submit(kind: str, officer: Principal, year: int, params: dict[str, Any]) ->
     try:
         return runner.submit(kind, job_scope(year, officer.office), params, officer.subject)
     except runner.Busy as error:
-        raise Problem(
+        raise Refusal(
             "conflict",
             "Another import or publication of this session is queued or running: wait for it.",
             extra={"job_id": error.job_id, "status": status_path(year, error.job_id)},
@@ -83,7 +83,7 @@ def job(officer: Principal, year: int, job_id: str) -> Job:
     """A job of the officer's academy for session ``year``; anyone else's is not found."""
     found = runner.get(job_id)
     if found is None or found.scope != job_scope(year, officer.office):
-        raise Problem("not-found")
+        raise Refusal("not-found")
     return found
 
 
@@ -148,7 +148,7 @@ def publish_results(
     (complaints and certificates follow the session): safe to run again."""
     session = session_store.load_session(year, academy)
     if session is None:
-        raise Problem("conflict", f"The session {year} of {academy} is gone.")
+        raise Refusal("conflict", f"The session {year} of {academy} is gone.")
     session = replace(session, visible_from=visible_from, complaint_until=complaint_until)
     written = imports.write_results(candidate_store.candidates_of(year, academy), session)
     session_store.save_session(session, clock.now())
@@ -164,7 +164,7 @@ def run_import(job: Job) -> dict[str, Any]:
         done = import_candidates(
             str(p["academy"]), int(p["year"]), str(p["key"]), str(p["exam_start"])
         )
-    except Problem as problem:  # the file itself: gone, too large, not UTF-8
+    except Refusal as problem:  # the file itself: gone, too large, not UTF-8
         raise JobFailed(_reason(problem)) from problem
     return {
         "session": int(p["year"]),
@@ -189,7 +189,7 @@ def run_publish(job: Job) -> dict[str, Any]:
             moment,
             datetime.fromisoformat(str(p["complaint_until"])),
         )
-    except Problem as problem:
+    except Refusal as problem:
         raise JobFailed(_reason(problem)) from problem
     # The request left the job its lead (results_day.publication); a job that still ran past the
     # moment (retried, throttled) made some candidates wait, never see results early.
@@ -206,7 +206,7 @@ def run_publish(job: Job) -> dict[str, Any]:
     }
 
 
-def _reason(problem: Problem) -> str:
+def _reason(problem: Refusal) -> str:
     details = [f"{e.field}: {e.message}" for e in problem.errors]
     return "; ".join(details) or problem.detail or problem.slug
 

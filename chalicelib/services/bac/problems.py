@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from chalicelib.api import problems
+from chalicelib import refusals
+from chalicelib.refusals import Kind
 
-problems.register(
+refusals.register(
     {
         # The exams a candidate sits are their stream's: the candidate record, not the body.
         "bac-subject-not-in-stream": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "هذه المادة ليست من مواد شعبتكم",
                 "fr": "Cette épreuve n'est pas de votre filière",
@@ -18,7 +19,7 @@ problems.register(
         # 409, not 404: the route exists and the caller may use it; what is missing is a
         # record of them, which the academy's candidate list (not the caller) must bring.
         "bac-not-a-candidate": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "لا يوجد ملف مترشح مرتبط برقم بطاقتكم الوطنية",
                 "fr": "Aucun dossier de candidat ne porte votre numéro de CNIe",
@@ -26,7 +27,7 @@ problems.register(
             },
         ),
         "bac-document-not-verified": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "لم يتم بعد التحقق من وثيقة مطلوبة",
                 "fr": "Une pièce requise n'est pas encore vérifiée",
@@ -34,7 +35,7 @@ problems.register(
             },
         ),
         "bac-data-not-confirmed": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "يجب أولا التحقق من المعطيات الشخصية وتأكيدها",
                 "fr": "Vérifiez et confirmez d'abord vos données personnelles",
@@ -42,7 +43,7 @@ problems.register(
             },
         ),
         "bac-results-not-published": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "لم يتم الإعلان عن النتائج بعد",
                 "fr": "Les résultats ne sont pas encore publiés",
@@ -50,7 +51,7 @@ problems.register(
             },
         ),
         "bac-complaints-closed": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "أجل تقديم التظلمات غير مفتوح",
                 "fr": "Le délai de réclamation n'est pas ouvert",
@@ -58,7 +59,7 @@ problems.register(
             },
         ),
         "bac-cnie-not-on-file": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "رقم البطاقة الوطنية غير مسجل في ملف المترشح: لا شهادة بدونه",
                 "fr": "Numéro de CNIe absent du dossier : pas de certificat sans lui",
@@ -66,7 +67,7 @@ problems.register(
             },
         ),
         "bac-not-admitted": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "الشهادة تسلم للناجحين فقط",
                 "fr": "Le certificat n'est délivré qu'aux admis",
@@ -75,7 +76,7 @@ problems.register(
         ),
         # The request names a key of the documents bucket where no list was uploaded.
         "bac-import-file-missing": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "لا يوجد ملف بهذا المفتاح في مستودع الوثائق",
                 "fr": "Aucun fichier à cette clé dans le dépôt de documents",
@@ -83,7 +84,7 @@ problems.register(
             },
         ),
         "bac-import-rejected": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "لائحة المترشحين تتضمن أسطرا غير صالحة",
                 "fr": "La liste des candidats contient des lignes invalides",

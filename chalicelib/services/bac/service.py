@@ -12,8 +12,8 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.notify import contacts
+from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.bac import domain
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate, data_check, results_day
@@ -37,7 +37,7 @@ def me(citizen: Principal, year: int | None = None) -> Candidate:
     candidate = candidate_store.candidate_of_cnie(citizen.cnie, year)
     if candidate is None:
         session = f" for session {year}" if year is not None else ""
-        raise Problem(
+        raise Refusal(
             "bac-not-a-candidate",
             f"No candidate list of your academy carries your CNIe number{session}; your "
             "school or the exam office of your academy can check it.",
@@ -57,26 +57,26 @@ def verify(citizen: Principal, action: str, fields: dict[str, str], document: An
     if action == "confirm":
         try:
             candidate_store.confirm_data(candidate)
-        except transactions.Conflict as error:
-            raise Problem("conflict", data_check.correction_refusal(candidate, {})) from error
+        except LostRace as error:
+            raise Refusal("conflict", data_check.correction_refusal(candidate, {})) from error
         return Verification(domain.DataStatus.CONFIRMED)
     if candidate.data_status == domain.DataStatus.CORRECTION_REQUESTED:
-        raise Problem("conflict", data_check.correction_refusal(candidate, fields))
+        raise Refusal("conflict", data_check.correction_refusal(candidate, fields))
     why_not = data_check.correction_refusal(candidate, fields)
     if why_not:
-        raise Problem(
+        raise Refusal(
             "validation-failed", why_not, errors=[FieldError("body.corrections", why_not)]
         )
     if document is None:
         required = FieldError("body.document", "a correction needs a supporting document")
-        raise Problem("validation-failed", errors=[required])
+        raise Refusal("validation-failed", errors=[required])
     payload = {"corrections": fields, "current": {k: _field(candidate, k) for k in fields}}
     try:
         case = _open(
             CORRECTION, citizen, candidate, payload, [candidate_store.correction_opened(candidate)]
         )
-    except case_store.Conflict as error:
-        raise Problem("conflict", "A correction is already being examined.") from error
+    except LostRace as error:
+        raise Refusal("conflict", "A correction is already being examined.") from error
     from chalicelib.documents import uploads
 
     upload = uploads.attach(
@@ -100,7 +100,7 @@ def convocation(citizen: Principal) -> tuple[Candidate, Session | None]:
     candidate = me(citizen)
     why_not = data_check.convocation_refusal(candidate)
     if why_not:
-        raise Problem("bac-data-not-confirmed", why_not, extra={"missing_step": "data_check"})
+        raise Refusal("bac-data-not-confirmed", why_not, extra={"missing_step": "data_check"})
     return candidate, session_store.load_session(candidate.year, candidate.academy)
 
 
@@ -109,8 +109,8 @@ def apply_for_grant(citizen: Principal, application: dict[str, Any]) -> Case:
     guard = transactions.guard(f"grant#{candidate.year}#{candidate.cnie}")
     try:
         return _open(GRANT, citizen, candidate, application, [guard])
-    except case_store.Conflict as error:
-        raise Problem("conflict", "You have already applied for a grant this session.") from error
+    except LostRace as error:
+        raise Refusal("conflict", "You have already applied for a grant this session.") from error
 
 
 def results(citizen: Principal, year: int | None = None) -> tuple[StoredResult, bool]:
@@ -119,7 +119,7 @@ def results(citizen: Principal, year: int | None = None) -> tuple[StoredResult, 
     result = session_store.result_of_cnie(citizen.cnie, year)
     if result is None:
         session = f" for session {year}" if year is not None else ""
-        raise Problem("bac-not-a-candidate", f"No results are held for your CNIe number{session}.")
+        raise Refusal("bac-not-a-candidate", f"No results are held for your CNIe number{session}.")
     return result, bool(result.marks) and domain.published(result.visible_from, clock.now())
 
 
@@ -136,9 +136,9 @@ def complain(
         clock.now(),
     )
     if why_not:
-        raise Problem("bac-complaints-closed", why_not)
+        raise Refusal("bac-complaints-closed", why_not)
     if subject not in domain.STREAMS[candidate.stream]:
-        raise Problem(
+        raise Refusal(
             "bac-subject-not-in-stream",
             errors=[
                 FieldError("body.subject", f"one of {', '.join(domain.STREAMS[candidate.stream])}")

@@ -13,23 +13,21 @@ from zoneinfo import ZoneInfo
 from chalicelib import clock
 from chalicelib.api import quotas
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.consular import domain, notices
 from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.domain import Slot
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.services.consular.request_cases import (
-    changed_meanwhile,
     parts,
-    refused,
     visible_request,
     wrong_state,
 )
 from chalicelib.services.consular.slots import full, slot_or_problem, slot_taken
 from chalicelib.services.consular.waiting import offer_next
-from chalicelib.store.cases import Also, Conflict, OutboxMessage
+from chalicelib.store.cases import Also, OutboxMessage
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import access, engine, service
+from chalicelib.workflow import access, service
 from chalicelib.workflow.case import Case
 
 BOOKABLE = ("validated", "waiting", "offered")
@@ -65,12 +63,12 @@ def move_or_cancel(
     consulate, svc, zone = parts(case)
     now = clock.now()
     if case.state != "booked":
-        raise Problem(
+        raise Refusal(
             "conflict", "There is no booking to cancel.", extra={"refusal": "wrong_state"}
         )
     old_start = datetime.fromisoformat(case.payload["slot"])
     if not domain.may_cancel(old_start, now, svc.cancellation_cutoff_hours):
-        raise Problem(
+        raise Refusal(
             "conflict",
             f"Too late: bookings are changed up to {svc.cancellation_cutoff_hours} hours before.",
             extra={"refusal": "cutoff"},
@@ -92,7 +90,7 @@ def move_or_cancel(
     else:
         slot, version = slot_or_problem(consulate, svc, new_start, now)
         if slot.start == old_start:
-            raise Problem(
+            raise Refusal(
                 "consular-rule-violated",
                 errors=[FieldError("query.slot", "this is the slot already booked")],
             )
@@ -213,21 +211,19 @@ def _fire(
         return service.act(
             APPOINTMENT, case, action, access.actor_of(principal), payload, also=also
         ).case
-    except engine.Refusal as refusal:
-        raise refused(refusal) from refusal
-    except Conflict as error:
+    except LostRace as error:
         if "slot" in error.failed and slot is not None:
             raise slot_taken(consulate, svc, slot, now, case.id) from error
         if "calendar" in error.failed:
-            raise Problem(
+            raise Refusal(
                 "conflict",
                 "The consulate changed its calendar meanwhile: list the slots again.",
                 extra={"refusal": "calendar_changed"},
             ) from error
         if "live_appointment" in error.failed:
-            raise Problem(
+            raise Refusal(
                 "conflict",
                 "An appointment for this service here is already booked for this person.",
                 extra={"refusal": "live_appointment"},
             ) from error
-        raise changed_meanwhile(error) from error
+        raise

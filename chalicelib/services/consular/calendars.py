@@ -18,12 +18,11 @@ from zoneinfo import ZoneInfo
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.consular import catalogue, domain
 from chalicelib.services.consular.catalogue import Consulate
 from chalicelib.services.consular.domain import Calendar, Opening
 from chalicelib.services.consular.machines import APPOINTMENT
-from chalicelib.store.cases import Conflict
 from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import access, engine, service
 
@@ -70,7 +69,7 @@ def put_calendar(
     minutes = {s.code: s.slot_minutes for s in catalogue.SERVICES}
     problems = domain.calendar_problems(calendar, consulate.services, minutes)
     if problems:
-        raise Problem(
+        raise Refusal(
             "consular-rule-violated", errors=[FieldError(f"body.{f}", m) for f, m in problems]
         )
     record = repo.calendar_record(consulate.code)
@@ -79,7 +78,7 @@ def put_calendar(
     try:
         _install(consulate, body, calendar, record, before, principal.subject, now)
     except repo.CalendarChanged as error:
-        raise Problem(
+        raise Refusal(
             "conflict",
             "The calendar was changed meanwhile: reload it and try again.",
             extra={"refusal": "calendar_changed"},
@@ -141,7 +140,7 @@ def _overbooked(
     return found
 
 
-def _overbooking(consulate: Consulate, found: list[tuple[str, domain.Overbooked]]) -> Problem:
+def _overbooking(consulate: Consulate, found: list[tuple[str, domain.Overbooked]]) -> Refusal:
     """409 naming, per service, the first slot the change would overbook."""
     zone = ZoneInfo(consulate.time_zone)
     firsts: dict[str, domain.Overbooked] = {}
@@ -149,7 +148,7 @@ def _overbooking(consulate: Consulate, found: list[tuple[str, domain.Overbooked]
         firsts.setdefault(code, slot)
     code, first = min(firsts.items(), key=lambda p: p[1].start)
     local = first.start.astimezone(zone)
-    return Problem(
+    return Refusal(
         "consular-seats-taken",
         f"{code}: the slot of {local.strftime('%Y-%m-%d %H:%M')} ({consulate.time_zone}) has "
         f"{first.taken} seat(s) taken; the new calendar gives it {first.capacity}. Nothing "
@@ -197,6 +196,6 @@ def _close_one(principal: Principal, case_id: str, day: date, now: datetime) -> 
             reason=f"the consulate is closed on {day.isoformat()}",
             also=also,
         )
-    except (Conflict, engine.Refusal):
+    except (LostRace, engine.TransitionRefused):
         return False
     return True

@@ -10,20 +10,18 @@ from zoneinfo import ZoneInfo
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.consular import catalogue, domain
 from chalicelib.services.consular.catalogue import Consulate
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.services.consular.request_cases import (
-    changed_meanwhile,
     parts,
-    refused,
     visible_request,
     wrong_state,
 )
-from chalicelib.store.cases import Also, Conflict
+from chalicelib.store.cases import Also
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import access, engine, service
+from chalicelib.workflow import access, service
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.reactions import Happened
 
@@ -50,7 +48,7 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
     start = datetime.fromisoformat(case.payload["slot"])
     day = domain.local_day(start, zone)
     if domain.local_day(now, zone) != day:
-        raise Problem(
+        raise Refusal(
             "conflict", f"The appointment is on {day.isoformat()}.", extra={"refusal": "not_today"}
         )
     also = [
@@ -73,18 +71,16 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
             {"stamp": stamp} if stamp else {},
             also=also,
         ).case
-    except engine.Refusal as refusal:
-        raise refused(refusal) from refusal
-    except Conflict as error:
+    except LostRace as error:
         if "stamp" in error.failed:
-            raise Problem(
+            raise Refusal(
                 "conflict",
                 "The eTimbre stamp of this request cannot pay for it "
                 "(unpaid, used, refunded, expired or for another service): the citizen may "
                 "attach another (PUT /consular/appointment-requests/{id}/stamp).",
                 extra={"refusal": "stamp"},
             ) from error
-        raise changed_meanwhile(error) from error
+        raise
 
 
 def _stamp_consumed(
@@ -93,7 +89,7 @@ def _stamp_consumed(
     try:
         from chalicelib.services.etimbre.consumption import consume_also  # type: ignore[import-not-found,unused-ignore]
     except ImportError as error:
-        raise Problem("unavailable", "eTimbre is not available to check the stamp.") from error
+        raise Refusal("unavailable", "eTimbre is not available to check the stamp.") from error
     also: Also = consume_also(
         stamp, service=svc, consulate=consulate, agent=agent, case_id=case_id, owner=owner
     )

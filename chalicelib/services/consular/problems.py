@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from chalicelib.api import problems
+from chalicelib import refusals
+from chalicelib.refusals import Kind
 
-problems.register(
+refusals.register(
     {
         "consular-too-many-open-requests": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "لديكم عدد كبير من الطلبات المفتوحة لدى هذه القنصلية",
                 "fr": "Trop de demandes ouvertes auprès de ce consulat",
@@ -15,7 +16,7 @@ problems.register(
             },
         ),
         "consular-service-not-offered": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "هذه الخدمة غير متوفرة في هذه القنصلية",
                 "fr": "Ce service n'est pas proposé par ce consulat",
@@ -23,7 +24,7 @@ problems.register(
             },
         ),
         "consular-rule-violated": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "الطلب لا يستوفي قواعد القنصلية",
                 "fr": "La demande ne respecte pas les règles du consulat",
@@ -31,7 +32,7 @@ problems.register(
             },
         ),
         "consular-period-invalid": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "الفترة المطلوبة غير صالحة",
                 "fr": "Période demandée invalide",
@@ -39,7 +40,7 @@ problems.register(
             },
         ),
         "consular-stamp-refused": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "لا يمكن استعمال هذا الطابع لهذا الطلب",
                 "fr": "Ce timbre ne peut pas payer cette demande",
@@ -47,7 +48,7 @@ problems.register(
             },
         ),
         "consular-seats-taken": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "التعديل يقلص مقاعد محجوزة",
                 "fr": "La modification retire des places déjà réservées",
@@ -55,7 +56,7 @@ problems.register(
             },
         ),
         "consular-documents-missing": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "وثائق مطلوبة ناقصة",
                 "fr": "Des pièces requises manquent",
@@ -63,7 +64,7 @@ problems.register(
             },
         ),
         "consular-contact-missing": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "يلزم بريد إلكتروني أو رقم هاتف",
                 "fr": "Une adresse e-mail ou un numéro de téléphone est nécessaire",

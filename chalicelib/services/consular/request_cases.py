@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 import chalicelib.services.consular.problems  # noqa: F401  (registers this service's problems)
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.consular import catalogue, checklists, domain
 from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.machines import APPOINTMENT, CASE_TYPE
 from chalicelib.store import cases as case_store
-from chalicelib.store.cases import Conflict
-from chalicelib.workflow import access, actions, engine, service
+from chalicelib.workflow import access, actions, service
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.machine import StateKind
 
@@ -27,16 +26,16 @@ from chalicelib.workflow.machine import StateKind
 def consulate_or_422(code: str) -> Consulate:
     found = catalogue.consulate(code)
     if found is None:
-        raise Problem("validation-failed", errors=[FieldError("path.code", "unknown consulate")])
+        raise Refusal("validation-failed", errors=[FieldError("path.code", "unknown consulate")])
     return found
 
 
 def service_or_422(code: str, field: str, consulate: Consulate | None = None) -> Service:
     found = catalogue.service(code)
     if found is None:
-        raise Problem("validation-failed", errors=[FieldError(field, "unknown service")])
+        raise Refusal("validation-failed", errors=[FieldError(field, "unknown service")])
     if consulate is not None and code not in consulate.services:
-        raise Problem(
+        raise Refusal(
             "consular-service-not-offered",
             errors=[FieldError(field, f"{consulate.code} does not offer this service")],
         )
@@ -96,7 +95,7 @@ def _within_open_limit(mine_here: list[Case]) -> None:
     limit = OPEN_LIMITS["consular-open-requests"]
     open_here = [c for c in mine_here if APPOINTMENT.state(c.state).kind != StateKind.TERMINAL]
     if len(open_here) >= limit.allowed:
-        raise Problem(
+        raise Refusal(
             "consular-too-many-open-requests",
             f"At most {limit.allowed} open requests at one consulate: finish or withdraw one.",
             extra={"open": [c.reference for c in open_here]},
@@ -109,7 +108,7 @@ def _person_or_422(consulate: Consulate, person: Mapping[str, Any]) -> dict[str,
     today = domain.local_day(clock.now(), ZoneInfo(consulate.time_zone))
     problems = domain.person_problems(birth, today, catalogue.AGE_OF_MAJORITY)
     if problems:
-        raise Problem(
+        raise Refusal(
             "consular-rule-violated",
             errors=[FieldError(f"body.person.{f}", m) for f, m in problems],
         )
@@ -127,7 +126,7 @@ def _family_or_422(mine_here: list[Case], family: str) -> str:
     """A family the citizen already filed a request in at this consulate."""
     if any(c.payload.get("family") == family for c in mine_here):
         return family
-    raise Problem(
+    raise Refusal(
         "consular-rule-violated",
         errors=[FieldError("body.family", "no request of yours at this consulate is in it")],
     )
@@ -139,10 +138,10 @@ def stamp_or_422(number: str, owner: str, service_code: str, consulate_code: str
     try:
         from chalicelib.services.etimbre.consumption import refusal_for_request  # type: ignore[import-not-found,unused-ignore]
     except ImportError as error:
-        raise Problem("unavailable", "eTimbre is not available to check the stamp.") from error
+        raise Refusal("unavailable", "eTimbre is not available to check the stamp.") from error
     why = refusal_for_request(number, owner=owner, service=service_code, consulate=consulate_code)
     if why:
-        raise Problem("consular-stamp-refused", errors=[FieldError("body.stamp", why)])
+        raise Refusal("consular-stamp-refused", errors=[FieldError("body.stamp", why)])
 
 
 def act(principal: Principal, case_id: str, action: str, reason: str, correlation_id: str) -> Case:
@@ -170,7 +169,7 @@ def request_documents(
     if unknown or not asked:
         takes = ", ".join(r.kind for r in checklists.case_documents(case))
         why = f"not in this request's checklist ({takes})" if unknown else "name the kinds"
-        raise Problem("validation-failed", errors=[FieldError("body.kinds", why)])
+        raise Refusal("validation-failed", errors=[FieldError("body.kinds", why)])
     shown = checklists.titles(case, asked, case.contact.language)
     payload = {"kinds": asked, "set": {"owed_kinds": asked, "notice": {"documents": shown}}}
     return actions.perform(
@@ -178,8 +177,8 @@ def request_documents(
     )
 
 
-def documents_missing(missing: list[str]) -> Problem:
-    return Problem(
+def documents_missing(missing: list[str]) -> Refusal:
+    return Refusal(
         "consular-documents-missing",
         f"Required documents have no checked copy yet: {', '.join(missing)}. Ask the citizen "
         "for them (request-documents), or attach what they bring to the counter.",
@@ -207,7 +206,7 @@ def visible_request(principal: Principal, case_id: str, what: str, correlation_i
     """The caller's own request (or their consulate's, for an agent); anyone else's is 404."""
     case = access.visible_case(principal, case_id, what, correlation_id, read=False)
     if case.case_type != CASE_TYPE:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     return case
 
 
@@ -215,25 +214,13 @@ def parts(case: Case) -> tuple[Consulate, Service, ZoneInfo]:
     consulate = catalogue.consulate(case.office)
     svc = catalogue.service(str(case.payload.get("service", "")))
     if consulate is None or svc is None:
-        raise Problem("conflict", "This request names a consulate or service no longer offered.")
+        raise Refusal("conflict", "This request names a consulate or service no longer offered.")
     return consulate, svc, ZoneInfo(consulate.time_zone)
 
 
-def wrong_state(case: Case, what: str) -> Problem:
-    return Problem(
+def wrong_state(case: Case, what: str) -> Refusal:
+    return Refusal(
         "conflict",
         f"A request that is {case.state!r} cannot be {what}.",
         extra={"refusal": "wrong_state"},
-    )
-
-
-def refused(refusal: engine.Refusal) -> Problem:
-    return Problem("conflict", refusal.message, extra={"refusal": refusal.code})
-
-
-def changed_meanwhile(error: Conflict) -> Problem:
-    return Problem(
-        "conflict",
-        "The request changed meanwhile; reload it and try again.",
-        extra={"refusal": min(error.failed)},
     )

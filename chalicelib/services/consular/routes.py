@@ -16,8 +16,8 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 import chalicelib.services.consular.problems  # noqa: F401  (registers this service's problems)
 from chalicelib import clock
 from chalicelib.api.principal import CITIZEN, allow
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.refusals import FieldError, Refusal
 
 if TYPE_CHECKING:
     from chalicelib.services.consular.schemas import RequestView, SlotList
@@ -51,7 +51,7 @@ def create_request(call: Call) -> Reply:
     body = call.body
     consulate = catalogue.consulate(body.consulate)
     if consulate is None:
-        raise Problem(
+        raise Refusal(
             "validation-failed", errors=[FieldError("body.consulate", "unknown consulate")]
         )
     svc = use.service_or_422(body.service, "body.service", consulate)
@@ -60,7 +60,7 @@ def create_request(call: Call) -> Reply:
         call.user, email=chosen.email, phone=chosen.phone, language=chosen.language
     )
     if not contact.email and not contact.phone:
-        raise Problem(
+        raise Refusal(
             "consular-contact-missing",
             errors=[
                 FieldError(
@@ -88,7 +88,7 @@ def get_request(call: Call, case_id: str) -> RequestView:
 
     case = access.visible_case(call.user, case_id, "appointment request", call.correlation_id)
     if case.case_type != "consular_appointment":
-        raise Problem("not-found")
+        raise Refusal("not-found")
     return request_view(call, case)
 
 
@@ -168,10 +168,10 @@ def list_slots(call: Call, code: str) -> SlotList:
     query = call.query
     consulate = catalogue.consulate(code)
     if consulate is None:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     svc = use.service_or_422(query.service, "query.service", consulate)
     if query.to < query.from_ or query.to - query.from_ > timedelta(days=domain.MAX_LISTING_DAYS):
-        raise Problem(
+        raise Refusal(
             "consular-period-invalid",
             errors=[FieldError("query.to", f"from <= to, {domain.MAX_LISTING_DAYS} days at most")],
         )

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.consular import domain
 from chalicelib.services.consular.calendars import calendar_of, read_calendar
 from chalicelib.services.consular.catalogue import Consulate, Service
@@ -71,7 +71,7 @@ def slots_for_citizen(
         and c.state in ("validated", "waiting", "offered", "booked")
     ]
     if not mine:
-        raise Problem(
+        raise Refusal(
             "conflict",
             "Slots are shown once the consulate has validated your request for this service.",
             extra={"refusal": "no_validated_request"},
@@ -93,12 +93,12 @@ def slot_or_problem(
         else domain.find_slot(calendar, zone, svc.code, svc.slot_minutes, start)
     )
     if slot is None:
-        raise Problem(
+        raise Refusal(
             "consular-rule-violated",
             errors=[FieldError("body.slot", "not a slot of this consulate and service")],
         )
     if not domain.bookable(slot.start, now):
-        raise Problem(
+        raise Refusal(
             "consular-rule-violated",
             errors=[FieldError("body.slot", "this slot can no longer be booked")],
         )
@@ -120,12 +120,12 @@ def full(consulate: Consulate, svc: Service, slot: Slot, case_id: str, now: date
 
 def slot_taken(
     consulate: Consulate, svc: Service, slot: Slot, now: datetime, case_id: str
-) -> Problem:
+) -> Refusal:
     """409 with the next free slots of the following week."""
     day = domain.local_day(slot.start, ZoneInfo(consulate.time_zone))
     nearby = free_slots(consulate, svc, day, day + timedelta(days=6), now, case_id)
     following = [f for f in sorted(nearby, key=lambda f: f.slot.start) if f.slot.start > slot.start]
-    return Problem(
+    return Refusal(
         "conflict",
         "This slot was taken meanwhile; here are the next free ones.",
         extra={

@@ -6,15 +6,13 @@ at creation, and the check-in spends the one attached."""
 from __future__ import annotations
 
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.refusals import Refusal
 from chalicelib.services.consular.request_cases import (
-    changed_meanwhile,
     parts,
     stamp_or_422,
     visible_request,
     wrong_state,
 )
-from chalicelib.store.cases import Conflict
 from chalicelib.workflow import access, service
 from chalicelib.workflow.case import Case
 
@@ -25,7 +23,7 @@ BEFORE_THE_VISIT = ("submitted", "documents_requested", "validated", "waiting", 
 def attach_stamp(principal: Principal, case_id: str, number: str, correlation_id: str) -> Case:
     case = visible_request(principal, case_id, "stamp", correlation_id)
     if principal.subject != case.owner:
-        raise Problem("forbidden", "Only the applicant attaches a stamp to their request.")
+        raise Refusal("forbidden", "Only the applicant attaches a stamp to their request.")
     consulate, svc, _ = parts(case)
     if case.state not in BEFORE_THE_VISIT:
         raise wrong_state(case, "paid with another stamp")
@@ -34,9 +32,6 @@ def attach_stamp(principal: Principal, case_id: str, number: str, correlation_id
     if before == number:
         return case
     data = {"stamp": number, **({"replaced": before} if before else {})}
-    try:
-        return service.record(
-            case, "stamp_attached", access.actor_of(principal), data, changes={"stamp": number}
-        )
-    except Conflict as error:
-        raise changed_meanwhile(error) from error
+    return service.record(
+        case, "stamp_attached", access.actor_of(principal), data, changes={"stamp": number}
+    )

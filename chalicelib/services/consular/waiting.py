@@ -10,17 +10,15 @@ from zoneinfo import ZoneInfo
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
+from chalicelib.refusals import LostRace
 from chalicelib.services.consular import catalogue, domain, machines
 from chalicelib.services.consular.calendars import read_calendar
 from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.services.consular.request_cases import (
-    changed_meanwhile,
     parts,
-    refused,
     visible_request,
 )
-from chalicelib.store.cases import Conflict
 from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import access, engine, service
 from chalicelib.workflow.case import Case
@@ -32,19 +30,14 @@ def join_waiting_list(principal: Principal, case_id: str, correlation_id: str) -
     consulate, svc, _ = parts(case)
     key = domain.waiting_key(domain.NORMAL, clock.now(), case.id)
     also = [repo.join_waiting(consulate.code, svc.code, key, case.id)]
-    try:
-        return service.act(
-            APPOINTMENT,
-            case,
-            "join_waiting_list",
-            access.actor_of(principal),
-            {"set": {"waiting_key": key}},
-            also=also,
-        ).case
-    except engine.Refusal as refusal:
-        raise refused(refusal) from refusal
-    except Conflict as error:
-        raise changed_meanwhile(error) from error
+    return service.act(
+        APPOINTMENT,
+        case,
+        "join_waiting_list",
+        access.actor_of(principal),
+        {"set": {"waiting_key": key}},
+        also=also,
+    ).case
 
 
 def offer_next(
@@ -88,7 +81,7 @@ def offer_next(
             service.act(
                 APPOINTMENT, case, "offer", engine.Actor.system("waiting_list"), payload, also=also
             )
-        except Conflict as error:
+        except LostRace as error:
             if error.failed & {"slot_hold", "calendar"}:
                 return None  # the seat went (or is held, or the calendar changed) meanwhile
             continue

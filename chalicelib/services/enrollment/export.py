@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.observability import logger
+from chalicelib.refusals import LostRace
 from chalicelib.services.enrollment import service as enrollment
 from chalicelib.services.enrollment.machines import ENROLLMENT
 from chalicelib.services.enrollment.massar import MassarRefused, massar
-from chalicelib.store.cases import Conflict
 from chalicelib.workflow import service
 from chalicelib.workflow.case import Case
 
@@ -56,7 +56,7 @@ def export_to_massar(message: Mapping[str, Any]) -> str:
         return _refused(case, refused)
     try:
         enrollment.record_pupil_code(case, code)
-    except Conflict:
+    except LostRace:
         # Another delivery recorded it first; anything else is retried.
         if not service.load(case.id).payload.get("massar_code"):
             raise
@@ -68,7 +68,7 @@ def export_to_massar(message: Mapping[str, Any]) -> str:
 def _refused(case: Case, refused: MassarRefused) -> str:
     try:
         enrollment.record_massar_refusal(case, refused.status, refused.reason)
-    except Conflict:
+    except LostRace:
         # Another delivery settled it first; anything else is retried.
         if service.load(case.id).state == "approved":
             raise

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.enrollment import domain
 from chalicelib.services.enrollment.schemas import FollowUpQuery, FollowUpView, SchoolFigures
 from chalicelib.store.enrollment import applications as store
@@ -22,7 +22,7 @@ def follow_up(principal: Principal, query: FollowUpQuery, today: date) -> Follow
     year = domain.school_year(query.year) if query.year else domain.school_year_of_filing(today)
     director = "school_director" in principal.roles and "admin" not in principal.roles
     if director and query.school not in (None, principal.office):
-        raise Problem("not-found")  # another school's figures: as if they did not exist
+        raise Refusal("not-found")  # another school's figures: as if they did not exist
     school = principal.office if director else query.school
     if school:
         scope, figures = {"school": school}, store.school_figures(year.start, school)
@@ -33,7 +33,7 @@ def follow_up(principal: Principal, query: FollowUpQuery, today: date) -> Follow
     elif query.region:
         scope, figures = {"region": query.region}, store.area_figures(year.start, query.region)
     else:
-        raise Problem(
+        raise Refusal(
             "validation-failed",
             errors=[
                 FieldError("query.school", "name a school, a province or a region", "required")

@@ -8,12 +8,13 @@ the age rule admits; outside the sector, of an address in it)."""
 
 from __future__ import annotations
 
-from chalicelib.api import problems
+from chalicelib import refusals
+from chalicelib.refusals import Kind
 
-problems.register(
+refusals.register(
     {
         "enrollment-not-the-guardian": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "ولي الأمر المذكور في الطلب ليس صاحب الحساب",
                 "fr": "Le responsable désigné dans la demande n'est pas la personne connectée",
@@ -21,7 +22,7 @@ problems.register(
             },
         ),
         "enrollment-rule-violated": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "الطلب لا يستوفي شروط التسجيل القبلي",
                 "fr": "La demande ne respecte pas les règles de la préinscription",
@@ -29,7 +30,7 @@ problems.register(
             },
         ),
         "under-school-age": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "لم يبلغ الطفل سن التمدرس",
                 "fr": "L'enfant n'a pas l'âge de scolarisation",
@@ -37,7 +38,7 @@ problems.register(
             },
         ),
         "over-school-age": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "تجاوز الطفل السن المحددة لهذا المستوى",
                 "fr": "L'enfant a dépassé l'âge d'entrée à ce niveau",
@@ -45,7 +46,7 @@ problems.register(
             },
         ),
         "enrollment-reason-contradicted": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "سبب الرفض يناقض معطيات الطلب",
                 "fr": "Le motif du refus contredit les données de la demande",
@@ -53,7 +54,7 @@ problems.register(
             },
         ),
         "child-already-filed": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "يوجد طلب جار لهذا الطفل",
                 "fr": "Une demande est déjà en cours pour cet enfant",

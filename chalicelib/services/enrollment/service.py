@@ -12,30 +12,21 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.notify import contacts
+from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.enrollment import domain, validation
 from chalicelib.services.enrollment import problems as _problems  # noqa: F401 (registers them)
 from chalicelib.services.enrollment.machines import ENROLLMENT
 from chalicelib.services.enrollment.names import fold, matches
-from chalicelib.store.cases import Also, Conflict
+from chalicelib.store.cases import Also
 from chalicelib.store.enrollment import applications as store
 from chalicelib.store.enrollment import catalogue
-from chalicelib.workflow import access, engine, service
+from chalicelib.workflow import access, service
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import StateKind
 
 CREATE_TRIES = 3  # another filing at the same school may hold its counters a moment
-_REFUSALS = {
-    "wrong_state": "conflict",
-    "guard_failed": "conflict",
-    "wrong_role": "forbidden",
-    "wrong_office": "not-found",
-    "reason_required": "validation-failed",
-    "unknown_transition": "not-found",
-    "already_extended": "conflict",
-}
 
 
 def file(
@@ -48,7 +39,7 @@ def file(
     school = catalogue.school(application["school"])
     issues = validation.problems(application, school, year, today)
     if issues:  # the shape is right (the schema's); rules it cannot state are not met
-        raise Problem(
+        raise Refusal(
             "enrollment-rule-violated",
             errors=[FieldError(i.field, i.message, i.code) for i in issues],
         )
@@ -57,7 +48,7 @@ def file(
     verdict = domain.age_verdict(child["birth_date"], year, level)
     if verdict:
         rule = domain.age_rule(year, level, language)
-        raise Problem(
+        raise Refusal(
             f"{verdict}-school-age",
             rule,
             errors=[FieldError("body.child.birth_date", rule, f"{verdict}_age")],
@@ -88,12 +79,12 @@ def file(
                 ENROLLMENT, principal.subject, school["code"], contact, payload, actor, also=also
             )
         )
-    except Conflict as error:
+    except LostRace as error:
         if "live_request" in error.failed:
             raise _already_filed(payload["guard"], principal) from error
         if "registered" in error.failed:
             raise _already_registered(payload["guard"], year, principal) from error
-        raise Problem("conflict", "Try again.") from error
+        raise Refusal("conflict", "Try again.") from error
 
 
 def _is_the_guardian(principal: Principal, application: Mapping[str, Any]) -> None:
@@ -104,34 +95,34 @@ def _is_the_guardian(principal: Principal, application: Mapping[str, Any]) -> No
     if not principal.signed_in_with_cnie or named != validation.cnie_number(principal.cnie):
         field = f"body.{capacity}.cnie"
         message = "the guardian named must be you: the CNIe number you signed in with"
-        raise Problem("enrollment-not-the-guardian", errors=[FieldError(field, message)])
+        raise Refusal("enrollment-not-the-guardian", errors=[FieldError(field, message)])
 
 
-def _already_filed(guard: str, principal: Principal) -> Problem:
+def _already_filed(guard: str, principal: Principal) -> Refusal:
     """The child has a live request. Its own filer is told so; anyone else learns nothing
     of the child (the same words whoever the child is), only where to turn."""
     if store.guard_holder(guard) == principal.subject:
-        return Problem(
+        return Refusal(
             "child-already-filed",
             "You already filed a request for this child: see GET /me/cases.",
             errors=[FieldError("body.child", "already filed by you", "duplicate")],
         )
-    return Problem(
+    return Refusal(
         "child-already-filed",
         "This request cannot be filed. The school's director can help.",
     )
 
 
-def _already_registered(guard: str, year: domain.SchoolYear, principal: Principal) -> Problem:
+def _already_registered(guard: str, year: domain.SchoolYear, principal: Principal) -> Refusal:
     """The child is registered in Massar for that school year already: its filer is told so,
     anyone else learns nothing of the child (the words of ``_already_filed``)."""
     if store.registered_by(guard, year.start) == principal.subject:
-        return Problem(
+        return Refusal(
             "child-already-filed",
             f"This child is registered in Massar for {year.label}: see GET /me/cases.",
             errors=[FieldError("body.child", f"registered for {year.label}", "registered")],
         )
-    return Problem(
+    return Refusal(
         "child-already-filed",
         "This request cannot be filed. The school's director can help.",
     )
@@ -191,7 +182,7 @@ def _retrying(create: Callable[[], Case]) -> Case:
 def application_of(principal: Principal, case_id: str, purpose: str, correlation_id: str) -> Case:
     case = access.visible_case(principal, case_id, purpose, correlation_id, read=False)
     if case.case_type != ENROLLMENT.case_type:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     return case
 
 
@@ -203,16 +194,7 @@ def _fire(
     reason: str = "",
     also: Sequence[Also] = (),
 ) -> Case:
-    try:
-        return service.act(ENROLLMENT, case, action, actor, payload, reason, also=also).case
-    except engine.Refusal as refusal:
-        raise Problem(
-            _REFUSALS[refusal.code], refusal.message, extra={"refusal": refusal.code}
-        ) from refusal
-    except Conflict as error:
-        raise Problem(
-            "conflict", "The request changed meanwhile; reload it.", extra={"refusal": "conflict"}
-        ) from error
+    return service.act(ENROLLMENT, case, action, actor, payload, reason, also=also).case
 
 
 def _writes(case: Case, action: str) -> list[Also]:
@@ -255,11 +237,11 @@ def reject(
     checks the director is shown: the age rule, the sector) is refused on ``body.reason``."""
     why_not = domain.rejection_problem(code, details)
     if why_not:
-        raise Problem("validation-failed", errors=[FieldError("body.details", why_not, "required")])
+        raise Refusal("validation-failed", errors=[FieldError("body.details", why_not, "required")])
     case = application_of(principal, case_id, "reject", correlation_id)
     contradiction = domain.rejection_contradicted(code, checks_of(case, language))
     if contradiction:
-        raise Problem(
+        raise Refusal(
             "enrollment-reason-contradicted",
             errors=[FieldError("body.reason", contradiction, "contradicted")],
         )

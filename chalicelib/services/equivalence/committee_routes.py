@@ -8,8 +8,8 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib import clock
 from chalicelib.api.principal import allow
-from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.refusals import Refusal
 
 equivalence_committees = Blueprint(__name__)
 TAGS = ("equivalence",)
@@ -127,7 +127,7 @@ def get_minutes(call: Call, code: str, sitting_id: str) -> Reply:
 
     found = sittings.get_sitting(call.user, code, sitting_id)
     if found.state != "closed":
-        raise Problem("not-yet-available", "The minutes are written when the sitting closes.")
+        raise Refusal("not-yet-available", "The minutes are written when the sitting closes.")
     from chalicelib.services.equivalence import minutes_pdf  # deferred: fpdf2
 
     content = minutes_pdf.render(found.record)

@@ -11,9 +11,9 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib.api import negotiation
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import PUBLIC, allow
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.jobs import register
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.equivalence.problems import not_offered
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def _guide() -> tuple[bytes, str]:
 )
 def get_guide(call: Call) -> Reply:
     if negotiation.choose(call.header("accept"), (PDF,)) is None:
-        raise Problem("not-acceptable", "The guide is served as application/pdf.")
+        raise Refusal("not-acceptable", "The guide is served as application/pdf.")
     content, version = _guide()
     headers = {
         **STATIC_CACHE,
@@ -160,14 +160,14 @@ def get_decisions(call: Call) -> Reply:
     try:
         loaded = search.current_index()
     except search.IndexUnavailable as error:
-        raise Problem("unavailable", "The decisions catalogue cannot be read now.") from error
+        raise Refusal("unavailable", "The decisions catalogue cannot be read now.") from error
     if loaded is None:
         body: dict[str, Any] = {"items": [], "next": None, "index_version": None}
         return Reply({**body, "decisions_in_index": 0}, headers=DECISIONS_CACHE)
     offset = 0
     if start is not None:
         if start.get("v") != loaded.version or not isinstance(start.get("o"), int):
-            raise Problem(
+            raise Refusal(
                 "invalid-cursor",
                 "The catalogue was updated since this page: search again from the first page.",
                 errors=[FieldError("cursor", "issued for an older catalogue", "stale_cursor")],
@@ -209,19 +209,19 @@ def post_import(call: Call) -> Reply:
     try:
         job = import_jobs.request(body.key, body.format, body.replace, call.user.subject)
     except index_files.ImportFileMissing as error:
-        raise Problem(
+        raise Refusal(
             "equivalence-import-file-missing",
             f"Upload the file to {body.key} first.",
             errors=[FieldError("body.key", "no such file in the bucket", "not_found")],
         ) from error
     except index_files.ImportFileTooLarge as error:
-        raise Problem("payload-too-large", "Split the file: at most 64 MiB per import.") from error
+        raise Refusal("payload-too-large", "Split the file: at most 64 MiB per import.") from error
     except decisions.UnreadableFile as error:
-        raise Problem(
+        raise Refusal(
             "validation-failed", errors=[FieldError("body.format", str(error), "unknown_format")]
         ) from error
     except Busy as error:
-        raise Problem(
+        raise Refusal(
             "conflict",
             "Another import is queued or running: wait for it to end.",
             extra={"job_id": error.job_id, "status": import_jobs.status_path(error.job_id)},
@@ -245,6 +245,6 @@ def get_import(call: Call, job_id: str) -> Reply:
 
     job = runner.get(job_id)
     if job is None or job.kind != import_jobs.KIND:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     # A running job changes: never cached.
     return Reply(import_jobs.view(job), headers={"Cache-Control": "no-store"})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from chalicelib.api import problems
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib import refusals
+from chalicelib.refusals import FieldError, Kind, Refusal
 
-problems.register(
+refusals.register(
     {
         "review-window-closed": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "انقضى أجل طلب إعادة النظر (60 يوما من التبليغ)",
                 "fr": "Le délai de recours est expiré (60 jours après la notification)",
@@ -18,7 +18,7 @@ problems.register(
         # Each code is valid on its own (the schema lists them); this track, level and
         # training (or committee field) do not go together (requirements.refused_part).
         "equivalence-not-offered": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "هذا المستوى أو هذا التكوين غير معتمد في هذا المسار",
                 "fr": "Ce niveau ou cette formation n'est pas prévu pour cette filière",
@@ -27,7 +27,7 @@ problems.register(
         ),
         # The request names a key of the documents bucket where no file was uploaded.
         "equivalence-import-file-missing": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "لا يوجد ملف بهذا المفتاح في مستودع الوثائق",
                 "fr": "Aucun fichier à cette clé dans le dépôt de documents",
@@ -35,7 +35,7 @@ problems.register(
             },
         ),
         "not-yet-available": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "الوثيقة غير متوفرة بعد",
                 "fr": "Le document n'est pas encore disponible",
@@ -46,7 +46,7 @@ problems.register(
 )
 
 
-def not_offered(field: str, why: str) -> Problem:
+def not_offered(field: str, why: str) -> Refusal:
     """The problem naming the field (``query.level``, ``body.diploma.training`` ...) whose
     code does not go with the others."""
-    return Problem("equivalence-not-offered", why, errors=[FieldError(field, why, "not_offered")])
+    return Refusal("equivalence-not-offered", why, errors=[FieldError(field, why, "not_offered")])

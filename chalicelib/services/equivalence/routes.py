@@ -11,8 +11,8 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 from chalicelib import clock
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from chalicelib.api.principal import CITIZEN, Principal, allow
-from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.refusals import Refusal
 from chalicelib.services.equivalence import domain
 from chalicelib.store.secrets import cursor_key
 
@@ -155,7 +155,7 @@ def intake_letter(call: Call, case_id: str) -> Reply:
 
     content = letters.letter(case, history)
     if content is None:
-        raise Problem("not-yet-available", "The ministry has not yet ruled on the request.")
+        raise Refusal("not-yet-available", "The ministry has not yet ruled on the request.")
     disposition = f'inline; filename="letter-{case.reference}.pdf"'
     return Reply(content, headers={"Content-Disposition": disposition}, media_type=PDF)
 
@@ -178,7 +178,7 @@ def decision_copy(call: Call, case_id: str) -> Reply:
     service.machine_of(case)
     decision = domain.current_decision(case.payload)
     if decision is None:
-        raise Problem("not-yet-available", "No decision has been published in the BO yet.")
+        raise Refusal("not-yet-available", "No decision has been published in the BO yet.")
     from chalicelib.services.equivalence import letters
 
     content = letters.decision_copy(case, decision)

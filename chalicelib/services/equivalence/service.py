@@ -11,28 +11,18 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.equivalence import domain
 from chalicelib.services.equivalence import problems as _problems  # registers the slugs
 from chalicelib.services.equivalence.machines import BY_TRACK, RECEIPTS
 from chalicelib.services.equivalence.requirements import office_of
 from chalicelib.store import cases as store
-from chalicelib.store.cases import Conflict
 from chalicelib.workflow import access, engine
 from chalicelib.workflow import service as cases
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.machine import Machine
 
 CASE_TYPES = {v: k for k, v in domain.CASE_TYPES.items()}  # case type -> track
-_REFUSALS = {
-    "unknown_transition": "not-found",
-    "wrong_state": "conflict",
-    "guard_failed": "conflict",
-    "already_extended": "conflict",
-    "wrong_role": "forbidden",
-    "wrong_office": "not-found",
-    "reason_required": "validation-failed",
-}
 # Staff actions as the API names them; "decide", "publish" and "record_receipt" pick their
 # transition from the file (an order or a refusal; the outcome published; the state notified).
 STAFF_ACTIONS = (
@@ -69,7 +59,7 @@ BO_FIELDS = ("bo_number", "bo_date", "bo_page")
 def machine_of(case: Case) -> Machine:
     track = CASE_TYPES.get(case.case_type)
     if track is None:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     return BY_TRACK[track]
 
 
@@ -82,24 +72,9 @@ def _fire(
     reason: str = "",
     actor: engine.Actor | None = None,
 ) -> Case:
-    """Fire ``name``; the engine's refusals and lost races become problems."""
-    try:
-        actor = actor or access.actor_of(principal)
-        return cases.act(machine, case, name, actor, payload, reason).case
-    except engine.Refusal as refusal:
-        errors = [FieldError("reason", refusal.message, "required")]
-        raise Problem(
-            _REFUSALS[refusal.code],
-            refusal.message,
-            errors=errors if refusal.code == "reason_required" else [],
-            extra={"refusal": refusal.code},
-        ) from refusal
-    except Conflict as error:
-        raise Problem(
-            "conflict",
-            "The file changed meanwhile; reload it and try again.",
-            extra={"refusal": "version_conflict"},
-        ) from error
+    """Fire ``name``; the engine's refusals and lost races go up as they are."""
+    actor = actor or access.actor_of(principal)
+    return cases.act(machine, case, name, actor, payload, reason).case
 
 
 # ---------------------------------------------------------------- the applicant
@@ -143,7 +118,7 @@ def complement(principal: Principal, case_id: str, message: str, correlation_id:
 def request_review(principal: Principal, case_id: str, reasons: str, correlation_id: str) -> Case:
     case = _own(principal, case_id, "review request", correlation_id)
     if machine_of(case).transition("request_review") is None:
-        raise Problem(
+        raise Refusal(
             "conflict",
             "This track has no review procedure: its source (seed 000) gives none.",
             extra={"refusal": "no_review_procedure"},
@@ -154,7 +129,7 @@ def request_review(principal: Principal, case_id: str, reasons: str, correlation
         code, message = refused
         due = (case.clocks.get("review") or {}).get("due_at")
         slug = "review-window-closed" if code == "window_closed" else "conflict"
-        raise Problem(slug, message, extra={"refusal": code, "review_until": due})
+        raise Refusal(slug, message, extra={"refusal": code, "review_until": due})
     decision = domain.current_decision(case.payload) or {}
     review = {"reasons": reasons, "requested_at": at.isoformat(), "of": decision.get("number")}
     payload = {"requested_at": at.isoformat(), "set": {"review": review}}
@@ -170,9 +145,9 @@ def staff_case(principal: Principal, case_id: str, purpose: str, correlation_id:
     if "committee_member" in principal.roles and "equivalence_officer" not in principal.roles:
         case = cases.find(case_id)
         if case is None or case.case_type not in CASE_TYPES:
-            raise Problem("not-found")
+            raise Refusal("not-found")
         if domain.committee_of(case.state, case.payload) != principal.office:
-            raise Problem("not-found")
+            raise Refusal("not-found")
         return case
     case = access.visible_case(principal, case_id, purpose, correlation_id, read=False)
     machine_of(case)
@@ -192,11 +167,11 @@ def perform(
     principal: Principal, case_id: str, action: str, data: dict[str, Any], correlation_id: str
 ) -> Case:
     if action not in STAFF_ACTIONS:
-        raise Problem("not-found", f"no action {action!r}: one of {', '.join(STAFF_ACTIONS)}")
+        raise Refusal("not-found", f"no action {action!r}: one of {', '.join(STAFF_ACTIONS)}")
     missing = [f for f in REQUIRED.get(action, ()) if data.get(f) in (None, "")]
     if missing:
         errors = [FieldError(f"body.{f}", f"{action} needs it", "required") for f in missing]
-        raise Problem("validation-failed", errors=errors)
+        raise Refusal("validation-failed", errors=errors)
     case = staff_case(principal, case_id, f"action {action}", correlation_id)
     machine = machine_of(case)
     step = plan(case, action, data, str(data.get("reason", "")), clock.now())
@@ -233,16 +208,16 @@ def _refer(case: Case, action: str, data: Mapping[str, Any], reason: str, at: da
     return Step(action, {"set": {"committee": domain.field_of(case.payload)}}, reason)
 
 
-def _invalid(message: str, *fields: str) -> Problem:
+def _invalid(message: str, *fields: str) -> Refusal:
     errors = [FieldError(f"body.{f}", message, "invalid") for f in fields]
-    return Problem("validation-failed", message, errors=errors)
+    return Refusal("validation-failed", message, errors=errors)
 
 
 def _required(data: Mapping[str, Any], fields: tuple[str, ...], why: str) -> None:
     missing = [f for f in fields if data.get(f) in (None, "")]
     if missing:
         errors = [FieldError(f"body.{f}", why, "required") for f in missing]
-        raise Problem("validation-failed", why, errors=errors)
+        raise Refusal("validation-failed", why, errors=errors)
 
 
 def _order(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -323,7 +298,7 @@ def _reopen(case: Case, action: str, data: Mapping[str, Any], reason: str, at: d
 def _propose(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:
     errors = domain.proposal_errors(case.state, case.payload, data, reason, at.date())
     if errors:
-        raise Problem(
+        raise Refusal(
             "validation-failed",
             "The proposal is incomplete (decree 2.13.165, articles 5, 6, 7 and 11).",
             errors=[FieldError(f"body.{field}", message) for field, message in errors],
@@ -337,9 +312,9 @@ def _publish(case: Case, action: str, data: Mapping[str, Any], reason: str, at: 
     decided = case.payload.get("decided")
     school = case.case_type == domain.CASE_TYPES["school"]
     if not decided or case.state != ("accepted" if school else "decided"):
-        raise Problem("conflict", "Only an order the ministry has signed is published.")
+        raise Refusal("conflict", "Only an order the ministry has signed is published.")
     if not school and decided.get("outcome") not in domain.PUBLISH:
-        raise Problem("conflict", "Only an order is published in the BO (art. 10).")
+        raise Refusal("conflict", "Only an order is published in the BO (art. 10).")
     bo = {"number": data["bo_number"], "date": str(data["bo_date"]), "page": data["bo_page"]}
     if school:  # seed 000: the decision, once published in the BO, is sent as a copy
         decided = {**decided, "order": _order(data)}
@@ -473,7 +448,7 @@ def queue_scope(
         chosen = state or "submitted"
         if chosen not in states:
             error = FieldError("query.state", f"one of: {', '.join(sorted(states))}", "invalid")
-            raise Problem("validation-failed", errors=[error])
+            raise Refusal("validation-failed", errors=[error])
         return QueueScope(domain.CASE_TYPES[track], principal.office, chosen, field)
     track = track or "higher"
     review = principal.office == domain.HIGHER_COMMITTEE
@@ -481,10 +456,10 @@ def queue_scope(
     chosen = state or allowed[0]
     if chosen not in allowed:
         # Files in other states are the ministry's to see, not the committee's.
-        raise Problem("forbidden", f"A committee sees the files {' or '.join(allowed)}.")
+        raise Refusal("forbidden", f"A committee sees the files {' or '.join(allowed)}.")
     own_field = None if review else principal.office
     if field and own_field and field != own_field:
-        raise Problem("forbidden", "A sector committee sees the files of its own field only.")
+        raise Refusal("forbidden", "A sector committee sees the files of its own field only.")
     return QueueScope(domain.CASE_TYPES[track], office_of(track), chosen, field or own_field)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.equivalence import committees as rules
 from chalicelib.services.equivalence import domain
 from chalicelib.services.equivalence import problems as _problems  # noqa: F401  (its slugs)
@@ -45,12 +45,12 @@ def visible(principal: Principal) -> tuple[str, ...]:
 
 def committee_for(principal: Principal, code: str) -> rules.Committee:
     if code not in visible(principal):
-        raise Problem("not-found")
+        raise Refusal("not-found")
     return rules.COMMITTEES[code]
 
 
-def _invalid(errors: Sequence[tuple[str, str]], detail: str = "") -> Problem:
-    return Problem(
+def _invalid(errors: Sequence[tuple[str, str]], detail: str = "") -> Refusal:
+    return Refusal(
         "validation-failed", detail, errors=[FieldError(f"body.{f}", m) for f, m in errors]
     )
 
@@ -89,7 +89,7 @@ def set_members(code: str, members: list[dict[str, Any]], at: datetime) -> list[
     """An admin's list of a committee's members (replaces the previous one)."""
     committee = rules.COMMITTEES.get(code)
     if committee is None:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     errors = rules.members_errors(committee, members)
     if errors:
         raise _invalid(errors, f"The seats of {committee.article}.")
@@ -150,7 +150,7 @@ def get_sitting(principal: Principal, code: str, sitting_id: str) -> store.Sitti
     committee_for(principal, code)
     found = store.sitting(code, sitting_id) if sitting_id.isalnum() else None
     if found is None:
-        raise Problem("not-found")
+        raise Refusal("not-found")
     return found
 
 
@@ -166,7 +166,7 @@ def close_sitting(
     committee = committee_for(principal, code)
     sitting = get_sitting(principal, code, sitting_id)
     if sitting.state != "open":
-        raise Problem("conflict", "The sitting is closed: its minutes are final.")
+        raise Refusal("conflict", "The sitting is closed: its minutes are final.")
     members = store.members_of([code])[code]
     attendance = list(record_in.get("attendance") or [])
     chair, rapporteur = str(record_in.get("chair", "")), record_in.get("rapporteur")
@@ -207,7 +207,7 @@ def close_sitting(
     try:
         return store.close_sitting(code, sitting_id, record, at)
     except store.AlreadyClosed as error:
-        raise Problem("conflict", "The sitting was closed meanwhile.") from error
+        raise Refusal("conflict", "The sitting was closed meanwhile.") from error
 
 
 def view(sitting: store.Sitting) -> dict[str, Any]:

@@ -5,13 +5,13 @@ appointment consumes the stamp that pays for it, in the appointment's own transa
 
 The check-in and the stamp's use stand or fall together: a stamp already used (by a race
 or another appointment), refunded, expired or for another service makes the whole
-transition fail with ``store.Conflict`` whose ``failed`` contains ``"stamp"``.
+transition fail with ``LostRace`` whose ``failed`` contains ``"stamp"``.
 """
 
 from __future__ import annotations
 
 from chalicelib import clock
-from chalicelib.api.problems import Problem
+from chalicelib.refusals import Refusal
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
@@ -19,7 +19,7 @@ from chalicelib.store.cases import Also
 from chalicelib.store.etimbre import reads
 from chalicelib.store.etimbre.use_and_refund import consumption
 
-STAMP = "stamp"  # the Also's name, as Conflict.failed reports it
+STAMP = "stamp"  # the Also's name, as LostRace.failed reports it
 
 
 def consume_also(
@@ -30,7 +30,7 @@ def consume_also(
     that consulate), with the move of the Treasury's aggregate.
 
     Raises ``Problem("etimbre-stamp-unusable")`` (409) at once when the stamp is unknown or
-    cannot pay now, so that the caller answers why; a race lost later is a Conflict."""
+    cannot pay now, so that the caller answers why; a race lost later is a LostRace."""
     stamp = reads.by_number(number) if domain.is_well_formed(number) else None
     return consumption_of(
         stamp, service=service, consulate=consulate, agent=agent, case_id=case_id, owner=owner
@@ -58,10 +58,10 @@ def consumption_of(
 ) -> Also:
     """``consume_also`` for a stamp already read (or None: unknown)."""
     if stamp is None:
-        raise Problem("etimbre-stamp-unusable", "No stamp has this number.")
+        raise Refusal("etimbre-stamp-unusable", "No stamp has this number.")
     why = domain.why_not_consumable(stamp, service, consulate, owner)
     if why:
-        raise Problem("etimbre-stamp-unusable", why, extra={"stamp_state": stamp.state})
+        raise Refusal("etimbre-stamp-unusable", why, extra={"stamp_state": stamp.state})
     return consumption(
         stamp,
         service=service,

@@ -4,7 +4,7 @@ consulate; and its public state, which anyone may check."""
 from __future__ import annotations
 
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.refusals import Refusal
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.store.etimbre import reads
@@ -26,7 +26,7 @@ def owned(number_or_id: str, caller: Principal) -> Stamp:
         stamp.owner == caller.subject
         or ("consular_agent" in caller.roles and stamp.consulate == caller.office)
     ):
-        raise Problem("not-found", "No such stamp.")
+        raise Refusal("not-found", "No such stamp.")
     return stamp
 
 

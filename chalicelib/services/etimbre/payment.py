@@ -14,13 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.api.problems import Problem
 from chalicelib.observability import logger
+from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.etimbre import domain, gateway
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.notices import notices
-from chalicelib.store.cases import Conflict
 from chalicelib.store.etimbre import reads, stamps, webhooks
 
 NUMBER_ATTEMPTS = 3  # a random number already taken (one chance in 10^13) is drawn again
@@ -39,7 +38,7 @@ def webhook(body: bytes, timestamp: str, given_signature: str) -> WebhookResult:
     why = domain.verify_signature(gateway.secret(), timestamp, body, given_signature, at)
     if why:
         logger.warning("webhook refused", extra={"why": why})
-        raise Problem("etimbre-bad-signature", "The callback's signature does not hold.")
+        raise Refusal("etimbre-bad-signature", "The callback's signature does not hold.")
     earlier = webhooks.sighting(given_signature, at)
     if earlier is not None and earlier[0]:
         # The gateway's retry of a request it sent (same body, same signature, still fresh):
@@ -58,7 +57,7 @@ def _applied(body: bytes, at: datetime) -> WebhookResult:
         kind, reference = str(event["type"]), str(event["reference"])
         amount, currency = Decimal(str(event.get("amount", ""))), str(event.get("currency", ""))
     except (ValueError, KeyError, TypeError, InvalidOperation) as error:
-        raise Problem("malformed-request", "Not a payment event.") from error
+        raise Refusal("malformed-request", "Not a payment event.") from error
     stamp = reads.get(reference) if reference.isalnum() else None
     if stamp is None:
         logger.warning("callback for an unknown stamp")
@@ -98,14 +97,14 @@ def _paid(stamp: Stamp, payment_id: str, amount: Decimal, currency: str) -> Webh
         try:
             stamps.mark_paid(stamp, number, payment_id, at, notices(stamp, number, "paid"))
             return WebhookResult("paid", number)
-        except Conflict:
+        except LostRace:
             current = reads.get(stamp.stamp_id)
             if current is None:
                 break
             if current.state != domain.PENDING:
                 return WebhookResult("duplicate", current.number)  # a concurrent duplicate
             stamp = current  # a number taken, or flagged meanwhile: its new audit head
-    raise Problem("conflict", "No free stamp number; the gateway will retry.")
+    raise Refusal("conflict", "No free stamp number; the gateway will retry.")
 
 
 def _refund(reference: str, payment_id: str, amount: Decimal, currency: str) -> None:
@@ -114,7 +113,7 @@ def _refund(reference: str, payment_id: str, amount: Decimal, currency: str) -> 
     try:
         gateway.refund(reference, payment_id, amount, currency)
     except gateway.GatewayUnavailable as error:
-        raise Problem("etimbre-gateway-unavailable", "Refund not made yet.") from error
+        raise Refusal("etimbre-gateway-unavailable", "Refund not made yet.") from error
 
 
 def _flag(stamp: Stamp, kind: str, details: dict[str, Any]) -> None:
@@ -123,12 +122,12 @@ def _flag(stamp: Stamp, kind: str, details: dict[str, Any]) -> None:
         try:
             webhooks.flag(stamp, kind, clock.now(), details)
             return
-        except Conflict:
+        except LostRace:
             current = reads.get(stamp.stamp_id)
             if current is None:
                 return
             stamp = current
-    raise Problem("conflict", "The stamp kept changing; the gateway will retry.")
+    raise Refusal("conflict", "The stamp kept changing; the gateway will retry.")
 
 
 def stamp_timer_fired(message: dict[str, Any]) -> str:
@@ -145,6 +144,6 @@ def stamp_timer_fired(message: dict[str, Any]) -> str:
         try:
             stamps.expire(stamp, at)
             return "expired"
-        except Conflict:
+        except LostRace:
             continue  # paid or flagged meanwhile: look again
     return "stale"

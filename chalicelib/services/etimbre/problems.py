@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from chalicelib.api import problems
+from chalicelib import refusals
+from chalicelib.refusals import Kind
 
-problems.register(
+refusals.register(
     {
         "etimbre-case-refused": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "هذا الملف ليس موعدا في قنصليتكم",
                 "fr": "Ce dossier n'est pas un rendez-vous de votre consulat",
@@ -15,7 +16,7 @@ problems.register(
             },
         ),
         "etimbre-service-not-offered": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "هذه القنصلية لا تقدم هذه الخدمة",
                 "fr": "Ce consulat ne propose pas ce service",
@@ -23,7 +24,7 @@ problems.register(
             },
         ),
         "etimbre-stamp-unusable": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "لا يمكن استعمال هذا الطابع",
                 "fr": "Ce timbre ne peut pas être utilisé",
@@ -31,7 +32,7 @@ problems.register(
             },
         ),
         "etimbre-no-refund-request": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "لا يوجد طلب استرجاع في انتظار الجواب لهذا الطابع",
                 "fr": "Aucune demande de remboursement de ce timbre n'attend de réponse",
@@ -39,7 +40,7 @@ problems.register(
             },
         ),
         "etimbre-not-refundable": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "لا يمكن استرجاع مبلغ هذا الطابع",
                 "fr": "Ce timbre ne peut pas être remboursé",
@@ -47,7 +48,7 @@ problems.register(
             },
         ),
         "etimbre-wrong-channel": (
-            403,
+            Kind.NOT_ALLOWED,
             {
                 "ar": "قناة الأداء غير مسموح بها",
                 "fr": "Canal de paiement non autorisé",
@@ -55,7 +56,7 @@ problems.register(
             },
         ),
         "etimbre-unknown-code": (
-            422,
+            Kind.RULE_BROKEN,
             {
                 "ar": "خدمة أو قنصلية غير معروفة",
                 "fr": "Service ou consulat inconnu",
@@ -63,7 +64,7 @@ problems.register(
             },
         ),
         "etimbre-settlement-missing": (
-            409,
+            Kind.CONFLICT,
             {
                 "ar": "ملف التسوية غير متوفر بعد",
                 "fr": "Fichier de règlement pas encore disponible",
@@ -71,7 +72,7 @@ problems.register(
             },
         ),
         "etimbre-bad-signature": (
-            401,
+            Kind.UNAUTHENTICATED,
             {
                 "ar": "توقيع غير صالح",
                 "fr": "Signature invalide",
@@ -79,7 +80,7 @@ problems.register(
             },
         ),
         "etimbre-gateway-unavailable": (
-            502,
+            Kind.UPSTREAM_FAILED,
             {
                 "ar": "بوابة الأداء غير متاحة",
                 "fr": "Passerelle de paiement indisponible",

@@ -7,8 +7,8 @@ import uuid
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
 from chalicelib.observability import logger
+from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.consular import catalogue
 from chalicelib.services.etimbre import domain, fees, gateway
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
@@ -18,9 +18,9 @@ from chalicelib.store.etimbre import stamps
 from chalicelib.store.etimbre.chain import By
 
 
-def _refused(refusal: domain.Refused) -> Problem:
+def _refused(refusal: domain.Refused) -> Refusal:
     errors = [FieldError(refusal.field, refusal.detail)] if refusal.field else []
-    return Problem(refusal.code, refusal.detail, errors=errors)
+    return Refusal(refusal.code, refusal.detail, errors=errors)
 
 
 def purchase(
@@ -40,11 +40,11 @@ def purchase(
     if catalogue.consulate(consulate) is None:
         errors.append(FieldError("body.consulate", f"unknown consulate {consulate!r}"))
     if errors:
-        raise Problem("etimbre-unknown-code", errors=errors)
+        raise Refusal("etimbre-unknown-code", errors=errors)
     if not catalogue.offers(consulate, service):
         # A stamp pays for a service at the consulate it was bought for: one the consulate
         # does not offer could never be used, only refunded.
-        raise Problem(
+        raise Refusal(
             "etimbre-service-not-offered",
             errors=[FieldError("body.service", f"{consulate} does not offer {service}")],
         )
@@ -53,14 +53,14 @@ def purchase(
     except domain.Refused as refusal:
         raise _refused(refusal) from refusal
     if "citizen" not in buyer.roles and buyer.office != consulate:
-        raise Problem(
+        raise Refusal(
             "validation-failed",
             errors=[FieldError("body.consulate", f"an agent sells for {buyer.office} only")],
         )
     at = clock.now()
     fee = fees.current_fee(service, at, consulate)
     if fee is None:
-        raise Problem("etimbre-unknown-code", f"No fee is in force for {service}.")
+        raise Refusal("etimbre-unknown-code", f"No fee is in force for {service}.")
     stamp_id = uuid.uuid4().hex
     reached = reach(buyer, contact, language)
     try:
@@ -69,7 +69,7 @@ def purchase(
         )
     except gateway.GatewayUnavailable as error:
         logger.warning("payment session not opened", extra={"error": str(error)})
-        raise Problem("etimbre-gateway-unavailable", "Try again in a moment.") from error
+        raise Refusal("etimbre-gateway-unavailable", "Try again in a moment.") from error
     stamp = Stamp(
         stamp_id=stamp_id,
         state=domain.PENDING,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.api.problems import Problem
+from chalicelib.refusals import Refusal
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.store.etimbre import reads
@@ -49,7 +49,7 @@ def match_settlement(day: str, key: str) -> domain.Matching:
 
     text = settlement_file.read(key)
     if text is None:
-        raise Problem(
+        raise Refusal(
             "etimbre-settlement-missing", f"No settlement file at {key} (yet).", extra={"key": key}
         )
     lines, unreadable = domain.parse_settlement(text)

@@ -9,14 +9,13 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.lookup import find
 from chalicelib.services.etimbre.notices import notices
 from chalicelib.services.etimbre.purchase import actor
-from chalicelib.store.cases import Conflict
 from chalicelib.store.etimbre import reads
 from chalicelib.store.etimbre import refund_asks as store
 
@@ -24,28 +23,28 @@ from chalicelib.store.etimbre import refund_asks as store
 def ask(number: str, reason: str, buyer: Principal) -> Stamp:
     stamp = find(number)
     if stamp is None or stamp.owner != buyer.subject:
-        raise Problem("not-found", "No such stamp.")
+        raise Refusal("not-found", "No such stamp.")
     why = domain.why_buyer_may_not_ask_refund(stamp, clock.now())
     if why:
-        raise Problem("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
+        raise Refusal("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
     try:
         store.ask(stamp, reason, actor(buyer, stamp.consulate), clock.now())
-    except Conflict as conflict:
-        raise Problem("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
+    except LostRace as conflict:
+        raise Refusal("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
     return _current(stamp)
 
 
 def refuse(number: str, reason: str, agent: Principal) -> Stamp:
     stamp = reads.by_number(number) if domain.is_well_formed(number) else None
     if stamp is None or stamp.consulate != agent.office:
-        raise Problem("not-found", "No such stamp sold at your consulate.")
+        raise Refusal("not-found", "No such stamp sold at your consulate.")
     if stamp.refund_asked_at is None or stamp.state != domain.PAID:
-        raise Problem("etimbre-no-refund-request", "No refund request of this stamp is waiting.")
+        raise Refusal("etimbre-no-refund-request", "No refund request of this stamp is waiting.")
     told = notices(replace(stamp, refund_refused_reason=reason), stamp.number, "refund_refused")
     try:
         store.refuse(stamp, reason, actor(agent, stamp.consulate), clock.now(), told)
-    except Conflict as conflict:
-        raise Problem("etimbre-no-refund-request", "The stamp changed meanwhile.") from conflict
+    except LostRace as conflict:
+        raise Refusal("etimbre-no-refund-request", "The stamp changed meanwhile.") from conflict
     return _current(stamp)
 
 

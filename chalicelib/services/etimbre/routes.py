@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api.principal import CITIZEN, PUBLIC, allow
-from chalicelib.api.problems import Problem
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.refusals import Refusal
 
 if TYPE_CHECKING:
     from chalicelib.services.etimbre.schemas import (
@@ -149,7 +149,7 @@ def my_stamp(call: Call, number: str) -> Any:
 
     chosen = choose(call.header("accept"), ("application/json", PDF))
     if chosen is None:
-        raise Problem("not-acceptable", "application/json or application/pdf.")
+        raise Refusal("not-acceptable", "application/json or application/pdf.")
     stamp = lookup.owned(number, call.user)
     if chosen == PDF:
         return Reply(views.receipt_pdf(stamp), 200, {}, PDF)
@@ -303,7 +303,7 @@ def reconciliation(call: Call) -> Any:
         else choose(call.header("accept"), ("application/json", CSV))
     )
     if chosen is None:
-        raise Problem("not-acceptable", "application/json or text/csv.")
+        raise Refusal("not-acceptable", "application/json or text/csv.")
     if chosen == CSV:
         disposition = f'attachment; filename="etimbre-{day}.csv"'
         return Reply(views.csv_of(report), 200, {"Content-Disposition": disposition}, CSV)

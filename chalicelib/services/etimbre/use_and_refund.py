@@ -9,14 +9,13 @@ from dataclasses import replace
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import FieldError, Problem
+from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.etimbre import domain, gateway
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.lookup import find
 from chalicelib.services.etimbre.notices import notices
 from chalicelib.services.etimbre.purchase import actor
-from chalicelib.store.cases import Conflict
 from chalicelib.store.etimbre import reads, refund_asks
 from chalicelib.store.etimbre.use_and_refund import hold_for_refund, mark_refunded, write_alone
 
@@ -28,7 +27,7 @@ def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
 
     stamp = find(number) if domain.is_well_formed(number) else None
     if stamp is not None and stamp.consulate != agent.office:
-        raise Problem("not-found", "No such stamp sold for your consulate.")
+        raise Refusal("not-found", "No such stamp sold for your consulate.")
     if case_id:
         _own_consulate_case_or_422(case_id, agent.office)
     also = consumption_of(
@@ -38,10 +37,10 @@ def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
     at = clock.now()
     try:
         write_alone(also)
-    except Conflict as conflict:
+    except LostRace as conflict:
         current = reads.get(stamp.stamp_id)
         why = domain.why_not_consumable(current, service, agent.office) if current else None
-        raise Problem("etimbre-stamp-unusable", why or "The stamp changed meanwhile.") from conflict
+        raise Refusal("etimbre-stamp-unusable", why or "The stamp changed meanwhile.") from conflict
     return replace(
         stamp,
         state=domain.USED,
@@ -59,7 +58,7 @@ def _own_consulate_case_or_422(case_id: str, consulate: str) -> None:
 
     case = cases.find(case_id)
     if case is None or case.office != consulate or case.case_type != "consular_appointment":
-        raise Problem(
+        raise Refusal(
             "etimbre-case-refused",
             errors=[FieldError("body.case_id", "no appointment of your consulate has this id")],
         )
@@ -70,10 +69,10 @@ def refund(number: str, reason: str, agent: Principal) -> Stamp:
     retries, and no use can slip in between (a use needs ``paid``)."""
     stamp = reads.by_number(number) if domain.is_well_formed(number) else None
     if stamp is None or stamp.consulate != agent.office:
-        raise Problem("not-found", "No such stamp sold at your consulate.")
+        raise Refusal("not-found", "No such stamp sold at your consulate.")
     why = domain.why_not_refundable(stamp)
     if why:
-        raise Problem("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
+        raise Refusal("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
     if stamp.state == domain.REFUNDED:
         return stamp
     at = clock.now()
@@ -81,15 +80,15 @@ def refund(number: str, reason: str, agent: Principal) -> Stamp:
     if stamp.state == domain.PAID:
         try:
             hold_for_refund(stamp, reason, by, at)
-        except Conflict as conflict:
-            raise Problem("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
+        except LostRace as conflict:
+            raise Refusal("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
     try:
         refund_id = gateway.refund(stamp.stamp_id, stamp.payment_id, stamp.amount, stamp.currency)
     except gateway.GatewayUnavailable as error:
-        raise Problem("etimbre-gateway-unavailable", "Retry: the refund is on hold.") from error
+        raise Refusal("etimbre-gateway-unavailable", "Retry: the refund is on hold.") from error
     held = reads.get(stamp.stamp_id)  # as held: its reason and its audit head
     if held is not None and held.state == domain.REFUND_PENDING:
-        with suppress(Conflict):  # a concurrent retry finished it first
+        with suppress(LostRace):  # a concurrent retry finished it first
             paid_back = notices(held, held.number, "refunded")
             mark_refunded(held, refund_id, by, at, paid_back)
     done = reads.get(stamp.stamp_id)

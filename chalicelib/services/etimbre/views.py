@@ -145,9 +145,9 @@ def receipt_pdf(s: Stamp) -> bytes:
     from chalicelib.documents.pdf.page import BilingualPage
 
     if not s.number:
-        from chalicelib.api.problems import Problem
+        from chalicelib.refusals import Refusal
 
-        raise Problem("conflict", "A receipt exists once the stamp is paid.")
+        raise Refusal("conflict", "A receipt exists once the stamp is paid.")
     fr, ar = SERVICE_NAMES.get(s.service, (s.service, s.service))
     page = BilingualPage(title=f"Timbre électronique {s.number}")
     page.letterhead(

@@ -14,10 +14,10 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.refusals import LostRace
 from chalicelib.services.bac import domain
 from chalicelib.services.bac.domain import Candidate
 from chalicelib.store.bac.items import CandidateItem, ClaimItem
-from chalicelib.store.bac.transactions import Conflict
 from chalicelib.store.binding import bound
 from chalicelib.store.cases import Also
 
@@ -218,7 +218,7 @@ def confirm_data(c: Candidate) -> None:
             condition=model.data_status != domain.DataStatus.CORRECTION_REQUESTED,
         )
     except UpdateError as error:
-        raise Conflict("a correction is being examined") from error
+        raise LostRace("a correction is being examined") from error
 
 
 def correction_opened(c: Candidate) -> Also:

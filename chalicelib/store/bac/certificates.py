@@ -12,10 +12,10 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.refusals import LostRace
 from chalicelib.services.bac.domain import Candidate
 from chalicelib.store.bac.candidates import candidate_key, still_names
 from chalicelib.store.bac.items import CandidateItem, CertificateItem, ShareItem
-from chalicelib.store.bac.transactions import Conflict
 from chalicelib.store.binding import bound
 from chalicelib.store.cases import Also
 
@@ -178,7 +178,7 @@ def revoke_share(share_id: str, owner: str, now: datetime) -> None:
             condition=(model.owner == owner),
         )
     except UpdateError as error:
-        raise Conflict("not this owner's share") from error
+        raise LostRace("not this owner's share") from error
 
 
 def count_verification(share_id: str, now: datetime) -> None:

@@ -1,4 +1,4 @@
-"""What the baccalaureate's writes share: ``Conflict`` (a conditional write lost), ``run``
+"""What the baccalaureate's writes share: ``run``
 (``Also`` writes on their own, in one transaction) and ``guard`` (one request of a kind)."""
 
 from __future__ import annotations
@@ -7,17 +7,14 @@ from collections.abc import Iterable
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.refusals import LostRace
 from chalicelib.store.bac.items import GuardItem
 from chalicelib.store.binding import bound
 from chalicelib.store.cases import Also
 
 
-class Conflict(Exception):
-    """A conditional write lost: the item changed meanwhile."""
-
-
 def run(writes: Iterable[Also]) -> None:
-    """``Also`` writes on their own, in one transaction; a lost condition is a Conflict."""
+    """``Also`` writes on their own, in one transaction; a lost condition is a ``LostRace``."""
     from pynamodb.connection import Connection
     from pynamodb.exceptions import TransactWriteError
 
@@ -29,7 +26,7 @@ def run(writes: Iterable[Also]) -> None:
             for write in writes:
                 write.add(transaction)
     except TransactWriteError as error:
-        raise Conflict(str(error)) from error
+        raise LostRace(failed=frozenset({"item"})) from error
 
 
 def guard(what: str) -> Also:

@@ -1,5 +1,5 @@
 """What every move of a stamp is written with: one transaction (a refused condition in it is
-a Conflict naming ``stamp``), the move of its Treasury aggregate's counters, the event kept
+a LostRace naming ``stamp``), the move of its Treasury aggregate's counters, the event kept
 on the stamp, and, for a payment or a refund, the buyer's notices in the outbox. The audit
 record each move also writes is in ``chain``."""
 
@@ -16,13 +16,13 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.refusals import LostRace
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.settings import get_settings
 from chalicelib.store import outbox
 from chalicelib.store.binding import bound
 from chalicelib.store.case_items import OutboxItem, TimerItem
-from chalicelib.store.cases import Conflict
 from chalicelib.store.etimbre.items import AggregateItem, AnomalyItem, NumberItem, StampItem
 from chalicelib.store.etimbre.reads import key
 
@@ -44,7 +44,7 @@ def commit(transaction: TransactWrite, what: str) -> None:
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
-            raise Conflict(f"stamp {what}: refused", frozenset({"stamp"})) from error
+            raise LostRace(f"stamp {what}: refused", frozenset({"stamp"})) from error
         raise
 
 

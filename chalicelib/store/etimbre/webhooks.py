@@ -11,10 +11,10 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
+from chalicelib.refusals import LostRace
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.store.binding import bound
-from chalicelib.store.cases import Conflict
 from chalicelib.store.etimbre import moves
 from chalicelib.store.etimbre.chain import GATEWAY, audited, chained
 from chalicelib.store.etimbre.items import AnomalyItem, StampItem, WebhookItem
@@ -64,7 +64,7 @@ def note(stamp_id: str, at: datetime, event: str, **data: str) -> None:
 
 def flag(stamp: Stamp, kind: str, at: datetime, details: dict[str, Any]) -> bool:
     """Something the Treasury must look at, with its record in the stamp's audit chain, once:
-    False if it was flagged already (a duplicate callback). A Conflict: the stamp moved
+    False if it was flagged already (a duplicate callback). A LostRace: the stamp moved
     meanwhile (read it again and retry)."""
     transaction = moves.transaction()
     bound(AnomalyItem)
@@ -88,6 +88,6 @@ def flag(stamp: Stamp, kind: str, at: datetime, details: dict[str, Any]) -> bool
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
             return False
         if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
-            raise Conflict("stamp flag: moved meanwhile", frozenset({"stamp"})) from error
+            raise LostRace("stamp flag: moved meanwhile", frozenset({"stamp"})) from error
         raise
     return True

@@ -17,7 +17,8 @@ from pypdf import PdfReader
 
 import chalicelib.clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.api.problems import status_of
+from chalicelib.refusals import Refusal
 from chalicelib.services.equivalence import service as eq_service
 from chalicelib.workflow import callbacks
 from tests.e2e.equivalence.eq_support import (
@@ -140,11 +141,11 @@ def test_the_outcome_follows_the_five_criteria(journey: Journey) -> None:
     assert refusal.status_code == 422 and "body.assessment" in _fields(refusal)
     # the domain refuses it too when the schema is bypassed (the raw service call)
     committee = Principal("raw-law", "staff", frozenset({"committee_member"}), "law")
-    with pytest.raises(Problem) as raised:
+    with pytest.raises(Refusal) as raised:
         eq_service.perform(
             committee, journey.case_id, "propose", {**grant, "assessment": NOT_MET}, "raw"
         )
-    assert raised.value.status == 422
+    assert status_of(raised.value) == 422
 
 
 # ---------------------------------------------------------------- art. 7: conditions per field
@@ -201,9 +202,9 @@ def test_reexamination_only_on_the_grounds_of_article_11(journey: Journey) -> No
     assert bad.status_code == 422 and "body.ground" in _fields(bad)
     officer = Principal("raw-officer", "staff", frozenset({"equivalence_officer"}), "MESRSI")
     raw = {"ground": "applicant_unhappy", "reason": "sent raw, past the schema"}
-    with pytest.raises(Problem) as raised:
+    with pytest.raises(Refusal) as raised:
         eq_service.perform(officer, journey.case_id, "reopen", raw, "raw")
-    assert raised.value.status == 409 and "art. 11" in str(raised.value.detail)
+    assert status_of(raised.value) == 409 and "art. 11" in str(raised.value.detail)
     assert journey.view()["state"] == "granted"
 
 

@@ -13,8 +13,8 @@ import pytest
 
 import app as app_module
 from chalicelib import clock
-from chalicelib.api.problems import Problem
 from chalicelib.jobs import runner
+from chalicelib.refusals import Refusal
 from chalicelib.services.bac import jobs
 from chalicelib.services.bac.domain import results_day
 from chalicelib.store.bac import candidates as candidate_store
@@ -57,7 +57,7 @@ def test_an_import_job_reports_bad_rows_by_line_and_writes_nothing(stack: Any) -
     assert failed.failure and "nothing was imported" in failed.failure
     assert {(e["line"], e["column"]) for e in failed.report["errors"]} == {(3, "birth_date")}
     assert candidate_store.candidate_of_cnie(first) is None
-    with pytest.raises(Problem) as missing:  # checked at request time: no job
+    with pytest.raises(Refusal) as missing:  # checked at request time: no job
         jobs.request_import(officer(where), YEAR, "imports/bac/none.csv", "")
     assert missing.value.errors[0].field == "body.key"
 
@@ -65,7 +65,7 @@ def test_an_import_job_reports_bad_rows_by_line_and_writes_nothing(stack: Any) -
 def test_one_job_per_session_and_academy(stack: Any) -> None:
     where = academy()
     first = jobs.request_import(officer(where), YEAR, upload([row(academy=where)]), "")
-    with pytest.raises(Problem) as busy:
+    with pytest.raises(Refusal) as busy:
         jobs.request_import(officer(where), YEAR, upload([row(academy=where)]), "")
     assert busy.value.slug == "conflict" and busy.value.extra["job_id"] == first.job_id
     other = jobs.request_import(officer(academy()), YEAR, upload([row()]), "")  # not locked
@@ -101,17 +101,17 @@ def test_a_moment_the_job_could_not_meet_is_refused(
     imported(stack, where, [card()])
     now = datetime(YEAR, 7, 1, 8, 0, tzinfo=UTC)
     monkeypatch.setattr(clock, "now", lambda: now)
-    with pytest.raises(Problem) as too_soon:
+    with pytest.raises(Refusal) as too_soon:
         jobs.request_publish(officer(where), YEAR, now + timedelta(seconds=30), 5)
     assert too_soon.value.errors[0].field == "body.visible_from"
     jobs.request_publish(officer(where), YEAR, now + timedelta(minutes=5), 5)
     drain(stack)
     monkeypatch.setattr(clock, "now", lambda: now + timedelta(minutes=4))
-    with pytest.raises(Problem) as too_close:  # items carry 08:05 until a job reaches them
+    with pytest.raises(Refusal) as too_close:  # items carry 08:05 until a job reaches them
         jobs.request_publish(officer(where), YEAR, now + timedelta(hours=2), 5)
     assert too_close.value.slug == "conflict"
     monkeypatch.setattr(clock, "now", lambda: now + timedelta(minutes=6))
-    with pytest.raises(Problem) as visible:  # once seen, results cannot be unpublished
+    with pytest.raises(Refusal) as visible:  # once seen, results cannot be unpublished
         jobs.request_publish(officer(where), YEAR, now + timedelta(hours=2), 5)
     assert "cannot change" in visible.value.detail
     again = jobs.request_publish(officer(where), YEAR, None, 10)  # same moment, longer window
@@ -125,6 +125,6 @@ def test_a_job_is_only_seen_by_the_officers_of_its_academy(stack: Any) -> None:
     drain(stack)
     assert jobs.job(officer(where), YEAR, job.job_id).job_id == job.job_id
     for who, year in ((officer(academy()), YEAR), (officer(where), YEAR + 1)):
-        with pytest.raises(Problem) as hidden:
+        with pytest.raises(Refusal) as hidden:
             jobs.job(who, year, job.job_id)
         assert hidden.value.slug == "not-found"

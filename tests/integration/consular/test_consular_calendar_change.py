@@ -12,7 +12,8 @@ import pytest
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.api.problems import status_of
+from chalicelib.refusals import Refusal
 from chalicelib.services.consular import calendars, catalogue, domain, slots
 from chalicelib.services.consular import service as use
 from chalicelib.services.consular.machines import APPOINTMENT
@@ -65,16 +66,16 @@ def test_a_booking_that_read_the_calendar_before_a_lowering_takes_no_seat(
     version = repo.begin_change(CONSULATE, one, ["passport"], record, AGENT.subject, clock.now())
     with monkeypatch.context() as patched:
         patched.setattr(slots, "read_calendar", lambda code: stale)
-        with pytest.raises(Problem) as refused:
+        with pytest.raises(Refusal) as refused:
             use.book(late[0], late[1], slot.start, "")
-    assert refused.value.status == 409 and refused.value.extra["refusal"] == "calendar_changed"
+    assert status_of(refused.value) == 409 and refused.value.extra["refusal"] == "calendar_changed"
     assert service.load(late[1]).state == "validated"
 
     # Meanwhile the slot offers the fewer seats of the two calendars: one.
     pending = use.free_slots(place, svc, first, first, datetime.now(UTC))
     assert (pending[0].slot.start, pending[0].free) == (slot.start, 1)
     use.book(fresh[0], fresh[1], slot.start, "")
-    with pytest.raises(Problem) as full:
+    with pytest.raises(Refusal) as full:
         use.book(late[0], late[1], slot.start, "")
     assert full.value.extra["refusal"] == "slot_taken"
 

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.api.problems import status_of
+from chalicelib.refusals import Refusal
 from chalicelib.services.consular import catalogue
 from chalicelib.services.consular import service as use
 from chalicelib.services.consular.machines import APPOINTMENT
@@ -64,8 +65,8 @@ def storm(stack: Any, consulate: str = "NL-AMS") -> dict[str, Any]:
             barrier.wait(timeout=5)
         try:
             use.book(request[0], request[1], slot.start, "")
-        except Problem as problem:
-            return problem.status
+        except Refusal as problem:
+            return status_of(problem)
         return 200
 
     attempts = [requests[n % REQUESTS] for n in range(ATTEMPTS)]

@@ -11,7 +11,8 @@ import pytest
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.api.problems import status_of
+from chalicelib.refusals import Refusal
 from chalicelib.services.enrollment import domain, service
 from chalicelib.services.enrollment.export import export_to_massar, pupil_record
 from chalicelib.services.enrollment.machines import ENROLLMENT
@@ -58,7 +59,7 @@ def test_one_of_simultaneous_filings_for_a_child_wins(school: str) -> None:
         start.wait()
         try:
             outcomes[i] = service.file(guardian(i), body(school, certificate), "fr")
-        except Problem as problem:
+        except Refusal as problem:
             outcomes[i] = problem
 
     threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
@@ -66,10 +67,10 @@ def test_one_of_simultaneous_filings_for_a_child_wins(school: str) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    won = [o for o in outcomes if not isinstance(o, Problem)]
-    refused = [o for o in outcomes if isinstance(o, Problem)]
+    won = [o for o in outcomes if not isinstance(o, Refusal)]
+    refused = [o for o in outcomes if isinstance(o, Refusal)]
     assert len(won) == 1 and len(refused) == n - 1
-    assert {(p.status, p.slug) for p in refused} == {(409, "child-already-filed")}
+    assert {(status_of(p), p.slug) for p in refused} == {(409, "child-already-filed")}
     key = won[0].payload["guard"]
     assert applications.guard_holder(key) == won[0].owner
 

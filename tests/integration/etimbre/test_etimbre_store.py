@@ -15,16 +15,16 @@ import pytest
 
 from chalicelib import clock
 from chalicelib.api.principal import Principal
-from chalicelib.api.problems import Problem
+from chalicelib.api.problems import status_of
 from chalicelib.audit.chain import TRANSITIONS
 from chalicelib.audit.verify import check_chain
+from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre.consumption import consume_also
 from chalicelib.services.etimbre.payment import webhook
 from chalicelib.services.etimbre.purchase import purchase
 from chalicelib.services.etimbre.use_and_refund import consume, refund
 from chalicelib.store import audit
-from chalicelib.store import cases as store
 from chalicelib.store.binding import bound
 from chalicelib.store.etimbre import reads, webhooks
 from chalicelib.store.etimbre.items import WebhookItem
@@ -55,8 +55,8 @@ def gateway(stack: Any) -> StandInGateway:
     def deliver(body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
         try:
             result = webhook(body, headers["X-Gateway-Timestamp"], headers["X-Gateway-Signature"])
-        except Problem as problem:
-            return problem.status, {"type": problem.slug}
+        except Refusal as problem:
+            return status_of(problem), {"type": problem.slug}
         return 200, {"outcome": result.outcome, "number": result.number}
 
     return use_standin(deliver)
@@ -95,8 +95,8 @@ def test_fifty_concurrent_uses_of_one_stamp_exactly_one_wins(gateway: StandInGat
     def use(n: int) -> str:
         try:
             consume(stamp.number, "passport", AGENT, "")
-        except Problem as problem:
-            assert problem.status == 409
+        except Refusal as problem:
+            assert status_of(problem) == 409
             return "refused"
         return "used"
 
@@ -123,18 +123,18 @@ def test_check_in_consumes_the_stamp_in_the_same_transaction(gateway: StandInGat
     assert used is not None and used.state == domain.USED and used.used_case_id == case.id
     # A second appointment with the same stamp: refused before it writes anything...
     second = workflow.open_case(DEMO, owner.subject, "MEN", Contact(), {"summary": "t"}, owner)
-    with pytest.raises(Problem) as refused:
+    with pytest.raises(Refusal) as refused:
         consume_also(
             stamp.number, service="legalisation", consulate="NL-AMS", agent="a", case_id=second.id
         )
-    assert refused.value.status == 409
+    assert status_of(refused.value) == 409
     # ...and if the stamp goes in between, the whole transition fails and names the stamp.
     fresh = paid(gateway, "legalisation")
     late_also = consume_also(
         fresh.number, service="legalisation", consulate="NL-AMS", agent="a", case_id=second.id
     )
     consume(fresh.number, "legalisation", AGENT, "")
-    with pytest.raises(store.Conflict) as conflict:
+    with pytest.raises(LostRace) as conflict:
         workflow.act(DEMO, second, "submit", owner, {}, also=[late_also])
     assert "stamp" in conflict.value.failed
     assert workflow.load(second.id).state == "draft"
@@ -161,14 +161,14 @@ def test_a_refund_interrupted_by_the_gateway_is_finished_by_the_retry(
         raise adapter.GatewayUnavailable("timeout")
 
     monkeypatch.setattr(adapter, "refund", down)
-    with pytest.raises(Problem) as unavailable:
+    with pytest.raises(Refusal) as unavailable:
         refund(stamp.number, "wrong service bought", AGENT)
-    assert unavailable.value.status == 502
+    assert status_of(unavailable.value) == 502
     held = reads.get(stamp.stamp_id)
     assert held is not None and held.state == domain.REFUND_PENDING
-    with pytest.raises(Problem) as no_use:  # on hold: it cannot be used meanwhile
+    with pytest.raises(Refusal) as no_use:  # on hold: it cannot be used meanwhile
         consume(stamp.number, "power_of_attorney", AGENT, "")
-    assert no_use.value.status == 409
+    assert status_of(no_use.value) == 409
     monkeypatch.setattr(adapter, "refund", real_refund)
     done = refund(stamp.number, "wrong service bought", AGENT)
     assert done.state == domain.REFUNDED
@@ -224,7 +224,7 @@ def test_a_move_from_a_stale_copy_fails_and_writes_nothing(gateway: StandInGatew
     also = consumption(
         stamp, service="passport", consulate="NL-AMS", agent="a", case_id="c", at=clock.now()
     )
-    with pytest.raises(store.Conflict):
+    with pytest.raises(LostRace):
         write_alone(also)
     current = reads.get(stamp.stamp_id)
     assert current is not None and current.state == domain.PAID and current.audit_seq == 3
