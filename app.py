@@ -6,12 +6,14 @@ import json
 from chalice import Chalice, Cron  # type: ignore[attr-defined]
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
+from chalicelib import services
 from chalicelib.api.http_app import assemble
-from chalicelib.audit.routes import audit_digests
-from chalicelib.documents.receipt_routes import receipts
-from chalicelib.documents.routes import documents
-from chalicelib.notify.routes import contacts
-from chalicelib.platform.routes import platform
+from chalicelib.api.routes.cases import cases
+from chalicelib.api.routes.contacts import contacts
+from chalicelib.api.routes.documents import documents
+from chalicelib.api.routes.platform import platform
+from chalicelib.api.routes.receipts import receipts
+from chalicelib.audit.routes import audit_trail
 from chalicelib.services.bac.certificate_routes import bac_certificate
 from chalicelib.services.bac.office_routes import bac_office
 from chalicelib.services.bac.routes import bac
@@ -25,10 +27,10 @@ from chalicelib.services.equivalence.routes import equivalence
 from chalicelib.services.etimbre.routes import etimbre
 from chalicelib.settings import get_settings
 from chalicelib.stats.routes import stats
-from chalicelib.workflow.routes import cases
 
+services.install()  # the case types, each service's machines loaded when first needed
 BLUEPRINTS = (
-    *(platform, cases, contacts, documents, receipts, audit_digests, stats),
+    *(platform, cases, contacts, documents, receipts, audit_trail, stats),
     *(equivalence_library, equivalence, equivalence_committees),
     *(enrollment, bac_office, bac, bac_certificate),
     *(consular_catalogue, consular, consular_agent, etimbre),

@@ -24,7 +24,7 @@ def measure() -> Figures:
     with _local_stack() as key_dir:
         from chalice.test import Client
 
-        from chalicelib.workflow import service
+        from chalicelib.workflow import lifecycle
         from chalicelib.workflow.case import Contact
         from chalicelib.workflow.engine import Actor
         from scripts.devtokens import mint
@@ -33,12 +33,12 @@ def measure() -> Figures:
         from tests.support.demo_case import DEMO
 
         owner = Actor("bench-owner", frozenset({"citizen"}))
-        case = service.open_case(
+        case = lifecycle.open_case(
             DEMO, owner.subject, "MEN", Contact(email="b@demo.invalid"), {"summary": "bench"}, owner
         )
         RECORDER.clear()
-        loaded = service.load(case.id)
-        service.act(DEMO, loaded, "submit", owner, {})
+        loaded = lifecycle.load(case.id)
+        lifecycle.act(DEMO, loaded, "submit", owner, {})
         transition = _dynamodb(RECORDER.calls)
         token = mint("citizen", sub=owner.subject, directory=key_dir)
         with Client(demo_app, stage_name="local") as client:

@@ -39,7 +39,7 @@ FLOOR = "import chalice, boto3, pynamodb.models"
 # Shown beside it, not the goal's measure: the floor plus Powertools' Logger and Metrics,
 # which DESIGN.md asks of every handler, so any Lambda of this stack pays them too.
 FLOOR_POWERTOOLS = FLOOR + "; from aws_lambda_powertools import Logger, Metrics"
-# What the first request that reads a case imports on top of the app (workflow/routes.py).
+# What the first request that reads a case imports on top of the app (api/routes/cases.py).
 FIRST_CASE_READ = (
     APP + "; from chalicelib.workflow import access, registry, service, views"
     "; from chalicelib.store import cases"

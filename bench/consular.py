@@ -30,18 +30,18 @@ def _dynamodb(calls: list[Any]) -> tuple[int, str]:
 
 def measure() -> Figures:
     with _local_stack():
-        from chalicelib.api.principal import Principal
-        from chalicelib.services.consular import catalogue
+        from chalicelib import consulates
+        from chalicelib.identity import Principal
         from chalicelib.services.consular import service as use
         from chalicelib.services.consular.machines import APPOINTMENT
-        from chalicelib.workflow import service
+        from chalicelib.workflow import lifecycle
         from chalicelib.workflow.case import Contact
         from chalicelib.workflow.engine import Actor
         from tests.integration.consular.test_consular_storm import SEATS, storm
         from tests.support.aws_calls import RECORDER
         from tests.support.consular_documents import checked_checklist
 
-        place, svc = catalogue.consulate("BE-BRU"), catalogue.service("passport")
+        place, svc = consulates.consulate("BE-BRU"), consulates.service("passport")
         assert place is not None and svc is not None
         agent = Principal("bench-agent", "staff", frozenset({"consular_agent"}), place.code)
         calendar = {
@@ -56,7 +56,7 @@ def measure() -> Figures:
         for n in range(BOOKINGS):
             owner = f"bench-rdv-{n}"
             actor = Actor(owner, frozenset({"citizen"}))
-            case = service.open_case(
+            case = lifecycle.open_case(
                 APPOINTMENT,
                 owner,
                 place.code,
@@ -65,7 +65,7 @@ def measure() -> Figures:
                 actor,
             )
             case = checked_checklist(case)
-            service.act(
+            lifecycle.act(
                 APPOINTMENT, case, "validate", Actor(agent.subject, agent.roles, place.code), {}
             )
             citizen = Principal(owner, "citizen", frozenset({"citizen"}))
@@ -125,22 +125,23 @@ _citizens = itertools.count()
 
 
 def _agent() -> Any:
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
 
     return Principal("bench-agent", "staff", frozenset({"consular_agent"}), ROUTE_CONSULATE)
 
 
 def _citizen(sub: str) -> Any:
-    from chalicelib.api.principal import Principal, identity
+    from chalicelib.identity import Principal, identity
 
     return Principal(identity("citizen", sub), "citizen", frozenset({"citizen"}))
 
 
 def _slot(days_ahead: int) -> datetime:
     """09:00 at ROUTE_CONSULATE, ``days_ahead`` days after its today."""
-    from chalicelib.services.consular import catalogue, domain
+    from chalicelib import consulates
+    from chalicelib.services.consular import domain
 
-    place = catalogue.consulate(ROUTE_CONSULATE)
+    place = consulates.consulate(ROUTE_CONSULATE)
     assert place is not None
     zone = ZoneInfo(place.time_zone)
     day = domain.local_day(datetime.now(UTC), zone) + timedelta(days=days_ahead)
@@ -150,10 +151,10 @@ def _slot(days_ahead: int) -> datetime:
 
 
 def _calendar_set() -> dict[str, str]:
-    from chalicelib.services.consular import catalogue
+    from chalicelib import consulates
     from chalicelib.services.consular import service as use
 
-    place = catalogue.consulate(ROUTE_CONSULATE)
+    place = consulates.consulate(ROUTE_CONSULATE)
     assert place is not None
     use.put_calendar(_agent(), place, ROUTE_CALENDAR, "bench")
     return {}
@@ -165,11 +166,11 @@ def _new_citizen() -> dict[str, str]:
 
 def _opened() -> dict[str, str]:
     """A request of a new citizen for a passport at ROUTE_CONSULATE; the citizen calls."""
-    from chalicelib.services.consular import catalogue
+    from chalicelib import consulates
     from chalicelib.services.consular import service as use
     from chalicelib.workflow.case import Contact
 
-    place, svc = catalogue.consulate(ROUTE_CONSULATE), catalogue.service("passport")
+    place, svc = consulates.consulate(ROUTE_CONSULATE), consulates.service("passport")
     assert place is not None and svc is not None
     _calendar_set()
     sub = _new_citizen()["sub"]
@@ -179,11 +180,11 @@ def _opened() -> dict[str, str]:
 
 def _ready() -> dict[str, str]:
     """Opened, and its checklist's documents uploaded and checked: what a validation needs."""
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from tests.support.consular_documents import checked_checklist
 
     values = _opened()
-    case = service.load(values["case_id"])
+    case = lifecycle.load(values["case_id"])
     assert case is not None
     checked_checklist(case)
     return values
@@ -191,7 +192,7 @@ def _ready() -> dict[str, str]:
 
 def _with_a_stamp() -> dict[str, str]:
     """Opened, and a paid stamp of the same citizen for it: what attaching one needs."""
-    from chalicelib.api.principal import identity
+    from chalicelib.identity import identity
     from tests.support.route_samples.etimbre import paid_stamp
 
     values = _opened()

@@ -98,9 +98,9 @@ def measure() -> Figures:
 def _rush(number: str, agent_token: str) -> int:
     """ATTEMPTS uses of one stamp at once, through the service (moto made atomic per
     request, as DynamoDB is): how many succeeded."""
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
     from chalicelib.refusals import Refusal
-    from chalicelib.services.etimbre.use_and_refund import consume
+    from chalicelib.services.etimbre.counter import consume
 
     del agent_token
     agent = Principal("bench-agent", "staff", frozenset({"consular_agent"}), office="FR-PAR")

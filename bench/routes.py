@@ -57,11 +57,11 @@ SCHOOL_AFTER = (
 def _documents_checked() -> dict[str, str]:
     """An equivalence draft whose required documents are uploaded and checked."""
     from chalicelib.services.equivalence.checklists import case_documents
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from tests.support.route_samples.uploads import verified
 
     values = equivalence_file()
-    for rule in case_documents(service.load(values["case_id"])):
+    for rule in case_documents(lifecycle.load(values["case_id"])):
         if rule.required:
             verified(values["case_id"], rule.kind)
     return values
@@ -69,25 +69,29 @@ def _documents_checked() -> dict[str, str]:
 
 def _document_checked() -> dict[str, str]:
     """An equivalence draft with its diploma uploaded and checked: the document's id."""
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from tests.support.route_samples.uploads import verified
 
     values = equivalence_file()
     verified(values["case_id"], "diploma")
-    document = next(d for d in service.load(values["case_id"]).documents if d.kind == "diploma")
+    document = next(d for d in lifecycle.load(values["case_id"]).documents if d.kind == "diploma")
     return {**values, "document_id": document.id}
 
 
 def _submitted() -> dict[str, str]:
     """An equivalence file submitted by its owner (its receipt exists)."""
     from chalicelib.services.equivalence.machines import HIGHER
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from chalicelib.workflow.engine import Actor
     from tests.support.route_samples.matrix import OWNER
 
     values = _documents_checked()
-    service.act(
-        HIGHER, service.load(values["case_id"]), "submit", Actor(OWNER, frozenset({"citizen"})), {}
+    lifecycle.act(
+        HIGHER,
+        lifecycle.load(values["case_id"]),
+        "submit",
+        Actor(OWNER, frozenset({"citizen"})),
+        {},
     )
     return values
 

@@ -134,7 +134,7 @@ def _sizes(service: str) -> tuple[int, int]:
 def _stream_side() -> Figures:
     from chalicelib.stats.stream import handle_case_records
     from chalicelib.store import case_mapping
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from chalicelib.workflow.case import Contact
     from chalicelib.workflow.engine import Actor
     from tests.support.aws_calls import RECORDER
@@ -143,11 +143,11 @@ def _stream_side() -> Figures:
     owner = Actor("bench-stats", frozenset({"citizen"}))
     staff = Actor("bench-officer", frozenset({"equivalence_officer"}), OFFICE)
     at = datetime.now(UTC) - timedelta(days=20)
-    case = service.open_case(DEMO, owner.subject, OFFICE, Contact(), {"summary": "b"}, owner, at)
-    service.act(DEMO, case, "submit", owner, {}, at=at)
-    before = service.load(case.id)
-    service.act(DEMO, before, "accept", staff, {}, at=at + timedelta(days=9))
-    after = service.load(case.id)
+    case = lifecycle.open_case(DEMO, owner.subject, OFFICE, Contact(), {"summary": "b"}, owner, at)
+    lifecycle.act(DEMO, case, "submit", owner, {}, at=at)
+    before = lifecycle.load(case.id)
+    lifecycle.act(DEMO, before, "accept", staff, {}, at=at + timedelta(days=9))
+    after = lifecycle.load(case.id)
     record = {
         "eventID": "bench",
         "eventName": "MODIFY",

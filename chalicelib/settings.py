@@ -58,7 +58,7 @@ class Settings:
     # Massar's pupil-registration API; empty: the in-process stand-in (make run, tests)
     massar_endpoint: str = ""
     # Where citizens reach this API (scheme, host, perhaps a stage prefix): links in notices
-    # are made from it (chalicelib/api/links.py). https off the local stage.
+    # are made from it (chalicelib/links.py). https off the local stage.
     public_base_url: str = ""
     issuers: tuple[Issuer, ...] = field(default_factory=tuple)
     max_body_bytes: int = 1_048_576

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from chalicelib.api.principal import ALL_ROLES, CITIZEN
+from chalicelib.identity import ALL_ROLES, CITIZEN
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / ".local" / "keys"
 AUDIENCE = "khidmat-api"

@@ -16,7 +16,10 @@ from scripts.local_stack import isolate_environment
 isolate_environment()
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
+from chalicelib import services  # noqa: E402
 from tests.support import caches  # noqa: E402
+
+services.install()  # as app.py does: tests that never import the app know the case types
 from tests.support.aws_calls import RECORDER  # noqa: E402
 
 

@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.api.principal import CITIZEN, STAFF_ROLES, Access, Principal, identity
+from chalicelib.api.access import Access
+from chalicelib.identity import CITIZEN, STAFF_ROLES, Principal, identity
 from chalicelib.refusals import Refusal
 from chalicelib.settings import Issuer, get_settings
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from chalicelib.api import ratelimit
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 
 MINUTE, DAY = ratelimit.WINDOW_SECONDS, ratelimit.DAY_SECONDS
 OBJECT = "object"  # the issuer part of an object's counter key

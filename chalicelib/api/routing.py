@@ -22,9 +22,10 @@ from chalice import Blueprint, Response  # type: ignore[attr-defined]
 from chalice.app import Request
 
 from chalicelib.api import auth, idempotency, problems
+from chalicelib.api.access import Access
 from chalicelib.api.i18n import Language, negotiate
-from chalicelib.api.principal import Access, Principal
 from chalicelib.api.problems import PROBLEM_CONTENT_TYPE
+from chalicelib.identity import Principal
 from chalicelib.observability import logger
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.settings import get_settings

@@ -4,7 +4,7 @@ import datetime
 
 from pydantic import Field, field_validator
 
-from chalicelib.api.schemas import Output, QueryInput
+from chalicelib.api.schemas import Output, PageQuery, QueryInput
 
 
 class AuditDigest(Output):
@@ -42,3 +42,31 @@ class DigestDay(QueryInput):
     def _a_calendar_day(cls, value: str) -> str:
         datetime.date.fromisoformat(value)
         return value
+
+
+class AuditQuery(PageQuery):
+    case: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_:.@-]+$",
+        description=(
+            "A case id, a stamp id, or a staff member's list views of a day: "
+            "lists:<office>:<staff subject>:<YYYY-MM-DD>."
+        ),
+    )
+
+
+class AuditEntry(Output):
+    case_id: str
+    at: str
+    actor: str
+    role: str
+    office: str
+    action: str
+    reason: str
+    correlation_id: str
+
+
+class AuditEntries(Output):
+    items: list[AuditEntry]
+    next: str | None = Field(description="Cursor of the next page, or null on the last.")

@@ -25,7 +25,7 @@ from chalicelib.documents.uploads import KMS, parse_upload_key, verified_key
 from chalicelib.observability import logger
 from chalicelib.refusals import LostRace
 from chalicelib.settings import get_settings
-from chalicelib.workflow import registry, service
+from chalicelib.workflow import lifecycle, registry
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import JPEG, PDF, PNG
@@ -142,7 +142,7 @@ def check_uploaded(bucket: str, key: str) -> Outcome:
     ids = parse_upload_key(key)
     if bucket != get_settings().documents_bucket or ids is None:
         return Outcome("ignored")  # a checked copy, or not an upload at all
-    case = service.find(ids[0])
+    case = lifecycle.find(ids[0])
     document = _document(case, ids[1])
     if case is None or document is None:
         logger.warning("upload of an unknown document", extra={"key": key})
@@ -228,9 +228,9 @@ def _decide(case: Case, document: Document, verdict: Verdict) -> Outcome:
         data |= {"reason": verdict.reason, "detail": REASONS[verdict.reason]}
     for _ in range(CONFLICT_RETRIES):
         try:
-            service.record(case, f"document_{status}", UPLOADS, data, documents=(decided,))
+            lifecycle.record(case, f"document_{status}", UPLOADS, data, documents=(decided,))
         except LostRace:
-            fresh = service.find(case.id)
+            fresh = lifecycle.find(case.id)
             current = _document(fresh, document.id)
             if fresh is None or current is None or current.status != AWAITING:
                 return Outcome("unchanged", case.id, document.id)

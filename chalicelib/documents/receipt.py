@@ -15,14 +15,19 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.api.schemas import Output
 from chalicelib.notify import dates
 from chalicelib.workflow import clocks, legal
 from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, Document, HistoryEntry
 from chalicelib.workflow.machine import Clock, Machine, StateKind
+
+
+class Output(BaseModel):
+    """What a receipt holds, as JSON: extra attributes of the records read are left out."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 class NotFiled(Exception):

@@ -22,7 +22,7 @@ from chalicelib import clock
 from chalicelib.aws import client
 from chalicelib.refusals import LostRace
 from chalicelib.settings import get_settings
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine, StateKind
@@ -81,11 +81,13 @@ def attach(
         document = _declared(case, actor, kind, content_type, size, file_name)
         data = {"document_id": document.id, "kind": kind, "role": document.uploaded_role}
         try:
-            service.record(case, "document_attached", actor, data, (document,), document.created_at)
+            lifecycle.record(
+                case, "document_attached", actor, data, (document,), document.created_at
+            )
         except LostRace:
             if attempt == ATTACH_TRIES:
                 raise
-            case = service.load(case.id)
+            case = lifecycle.load(case.id)
             continue
         return document, presigned_post(document)
     raise AssertionError("unreachable")

@@ -15,17 +15,20 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.api import quotas
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.notify import contact_problems  # noqa: F401  (registers the slugs)
-from chalicelib.notify.schemas import EMAIL_PATTERN, PHONE_PATTERN
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.store import contacts as store
 from chalicelib.store import outbox
 from chalicelib.workflow.case import Contact
+
+# The forms of a contact: the request schemas (api/routes/contact_schemas.py) use the same.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+PHONE_PATTERN = r"^\+[1-9][0-9]{7,14}$"
 
 CODE_LIFETIME = timedelta(minutes=15)
 WRONG_CODES_ALLOWED = 5
@@ -124,9 +127,17 @@ def reach(
     return Contact(chosen["email"], chosen["phone"], language, identity_name(principal))
 
 
-def add(principal: Principal, kind: str, value: str, language: str, now: datetime) -> Added:
+def add(
+    principal: Principal,
+    kind: str,
+    value: str,
+    language: str,
+    now: datetime,
+    spend_quota: Callable[[], None],
+) -> Added:
     """A contact to confirm: a fresh one-time code sent to it, or nothing to do when it is
-    verified already (by the identity provider or an earlier code)."""
+    verified already (by the identity provider or an earlier code). ``spend_quota`` is
+    called just before a code is sent, and raises when the caller has sent too many."""
     value = normalised(kind, value)
     if not (EMAIL if kind == "email" else PHONE).match(value):
         raise Refusal("validation-failed", errors=[FieldError("body.value", f"not an {kind}")])
@@ -136,7 +147,7 @@ def add(principal: Principal, kind: str, value: str, language: str, now: datetim
     stored = store.get(principal.subject, contact_id)
     if stored is not None and stored.state == store.VERIFIED:
         return Added(contact_id, kind, value, store.VERIFIED, None, False)
-    quotas.charge(principal, "contact-code")
+    spend_quota()
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     expires_at = now + CODE_LIFETIME
     fresh = store.StoredContact(

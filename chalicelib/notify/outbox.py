@@ -24,8 +24,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from chalicelib import clock
-from chalicelib.api import links
+from chalicelib import clock, links
 from chalicelib.aws import client
 from chalicelib.notify import senders, sms_budget
 from chalicelib.notify.render import render_email, render_sms

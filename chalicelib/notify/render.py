@@ -27,7 +27,7 @@ SERVICE_FIELDS = (
     "documents",  # the documents an office asks for, by their titles
     *("code", "minutes"),  # a contact's one-time code and how long it lives
 )
-# Links under ``data["links"]``, made absolute by the outbox before rendering (api/links.py).
+# Links under ``data["links"]``, made absolute by the outbox before rendering (links.py).
 LINK_FIELDS = ("check",)
 _ABSOLUTE = ("https://", "http://")
 

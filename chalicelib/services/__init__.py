@@ -1,7 +1,8 @@
-"""The five services. Each declares its case types' machines in its own ``machines.py``,
-loaded on first use by the case-type registry (``chalicelib.workflow.registry``), so that an
-API call pays only for the machines it needs. A case type is named after its service
-(``enrollment``, ``bac_grant``, ``consular_appointment`` ...)."""
+"""The five services. Each declares its case types' machines in its own ``machines.py``;
+``install`` hands them to the case-type registry (``chalicelib.workflow.registry``) when the
+app is assembled, to be loaded on first use, so that an API call pays only for the machines
+it needs. A case type is named after its service (``enrollment``, ``bac_grant``,
+``consular_appointment`` ...)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,6 @@ if TYPE_CHECKING:
 SERVICES = ("equivalence", "enrollment", "bac", "consular", "etimbre")
 
 
-def service_of(case_type: str) -> str | None:
-    return next((s for s in SERVICES if case_type == s or case_type.startswith(f"{s}_")), None)
-
-
 def machines_of(service: str) -> tuple[Machine, ...]:
     machines: tuple[Machine, ...] = importlib.import_module(
         f"{__name__}.{service}.machines"
@@ -28,3 +25,18 @@ def machines_of(service: str) -> tuple[Machine, ...]:
 def all_machines() -> tuple[Machine, ...]:
     """Every service's machines: what ``make statemachines`` exports."""
     return tuple(m for service in SERVICES for m in machines_of(service))
+
+
+def install() -> None:
+    """Give the registry every service's machines (loaded when first asked for), and wire
+    the ports one service implements for another (``chalicelib.ports``)."""
+    from functools import partial
+
+    from chalicelib import ports
+    from chalicelib.workflow import registry
+
+    for service in SERVICES:
+        registry.provide(service, partial(machines_of, service))
+    ports.wire_fee_payments(
+        lambda: importlib.import_module(f"{__name__}.etimbre.fee_payments").PAYMENTS
+    )

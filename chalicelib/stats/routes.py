@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib import clock
-from chalicelib.api.principal import PUBLIC
+from chalicelib.api.access import PUBLIC
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.refusals import Refusal
 

@@ -7,10 +7,10 @@ written to the audit trail. The owner of a case whose type requires the electron
 from __future__ import annotations
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
 from chalicelib.store import audit, outbox
-from chalicelib.workflow import registry, service
+from chalicelib.workflow import lifecycle, registry
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.engine import Actor
 
@@ -61,7 +61,7 @@ def visible_case(
 ) -> Case:
     """The case if ``principal`` may see it, else a 404 problem. A staff read is audited;
     ``read=False`` when the caller acts on the case, whose transition is audited instead."""
-    return checked(principal, service.find(case_id), purpose, correlation_id, read=read)
+    return checked(principal, lifecycle.find(case_id), purpose, correlation_id, read=read)
 
 
 def checked(

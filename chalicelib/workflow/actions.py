@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
 from chalicelib.store.cases import Also
-from chalicelib.workflow import access, service
+from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import Machine
 
@@ -31,4 +31,4 @@ def perform(
         raise Refusal("not-found")
     # A refusal of the engine, or a lost race (a failed ``also`` names itself), goes up as is.
     actor = access.actor_of(principal)
-    return service.act(machine, case, action, actor, payload, reason, also=also).case
+    return lifecycle.act(machine, case, action, actor, payload, reason, also=also).case

@@ -13,7 +13,7 @@ from typing import Any
 
 from chalicelib.observability import logger
 from chalicelib.refusals import LostRace
-from chalicelib.workflow import clocks, engine, registry, service, timers
+from chalicelib.workflow import clocks, engine, lifecycle, registry, timers
 
 ATTEMPTS = 3
 
@@ -25,7 +25,7 @@ def timer_fired(message: dict[str, Any]) -> str:
     if handler is not None:
         return handler(message)
     for _ in range(ATTEMPTS):
-        case = service.find(str(message.get("case_id", "")))
+        case = lifecycle.find(str(message.get("case_id", "")))
         if case is None:
             return "unknown case"
         deadline = engine.due_timer(
@@ -37,7 +37,7 @@ def timer_fired(message: dict[str, Any]) -> str:
         # A legal clock running out is the clock's act, and its history says which law ran out.
         clock = clocks.clock_of(machine, deadline.name)
         try:
-            service.act(
+            lifecycle.act(
                 machine,
                 case,
                 deadline.on_expiry,

@@ -50,7 +50,7 @@ def handle(images: Iterable[Mapping[str, Any]]) -> int:
     """Run the reactions of new history entries (stream images, DynamoDB JSON). Every one is
     tried; if any raised, the batch fails afterwards so that it is delivered again (the
     reactions that succeeded then find nothing left to do). Returns how many ran."""
-    from chalicelib.workflow import registry, service
+    from chalicelib.workflow import lifecycle, registry
 
     registry.load_all()  # the services' machines register their reactions
     events = {event for _, event in _REACTIONS}
@@ -59,7 +59,7 @@ def handle(images: Iterable[Mapping[str, Any]]) -> int:
         happened = _happened(image)
         if happened is None or happened.event not in events:
             continue  # most transitions have no reaction: the case is not even read
-        case = service.find(happened.case_id)
+        case = lifecycle.find(happened.case_id)
         target = _REACTIONS.get((case.case_type, happened.event)) if case else None
         if case is None or target is None:
             continue

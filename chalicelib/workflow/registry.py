@@ -1,12 +1,23 @@
-"""The case types the app knows. A service's machines are registered the first time one of
-its case types is asked for (or by ``register``, for a type outside the services)."""
+"""The case types the app knows. The services provide their machines when the app is
+assembled (``chalicelib.services.install``, called by ``app.py``); a service's machines are
+loaded the first time one of its case types is asked for, so that an API call pays only for
+the machines it needs. The kernel imports no service. A case type is named after its
+service (``enrollment``, ``bac_grant``, ``consular_appointment`` ...)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 from chalicelib.workflow.machine import Machine
 
 _MACHINES: dict[str, Machine] = {}
+_PROVIDERS: dict[str, Callable[[], Iterable[Machine]]] = {}
 _LOADED: set[str] = set()
+
+
+def provide(service: str, machines: Callable[[], Iterable[Machine]]) -> None:
+    """``service``'s case types come from ``machines()``, called on first need."""
+    _PROVIDERS[service] = machines
 
 
 def register(machine: Machine) -> Machine:
@@ -17,11 +28,13 @@ def register(machine: Machine) -> Machine:
     return machine
 
 
+def service_of(case_type: str) -> str | None:
+    return next((s for s in _PROVIDERS if case_type == s or case_type.startswith(f"{s}_")), None)
+
+
 def machine_for(case_type: str) -> Machine:
     """The machine of ``case_type``; KeyError if no service declares it."""
     if case_type not in _MACHINES:
-        from chalicelib.services import service_of
-
         service = service_of(case_type)
         if service is not None:
             _load(service)
@@ -29,9 +42,7 @@ def machine_for(case_type: str) -> Machine:
 
 
 def load_all() -> None:
-    from chalicelib.services import SERVICES
-
-    for service in SERVICES:
+    for service in list(_PROVIDERS):
         _load(service)
 
 
@@ -43,8 +54,6 @@ def machines() -> list[Machine]:
 def _load(service: str) -> None:
     if service in _LOADED:
         return
-    from chalicelib.services import machines_of
-
-    for machine in machines_of(service):
+    for machine in _PROVIDERS[service]():
         register(machine)
     _LOADED.add(service)

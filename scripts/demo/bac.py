@@ -65,7 +65,7 @@ def upload(rows: list[dict[str, str]], name: str = "") -> str:
 
 
 def officer(academy: str = DEMO_ACADEMY) -> Any:
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
 
     return Principal("demo-seed", "staff", frozenset({"exam_officer"}), office=academy)
 

@@ -13,11 +13,11 @@ HOURS = [{"start": "09:00", "end": "12:30"}, {"start": "14:00", "end": "16:00"}]
 
 
 def seed(env: dict[str, str]) -> list[str]:
-    from chalicelib.services.consular import catalogue
+    from chalicelib import consulates
     from chalicelib.store.consular import repository
 
     now = datetime.now(UTC)
-    for consulate in catalogue.CONSULATES:
+    for consulate in consulates.CONSULATES:
         counters = {s: (3 if s == "passport" else 2) for s in consulate.services}
         body = {
             "hours": {str(d): HOURS for d in range(5)},
@@ -26,4 +26,4 @@ def seed(env: dict[str, str]) -> list[str]:
             "demo": True,
         }
         repository.put_calendar(consulate.code, body, DEMO_BY, now)
-    return [f"{len(catalogue.CONSULATES)} demo consular calendars (appointments)"]
+    return [f"{len(consulates.CONSULATES)} demo consular calendars (appointments)"]

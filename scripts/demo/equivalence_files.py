@@ -50,7 +50,7 @@ def _diploma(**changes: Any) -> dict[str, Any]:
 
 
 def _principal(subject: str, role: str, office: str = "") -> Any:
-    from chalicelib.api.principal import Principal, identity
+    from chalicelib.identity import Principal, identity
 
     kind = "citizen" if role == "citizen" else "staff"
     return Principal(identity(kind, subject), kind, frozenset({role}), office=office)
@@ -62,10 +62,9 @@ def _attach(case_id: str, kind: str, who: Any) -> None:
     from chalicelib.services.equivalence import service
     from chalicelib.settings import get_settings
     from chalicelib.store.equivalence_library import index_files
-    from chalicelib.workflow import access
-    from chalicelib.workflow import service as cases
+    from chalicelib.workflow import access, lifecycle
 
-    case = cases.load(case_id)
+    case = lifecycle.load(case_id)
     assert case is not None
     content = _pdf()
     document, _ = uploads.attach(
@@ -79,10 +78,10 @@ def _filed(citizen: Any, **changes: Any) -> str:
     """A draft with its checklist uploaded and checked, then submitted."""
     from chalicelib.documents.checklist import checklist
     from chalicelib.services.equivalence import service
-    from chalicelib.workflow import service as cases
+    from chalicelib.workflow import lifecycle
 
     draft = _draft(citizen, "higher", **changes)
-    case = cases.load(draft)
+    case = lifecycle.load(draft)
     assert case is not None
     for item in checklist(service.machine_of(case), case):
         if item.required:

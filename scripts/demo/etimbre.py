@@ -57,7 +57,7 @@ def _number(name: str) -> str:
 def seed(env: dict[str, str]) -> list[str]:
     from chalicelib.services.etimbre import settlement_file
     from chalicelib.store.etimbre import reads, stamps
-    from chalicelib.store.etimbre.use_and_refund import consumption, write_alone
+    from chalicelib.store.etimbre.exits import consumption, write_alone
 
     now = datetime.now(UTC)
     written = []

@@ -20,7 +20,7 @@ import app as app_module
 from chalicelib import clock
 from chalicelib.api.http_app import assemble
 from chalicelib.audit import digest, statement
-from chalicelib.audit.routes import audit_digests
+from chalicelib.audit.routes import audit_trail
 from scripts import audit_verify
 from tests.support.aws_calls import RECORDER
 from tests.support.demo_app import demo_app
@@ -39,7 +39,7 @@ def public(client: Any) -> Iterator[Any]:
     with_digests = assemble(
         Chalice(app_name="audit-digests-test", configure_logs=False),
         *app_module.BLUEPRINTS,
-        audit_digests,
+        audit_trail,
     )
     with Client(with_digests, stage_name="local") as test_client:
         yield test_client.http

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from app import app
-from chalicelib.api.principal import ALL_ROLES, CASE_STAFF_ROLES, CITIZEN
 from chalicelib.api.routing import RouteSpec, specs_of
 from chalicelib.documents import uploads
-from chalicelib.workflow import registry, service
+from chalicelib.identity import ALL_ROLES, CASE_STAFF_ROLES, CITIZEN
+from chalicelib.workflow import lifecycle, registry
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Transition
@@ -36,14 +36,14 @@ WORKED_BY_ALL = replace(
 def demo_case() -> dict[str, str]:
     registry.register(WORKED_BY_ALL)
     actor = Actor(OWNER, frozenset({CITIZEN}))
-    case = service.open_case(WORKED_BY_ALL, OWNER, OFFICE, Contact(), {"summary": "s"}, actor)
+    case = lifecycle.open_case(WORKED_BY_ALL, OWNER, OFFICE, Contact(), {"summary": "s"}, actor)
     return {"case_id": case.id}
 
 
 def demo_document() -> dict[str, str]:
     """A demo case with a document awaiting its upload (its download answers 409)."""
     values = demo_case()
-    case = service.load(values["case_id"])
+    case = lifecycle.load(values["case_id"])
     actor = Actor(OWNER, frozenset({CITIZEN}))
     document, _ = uploads.attach(WORKED_BY_ALL, case, actor, "diploma", "application/pdf", 1000)
     return {**values, "document_id": document.id}

@@ -18,7 +18,7 @@ from chalice.test import Client
 import app as app_module
 import chalicelib.clock
 from chalicelib.settings import get_settings
-from chalicelib.workflow import callbacks, clocks, holidays, registry, service
+from chalicelib.workflow import callbacks, clocks, holidays, lifecycle, registry
 from chalicelib.workflow.case import Deadline
 from scripts.local_events import Pump
 from tests.support.demo_app import demo_app
@@ -97,7 +97,7 @@ def settled_status(case_id: str, deadline: Deadline, expected: str, pump: Pump) 
 def execution_status(case_id: str, deadline: Deadline) -> str:
     machine = get_settings().timer_state_machine_arn
     arn = machine.replace(":stateMachine:", ":execution:")
-    arn += f":{service.execution_name(case_id, deadline)}"
+    arn += f":{lifecycle.execution_name(case_id, deadline)}"
     return str(boto3.client("stepfunctions").describe_execution(executionArn=arn)["status"])
 
 
@@ -125,7 +125,7 @@ def test_a_paused_clock_moves_its_due_date_and_its_timer(
     assert running["days_left"] == 60 and "55-19" in running["legal_basis"]["fr"]
     first_due = moment(running["due_at"])
     assert first_due == clocks.add_days(start, 60, True, H)
-    first_timer = service.load(case_id).deadlines["clock:decision"]
+    first_timer = lifecycle.load(case_id).deadlines["clock:decision"]
     pump.drain()
     assert settled_status(case_id, first_timer, "RUNNING", pump) == "RUNNING"
 
@@ -154,7 +154,7 @@ def test_a_paused_clock_moves_its_due_date_and_its_timer(
     notes = {h["event"]: h["data"].get("clocks") for h in shown["history"]}
     assert notes["request_complement"] == [{"clock": "decision", "paused": paused_at.isoformat()}]
     assert notes["complement"][0]["resumed"] == resumed_at.isoformat()
-    second_timer = service.load(case_id).deadlines["clock:decision"]
+    second_timer = lifecycle.load(case_id).deadlines["clock:decision"]
     pump.drain()
     assert (
         settled_status(case_id, second_timer, "RUNNING", pump) == "RUNNING"
@@ -163,7 +163,7 @@ def test_a_paused_clock_moves_its_due_date_and_its_timer(
     # The stopped timer's callback, had it come anyway, finds nothing to fire.
     stale = {"case_id": case_id, "deadline": "clock:decision", "due_at": first_due.isoformat()}
     assert callbacks.timer_fired(stale) == "stale"
-    assert service.load(case_id).state == "submitted"
+    assert lifecycle.load(case_id).state == "submitted"
 
     # An expertise extends the time once; a second extension is refused.
     clock(resumed_at + timedelta(minutes=5))
@@ -228,8 +228,8 @@ def test_a_clock_runs_out_on_step_functions_and_silence_grants_the_case(
             "deadline": "clock:decision",
             "due_at": expired["due_at"],
         }
-        version = service.load(case_id).version
+        version = lifecycle.load(case_id).version
         assert callbacks.timer_fired(message) == "stale"
-        assert service.load(case_id).version == version
+        assert lifecycle.load(case_id).version == version
     finally:
         registry._MACHINES["demo"] = DEMO

@@ -16,7 +16,7 @@ from moto.sns.models import sns_backends
 from chalicelib import clock
 from chalicelib.api import quotas
 from chalicelib.store import outbox
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from scripts.local_events import Pump
 from tests.support.contacts import ask_code, confirm, received_code, verified
 
@@ -160,7 +160,7 @@ def test_a_request_is_written_to_only_at_a_verified_address_under_the_identity_s
     verified(http, citizen, "email", "someone@example.ma")
     made = _request(http, citizen, email="Someone@Example.ma")
     assert made.status_code == 201, made.body
-    case = service.load(made.json_body["id"])
+    case = lifecycle.load(made.json_body["id"])
     assert case is not None
     assert (case.contact.email, case.contact.phone, case.contact.name) == (
         "someone@example.ma",

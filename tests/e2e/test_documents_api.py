@@ -16,13 +16,13 @@ import requests
 from pypdf import PdfWriter
 
 import app as app_module
-from chalicelib.api.principal import identity
 from chalicelib.documents import uploads
 from chalicelib.documents.checks import check_uploaded
+from chalicelib.identity import identity
 from chalicelib.settings import get_settings
 from chalicelib.store import audit
 from chalicelib.store import cases as store
-from chalicelib.workflow import registry, service
+from chalicelib.workflow import lifecycle, registry
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import JPEG, PDF, PNG, DocumentRule, Machine
@@ -74,7 +74,7 @@ def machine(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Machine:
 @pytest.fixture
 def case(machine: Machine, people: People) -> Case:
     owner = Actor(people.owner_sub, frozenset({"citizen"}))
-    return service.open_case(machine, owner.subject, OFFICE, Contact(), {"summary": "s"}, owner)
+    return lifecycle.open_case(machine, owner.subject, OFFICE, Contact(), {"summary": "s"}, owner)
 
 
 def headers(token: str, **extra: str) -> dict[str, str]:
@@ -127,7 +127,7 @@ def test_the_owner_gets_an_upload_bound_to_the_declared_file(
     expires_at = datetime.fromisoformat(grant["expires_at"])
     assert timedelta(minutes=9) < expires_at - datetime.now(UTC) <= timedelta(minutes=10)
 
-    document = next(d for d in service.load(case.id).documents if d.id == document_id)
+    document = next(d for d in lifecycle.load(case.id).documents if d.id == document_id)
     assert (document.status, document.uploaded_by, document.uploaded_role) == (
         "awaiting_upload",
         people.owner_sub,
@@ -159,7 +159,7 @@ def test_nobody_else_may_attach(client: Any, people: People, case: Case) -> None
         assert answer.status_code == 404, answer.body
     # an admin may read any case, so a refusal tells nothing new
     assert ask(client, case, people.admin, DIPLOMA).status_code == 403
-    assert service.load(case.id).documents == ()
+    assert lifecycle.load(case.id).documents == ()
 
 
 @pytest.mark.parametrize(
@@ -182,12 +182,12 @@ def test_what_the_checklist_refuses_is_a_422_naming_the_field(
     answer = ask(client, case, people.owner, {**DIPLOMA, **change})
     assert answer.status_code == 422, answer.body
     assert [e["field"] for e in answer.json_body["errors"]] == fields
-    assert service.load(case.id).documents == ()
+    assert lifecycle.load(case.id).documents == ()
 
 
 def test_a_closed_case_takes_no_more_documents(client: Any, people: People, case: Case) -> None:
     owner = Actor(people.owner_sub, frozenset({"citizen"}))
-    service.act(MACHINE, case, "withdraw", owner, {})
+    lifecycle.act(MACHINE, case, "withdraw", owner, {})
     answer = ask(client, case, people.owner, DIPLOMA)
     assert answer.status_code == 409
     assert answer.json_body["type"] == "urn:khidmat:problem:conflict"
@@ -200,19 +200,19 @@ def test_a_retried_request_gets_the_same_grant(client: Any, people: People, case
     assert (first.status_code, second.status_code) == (201, 201)
     assert second.headers.get("Idempotent-Replayed") == "true"
     assert first.json_body == second.json_body
-    assert len(service.load(case.id).documents) == 1
+    assert len(lifecycle.load(case.id).documents) == 1
 
 
 def test_the_same_key_on_another_case_is_another_request(
     client: Any, people: People, case: Case
 ) -> None:
     owner = Actor(people.owner_sub, frozenset({"citizen"}))
-    other = service.open_case(MACHINE, owner.subject, OFFICE, Contact(), {"summary": "s"}, owner)
+    other = lifecycle.open_case(MACHINE, owner.subject, OFFICE, Contact(), {"summary": "s"}, owner)
     key = {"Idempotency-Key": f"attach-{uuid.uuid4()}"}
     first = ask(client, case, people.owner, DIPLOMA, **key)
     second = ask(client, other, people.owner, DIPLOMA, **key)
     assert first.json_body["document_id"] != second.json_body["document_id"]
-    assert len(service.load(other.id).documents) == 1
+    assert len(lifecycle.load(other.id).documents) == 1
 
 
 def test_a_file_goes_from_the_browser_to_a_download_link(

@@ -17,8 +17,8 @@ from typing import Any
 from chalice import Blueprint, Chalice  # type: ignore[attr-defined]
 
 from chalicelib.api import public_page
+from chalicelib.api.access import PUBLIC
 from chalicelib.api.http_app import assemble
-from chalicelib.api.principal import PUBLIC
 from chalicelib.api.routing import Call, Reply, route
 from tests.support.browser import needs_chromium, page_text
 from tests.support.local_server import serving

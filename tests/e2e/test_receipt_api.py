@@ -18,11 +18,11 @@ from pypdf import PdfReader
 
 from chalicelib import clock
 from chalicelib.api.http_app import assemble
+from chalicelib.api.routes.receipts import PDF, receipts
 from chalicelib.documents import receipt
-from chalicelib.documents.receipt_routes import PDF, receipts
 from chalicelib.store import audit
 from chalicelib.store import cases as store
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Document
 from chalicelib.workflow.engine import Actor
 from tests.support.demo_app import demo_app
@@ -75,12 +75,14 @@ def submit(http: Any, citizen: str, case_id: str) -> None:
 
 def add_checked_document(case_id: str, owner: str) -> str:
     """A diploma as the upload checks leave it: verified, with its SHA-256."""
-    case, sha = service.load(case_id), uuid.uuid4().hex * 2
+    case, sha = lifecycle.load(case_id), uuid.uuid4().hex * 2
     document = Document(
         "doc1", "diploma", PDF, 1000, "verified", owner, "citizen", clock.now(),
         f"verified/{case_id}/doc1", sha, "", "master.pdf",
     )  # fmt: skip
-    service.record(case, "document_checked", Actor(owner, frozenset({"citizen"})), {}, (document,))
+    lifecycle.record(
+        case, "document_checked", Actor(owner, frozenset({"citizen"})), {}, (document,)
+    )
     return sha
 
 
@@ -113,7 +115,7 @@ def test_the_owner_gets_the_receipt_as_json(http: Any, filed: dict[str, str]) ->
         ("diploma", "master.pdf", "verified", filed["sha"])
     ]
     # the clocks its type declares (the decision clock started at the submission), nothing else
-    decision = service.load(filed["case_id"]).clocks["decision"]
+    decision = lifecycle.load(filed["case_id"]).clocks["decision"]
     [shown] = body["deadlines"]
     assert (shown["name"], shown["state"], shown["source"]) == ("decision", "running", "unverified")
     assert _moment(shown["due_at"]) == _moment(decision["due_at"])

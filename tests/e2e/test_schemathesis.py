@@ -42,8 +42,8 @@ from schemathesis.config import SchemathesisConfig
 
 from app import app
 from chalicelib.api import openapi
-from chalicelib.api.principal import ALL_ROLES, CITIZEN
 from chalicelib.api.routing import RouteSpec, specs_of
+from chalicelib.identity import ALL_ROLES, CITIZEN
 from scripts.devtokens import mint
 from tests.support.local_server import serving
 

@@ -13,7 +13,7 @@ import pytest
 
 import app as app_module
 from chalicelib.stats import rules
-from chalicelib.workflow import registry, service
+from chalicelib.workflow import lifecycle, registry
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine
@@ -39,12 +39,12 @@ def generate(machine: Machine, office: str, days: int, ago: int) -> Case:
     (at noon UTC: the same calendar day in Casablanca whatever its offset)."""
     decided_at = datetime.combine(datetime.now(UTC).date() - timedelta(days=ago), time(12), UTC)
     submitted_at = decided_at - timedelta(days=days)
-    case = service.open_case(
+    case = lifecycle.open_case(
         machine, OWNER.subject, office, Contact(), {"summary": "s"}, OWNER, submitted_at
     )
-    service.act(machine, case, "submit", OWNER, {}, at=submitted_at)
+    lifecycle.act(machine, case, "submit", OWNER, {}, at=submitted_at)
     staff = Actor("officer-stats-e2e", frozenset({"equivalence_officer"}), office)
-    service.act(machine, service.load(case.id), "accept", staff, {}, at=decided_at)
+    lifecycle.act(machine, lifecycle.load(case.id), "accept", staff, {}, at=decided_at)
     return case
 
 

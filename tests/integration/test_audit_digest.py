@@ -17,14 +17,14 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
 from chalicelib.audit import digest
 from chalicelib.audit.chain import GENESIS
 from chalicelib.audit.verify import check_chain
+from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace
 from chalicelib.store import audit
 from chalicelib.store import cases as store
-from chalicelib.workflow import access, registry, service
+from chalicelib.workflow import access, lifecycle, registry
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from scripts import audit_verify
@@ -58,12 +58,14 @@ def ticking(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[date], Callab
 def activity(tick: Callable[[], datetime]) -> str:
     """A case filed, read, asked for a complement, read again, completed: on the tick's day.
     Each transition is fired on the Case the previous one returned (its head is stale)."""
-    case = service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {"summary": "s"}, OWNER, tick())
-    submitted = service.act(DEMO, case, "submit", OWNER, {}, at=tick()).case
+    case = lifecycle.open_case(
+        DEMO, OWNER.subject, "MEN", Contact(), {"summary": "s"}, OWNER, tick()
+    )
+    submitted = lifecycle.act(DEMO, case, "submit", OWNER, {}, at=tick()).case
     access.visible_case(READER, case.id, "GET /cases/{id}", "corr-1")
-    asked = service.act(DEMO, submitted, "request_complement", OFFICER, {}, "send it", tick())
+    asked = lifecycle.act(DEMO, submitted, "request_complement", OFFICER, {}, "send it", tick())
     access.visible_case(READER, case.id, "GET /cases/{id}", "corr-2")
-    service.act(DEMO, asked.case, "complement", OWNER, {}, at=tick())
+    lifecycle.act(DEMO, asked.case, "complement", OWNER, {}, at=tick())
     return case.id
 
 
@@ -113,7 +115,7 @@ def test_a_day_verifies_then_an_edited_record_is_named(
 def test_a_deleted_read_is_named_at_the_next_one(stack: Any, ticking: Any) -> None:
     day = date(2026, 3, 11)
     tick = ticking(day)
-    case = service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, tick())
+    case = lifecycle.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, tick())
     for n in range(3):
         access.visible_case(READER, case.id, f"read {n}", "")
     published_next_morning(day)
@@ -127,7 +129,7 @@ def test_a_deleted_read_is_named_at_the_next_one(stack: Any, ticking: Any) -> No
 
 def test_the_digest_is_locked_and_written_once(stack: Any, ticking: Any) -> None:
     day = date(2026, 3, 12)
-    service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, ticking(day)())
+    lifecycle.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, ticking(day)())
     first = published_next_morning(day)
     assert published_next_morning(day) == first  # published already: kept, not signed again
     s3, bucket, key = boto3.client("s3"), stack.env["AUDIT_BUCKET"], digest.key_of(day)
@@ -153,7 +155,7 @@ def test_an_open_day_gets_no_digest_unless_asked(stack: Any) -> None:
 
 
 def test_concurrent_staff_reads_make_one_linear_chain(stack: Any) -> None:
-    case = service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER)
+    case = lifecycle.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER)
 
     def read(n: int) -> str:
         return audit.append(case.id, f"reader-{n}", "admin", "HQ", "read", "race", "").sk
@@ -168,15 +170,15 @@ def test_concurrent_staff_reads_make_one_linear_chain(stack: Any) -> None:
 def test_a_transition_on_a_copy_with_another_head_is_a_conflict(
     stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    case = service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {"summary": "s"}, OWNER)
-    loaded = service.load(case.id)
+    case = lifecycle.open_case(DEMO, OWNER.subject, "MEN", Contact(), {"summary": "s"}, OWNER)
+    loaded = lifecycle.load(case.id)
     monkeypatch.setattr(audit, "HEADS", audit._WrittenHeads())  # as in another process
     forged = replace(loaded, audit_head="f" * 64)
     with pytest.raises(LostRace):
-        service.act(DEMO, forged, "submit", OWNER, {})
-    service.act(DEMO, loaded, "submit", OWNER, {})
+        lifecycle.act(DEMO, forged, "submit", OWNER, {})
+    lifecycle.act(DEMO, loaded, "submit", OWNER, {})
     transitions = [audit.link_of(r) for r in audit.chain_of(case.id, "T")]
-    assert check_chain(transitions, service.load(case.id).audit_head) == []
+    assert check_chain(transitions, lifecycle.load(case.id).audit_head) == []
 
 
 def test_a_days_records_are_spread_over_shards(stack: Any) -> None:
@@ -205,7 +207,7 @@ def test_the_daily_digest_and_a_staff_read_need_no_more_than_the_dev_policy(
 
     monkeypatch.setattr(BaseClient, "_make_api_call", recording)
     day = date(2026, 3, 14)
-    case = service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, ticking(day)())
+    case = lifecycle.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, ticking(day)())
     RECORDER.clear()
     access.visible_case(READER, case.id, "GET /cases/{id}", "")
     published_next_morning(day)

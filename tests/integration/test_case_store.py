@@ -12,7 +12,7 @@ from chalicelib.refusals import LostRace
 from chalicelib.store import cases as store
 from chalicelib.store.binding import bound
 from chalicelib.store.case_items import OutboxItem, TimerItem
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from tests.support.aws_calls import RECORDER
@@ -24,13 +24,13 @@ CONTACT = Contact(email="owner@demo.invalid", phone="+212612345678", language="f
 
 
 def submitted(stack: Any) -> Any:
-    case = service.open_case(DEMO, OWNER.subject, "MEN", CONTACT, {"summary": "s"}, OWNER)
-    service.act(DEMO, case, "submit", OWNER, {})
-    return service.load(case.id)
+    case = lifecycle.open_case(DEMO, OWNER.subject, "MEN", CONTACT, {"summary": "s"}, OWNER)
+    lifecycle.act(DEMO, case, "submit", OWNER, {})
+    return lifecycle.load(case.id)
 
 
 def test_open_case_gets_a_reference_and_a_first_history_entry(stack: Any) -> None:
-    case = service.open_case(DEMO, OWNER.subject, "MEN", CONTACT, {"summary": "s"}, OWNER)
+    case = lifecycle.open_case(DEMO, OWNER.subject, "MEN", CONTACT, {"summary": "s"}, OWNER)
     assert case.reference.startswith("DM-2026-") or case.reference.startswith("DM-")
     loaded = store.load_by_reference(case.reference)
     assert loaded is not None and loaded.id == case.id and loaded.version == 1
@@ -47,7 +47,7 @@ def test_references_never_collide_under_concurrency(stack: Any) -> None:
 def test_a_transition_is_one_transact_write(stack: Any) -> None:
     case = submitted(stack)
     RECORDER.clear()
-    service.act(DEMO, case, "request_complement", OFFICER, {}, "send the diploma")
+    lifecycle.act(DEMO, case, "request_complement", OFFICER, {}, "send the diploma")
     writes = [c.operation for c in RECORDER.of("dynamodb")]
     assert writes == ["TransactWriteItems"]
     items = RECORDER.of("dynamodb")[0].params["TransactItems"]
@@ -63,7 +63,7 @@ def test_a_transition_is_one_transact_write(stack: Any) -> None:
 
 def test_outbox_and_timer_requests_are_written_with_the_transition(stack: Any) -> None:
     case = submitted(stack)
-    service.act(DEMO, case, "request_complement", OFFICER, {}, "send the diploma")
+    lifecycle.act(DEMO, case, "request_complement", OFFICER, {}, "send the diploma")
     pk = f"CASE#{case.id}"
     outbox = list(bound(OutboxItem).query(pk, OutboxItem.sk.startswith("OUTBOX#")))
     assert {(o.channel, o.template, o.recipient, o.language) for o in outbox} >= {
@@ -86,7 +86,7 @@ def test_two_officers_at_once_one_wins_and_history_has_one_entry(stack: Any) -> 
     def decide(action: str) -> None:
         barrier.wait()
         try:
-            service.act(DEMO, case, action, OFFICER, {}, "reasons given")
+            lifecycle.act(DEMO, case, action, OFFICER, {}, "reasons given")
             outcomes.append("won")
         except LostRace:
             outcomes.append("conflict")
@@ -99,20 +99,20 @@ def test_two_officers_at_once_one_wins_and_history_has_one_entry(stack: Any) -> 
     assert sorted(outcomes) == ["conflict", "won"]
     decided = [e for e in store.history(case.id) if e.event in ("accept", "refuse")]
     assert len(decided) == 1
-    assert service.load(case.id).version == case.version + 1
+    assert lifecycle.load(case.id).version == case.version + 1
 
 
 def test_a_stale_case_cannot_be_written(stack: Any) -> None:
     case = submitted(stack)
-    service.act(DEMO, case, "accept", OFFICER, {})
+    lifecycle.act(DEMO, case, "accept", OFFICER, {})
     with pytest.raises(LostRace):
-        service.act(DEMO, case, "withdraw", OWNER, {})  # the version it read is gone
+        lifecycle.act(DEMO, case, "withdraw", OWNER, {})  # the version it read is gone
 
 
 def test_owner_index_lists_newest_first(stack: Any) -> None:
     owner = Actor("owner-list", frozenset({"citizen"}))
     opened = [
-        service.open_case(DEMO, owner.subject, "MEN", CONTACT, {"n": n}, owner) for n in range(3)
+        lifecycle.open_case(DEMO, owner.subject, "MEN", CONTACT, {"n": n}, owner) for n in range(3)
     ]
     page = store.of_owner(owner.subject, 10, None)
     assert [c.id for c in page.cases] == [c.id for c in reversed(opened)]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.store import cases as store
-from chalicelib.workflow import clocks, holidays, legal, registry, service
+from chalicelib.workflow import clocks, holidays, legal, lifecycle, registry
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine, State, StateKind, Transition
@@ -39,8 +39,8 @@ def machine(case_type: str, on_expiry: str = "") -> Machine:
 
 def test_the_decision_clock_starts_at_creation_and_the_history_says_so(stack: Any) -> None:
     born = registry.register(machine("born_filed"))
-    case = service.open_case(born, OWNER.subject, "SCH-1", Contact(), {}, OWNER, AT)
-    kept = clocks.ClockState.of(service.load(case.id).clocks[legal.DECISION_CLOCK])
+    case = lifecycle.open_case(born, OWNER.subject, "SCH-1", Contact(), {}, OWNER, AT)
+    kept = clocks.ClockState.of(lifecycle.load(case.id).clocks[legal.DECISION_CLOCK])
     assert (kept.state, kept.started_at) == (clocks.RUNNING, AT)
     assert kept.due_at == clocks.add_days(AT, legal.LAW_55_19_DAYS, False, holidays.moroccan())
     [created] = store.history(case.id)
@@ -48,13 +48,13 @@ def test_the_decision_clock_starts_at_creation_and_the_history_says_so(stack: An
     assert created.data["clocks"] == [
         {"clock": "decision", "started": AT.isoformat(), "due_at": kept.due_at.isoformat()}
     ]
-    assert service.load(case.id).deadlines == {}  # it fires nothing: no timer
+    assert lifecycle.load(case.id).deadlines == {}  # it fires nothing: no timer
 
 
 def test_a_clock_with_an_expiry_arms_its_timer_at_creation(stack: Any) -> None:
     born = registry.register(machine("born_filed_timed", on_expiry="lapse"))
-    case = service.open_case(born, OWNER.subject, "SCH-1", Contact(), {}, OWNER, AT)
-    deadline = service.load(case.id).deadlines["clock:decision"]
+    case = lifecycle.open_case(born, OWNER.subject, "SCH-1", Contact(), {}, OWNER, AT)
+    deadline = lifecycle.load(case.id).deadlines["clock:decision"]
     assert (deadline.on_expiry, deadline.started_at) == ("lapse", AT)
     assert deadline.due_at == clocks.ClockState.of(case.clocks["decision"]).due_at
 
@@ -63,5 +63,5 @@ def test_a_case_with_a_draft_starts_no_clock_at_creation(stack: Any) -> None:
     from tests.support.demo_case import DEMO
 
     registry.register(DEMO)
-    case = service.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, AT)
+    case = lifecycle.open_case(DEMO, OWNER.subject, "MEN", Contact(), {}, OWNER, AT)
     assert case.clocks == {} and store.history(case.id)[0].data == {}

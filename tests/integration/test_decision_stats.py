@@ -19,7 +19,7 @@ from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.services.enrollment.machines import ENROLLMENT
 from chalicelib.stats import report, rules
 from chalicelib.stats.stream import handle_case_records
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Case, Contact, Document
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine
@@ -55,7 +55,7 @@ def generated(
     if machine is ENROLLMENT:
         body = application(office)
         payload = {"application": body, "level": body["level"], "school_year": "2026-2027"}
-    case = service.open_case(machine, OWNER.subject, office, Contact(), payload, OWNER, FILED)
+    case = lifecycle.open_case(machine, OWNER.subject, office, Contact(), payload, OWNER, FILED)
     case = prepare(case) if prepare else case
     actors = {
         "owner": OWNER,
@@ -64,9 +64,9 @@ def generated(
     }
     for step in steps:
         at = FILED + timedelta(days=step.day)
-        current = service.load(case.id)
-        service.act(machine, current, step.action, actors[step.role], step.data, step.reason, at)
-    return service.load(case.id)
+        current = lifecycle.load(case.id)
+        lifecycle.act(machine, current, step.action, actors[step.role], step.data, step.reason, at)
+    return lifecycle.load(case.id)
 
 
 def counted(machine: Machine, office: str, cases: list[Case]) -> tuple[Any, ...]:
@@ -87,7 +87,7 @@ def with_photo(case: Case) -> Case:
         "photo1", "photo", "image/png", 1000, "verified", OWNER.subject, "citizen",
         FILED, f"verified/{case.id}/photo1", "ab" * 32, "", "photo.png",
     )  # fmt: skip
-    return service.record(case, "document_checked", OWNER, {}, (photo,), at=FILED)
+    return lifecycle.record(case, "document_checked", OWNER, {}, (photo,), at=FILED)
 
 
 def document(case: Case, doc_id: str, kind: str) -> Document:
@@ -103,7 +103,7 @@ def with_required(machine: Machine) -> Callable[[Case], Case]:
     def prepare(case: Case) -> Case:
         required = [rule for rule in machine.documents if rule.required]
         documents = tuple(document(case, f"doc{n}", r.kind) for n, r in enumerate(required))
-        return service.record(case, "document_checked", OWNER, {}, documents, at=FILED)
+        return lifecycle.record(case, "document_checked", OWNER, {}, documents, at=FILED)
 
     return prepare
 

@@ -19,7 +19,7 @@ from chalicelib.documents import checks, malware, uploads
 from chalicelib.documents.checks import check_uploaded, handle_s3_event_records, records_of_message
 from chalicelib.settings import get_settings
 from chalicelib.store import cases as store
-from chalicelib.workflow import registry, service
+from chalicelib.workflow import lifecycle, registry
 from chalicelib.workflow.case import Case, Contact, Document
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import JPEG, PDF, PNG, DocumentRule, Machine
@@ -47,11 +47,11 @@ def machine(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Machine:
 
 @pytest.fixture
 def case(machine: Machine) -> Case:
-    return service.open_case(machine, OWNER.subject, "MEN", Contact(), {"summary": "s"}, OWNER)
+    return lifecycle.open_case(machine, OWNER.subject, "MEN", Contact(), {"summary": "s"}, OWNER)
 
 
 def attach(case: Case, content_type: str, size: int, kind: str = "diploma") -> Any:
-    return uploads.attach(MACHINE, service.load(case.id), OWNER, kind, content_type, size)
+    return uploads.attach(MACHINE, lifecycle.load(case.id), OWNER, kind, content_type, size)
 
 
 def upload(post: uploads.PresignedPost, content: bytes, **fields: str) -> None:
@@ -68,7 +68,7 @@ def granted_and_uploaded(case: Case, content: bytes, declared: str = PDF, size: 
 
 
 def current(case: Case, document_id: str) -> Document:
-    return next(d for d in service.load(case.id).documents if d.id == document_id)
+    return next(d for d in lifecycle.load(case.id).documents if d.id == document_id)
 
 
 def bucket() -> str:
@@ -173,10 +173,10 @@ def test_a_real_pdf_stored_under_another_type_than_the_policy_fixed_is_rejected(
 def test_a_second_delivery_changes_nothing(case: Case) -> None:
     document = granted_and_uploaded(case, a_pdf())
     assert check_uploaded(bucket(), document.key).status == "verified"
-    before = service.load(case.id)
+    before = lifecycle.load(case.id)
     again = check_uploaded(bucket(), document.key)
     assert again.status == "unchanged"
-    after = service.load(case.id)
+    after = lifecycle.load(case.id)
     assert (after.version, after.history_length) == (before.version, before.history_length)
 
     rejected = granted_and_uploaded(case, EXE)
@@ -198,7 +198,7 @@ def test_an_upload_over_a_verified_file_is_never_served(case: Case) -> None:
 
 def test_a_race_with_another_write_is_retried(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
     document = granted_and_uploaded(case, a_pdf())
-    real_record = service.record
+    real_record = lifecycle.record
     raced: list[str] = []
 
     def record_after_someone_else(stale: Case, *args: Any, **kwargs: Any) -> Case:
@@ -207,11 +207,11 @@ def test_a_race_with_another_write_is_retried(case: Case, monkeypatch: pytest.Mo
             raced[0] = attach(case, PNG, 10, kind="photo")[0].id
         return real_record(stale, *args, **kwargs)
 
-    monkeypatch.setattr(service, "record", record_after_someone_else)
+    monkeypatch.setattr(lifecycle, "record", record_after_someone_else)
     assert check_uploaded(bucket(), document.key).status == "verified"
     events = [e.event for e in store.history(case.id)]
     assert events == ["created", "document_attached", "document_attached", "document_verified"]
-    statuses = {d.id: d.status for d in service.load(case.id).documents}
+    statuses = {d.id: d.status for d in lifecycle.load(case.id).documents}
     assert statuses == {document.id: "verified", raced[0]: "awaiting_upload"}
 
 
@@ -247,7 +247,7 @@ def test_files_asked_for_at_once_are_all_attached(case: Case) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(attached) == sorted(d.id for d in service.load(case.id).documents)
+    assert sorted(attached) == sorted(d.id for d in lifecycle.load(case.id).documents)
     assert len(attached) == 4
     assert [e.event for e in store.history(case.id)].count("document_attached") == 4
 
@@ -259,7 +259,7 @@ def test_a_closed_or_full_case_refuses_documents(
     attach(case, PDF, 100)
     with pytest.raises(uploads.Refused, match="at most 1"):
         attach(case, PDF, 100)
-    service.act(MACHINE, service.load(case.id), "withdraw", OWNER, {})
+    lifecycle.act(MACHINE, lifecycle.load(case.id), "withdraw", OWNER, {})
     with pytest.raises(uploads.Refused, match="closed"):
         attach(case, PDF, 100)
 

@@ -14,8 +14,8 @@ from chalice.test import Client
 
 from chalicelib import clock
 from chalicelib.api import ratelimit
+from chalicelib.api.access import PUBLIC, allow
 from chalicelib.api.http_app import assemble
-from chalicelib.api.principal import PUBLIC, allow
 from chalicelib.api.routing import Call, route
 from chalicelib.settings import get_settings
 from chalicelib.store import ratelimit as counter_store

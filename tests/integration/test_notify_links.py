@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from moto.ses.models import ses_backends
 
-from chalicelib.api import links
+from chalicelib import links
 from chalicelib.aws import client
 from chalicelib.notify import outbox
 from chalicelib.settings import get_settings

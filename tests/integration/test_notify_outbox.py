@@ -21,7 +21,7 @@ from chalicelib.aws import client
 from chalicelib.notify import outbox, sms_budget
 from chalicelib.settings import get_settings
 from chalicelib.store import outbox as store
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.engine import Actor
 from tests.support.aws_calls import RECORDER
@@ -41,11 +41,11 @@ def contact(language: str, phone: str = "+212612345678") -> Contact:
 
 
 def submitted(language: str = "fr", phone: str = "+212612345678") -> Case:
-    case = service.open_case(
+    case = lifecycle.open_case(
         DEMO, OWNER.subject, "MEN", contact(language, phone), {"summary": "s"}, OWNER
     )
-    service.act(DEMO, case, "submit", OWNER, {})
-    return service.load(case.id)
+    lifecycle.act(DEMO, case, "submit", OWNER, {})
+    return lifecycle.load(case.id)
 
 
 def mails(reference: str) -> list[Any]:
@@ -120,7 +120,7 @@ def test_transitions_send_one_email_and_one_sms_each_in_the_contacts_language(
     stack: Any, language: str
 ) -> None:
     case = submitted(language)
-    service.act(DEMO, case, "request_complement", OFFICER, {}, "the diploma, authenticated")
+    lifecycle.act(DEMO, case, "request_complement", OFFICER, {}, "the diploma, authenticated")
     counts = outbox.handle_stream_records(stream_records(case))
     assert counts == {"sent": 4}
 
@@ -143,7 +143,7 @@ def test_transitions_send_one_email_and_one_sms_each_in_the_contacts_language(
 
 def test_a_refusal_notice_names_the_reason_and_the_appeal(stack: Any) -> None:
     case = submitted("fr")
-    service.act(DEMO, case, "refuse", OFFICER, {}, "diplôme obtenu à distance")
+    lifecycle.act(DEMO, case, "refuse", OFFICER, {}, "diplôme obtenu à distance")
     deliver_all(case)
     refusal = [m for m in mails(case.reference) if "refus" in m.subject]
     assert len(refusal) == 1
@@ -213,7 +213,7 @@ def test_an_ses_outage_is_retried_and_every_notification_then_goes_out_once(
     stack: Any, ses_down: None
 ) -> None:
     case = submitted("fr")
-    service.act(DEMO, case, "request_complement", OFFICER, {}, "send the diploma")
+    lifecycle.act(DEMO, case, "request_complement", OFFICER, {}, "send the diploma")
     RECORDER.clear()
     assert sorted(deliver_all(case)) == ["retry", "retry", "sent", "sent"]  # SMS still work
     delays = [c.params["DelaySeconds"] for c in RECORDER.of("sqs") if c.operation == "SendMessage"]

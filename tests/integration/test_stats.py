@@ -20,7 +20,7 @@ from chalicelib.stats import report
 from chalicelib.stats.stream import handle_case_records
 from chalicelib.store import case_mapping
 from chalicelib.store import stats as store
-from chalicelib.workflow import registry, service
+from chalicelib.workflow import lifecycle, registry
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine
@@ -61,7 +61,7 @@ def decided(machine: Machine, office: str, days: int, on: date, action: str = "a
     submitted, then decided ``days`` calendar days later, at noon UTC on ``on``."""
     decided_at = datetime(on.year, on.month, on.day, tzinfo=UTC) + NOON
     submitted_at = decided_at - timedelta(days=days)
-    case = service.open_case(
+    case = lifecycle.open_case(
         machine,
         OWNER.subject,
         office,
@@ -70,11 +70,11 @@ def decided(machine: Machine, office: str, days: int, on: date, action: str = "a
         OWNER,
         submitted_at - timedelta(days=30),
     )
-    service.act(machine, case, "submit", OWNER, {}, at=submitted_at)
-    case = service.load(case.id)
+    lifecycle.act(machine, case, "submit", OWNER, {}, at=submitted_at)
+    case = lifecycle.load(case.id)
     reason = "no" if action == "refuse" else ""
-    service.act(machine, case, action, officer(office), {}, reason, at=decided_at)
-    return service.load(case.id)
+    lifecycle.act(machine, case, action, officer(office), {}, reason, at=decided_at)
+    return lifecycle.load(case.id)
 
 
 def stream_records(cases: list[Case]) -> list[dict[str, Any]]:
@@ -100,8 +100,8 @@ def test_figures_match_the_generated_durations_exactly_even_when_delivered_twice
     ]
     generated += [decided(machine, "OFF-B", d, date(2025, 6, 1 + d % 10)) for d in OFFICE_B]
     generated.append(decided(machine, "OFF-A", 5, date(2025, 2, 27)))  # before the window
-    withdrawn = service.open_case(machine, OWNER.subject, "OFF-A", Contact(), {}, OWNER)
-    service.act(machine, withdrawn, "withdraw", OWNER, {})  # not a decision
+    withdrawn = lifecycle.open_case(machine, OWNER.subject, "OFF-A", Contact(), {}, OWNER)
+    lifecycle.act(machine, withdrawn, "withdraw", OWNER, {})  # not a decision
     records = stream_records([*generated, withdrawn])
     assert {r["eventName"] for r in records} >= {"INSERT", "MODIFY"}
 
@@ -171,7 +171,7 @@ def test_a_case_decided_as_it_leaves_its_initial_state_needs_no_history(
     machine: Machine,
 ) -> None:
     at = datetime(2025, 4, 1, tzinfo=UTC) + NOON
-    case = service.open_case(machine, OWNER.subject, "OFF-D", Contact(), {}, OWNER, at)
+    case = lifecycle.open_case(machine, OWNER.subject, "OFF-D", Contact(), {}, OWNER, at)
     after = replace(case, state="accepted", updated_at=at + timedelta(hours=3), version=2)
     RECORDER.clear()
     handle_case_records([modify(case, after)])

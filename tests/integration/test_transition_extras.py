@@ -15,7 +15,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import cases as store
 from chalicelib.store.binding import bound
 from chalicelib.store.case_items import CounterItem
-from chalicelib.workflow import registry, service, stream
+from chalicelib.workflow import lifecycle, registry, stream
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Export, Machine, State, StateKind, Transition
@@ -64,7 +64,7 @@ def seat(key: str) -> store.Also:
 
 def open_case(stack: Any, also: tuple[store.Also, ...] = ()) -> Any:
     registry.register(EXPORTING)
-    return service.open_case(
+    return lifecycle.open_case(
         EXPORTING, OWNER.subject, "SCH-1", Contact(), {"child": "x"}, OWNER, also=also
     )
 
@@ -74,31 +74,31 @@ def test_a_failed_also_write_names_itself_and_writes_nothing(stack: Any) -> None
     with pytest.raises(LostRace) as refused:
         open_case(stack, (guard("child-1"),))
     assert refused.value.failed == frozenset({"live_request"})
-    assert service.find(first.id) is not None
+    assert lifecycle.find(first.id) is not None
 
 
 def test_a_transition_takes_a_seat_or_does_not_happen(stack: Any) -> None:
     bound(CounterItem)("SEATS#slot-1", "SEATS", value=1).save()
     first, second = open_case(stack), open_case(stack)
-    service.act(EXPORTING, first, "approve", OFFICER, {}, also=[seat("slot-1")])
+    lifecycle.act(EXPORTING, first, "approve", OFFICER, {}, also=[seat("slot-1")])
     with pytest.raises(LostRace) as refused:
-        service.act(EXPORTING, second, "approve", OFFICER, {}, also=[seat("slot-1")])
+        lifecycle.act(EXPORTING, second, "approve", OFFICER, {}, also=[seat("slot-1")])
     assert refused.value.failed == frozenset({"seat"})
-    assert service.load(second.id).state == "filed"
+    assert lifecycle.load(second.id).state == "filed"
     assert int(bound(CounterItem).get("SEATS#slot-1", "SEATS").value) == 0
 
 
 def test_a_stale_case_is_named_as_the_case(stack: Any) -> None:
     case = open_case(stack)
-    service.act(EXPORTING, case, "approve", OFFICER, {})
+    lifecycle.act(EXPORTING, case, "approve", OFFICER, {})
     with pytest.raises(LostRace) as refused:
-        service.act(EXPORTING, case, "approve", OFFICER, {})  # the stale copy, still "filed"
+        lifecycle.act(EXPORTING, case, "approve", OFFICER, {})  # the stale copy, still "filed"
     assert refused.value.failed == frozenset({"case"})
 
 
 def test_an_export_reaches_the_targets_queue_through_the_stream(stack: Any) -> None:
     case = open_case(stack)
-    service.act(EXPORTING, case, "approve", OFFICER, {})
+    lifecycle.act(EXPORTING, case, "approve", OFFICER, {})
     counts = stream.handle_records(stream_records([case.id]))
     assert counts["exports"] == 1
     queue = get_settings().massar_queue_url

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalicelib import aws, settings
 from chalicelib.api import auth, idempotency
+from chalicelib.api.routes import health, platform
 from chalicelib.documents import signing
-from chalicelib.platform import health, routes
 from chalicelib.services.equivalence import library_routes
 from chalicelib.store import idempotency as idempotency_store
 from chalicelib.store import secrets
@@ -20,7 +20,7 @@ def cold_start() -> None:
         idempotency_store.persistence_layer,
         signing.public_jwk,
         secrets.cursor_key,
-        routes._document,
+        platform._document,
         library_routes._guide,  # the guide read from S3 once per container
     ):
         cached.cache_clear()

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from chalicelib import clock
 from chalicelib.services.consular import checklists
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.engine import Actor
 
@@ -37,4 +37,4 @@ def checked_checklist(case: Case, at: datetime | None = None) -> Case:
     )
     if not documents:
         return case
-    return service.record(case, "document_checked", owner, {}, documents, at=at)
+    return lifecycle.record(case, "document_checked", owner, {}, documents, at=at)

@@ -10,13 +10,15 @@ from pydantic import Field
 
 from app import BLUEPRINTS
 from chalicelib import clock
+from chalicelib.api.access import allow
 from chalicelib.api.http_app import assemble
-from chalicelib.api.principal import CITIZEN, STAFF_ROLES, allow
+from chalicelib.api.routes import case_views
+from chalicelib.api.routes.case_schemas import CaseView
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.api.schemas import Input
-from chalicelib.workflow import access, actions, registry, service, views
+from chalicelib.identity import CITIZEN, STAFF_ROLES
+from chalicelib.workflow import access, actions, lifecycle, registry
 from chalicelib.workflow.case import Contact
-from chalicelib.workflow.schemas import CaseView
 from tests.support.demo_case import DEMO
 
 registry.register(DEMO)
@@ -50,7 +52,7 @@ class ActionIn(Input):
 def open_demo(call: Call) -> Reply:
     body: DemoCaseIn = call.body
     contact = Contact(body.email, body.phone, body.language, call.user.given_name)
-    case = service.open_case(
+    case = lifecycle.open_case(
         registry.machine_for("demo"),
         call.user.subject,
         body.office,
@@ -58,7 +60,7 @@ def open_demo(call: Call) -> Reply:
         {"summary": body.summary},
         access.actor_of(call.user),
     )
-    view = views.full(registry.machine_for("demo"), case, [], call.user, clock.now())
+    view = case_views.full(registry.machine_for("demo"), case, [], call.user, clock.now())
     return Reply(view.model_dump(mode="json"), 201)
 
 
@@ -82,7 +84,7 @@ def act_demo(call: Call, case_id: str, action: str) -> CaseView:
         body.reason,
         call.correlation_id,
     )
-    return views.full(registry.machine_for("demo"), case, [], call.user, clock.now())
+    return case_views.full(registry.machine_for("demo"), case, [], call.user, clock.now())
 
 
 demo_app = assemble(Chalice(app_name="demo-test", configure_logs=False), *BLUEPRINTS, demo)

@@ -11,8 +11,8 @@ import boto3
 from chalice import Blueprint, Chalice  # type: ignore[attr-defined]
 from pydantic import Field
 
+from chalicelib.api.access import PUBLIC, allow
 from chalicelib.api.http_app import assemble
-from chalicelib.api.principal import PUBLIC, allow
 from chalicelib.api.routing import Call, route
 from chalicelib.api.schemas import Input, Output
 from chalicelib.settings import get_settings

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from chalicelib.api import auth
-from chalicelib.api.principal import allow
+from chalicelib.api.access import allow
 from chalicelib.api.problems import headers_of, status_of
 from chalicelib.refusals import Refusal
 from chalicelib.settings import get_settings

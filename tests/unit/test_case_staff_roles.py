@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.api.principal import CASE_STAFF_ROLES
+from chalicelib.identity import CASE_STAFF_ROLES
 from chalicelib.workflow import registry
 
 

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hijridate import Hijri
 
+from chalicelib.api.routes import case_views
 from chalicelib.notify.render import fields
-from chalicelib.workflow import clocks, holidays, service, views
+from chalicelib.workflow import clocks, holidays, lifecycle
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.clocks import add_days, elapsed, end_of_day, local_day
 from chalicelib.workflow.engine import Actor, Fired, TransitionRefused, due_timer, fire
@@ -178,7 +179,7 @@ def test_days_left_count_the_clocks_kind_of_days_and_stop_while_paused() -> None
     paused = act(case, "request_complement", friday).case
     a_month_later = friday + timedelta(days=30)
     assert clocks.days_left(clock, decision(paused), a_month_later, H) == 56
-    view = views.clock_view(clock, decision(paused), a_month_later, H)
+    view = case_views.clock_view(clock, decision(paused), a_month_later, H)
     assert (view.state, view.unit, view.days_left, view.due_at) == (
         "paused",
         "working_days",
@@ -188,7 +189,7 @@ def test_days_left_count_the_clocks_kind_of_days_and_stop_while_paused() -> None
     assert view.legal_basis["fr"].startswith("Loi n° 55-19") and view.silence_is_consent
     # paused since Friday, with the four working days it had run by then
     assert (view.paused_since, view.days_used, view.source) == (friday, 4, "unverified")
-    running = views.clock_view(clock, decision(case), friday, H)
+    running = case_views.clock_view(clock, decision(case), friday, H)
     assert (running.paused_since, running.days_used, running.days_left) == (None, 4, 56)
 
 
@@ -226,10 +227,10 @@ def test_a_refusal_opens_the_review_window_and_names_it_in_the_notice() -> None:
     assert review.state == "running" and review.due_at == end_of_day(date(2026, 4, 6))
     assert "clock:review" not in refused.case.deadlines  # it fires nothing, it only shows
     assert clocks.appeal_until(DEMO, refused.case.clocks, "refuse") == review.due_at.isoformat()
-    [email] = service._messages(refused, refused.notifications[0], review.due_at.isoformat())
+    [email] = lifecycle._messages(refused, refused.notifications[0], review.due_at.isoformat())
     assert email.data["appeal_until"] == review.due_at.isoformat()
     assert fields(email.data, "fr")["appeal_until_date"] == "6 avril 2026"  # in the e-mail
-    past = views.clock_view(DEMO.clocks[1], review, review.due_at + timedelta(seconds=1), H)
+    past = case_views.clock_view(DEMO.clocks[1], review, review.due_at + timedelta(seconds=1), H)
     assert (past.state, past.days_left) == ("expired", 0)
 
 
@@ -291,7 +292,7 @@ def test_the_engine_owns_the_clocks_notes_in_history() -> None:
 
 def test_clock_deadlines_make_valid_execution_names() -> None:
     deadline = submitted().deadlines["clock:decision"]
-    name = service.execution_name("c1", deadline)
+    name = lifecycle.execution_name("c1", deadline)
     assert name.startswith("c1-clock-decision-") and ":" not in name
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.services import service_of
 from chalicelib.workflow import legal, registry
 from chalicelib.workflow.machine import Machine, StateKind
+from chalicelib.workflow.registry import service_of
 
 # The services' case types (the registry may also hold a test's own, registered before).
 MACHINES = [m for m in registry.machines() if service_of(m.case_type) is not None]

@@ -16,10 +16,10 @@ from PIL import Image
 from pydantic import ValidationError
 from pypdf import PdfWriter
 
+from chalicelib.api.routes.document_schemas import ChecklistEntry, UploadRequest
 from chalicelib.documents import checks, uploads
 from chalicelib.documents.checklist import ABANDONED_AFTER, checklist
 from chalicelib.documents.checks import inspect, records_of_message, sniff
-from chalicelib.documents.schemas import ChecklistEntry, UploadRequest
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.machine import JPEG, PDF, PNG, DocumentRule
 from tests.support.demo_case import DEMO

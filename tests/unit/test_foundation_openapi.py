@@ -36,11 +36,11 @@ def test_a_name_that_is_not_a_model_is_refused() -> None:
     with pytest.raises(TypeError, match="not a pydantic model"):
         resolve_model("chalicelib.api.routing:RouteSpec")
     with pytest.raises(AttributeError):
-        resolve_model("chalicelib.platform.schemas:Nothing")
+        resolve_model("chalicelib.api.routes.platform_schemas:Nothing")
 
 
 def test_every_declared_status_has_its_problem_response() -> None:
-    from chalicelib.api.principal import PUBLIC
+    from chalicelib.api.access import PUBLIC
 
     spec = RouteSpec("POST", "/pay", "Pay", PUBLIC, errors=(409, 502, 504))
     document = openapi.document([spec])

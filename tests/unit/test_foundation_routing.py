@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Chalice  # type: ignore[attr-defined]
 
-from chalicelib.api.principal import PUBLIC
+from chalicelib.api.access import PUBLIC
 from chalicelib.api.routing import Call, route, specs_of
 
 

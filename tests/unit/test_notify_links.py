@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.api import links
+from chalicelib import links
 from chalicelib.notify.render import render_email, render_sms
 from chalicelib.settings import Settings, settings_from
 

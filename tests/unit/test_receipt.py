@@ -257,7 +257,7 @@ def test_the_fonts_are_packaged_with_their_licence() -> None:
 
 def test_importing_the_app_and_the_route_loads_no_pdf_library() -> None:
     probe = (
-        "import sys, app, chalicelib.documents.receipt_routes; "
+        "import sys, app, chalicelib.api.routes.receipts; "
         "print(sorted(m for m in ('fpdf', 'uharfbuzz', 'segno', 'fontTools') if m in sys.modules))"
     )
     done = subprocess.run(

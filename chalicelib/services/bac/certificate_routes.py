@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api import negotiation
-from chalicelib.api.principal import PUBLIC
+from chalicelib.api.access import PUBLIC
 from chalicelib.api.routing import JSON, Call, Reply, route
 from chalicelib.refusals import Refusal
 from chalicelib.services.bac.routes import CANDIDATE, PDF, TAGS, S

@@ -13,8 +13,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
 from chalicelib.documents import signing
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.bac import domain
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)

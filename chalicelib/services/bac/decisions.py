@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.bac import certificates, domain
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.jobs import JobFailed, runner
 from chalicelib.jobs.runner import Job, describe
 from chalicelib.observability import logger

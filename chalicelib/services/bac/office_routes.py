@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
-from chalicelib.api.principal import allow
+from chalicelib.api.access import allow
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.jobs import register
 from chalicelib.services.bac.routes import TAGS, S
 
 if TYPE_CHECKING:
+    from chalicelib.api.routes.case_schemas import CaseList, CaseView
     from chalicelib.jobs.runner import Job
     from chalicelib.services.bac.schemas import ActionIn, ImportIn, PublishIn, QueueQuery
-    from chalicelib.workflow.schemas import CaseList, CaseView
 
 bac_office = Blueprint(__name__)
 OFFICER = allow("exam_officer")
@@ -109,7 +109,7 @@ def session_job(call: Call, year: str, job_id: str) -> Reply:
     access=OFFICER,
     tags=TAGS,
     query=S + "QueueQuery",
-    response="chalicelib.workflow.schemas:CaseList",
+    response="chalicelib.api.routes.case_schemas:CaseList",
 )
 def queue(call: Call) -> CaseList:
     from chalicelib.services.bac import views  # deferred: pydantic
@@ -126,7 +126,7 @@ def queue(call: Call) -> CaseList:
     access=OFFICER,
     tags=TAGS,
     body=S + "ActionIn",
-    response="chalicelib.workflow.schemas:CaseView",
+    response="chalicelib.api.routes.case_schemas:CaseView",
     errors=(409, 422),
 )
 def act(call: Call, case_id: str, action: str) -> CaseView:

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
-from chalicelib.api.principal import CITIZEN, allow
+from chalicelib.api.access import allow
+from chalicelib.api.routes import owed
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.identity import CITIZEN
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
-from chalicelib.workflow import owed_routes
 
 if TYPE_CHECKING:
+    from chalicelib.api.routes.case_schemas import CaseView
     from chalicelib.services.bac.schemas import (
         CandidateView,
         ComplaintIn,
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
         SessionQuery,
         VerificationIn,
     )
-    from chalicelib.workflow.schemas import CaseView
 
 bac = Blueprint(__name__)
 TAGS = ("baccalaureate",)
@@ -183,12 +184,12 @@ def _provided(call: Call, case_id: str, action: str, note: str) -> CaseView:
 
 # The exam office asks for a document through its actions route (``request_documents``);
 # the candidate, having attached it, says so here and the decision clock runs again.
-owed_routes.register(
+owed.register(
     bac,
     "/bac/cases/{case_id}",
     name="bac",
     tags=TAGS,
-    response="chalicelib.workflow.schemas:CaseView",
+    response="chalicelib.api.routes.case_schemas:CaseView",
     perform=_provided,
     answered_by=CANDIDATE,
 )

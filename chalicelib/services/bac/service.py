@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.notify import contacts
 from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.bac import domain
@@ -23,8 +23,7 @@ from chalicelib.store.bac import candidates as candidate_store
 from chalicelib.store.bac import sessions as session_store
 from chalicelib.store.bac import transactions
 from chalicelib.store.bac.sessions import Session, StoredResult
-from chalicelib.workflow import access
-from chalicelib.workflow import service as cases
+from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import Machine
 
@@ -88,7 +87,7 @@ def verify(citizen: Principal, action: str, fields: dict[str, str], document: An
         document.size,
         document.file_name,
     )
-    return Verification(domain.DataStatus.CORRECTION_REQUESTED, cases.load(case.id), upload)
+    return Verification(domain.DataStatus.CORRECTION_REQUESTED, lifecycle.load(case.id), upload)
 
 
 def _field(candidate: Candidate, name: str) -> str:
@@ -161,7 +160,7 @@ def _open(
     name = f"{candidate.first_name_fr} {candidate.last_name_fr}"
     contact = contacts.reach(citizen, language=citizen.locale or "fr")._replace(name=name)
     record = {"year": candidate.year, "candidate_number": candidate.candidate_number}
-    return cases.open_case(
+    return lifecycle.open_case(
         machine,
         citizen.subject,
         candidate.academy,

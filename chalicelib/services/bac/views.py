@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
+from chalicelib.api.routes import case_views
+from chalicelib.api.routes.case_schemas import CaseList, CaseView
 from chalicelib.api.routing import Call
 from chalicelib.services.bac import domain
 from chalicelib.services.bac.domain import Candidate
@@ -25,9 +27,7 @@ from chalicelib.services.bac.schemas import (
 from chalicelib.store.bac.certificates import Certificate, Share
 from chalicelib.store.bac.sessions import StoredResult
 from chalicelib.workflow import registry
-from chalicelib.workflow import views as case_views
 from chalicelib.workflow.case import Case
-from chalicelib.workflow.schemas import CaseList, CaseView
 
 if TYPE_CHECKING:
     from chalicelib.services.bac.service import Verification
@@ -156,7 +156,7 @@ def verification_link(code: str) -> str:
     """The public page that checks a certificate: printed in its PDF and QR code, handed out
     in shares. From the configured public base URL, never from the request's Host header,
     which a caller chooses (a forged host would print someone else's site on a certificate)."""
-    from chalicelib.api import links
+    from chalicelib import links
 
     return links.url(links.path("public", "certificates", code))
 

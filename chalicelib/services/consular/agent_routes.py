@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
+from chalicelib.api.access import allow
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-from chalicelib.api.principal import allow
 from chalicelib.api.routing import Call, route
 from chalicelib.services.consular.routes import AGENT, REQUEST, TAGS, S, request_view
 
@@ -66,11 +66,12 @@ def put_calendar(call: Call, code: str) -> CalendarView:
     path_model=S + "ConsulatePath",
 )
 def request_queue(call: Call, code: str) -> RequestList:
+    from chalicelib.api.routes import case_views
     from chalicelib.services.consular import service as use
     from chalicelib.services.consular.machines import APPOINTMENT
     from chalicelib.services.consular.schemas import RequestList
     from chalicelib.store.secrets import cursor_key
-    from chalicelib.workflow import access, views
+    from chalicelib.workflow import access
 
     scope = f"consular:{code}:{call.query.state}"
     page = use.queue(
@@ -82,7 +83,7 @@ def request_queue(call: Call, code: str) -> RequestList:
     purpose = f"GET /consular/consulates/{code}/requests state={call.query.state}"
     access.listed(call.user, purpose, [c.id for c in page.cases], call.correlation_id)
     return RequestList(
-        items=[views.summary(APPOINTMENT, c) for c in page.cases],
+        items=[case_views.summary(APPOINTMENT, c) for c in page.cases],
         next=encode_cursor(cursor_key(), scope, page.last_key),
     )
 

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 from chalicelib import clock
 from chalicelib.api import quotas
-from chalicelib.api.principal import Principal
+from chalicelib.consulates import Consulate, Service
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.consular import domain, notices
-from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.domain import Slot
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.services.consular.request_cases import (
@@ -27,7 +27,7 @@ from chalicelib.services.consular.slots import full, slot_or_problem, slot_taken
 from chalicelib.services.consular.waiting import offer_next
 from chalicelib.store.cases import Also, OutboxMessage
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import access, service
+from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
 
 BOOKABLE = ("validated", "waiting", "offered")
@@ -208,7 +208,7 @@ def _fire(
     now: datetime,
 ) -> Case:
     try:
-        return service.act(
+        return lifecycle.act(
             APPOINTMENT, case, action, access.actor_of(principal), payload, also=also
         ).case
     except LostRace as error:

@@ -16,15 +16,15 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib import clock, consulates
+from chalicelib.consulates import Consulate
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
-from chalicelib.services.consular import catalogue, domain
-from chalicelib.services.consular.catalogue import Consulate
+from chalicelib.services.consular import domain
 from chalicelib.services.consular.domain import Calendar, Opening
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import access, engine, service
+from chalicelib.workflow import access, engine, lifecycle
 
 
 def calendar_of(consulate: str) -> Calendar | None:
@@ -66,7 +66,7 @@ def put_calendar(
     """Save the calendar; a day newly closed cancels its appointments (each citizen told and
     put first on the waiting list). Returns the calendar and the cases cancelled."""
     calendar = calendar_from(body)
-    minutes = {s.code: s.slot_minutes for s in catalogue.SERVICES}
+    minutes = {s.code: s.slot_minutes for s in consulates.SERVICES}
     problems = domain.calendar_problems(calendar, consulate.services, minutes)
     if problems:
         raise Refusal(
@@ -125,7 +125,7 @@ def _overbooked(
     today = domain.local_day(now, zone).isoformat()
     found = []
     for code in services:
-        svc = catalogue.service(code)
+        svc = consulates.service(code)
         if svc is None:
             continue
         taken = [
@@ -173,7 +173,7 @@ def _overbooking(consulate: Consulate, found: list[tuple[str, domain.Overbooked]
 
 
 def _close_one(principal: Principal, case_id: str, day: date, now: datetime) -> bool:
-    case = service.find(case_id)
+    case = lifecycle.find(case_id)
     if case is None or case.state != "booked":
         return False
     start = datetime.fromisoformat(case.payload["slot"])
@@ -187,7 +187,7 @@ def _close_one(principal: Principal, case_id: str, day: date, now: datetime) -> 
     ]
     payload = {"set": {"waiting_key": key, "slot": None}, "closed_day": day.isoformat()}
     try:
-        service.act(
+        lifecycle.act(
             APPOINTMENT,
             case,
             "day_closed",

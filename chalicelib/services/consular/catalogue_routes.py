@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib import clock
-from chalicelib.api.principal import PUBLIC
+from chalicelib.api.access import PUBLIC
 from chalicelib.api.routing import Call, route
 from chalicelib.services.consular.routes import TAGS, S
 
@@ -28,7 +28,7 @@ consular_catalogue = Blueprint(__name__)
     response=S + "ConsulateList",
 )
 def list_consulates(call: Call) -> ConsulateList:
-    from chalicelib.services.consular import catalogue
+    from chalicelib import consulates
     from chalicelib.services.consular.schemas import ConsulateList, ConsulateView
 
     return ConsulateList(
@@ -42,7 +42,7 @@ def list_consulates(call: Call) -> ConsulateList:
                 address=c.address,
                 services=list(c.services),
             )
-            for c in catalogue.CONSULATES
+            for c in consulates.CONSULATES
         ]
     )
 
@@ -57,7 +57,7 @@ def list_consulates(call: Call) -> ConsulateList:
     response=S + "ServiceList",
 )
 def list_services(call: Call) -> ServiceList:
-    from chalicelib.services.consular import catalogue
+    from chalicelib import consulates
     from chalicelib.services.consular import service as use
     from chalicelib.services.consular.schemas import (
         DocumentRuleView,
@@ -67,7 +67,7 @@ def list_services(call: Call) -> ServiceList:
     )
 
     items = []
-    for s in catalogue.SERVICES:
+    for s in consulates.SERVICES:
         fee = use.fee_of(s.code, clock.now())
         items.append(
             ServiceView(

@@ -4,7 +4,7 @@ proves the tie. Pure: the case's payload says which service and which person."""
 
 from __future__ import annotations
 
-from chalicelib.services.consular import catalogue
+from chalicelib import consulates
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.guards import missing_documents
 from chalicelib.workflow.machine import DocumentRule
@@ -12,10 +12,10 @@ from chalicelib.workflow.machine import DocumentRule
 
 def case_documents(case: Case) -> tuple[DocumentRule, ...]:
     """The request's checklist, in the catalogue's order, the tie's proof last."""
-    svc = catalogue.service(str(case.payload.get("service", "")))
+    svc = consulates.service(str(case.payload.get("service", "")))
     rules = svc.documents if svc else ()
     person = case.payload.get("person") or {}
-    tie = catalogue.RELATIONS.get(str(person.get("relation", "")))
+    tie = consulates.RELATIONS.get(str(person.get("relation", "")))
     if tie is None:
         return rules
     kept = tuple(r for r in rules if r.kind != tie.kind)
@@ -24,8 +24,8 @@ def case_documents(case: Case) -> tuple[DocumentRule, ...]:
 
 def every_rule() -> tuple[DocumentRule, ...]:
     """Every kind any request may take (optional here: which are required is the case's)."""
-    rules = [r for s in catalogue.SERVICES for r in s.documents]
-    rules += catalogue.RELATIONS.values()
+    rules = [r for s in consulates.SERVICES for r in s.documents]
+    rules += consulates.RELATIONS.values()
     return tuple({r.kind: r._replace(required=False) for r in rules}.values())
 
 

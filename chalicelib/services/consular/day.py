@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib import clock, consulates, ports
+from chalicelib.consulates import Consulate
+from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace, Refusal
-from chalicelib.services.consular import catalogue, domain
-from chalicelib.services.consular.catalogue import Consulate
+from chalicelib.services.consular import domain
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.services.consular.request_cases import (
     parts,
@@ -21,7 +21,7 @@ from chalicelib.services.consular.request_cases import (
 )
 from chalicelib.store.cases import Also
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import access, service
+from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.reactions import Happened
 
@@ -63,7 +63,7 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
             _stamp_consumed(stamp, svc.code, consulate.code, principal.subject, case.id, case.owner)
         )
     try:
-        return service.act(
+        return lifecycle.act(
             APPOINTMENT,
             case,
             "check_in",
@@ -86,20 +86,15 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
 def _stamp_consumed(
     stamp: str, svc: str, consulate: str, agent: str, case_id: str, owner: str
 ) -> Also:
-    try:
-        from chalicelib.services.etimbre.consumption import consume_also  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as error:
-        raise Refusal("unavailable", "eTimbre is not available to check the stamp.") from error
-    also: Also = consume_also(
-        stamp, service=svc, consulate=consulate, agent=agent, case_id=case_id, owner=owner
+    return ports.fee_payments().used_with(
+        stamp, service=svc, office=consulate, agent=agent, case_id=case_id, owner=owner
     )
-    return also
 
 
 def after_no_show(case: Case, happened: Happened) -> None:
     """Reaction to ``no_show`` (fired by the attendance timer): the day's list says so and
     the guard is released. Both writes are idempotent, so a second delivery changes nothing."""
-    consulate = catalogue.consulate(case.office)
+    consulate = consulates.consulate(case.office)
     slot = case.payload.get("slot")
     if case.state != "no_show" or consulate is None or not slot:
         return

@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib import clock
+from chalicelib.consulates import Consulate, Service
 from chalicelib.notify import dates
-from chalicelib.services.consular.catalogue import Consulate, Service
 
 _TIME = {
     "fr": "{day} à {hour} h {minute:02d} (heure locale de {city})",

@@ -11,27 +11,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import chalicelib.services.consular.problems  # noqa: F401  (registers this service's problems)
-from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib import clock, consulates, ports
+from chalicelib.consulates import Consulate, Service
+from chalicelib.identity import Principal
+from chalicelib.ports import Fee
 from chalicelib.refusals import FieldError, Refusal
-from chalicelib.services.consular import catalogue, checklists, domain
-from chalicelib.services.consular.catalogue import Consulate, Service
+from chalicelib.services.consular import checklists, domain
 from chalicelib.services.consular.machines import APPOINTMENT, CASE_TYPE
 from chalicelib.store import cases as case_store
-from chalicelib.workflow import access, actions, service
+from chalicelib.workflow import access, actions, lifecycle
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.machine import StateKind
 
 
 def consulate_or_422(code: str) -> Consulate:
-    found = catalogue.consulate(code)
+    found = consulates.consulate(code)
     if found is None:
         raise Refusal("validation-failed", errors=[FieldError("path.code", "unknown consulate")])
     return found
 
 
 def service_or_422(code: str, field: str, consulate: Consulate | None = None) -> Service:
-    found = catalogue.service(code)
+    found = consulates.service(code)
     if found is None:
         raise Refusal("validation-failed", errors=[FieldError(field, "unknown service")])
     if consulate is not None and code not in consulate.services:
@@ -42,13 +43,9 @@ def service_or_422(code: str, field: str, consulate: Consulate | None = None) ->
     return found
 
 
-def fee_of(service_code: str, at: datetime, consulate: str = "") -> Any:
-    """The eTimbre fee of a service at a consulate, if the eTimbre service is there to say it."""
-    try:
-        from chalicelib.services.etimbre.fees import current_fee  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return current_fee(service_code, at, consulate)
+def fee_of(service_code: str, at: datetime, consulate: str = "") -> Fee | None:
+    """The fee of a service at a consulate (paid by an eTimbre stamp)."""
+    return ports.fee_payments().fee(service_code, at, consulate)
 
 
 def create_request(
@@ -77,7 +74,7 @@ def create_request(
         **({"person": _person_or_422(consulate, person)} if person else {}),
         **({"stamp": stamp} if stamp else {}),
     }
-    return service.open_case(
+    return lifecycle.open_case(
         APPOINTMENT,
         principal.subject,
         consulate.code,
@@ -106,7 +103,7 @@ def _person_or_422(consulate: Consulate, person: Mapping[str, Any]) -> dict[str,
     """The minor filed for, with the key the one-live-appointment rule counts them by."""
     birth = date.fromisoformat(str(person["birth_date"]))
     today = domain.local_day(clock.now(), ZoneInfo(consulate.time_zone))
-    problems = domain.person_problems(birth, today, catalogue.AGE_OF_MAJORITY)
+    problems = domain.person_problems(birth, today, consulates.AGE_OF_MAJORITY)
     if problems:
         raise Refusal(
             "consular-rule-violated",
@@ -135,11 +132,9 @@ def _family_or_422(mine_here: list[Case], family: str) -> str:
 def stamp_or_422(number: str, owner: str, service_code: str, consulate_code: str) -> None:
     """A stamp named in a request is the applicant's own, paid, for that service at that
     consulate: another citizen's paid stamp is never spent on my appointment."""
-    try:
-        from chalicelib.services.etimbre.consumption import refusal_for_request  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as error:
-        raise Refusal("unavailable", "eTimbre is not available to check the stamp.") from error
-    why = refusal_for_request(number, owner=owner, service=service_code, consulate=consulate_code)
+    why = ports.fee_payments().why_not_payable(
+        number, owner=owner, service=service_code, office=consulate_code
+    )
     if why:
         raise Refusal("consular-stamp-refused", errors=[FieldError("body.stamp", why)])
 
@@ -211,8 +206,8 @@ def visible_request(principal: Principal, case_id: str, what: str, correlation_i
 
 
 def parts(case: Case) -> tuple[Consulate, Service, ZoneInfo]:
-    consulate = catalogue.consulate(case.office)
-    svc = catalogue.service(str(case.payload.get("service", "")))
+    consulate = consulates.consulate(case.office)
+    svc = consulates.service(str(case.payload.get("service", "")))
     if consulate is None or svc is None:
         raise Refusal("conflict", "This request names a consulate or service no longer offered.")
     return consulate, svc, ZoneInfo(consulate.time_zone)

@@ -15,8 +15,9 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 
 import chalicelib.services.consular.problems  # noqa: F401  (registers this service's problems)
 from chalicelib import clock
-from chalicelib.api.principal import CITIZEN, allow
+from chalicelib.api.access import allow
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.identity import CITIZEN
 from chalicelib.refusals import FieldError, Refusal
 
 if TYPE_CHECKING:
@@ -44,12 +45,12 @@ REQUEST = "/consular/appointment-requests/{case_id}"
     errors=(409,),
 )
 def create_request(call: Call) -> Reply:
+    from chalicelib import consulates
     from chalicelib.notify import contacts
-    from chalicelib.services.consular import catalogue
     from chalicelib.services.consular import service as use
 
     body = call.body
-    consulate = catalogue.consulate(body.consulate)
+    consulate = consulates.consulate(body.consulate)
     if consulate is None:
         raise Refusal(
             "validation-failed", errors=[FieldError("body.consulate", "unknown consulate")]
@@ -159,14 +160,15 @@ def attach_stamp(call: Call, case_id: str) -> RequestView:
     errors=(409, 422),
 )
 def list_slots(call: Call, code: str) -> SlotList:
+    from chalicelib import consulates
     from chalicelib.api import quotas
-    from chalicelib.services.consular import catalogue, domain
+    from chalicelib.services.consular import domain
     from chalicelib.services.consular import service as use
     from chalicelib.services.consular.schemas import SlotList, SlotView
 
     quotas.charge(call.user, "consular-slots")
     query = call.query
-    consulate = catalogue.consulate(code)
+    consulate = consulates.consulate(code)
     if consulate is None:
         raise Refusal("not-found")
     svc = use.service_or_422(query.service, "query.service", consulate)
@@ -246,10 +248,10 @@ def join_waiting_list(call: Call, case_id: str) -> RequestView:
 
 def request_view(call: Call, case: Case) -> RequestView:
     """The request as its citizen and the agents see it, with the citizen's no-shows."""
+    from chalicelib.api.routes import case_views
     from chalicelib.services.consular import service as use
     from chalicelib.services.consular.machines import APPOINTMENT
     from chalicelib.services.consular.schemas import RequestView
-    from chalicelib.workflow import views
 
-    full: Any = views.full(APPOINTMENT, case, [], call.user, clock.now())
+    full: Any = case_views.full(APPOINTMENT, case, [], call.user, clock.now())
     return RequestView(**full.model_dump(), no_shows=use.no_shows(case.owner))

@@ -8,13 +8,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, field_validator
 
+from chalicelib import consulates
+from chalicelib.api.routes.case_schemas import CaseSummary, CaseView
+from chalicelib.api.routes.contact_schemas import ContactChoice
 from chalicelib.api.schemas import Day, Input, Output, PageQuery, QueryInput
-from chalicelib.notify.schemas import ContactChoice
-from chalicelib.services.consular import catalogue
-from chalicelib.workflow.schemas import CaseSummary, CaseView
 
-_CONSULATES = tuple(c.code for c in catalogue.CONSULATES)
-_SERVICES = tuple(s.code for s in catalogue.SERVICES)
+_CONSULATES = tuple(c.code for c in consulates.CONSULATES)
+_SERVICES = tuple(s.code for s in consulates.SERVICES)
 
 
 def _consulate(code: str) -> str:

@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.consulates import Consulate, Service
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.consular import domain
 from chalicelib.services.consular.calendars import calendar_of, read_calendar
-from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.domain import Slot
 from chalicelib.services.consular.machines import CASE_TYPE
 from chalicelib.store import cases as case_store

@@ -5,7 +5,7 @@ at creation, and the check-in spends the one attached."""
 
 from __future__ import annotations
 
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
 from chalicelib.services.consular.request_cases import (
     parts,
@@ -13,7 +13,7 @@ from chalicelib.services.consular.request_cases import (
     visible_request,
     wrong_state,
 )
-from chalicelib.workflow import access, service
+from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
 
 # Until the visit: once checked in (the stamp spent), or closed, the request keeps its own.
@@ -32,6 +32,6 @@ def attach_stamp(principal: Principal, case_id: str, number: str, correlation_id
     if before == number:
         return case
     data = {"stamp": number, **({"replaced": before} if before else {})}
-    return service.record(
+    return lifecycle.record(
         case, "stamp_attached", access.actor_of(principal), data, changes={"stamp": number}
     )

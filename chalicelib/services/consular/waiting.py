@@ -8,19 +8,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib import clock, consulates
+from chalicelib.consulates import Consulate, Service
+from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace
-from chalicelib.services.consular import catalogue, domain, machines
+from chalicelib.services.consular import domain, machines
 from chalicelib.services.consular.calendars import read_calendar
-from chalicelib.services.consular.catalogue import Consulate, Service
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.services.consular.request_cases import (
     parts,
     visible_request,
 )
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import access, engine, service
+from chalicelib.workflow import access, engine, lifecycle
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.reactions import Happened
 
@@ -30,7 +30,7 @@ def join_waiting_list(principal: Principal, case_id: str, correlation_id: str) -
     consulate, svc, _ = parts(case)
     key = domain.waiting_key(domain.NORMAL, clock.now(), case.id)
     also = [repo.join_waiting(consulate.code, svc.code, key, case.id)]
-    return service.act(
+    return lifecycle.act(
         APPOINTMENT,
         case,
         "join_waiting_list",
@@ -59,7 +59,7 @@ def offer_next(
     day = domain.local_day(start, zone).isoformat()
     until = now + timedelta(seconds=machines.OFFER_HOLD_SECONDS)
     for waiting in repo.first_waiting(consulate.code, svc.code):
-        case = service.find(waiting.case_id)
+        case = lifecycle.find(waiting.case_id)
         if case is None or case.state != "waiting":
             repo.drop_waiting(consulate.code, svc.code, waiting.key)
             continue
@@ -78,7 +78,7 @@ def offer_next(
             }
         }
         try:
-            service.act(
+            lifecycle.act(
                 APPOINTMENT, case, "offer", engine.Actor.system("waiting_list"), payload, also=also
             )
         except LostRace as error:
@@ -93,8 +93,8 @@ def after_offer_expired(case: Case, happened: Happened) -> None:
     """Reaction to ``offer_expired``: the seat held for ``case`` goes to the next in line.
     Delivered twice, the second finds the seat held for the next one (or taken): nothing."""
     slot = case.payload.get("offered_slot")
-    consulate = catalogue.consulate(case.office)
-    svc = catalogue.service(str(case.payload.get("service", "")))
+    consulate = consulates.consulate(case.office)
+    svc = consulates.service(str(case.payload.get("service", "")))
     if not slot or consulate is None or svc is None:
         return
     start = datetime.fromisoformat(str(slot).replace("Z", "+00:00"))

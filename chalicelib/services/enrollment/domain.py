@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from chalicelib.services.enrollment.names import fold
+from chalicelib.services.enrollment.names import fold as fold  # part of the domain model (searches)
 
 LEVELS = ("preschool", "primary")
 LIVE_STATES = frozenset(

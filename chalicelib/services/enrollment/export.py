@@ -17,7 +17,7 @@ from chalicelib.refusals import LostRace
 from chalicelib.services.enrollment import service as enrollment
 from chalicelib.services.enrollment.machines import ENROLLMENT
 from chalicelib.services.enrollment.massar import MassarRefused, massar
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Case
 
 
@@ -44,7 +44,7 @@ def export_to_massar(message: Mapping[str, Any]) -> str:
             "massar export: not a pre-registration", extra={"case_type": message.get("case_type")}
         )
         return "ignored"
-    case = service.find(str(message.get("case_id", "")))
+    case = lifecycle.find(str(message.get("case_id", "")))
     if case is None:
         logger.warning("massar export: no such case", extra={"reference": message.get("reference")})
         return "ignored"
@@ -58,7 +58,7 @@ def export_to_massar(message: Mapping[str, Any]) -> str:
         enrollment.record_pupil_code(case, code)
     except LostRace:
         # Another delivery recorded it first; anything else is retried.
-        if not service.load(case.id).payload.get("massar_code"):
+        if not lifecycle.load(case.id).payload.get("massar_code"):
             raise
         return "already_registered"
     logger.info("massar export: registered", extra={"reference": case.reference})
@@ -70,7 +70,7 @@ def _refused(case: Case, refused: MassarRefused) -> str:
         enrollment.record_massar_refusal(case, refused.status, refused.reason)
     except LostRace:
         # Another delivery settled it first; anything else is retried.
-        if service.load(case.id).state == "approved":
+        if lifecycle.load(case.id).state == "approved":
             raise
         return "settled"
     # Massar's words may name the pupil: the log keeps the status only.

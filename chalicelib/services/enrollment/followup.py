@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.enrollment import domain
 from chalicelib.services.enrollment.schemas import FollowUpQuery, FollowUpView, SchoolFigures

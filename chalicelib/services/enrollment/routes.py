@@ -8,11 +8,12 @@ from chalice import Blueprint  # type: ignore[attr-defined]
 
 import chalicelib.services.enrollment.problems  # noqa: F401  (registers this service's problems)
 from chalicelib import clock
+from chalicelib.api.access import PUBLIC, allow
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-from chalicelib.api.principal import CITIZEN, PUBLIC, allow
+from chalicelib.api.routes import owed
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.identity import CITIZEN
 from chalicelib.store.secrets import cursor_key
-from chalicelib.workflow import owed_routes
 
 if TYPE_CHECKING:
     from chalicelib.services.enrollment.schemas import (
@@ -207,7 +208,7 @@ def _owed(call: Call, case_id: str, action: str, reason: str) -> ApplicationView
 
 # The director asks for a document (the decision clock pauses); the guardian, having
 # attached it, says so (it runs again).
-owed_routes.register(
+owed.register(
     enrollment,
     "/enrollment/applications/{application_id}",
     name="enrollment",

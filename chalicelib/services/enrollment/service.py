@@ -11,7 +11,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.notify import contacts
 from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.enrollment import domain, validation
@@ -21,7 +21,7 @@ from chalicelib.services.enrollment.names import fold, matches
 from chalicelib.store.cases import Also
 from chalicelib.store.enrollment import applications as store
 from chalicelib.store.enrollment import catalogue
-from chalicelib.workflow import access, service
+from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import StateKind
@@ -75,7 +75,7 @@ def file(
     actor = access.actor_of(principal)
     try:
         return _retrying(
-            lambda: service.open_case(
+            lambda: lifecycle.open_case(
                 ENROLLMENT, principal.subject, school["code"], contact, payload, actor, also=also
             )
         )
@@ -194,7 +194,7 @@ def _fire(
     reason: str = "",
     also: Sequence[Also] = (),
 ) -> Case:
-    return service.act(ENROLLMENT, case, action, actor, payload, reason, also=also).case
+    return lifecycle.act(ENROLLMENT, case, action, actor, payload, reason, also=also).case
 
 
 def _writes(case: Case, action: str) -> list[Also]:
@@ -302,7 +302,7 @@ def record_pupil_code(case: Case, code: str) -> Case:
     actor = Actor.system("massar")
     data = {"set": {"massar_code": code, "notice": {"massar_code": code}}}
     also = _writes(case, "exported")
-    return service.act(ENROLLMENT, case, "exported", actor, data, also=also).case
+    return lifecycle.act(ENROLLMENT, case, "exported", actor, data, also=also).case
 
 
 def record_massar_refusal(case: Case, status: int, reason: str) -> Case:
@@ -314,7 +314,7 @@ def record_massar_refusal(case: Case, status: int, reason: str) -> Case:
     refusal = {"status": status, "reason": reason, "at": at.isoformat()}
     data = {"http_status": status, "set": {"massar_refusal": refusal, "notice": {}}}
     also = _writes(case, "massar_refusal")
-    fired = service.act(ENROLLMENT, case, "massar_refusal", actor, data, reason, at, also=also)
+    fired = lifecycle.act(ENROLLMENT, case, "massar_refusal", actor, data, reason, at, also=also)
     return fired.case
 
 

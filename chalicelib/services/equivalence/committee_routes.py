@@ -7,7 +7,7 @@ from __future__ import annotations
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib import clock
-from chalicelib.api.principal import allow
+from chalicelib.api.access import allow
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.refusals import Refusal
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api import negotiation
+from chalicelib.api.access import PUBLIC, allow
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-from chalicelib.api.principal import PUBLIC, allow
 from chalicelib.api.routing import Call, Reply, route
 from chalicelib.jobs import register
 from chalicelib.refusals import FieldError, Refusal

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib import clock
+from chalicelib.api.access import allow
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-from chalicelib.api.principal import CITIZEN, Principal, allow
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.identity import CITIZEN, Principal
 from chalicelib.refusals import Refusal
 from chalicelib.services.equivalence import domain
 from chalicelib.store.secrets import cursor_key
@@ -31,13 +32,13 @@ APPLICATION = "/equivalence/applications/{case_id}"
 def _view(
     case: Case, principal: Principal, history: list[HistoryEntry] | None = None
 ) -> ApplicationView:
+    from chalicelib.api.routes import case_views
     from chalicelib.services.equivalence import service
     from chalicelib.services.equivalence.library.precedents import precedents
     from chalicelib.services.equivalence.schemas import Acknowledgement, ApplicationView
-    from chalicelib.workflow import views
 
     machine = service.machine_of(case)
-    full = views.full(machine, case, history or [], principal, clock.now())
+    full = case_views.full(machine, case, history or [], principal, clock.now())
     diploma = case.payload.get("diploma", {})
     filed = case.state != "draft"
     return ApplicationView(
@@ -145,10 +146,9 @@ def review_request(call: Call, case_id: str) -> ApplicationView:
 )
 def intake_letter(call: Call, case_id: str) -> Reply:
     from chalicelib.services.equivalence import service
-    from chalicelib.workflow import access
-    from chalicelib.workflow import service as cases
+    from chalicelib.workflow import access, lifecycle
 
-    found, history = cases.find_with_history(case_id)
+    found, history = lifecycle.find_with_history(case_id)
     case = access.checked(call.user, found, "GET letter", call.correlation_id)
     service.machine_of(case)
     from chalicelib.services.equivalence import letters
@@ -197,9 +197,10 @@ def decision_copy(call: Call, case_id: str) -> Reply:
     response=f"{SCHEMAS}:QueuePage",
 )
 def work_queue(call: Call) -> QueuePage:
+    from chalicelib.api.routes import case_views
     from chalicelib.services.equivalence import service
     from chalicelib.services.equivalence.schemas import QueueItem, QueuePage
-    from chalicelib.workflow import access, views
+    from chalicelib.workflow import access
 
     query = call.query
     scope = service.queue_scope(call.user, query.state, query.field, query.track)
@@ -214,7 +215,7 @@ def work_queue(call: Call) -> QueuePage:
         diploma = case.payload.get("diploma", {})
         items.append(
             QueueItem(
-                **views.summary(service.machine_of(case), case).model_dump(),
+                **case_views.summary(service.machine_of(case), case).model_dump(),
                 track=str(case.payload.get("track", "")),
                 field=domain.field_of(case.payload),
                 diploma_title=str(diploma.get("title", "")),

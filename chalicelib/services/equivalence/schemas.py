@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from chalicelib.api.routes.case_schemas import CaseSummary, CaseView
+from chalicelib.api.routes.contact_schemas import ContactChoice
 from chalicelib.api.schemas import Input, Output, PageQuery
-from chalicelib.notify.schemas import ContactChoice
 from chalicelib.services.equivalence.codes import FieldOrSame, Level, State, Training
-from chalicelib.workflow.schemas import CaseSummary, CaseView
 
 Country = str  # ISO 3166-1 alpha-2
 COUNTRY = r"^[A-Z]{2}$"

@@ -10,15 +10,14 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.equivalence import domain
 from chalicelib.services.equivalence import problems as _problems  # registers the slugs
 from chalicelib.services.equivalence.machines import BY_TRACK, RECEIPTS
 from chalicelib.services.equivalence.requirements import office_of
 from chalicelib.store import cases as store
-from chalicelib.workflow import access, engine
-from chalicelib.workflow import service as cases
+from chalicelib.workflow import access, engine, lifecycle
 from chalicelib.workflow.case import Case, Contact
 from chalicelib.workflow.machine import Machine
 
@@ -74,7 +73,7 @@ def _fire(
 ) -> Case:
     """Fire ``name``; the engine's refusals and lost races go up as they are."""
     actor = actor or access.actor_of(principal)
-    return cases.act(machine, case, name, actor, payload, reason).case
+    return lifecycle.act(machine, case, name, actor, payload, reason).case
 
 
 # ---------------------------------------------------------------- the applicant
@@ -86,7 +85,7 @@ def open_draft(principal: Principal, track: str, contact: Contact, diploma: dict
         raise _problems.not_offered(f"body.diploma.{refused[0]}", refused[1])
     diploma = {**diploma, "field": diploma.get("field") or diploma["training"]}
     payload = {"track": track, "diploma": diploma}
-    return cases.open_case(
+    return lifecycle.open_case(
         BY_TRACK[track],
         principal.subject,
         office_of(track),
@@ -143,7 +142,7 @@ def staff_case(principal: Principal, case_id: str, purpose: str, correlation_id:
     """The file if this staff member works it: an officer of its ministry, or a member of
     the committee that has it now. Anyone else: 404."""
     if "committee_member" in principal.roles and "equivalence_officer" not in principal.roles:
-        case = cases.find(case_id)
+        case = lifecycle.find(case_id)
         if case is None or case.case_type not in CASE_TYPES:
             raise Refusal("not-found")
         if domain.committee_of(case.state, case.payload) != principal.office:

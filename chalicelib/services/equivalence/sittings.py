@@ -18,14 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.equivalence import committees as rules
 from chalicelib.services.equivalence import domain
 from chalicelib.services.equivalence import problems as _problems  # noqa: F401  (its slugs)
 from chalicelib.store import equivalence_committees as store
-from chalicelib.workflow import access
-from chalicelib.workflow import service as cases
+from chalicelib.workflow import access, lifecycle
 
 OFFICER, MEMBER = "equivalence_officer", "committee_member"
 HIGHER_CASE_TYPE = domain.CASE_TYPES["higher"]
@@ -98,7 +97,7 @@ def set_members(code: str, members: list[dict[str, Any]], at: datetime) -> list[
 
 
 def _agenda_item(case_id: str, code: str, principal: Principal) -> dict[str, Any] | None:
-    case = cases.find(case_id)
+    case = lifecycle.find(case_id)
     if case is None or case.case_type != HIGHER_CASE_TYPE:
         return None
     if OFFICER in principal.roles and case.office != principal.office:
@@ -176,7 +175,7 @@ def close_sitting(
     since = str(sitting.record["opened_at"])
     minutes = []
     for item in sitting.record["agenda"]:
-        case = cases.find(str(item["case_id"]))
+        case = lifecycle.find(str(item["case_id"]))
         state, payload = (case.state, case.payload) if case else ("", {})
         minutes.append(rules.minutes_entry(item, state, payload, code, since))
     access.listed(

@@ -3,7 +3,7 @@ consulate; and its public state, which anyone may check."""
 
 from __future__ import annotations
 
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre.domain import Stamp

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.api import links
-from chalicelib.api.principal import Principal
-from chalicelib.services.consular import catalogue
+from chalicelib import consulates, links
+from chalicelib.identity import Principal
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.store.etimbre.moves import Message
 
@@ -43,7 +42,7 @@ def notices(stamp: Stamp, number: str, event: str) -> list[Message]:
     sent (api/links). The check, not the receipt: a link in a mail opens in a browser
     without a token."""
     reasons = {"refunded": stamp.refund_reason, "refund_refused": stamp.refund_refused_reason}
-    svc = catalogue.service(stamp.service)
+    svc = consulates.service(stamp.service)
     name = svc.names.get(stamp.language, stamp.service) if svc else stamp.service
     data: dict[str, Any] = {
         "reference": number,

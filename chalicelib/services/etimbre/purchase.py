@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib import clock, consulates
+from chalicelib.identity import Principal
 from chalicelib.observability import logger
 from chalicelib.refusals import FieldError, Refusal
-from chalicelib.services.consular import catalogue
 from chalicelib.services.etimbre import domain, fees, gateway
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
@@ -35,13 +34,13 @@ def purchase(
     """A pending stamp at today's fee, and the gateway's payment session for it. ``contact``
     (from the body) tells how to reach the buyer; else the token's e-mail, phone and locale."""
     errors = []
-    if catalogue.service(service) is None:
+    if consulates.service(service) is None:
         errors.append(FieldError("body.service", f"unknown service {service!r}"))
-    if catalogue.consulate(consulate) is None:
+    if consulates.consulate(consulate) is None:
         errors.append(FieldError("body.consulate", f"unknown consulate {consulate!r}"))
     if errors:
         raise Refusal("etimbre-unknown-code", errors=errors)
-    if not catalogue.offers(consulate, service):
+    if not consulates.offers(consulate, service):
         # A stamp pays for a service at the consulate it was bought for: one the consulate
         # does not offer could never be used, only refunded.
         raise Refusal(

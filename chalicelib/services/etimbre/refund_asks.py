@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
-from chalicelib.api.principal import CITIZEN, PUBLIC, allow
+from chalicelib.api.access import PUBLIC, allow
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.identity import CITIZEN
 from chalicelib.refusals import Refusal
 
 if TYPE_CHECKING:
@@ -190,10 +191,10 @@ def public_stamp(call: Call, number: str) -> Any:
     errors=(409,),
 )
 def consume(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import use_and_refund, views
+    from chalicelib.services.etimbre import counter, views
 
     body: ConsumeIn = call.body
-    return views.stamp(use_and_refund.consume(number, body.service, call.user, body.case_id))
+    return views.stamp(counter.consume(number, body.service, call.user, body.case_id))
 
 
 @route(
@@ -269,10 +270,10 @@ def refuse_refund(call: Call, number: str) -> StampView:
     errors=(409, 502),
 )
 def refund(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import use_and_refund, views
+    from chalicelib.services.etimbre import counter, views
 
     body: RefundIn = call.body
-    return views.stamp(use_and_refund.refund(number, body.reason, call.user))
+    return views.stamp(counter.refund(number, body.reason, call.user))
 
 
 @route(

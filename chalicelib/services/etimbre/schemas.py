@@ -10,7 +10,7 @@ from pydantic import Field
 
 from chalicelib.api.schemas import Day, Input, Output, QueryInput
 
-# The codes of chalicelib/services/consular/catalogue.py (a unit test keeps them in step):
+# The codes of chalicelib/consulates.py (a unit test keeps them in step):
 # an unknown code is a schema violation, named in the answer like any other.
 ServiceCode = Literal[
     "passport",

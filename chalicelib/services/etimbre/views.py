@@ -37,13 +37,13 @@ SERVICE_NAMES = {  # (fr, ar) for the receipt and the public page
 
 def fees(consulate: str = "") -> FeeList:
     """The fees in force; at ``consulate``, those of the services it offers, at its amounts."""
-    from chalicelib.services.consular import catalogue
+    from chalicelib import consulates
 
     at = clock.now()
     items = []
     for code in fee_table.SERVICES:
         current = fee_table.current_fee(code, at, consulate)
-        if current is None or (consulate and not catalogue.offers(consulate, code)):
+        if current is None or (consulate and not consulates.offers(consulate, code)):
             continue
         items.append(
             FeeView(
@@ -172,7 +172,7 @@ def receipt_pdf(s: Stamp) -> bytes:
     unverified = s.fee_reference == fee_table.UNVERIFIED_REFERENCE
     basis_ar = "السند القانوني: غير مؤكد (مبلغ تجريبي)" if unverified else "السند القانوني"
     page.pair(f"Base légale : {s.fee_reference}", basis_ar, size=9)
-    from chalicelib.api import links
+    from chalicelib import links
 
     check = links.url(links.path("public", "stamps", s.number))  # a phone scans it: absolute
     page.closing(

@@ -10,7 +10,7 @@ from typing import Any
 from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.services.enrollment.names import fold
+from chalicelib.services.enrollment.domain import fold
 from chalicelib.settings import get_settings
 from chalicelib.store.binding import bound
 from chalicelib.store.enrollment.models import ProvinceItem, SchoolItem, SectorItem

@@ -22,7 +22,7 @@ from moto.sns.models import sns_backends
 import app as app_module
 from chalicelib import clock
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import reactions, service
+from chalicelib.workflow import lifecycle, reactions
 from scripts.local_events import Pump
 from tests.e2e.consular.test_consular_journeys import (
     CALENDAR,
@@ -70,7 +70,7 @@ def fire_timer(stack: Any, pump: Pump, case_id: str, name: str) -> None:
     """What the Step Functions timer does when it falls due: a message on the timer queue."""
     import boto3
 
-    deadline = service.load(case_id).deadlines[name]
+    deadline = lifecycle.load(case_id).deadlines[name]
     body = {"case_id": case_id, "deadline": name, "due_at": deadline.due_at.isoformat()}
     boto3.client("sqs").send_message(
         QueueUrl=stack.env["TIMER_QUEUE_URL"], MessageBody=json.dumps(body)
@@ -106,7 +106,7 @@ def test_documents_asked_for_attached_by_the_consulate_then_completed(
         client, "POST", f"{path}/request-documents", agent(token), {"reason": "photo manquante"}
     )
     assert asked.status_code == 200 and asked.json_body["state"] == "documents_requested"
-    assert service.load(case_id).state == "documents_requested"
+    assert lifecycle.load(case_id).state == "documents_requested"
 
     # The citizen came to the counter with the photo: the consulate attaches it for them.
     photo = {"kind": "photo", "content_type": "image/jpeg", "size": 2048, "file_name": "p.jpg"}
@@ -114,7 +114,7 @@ def test_documents_asked_for_attached_by_the_consulate_then_completed(
     elsewhere = call(client, "POST", documents, agent(token, "ES-MAD"), photo)
     assert elsewhere.status_code == 404
     upload(client, agent(token), case_id, "photo")
-    document = service.load(case_id).documents[0]
+    document = lifecycle.load(case_id).documents[0]
     assert (document.kind, document.uploaded_role) == ("photo", "consular_agent")
     assert document.uploaded_by == "staff:agent-FR-PAR"  # the pair (issuer, sub)
     assert document.status == "verified"
@@ -125,7 +125,7 @@ def test_documents_asked_for_attached_by_the_consulate_then_completed(
     assert done.status_code == 200 and done.json_body["state"] == "submitted"
     validated = call(client, "POST", f"{path}/validate", agent(token), {})
     assert validated.status_code == 200 and validated.json_body["state"] == "validated"
-    kinds = sorted(d.kind for d in service.load(case_id).documents)
+    kinds = sorted(d.kind for d in lifecycle.load(case_id).documents)
     assert kinds == ["id_copy", "photo", "proof_of_residence"]
 
 
@@ -150,7 +150,7 @@ def test_a_booking_moved_in_one_call_gives_its_seat_back_and_respects_the_cut_of
         second
     )
     assert day_list(client, token, local_day(second))[mine] == "booked"
-    reminder = service.load(mine).deadlines["reminder"].due_at
+    reminder = lifecycle.load(mine).deadlines["reminder"].due_at
     assert reminder == moment(second) - timedelta(hours=24)
 
     # Right after a change the booking rests (a cool-down); then a move to a full slot
@@ -160,7 +160,7 @@ def test_a_booking_moved_in_one_call_gives_its_seat_back_and_respects_the_cut_of
     at(datetime.now(UTC) + timedelta(seconds=301))
     full = move(client, token, "rdv-mover", mine, third)
     assert full.status_code == 409 and full.json_body["refusal"] == "slot_taken"
-    assert moment(service.load(mine).payload["slot"]) == moment(second)
+    assert moment(lifecycle.load(mine).payload["slot"]) == moment(second)
     seats = repo.seats_of_day("FR-PAR", "passport", local_day(second))
     assert seats[second].taken == 1 and seats[third].taken == 1
     same = move(client, token, "rdv-mover", mine, second)
@@ -171,7 +171,7 @@ def test_a_booking_moved_in_one_call_gives_its_seat_back_and_respects_the_cut_of
     late = move(client, token, "rdv-mover", mine)
     assert late.status_code == 409 and late.json_body["refusal"] == "cutoff"
     assert move(client, token, "rdv-mover", mine, first).json_body["refusal"] == "cutoff"
-    assert service.load(mine).state == "booked"
+    assert lifecycle.load(mine).state == "booked"
 
 
 def test_a_no_show_at_the_end_of_the_day_is_counted_on_the_citizen_s_record(
@@ -183,7 +183,7 @@ def test_a_no_show_at_the_end_of_the_day_is_counted_on_the_citizen_s_record(
     assert book(client, token, "rdv-absent", case_id, slot).status_code == 200
     guard = repo.live_guard("FR-PAR", "passport", "citizen:rdv-absent")
     assert guard == case_id
-    attendance = service.load(case_id).deadlines["attendance"].due_at
+    attendance = lifecycle.load(case_id).deadlines["attendance"].due_at
     midnight = datetime.combine(
         moment(slot).astimezone(PARIS).date() + timedelta(days=1), datetime.min.time(), PARIS
     )
@@ -191,7 +191,7 @@ def test_a_no_show_at_the_end_of_the_day_is_counted_on_the_citizen_s_record(
 
     at(attendance + timedelta(minutes=1))
     fire_timer(stack, pump, case_id, "attendance")
-    assert service.load(case_id).state == "no_show"
+    assert lifecycle.load(case_id).state == "no_show"
     assert day_list(client, token, local_day(slot))[case_id] == "no_show"
     assert repo.live_guard("FR-PAR", "passport", "citizen:rdv-absent") is None
     seen = call(client, "GET", f"{REQUESTS}/{case_id}", citizen(token, "rdv-absent"))
@@ -214,7 +214,7 @@ def test_the_seat_goes_down_the_waiting_list_as_holds_run_out(
         assert joined.status_code == 200 and joined.json_body["state"] == "waiting"
 
     assert move(client, token, "rdv-holder", holder).status_code == 200  # the seat given back
-    first = service.load(line[0])
+    first = lifecycle.load(line[0])
     assert first.state == "offered" and first.payload["offered_slot"] == slot
     hold = first.deadlines["offer_hold"].due_at
     assert hold == moment(first.payload["offered_until"])
@@ -222,9 +222,9 @@ def test_the_seat_goes_down_the_waiting_list_as_holds_run_out(
     # The first lets the hold run out: the seat is offered to the second, held anew.
     at(hold + timedelta(seconds=1))
     fire_timer(stack, pump, line[0], "offer_hold")
-    states = [service.load(c).state for c in line]
+    states = [lifecycle.load(c).state for c in line]
     assert states == ["validated", "offered", "waiting"]
-    second = service.load(line[1])
+    second = lifecycle.load(line[1])
     assert second.payload["offered_slot"] == slot and "offer_hold" in second.deadlines
 
     # The stream delivers the expiry again: nothing more happens.
@@ -236,12 +236,12 @@ def test_the_seat_goes_down_the_waiting_list_as_holds_run_out(
         "to_state": {"S": "validated"},
     }
     reactions.handle([image])
-    assert [service.load(c).state for c in line] == ["validated", "offered", "waiting"]
+    assert [lifecycle.load(c).state for c in line] == ["validated", "offered", "waiting"]
 
     # The second's hold runs out too: the third gets it, and books it.
     at(second.deadlines["offer_hold"].due_at + timedelta(seconds=1))
     fire_timer(stack, pump, line[1], "offer_hold")
-    assert [service.load(c).state for c in line] == ["validated", "validated", "offered"]
+    assert [lifecycle.load(c).state for c in line] == ["validated", "validated", "offered"]
     taken = book(client, token, "rdv-line-0", line[0], slot)
     assert taken.status_code == 409  # held for the third
     booked = book(client, token, "rdv-line-2", line[2], slot)

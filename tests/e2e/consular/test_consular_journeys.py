@@ -20,7 +20,7 @@ from chalicelib import clock
 from chalicelib.documents import uploads
 from chalicelib.documents.checks import check_uploaded
 from chalicelib.settings import get_settings
-from chalicelib.workflow import callbacks, service
+from chalicelib.workflow import callbacks, lifecycle
 from scripts.local_events import Pump
 
 CALENDAR = {
@@ -166,12 +166,12 @@ def test_request_validation_booking_reminder_and_check_in(
     pump.drain()  # confirmation sent, timers started
 
     # The reminder timer's callback fires the reminder (as Step Functions would, 24 h before).
-    reminder = service.load(case_id).deadlines["reminder"]
+    reminder = lifecycle.load(case_id).deadlines["reminder"]
     start = datetime.fromisoformat(view["payload"]["slot"])
     assert abs((reminder.due_at - (start - timedelta(hours=24))).total_seconds()) < 5
     message = {"case_id": case_id, "deadline": "reminder", "due_at": reminder.due_at.isoformat()}
     assert callbacks.timer_fired(message) == "fired"
-    assert service.load(case_id).state == "booked"
+    assert lifecycle.load(case_id).state == "booked"
 
     # On the day, the agent sees the appointment and checks the citizen in.
     at(start - timedelta(minutes=10))
@@ -194,7 +194,7 @@ def test_request_validation_booking_reminder_and_check_in(
     )
     assert done.status_code == 200, done.body
     assert done.json_body["state"] == "checked_in"
-    assert "reminder" not in service.load(case_id).deadlines
+    assert "reminder" not in lifecycle.load(case_id).deadlines
 
 
 def test_a_rejected_request_and_another_consulate(client: Any, token: Any) -> None:
@@ -263,7 +263,7 @@ def test_a_cancellation_frees_a_seat_for_the_waiting_list(client: Any, token: An
 
     cancelled = call(client, "DELETE", path.format(first), citizen(token, "rdv-first"))
     assert cancelled.status_code == 200 and cancelled.json_body["state"] == "validated"
-    offered = service.load(second)
+    offered = lifecycle.load(second)
     assert offered.state == "offered" and offered.payload["offered_slot"] == chosen
     # The held seat is not offered to anyone else meanwhile.
     again = call(client, "POST", path.format(first), citizen(token, "rdv-first"), {"slot": chosen})
@@ -289,7 +289,7 @@ def test_a_closed_day_cancels_its_appointments(client: Any, token: Any) -> None:
     closed = put_calendar(client, token, {**CALENDAR, "closed": [day]})
     assert closed.status_code == 200, closed.body
     assert case_id in closed.json_body["cancelled"]
-    case = service.load(case_id)
+    case = lifecycle.load(case_id)
     assert case.state == "waiting" and case.payload["waiting_key"].startswith("0#")
     remaining = slots(client, token, "rdv-closed", date.fromisoformat(day), 0)
     assert remaining == []

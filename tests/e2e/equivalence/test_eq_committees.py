@@ -185,7 +185,7 @@ def test_a_higher_committee_sitting_is_chaired_by_the_university_president(
 
     from chalicelib.services.equivalence.machines import HIGHER
     from chalicelib.store import cases as store
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from chalicelib.workflow.case import Contact, HistoryEntry
     from chalicelib.workflow.engine import Actor
     from scripts.demo.equivalence_committees import HEC as HEC_MEMBERS
@@ -204,7 +204,7 @@ def test_a_higher_committee_sitting_is_chaired_by_the_university_president(
     )
     owner = Actor("hec-owner", frozenset({"citizen"}))
     payload = {"track": "higher", "diploma": {**FILE_BODY["diploma"], "field": "law"}}
-    case = service.open_case(HIGHER, "hec-owner", "MESRSI", Contact(), payload, owner)
+    case = lifecycle.open_case(HIGHER, "hec-owner", "MESRSI", Contact(), payload, owner)
     moved = replace(case, state="review_requested", version=2, history_length=2)
     entry = HistoryEntry(
         2, "request_review", "draft", "review_requested", "t", "citizen", "", case.created_at

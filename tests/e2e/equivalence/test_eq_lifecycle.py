@@ -16,8 +16,8 @@ from moto.ses.models import ses_backends
 from pypdf import PdfReader
 
 import chalicelib.clock
-from chalicelib.api.principal import Principal
 from chalicelib.api.problems import status_of
+from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
 from chalicelib.services.equivalence import service as eq_service
 from chalicelib.workflow import callbacks

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.jobs import JobFailed
 from chalicelib.services.bac import jobs, service
 from chalicelib.store.bac import candidates as candidate_store

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib import clock, consulates
 from chalicelib.api.problems import status_of
+from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
-from chalicelib.services.consular import calendars, catalogue, domain, slots
+from chalicelib.services.consular import calendars, domain, slots
 from chalicelib.services.consular import service as use
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from tests.support.consular_documents import checked_checklist
@@ -33,7 +33,7 @@ CALENDAR = {
 
 
 def validated(owner: str) -> tuple[Principal, str]:
-    case = service.open_case(
+    case = lifecycle.open_case(
         APPOINTMENT,
         owner,
         CONSULATE,
@@ -43,14 +43,14 @@ def validated(owner: str) -> tuple[Principal, str]:
     )
     case = checked_checklist(case)
     agent = Actor(AGENT.subject, AGENT.roles, CONSULATE)
-    service.act(APPOINTMENT, case, "validate", agent, {})
+    lifecycle.act(APPOINTMENT, case, "validate", agent, {})
     return Principal(owner, "citizen", frozenset({"citizen"})), case.id
 
 
 def test_a_booking_that_read_the_calendar_before_a_lowering_takes_no_seat(
     stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    place, svc = catalogue.consulate(CONSULATE), catalogue.service("passport")
+    place, svc = consulates.consulate(CONSULATE), consulates.service("passport")
     assert place is not None and svc is not None
     use.put_calendar(AGENT, place, CALENDAR, "")
     first = date.today() + timedelta(days=20)
@@ -69,7 +69,7 @@ def test_a_booking_that_read_the_calendar_before_a_lowering_takes_no_seat(
         with pytest.raises(Refusal) as refused:
             use.book(late[0], late[1], slot.start, "")
     assert status_of(refused.value) == 409 and refused.value.extra["refusal"] == "calendar_changed"
-    assert service.load(late[1]).state == "validated"
+    assert lifecycle.load(late[1]).state == "validated"
 
     # Meanwhile the slot offers the fewer seats of the two calendars: one.
     pending = use.free_slots(place, svc, first, first, datetime.now(UTC))

@@ -12,14 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from chalicelib.api.principal import Principal
+from chalicelib import consulates
 from chalicelib.api.problems import status_of
+from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
-from chalicelib.services.consular import catalogue
 from chalicelib.services.consular import service as use
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.store.consular import repository as repo
-from chalicelib.workflow import service
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from tests.support.consular_documents import checked_checklist
@@ -30,7 +30,7 @@ SEATS, ATTEMPTS, CITIZENS, REQUESTS = 20, 200, 50, 60
 
 def storm(stack: Any, consulate: str = "NL-AMS") -> dict[str, Any]:
     """Open and validate the requests, then book them all at once; returns the figures."""
-    place = catalogue.consulate(consulate)
+    place = consulates.consulate(consulate)
     assert place is not None
     calendar = {
         "hours": {str(d): [{"start": "10:00", "end": "10:15"}] for d in range(7)},
@@ -39,7 +39,7 @@ def storm(stack: Any, consulate: str = "NL-AMS") -> dict[str, Any]:
     }
     principal = Principal(AGENT.subject, "staff", AGENT.roles, consulate)
     use.put_calendar(principal, place, calendar, "")
-    svc = catalogue.service("passport")
+    svc = consulates.service("passport")
     assert svc is not None
     first = date.today() + timedelta(days=30)
     slot = use.free_slots(place, svc, first, first, datetime.now(UTC))[0].slot
@@ -47,7 +47,7 @@ def storm(stack: Any, consulate: str = "NL-AMS") -> dict[str, Any]:
     for n in range(REQUESTS):
         owner = f"storm-{consulate}-{n % CITIZENS}"  # 10 citizens have two requests
         actor = Actor(owner, frozenset({"citizen"}))
-        case = service.open_case(
+        case = lifecycle.open_case(
             APPOINTMENT,
             owner,
             consulate,
@@ -56,7 +56,9 @@ def storm(stack: Any, consulate: str = "NL-AMS") -> dict[str, Any]:
             actor,
         )
         case = checked_checklist(case)
-        service.act(APPOINTMENT, case, "validate", Actor(AGENT.subject, AGENT.roles, consulate), {})
+        lifecycle.act(
+            APPOINTMENT, case, "validate", Actor(AGENT.subject, AGENT.roles, consulate), {}
+        )
         requests.append((Principal(owner, "citizen", frozenset({"citizen"})), case.id))
     barrier = threading.Barrier(20)
 
@@ -74,7 +76,7 @@ def storm(stack: Any, consulate: str = "NL-AMS") -> dict[str, Any]:
         statuses = list(pool.map(attempt, attempts))
     day = slot.start.date().isoformat()
     seats = repo.seats_of_day(consulate, "passport", day)
-    booked = [service.load(c) for _, c in requests]
+    booked = [lifecycle.load(c) for _, c in requests]
     return {"statuses": statuses, "slot": slot, "seats": seats, "booked": booked}
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
 from chalicelib.api.problems import status_of
+from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
 from chalicelib.services.enrollment import domain, service
 from chalicelib.services.enrollment.export import export_to_massar, pupil_record
@@ -26,7 +26,7 @@ from chalicelib.services.enrollment.massar import (
 )
 from chalicelib.services.enrollment.schemas import ApplicationIn
 from chalicelib.store.enrollment import applications, catalogue
-from chalicelib.workflow import service as cases
+from chalicelib.workflow import lifecycle
 from chalicelib.workflow.engine import Actor
 from tests.support.route_samples.enrollment import GUARDIAN, application, seed_school
 
@@ -87,7 +87,7 @@ def approved(school: str) -> Any:
     case = service.file(guardian(), body(school), "fr")
     # the photo check is the documents module's (tested there): here, straight to approval
     director = Actor("d", DIRECTOR_ROLES, school)
-    return cases.act(ENROLLMENT, case, "approve", director, {}).case
+    return lifecycle.act(ENROLLMENT, case, "approve", director, {}).case
 
 
 def test_the_export_is_retried_until_massar_answers_and_never_sent_twice(
@@ -98,11 +98,11 @@ def test_the_export_is_retried_until_massar_answers_and_never_sent_twice(
     STAND_IN.failures_to_come = 1
     with pytest.raises(MassarUnavailable):
         export_to_massar(message)
-    assert cases.load(case.id).state == "approved"
+    assert lifecycle.load(case.id).state == "approved"
     assert export_to_massar(message) == "registered"
     assert export_to_massar(message) == "already_registered"
     assert STAND_IN.received.count(case.id) == 2  # the failed call and the one answered
-    registered = cases.load(case.id)
+    registered = lifecycle.load(case.id)
     assert registered.state == "registered"
     assert registered.payload["massar_code"] == STAND_IN.codes[case.id]
     assert export_to_massar({**message, "case_type": "other"}) == "ignored"
@@ -180,7 +180,7 @@ def test_the_guard_is_released_when_massar_registers_or_refuses(
         message = {"case_id": case.id, "case_type": "enrollment", "target": "massar"}
         assert export_to_massar(message) == ("refused" if answer else "registered")
         assert export_to_massar(message) in ("settled", "already_registered")  # delivered twice
-        ended = cases.load(case.id)
+        ended = lifecycle.load(case.id)
         assert ended.state == state
         assert applications.guard_holder(case.payload["guard"]) is None
         year = int(case.payload["school_year"])

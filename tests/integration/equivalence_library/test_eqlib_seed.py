@@ -25,7 +25,7 @@ def test_seed_files_in_several_states_with_history_and_audit(stack: Any) -> None
     from chalicelib.audit.chain import TRANSITIONS
     from chalicelib.store import audit
     from chalicelib.store import cases as store
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from scripts.demo import equivalence_files as files
     from scripts.local_events import Pump
 
@@ -43,7 +43,7 @@ def test_seed_files_in_several_states_with_history_and_audit(stack: Any) -> None
     }
     amina = store.of_owner(f"citizen:{files.AMINA}", 20, None).cases
     granted = next(c for c in amina if c.state == "granted")
-    _, history = service.find_with_history(granted.id)
+    _, history = lifecycle.find_with_history(granted.id)
     events = [h.event for h in history]
     assert {"submit", "accept_file", "refer", "propose", "decide"} <= set(events)
     assert granted.payload["decisions"][0]["bo"]["number"] == "DEMO-7480"

@@ -14,23 +14,22 @@ import boto3
 import pytest
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
 from chalicelib.api.problems import status_of
 from chalicelib.audit.chain import TRANSITIONS
 from chalicelib.audit.verify import check_chain
+from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.etimbre import domain
-from chalicelib.services.etimbre.consumption import consume_also
+from chalicelib.services.etimbre.counter import consume, refund
+from chalicelib.services.etimbre.fee_payments import consume_also
 from chalicelib.services.etimbre.payment import webhook
 from chalicelib.services.etimbre.purchase import purchase
-from chalicelib.services.etimbre.use_and_refund import consume, refund
 from chalicelib.store import audit
 from chalicelib.store.binding import bound
 from chalicelib.store.etimbre import reads, webhooks
+from chalicelib.store.etimbre.exits import consumption, write_alone
 from chalicelib.store.etimbre.items import WebhookItem
-from chalicelib.store.etimbre.use_and_refund import consumption, write_alone
-from chalicelib.workflow import registry
-from chalicelib.workflow import service as workflow
+from chalicelib.workflow import lifecycle, registry
 from chalicelib.workflow.case import Contact
 from chalicelib.workflow.engine import Actor
 from scripts import audit_verify
@@ -114,15 +113,15 @@ def test_check_in_consumes_the_stamp_in_the_same_transaction(gateway: StandInGat
     registry.register(DEMO)
     owner = Actor("etimbre-demo-owner", frozenset({"citizen"}))
     stamp = paid(gateway, "legalisation")
-    case = workflow.open_case(DEMO, owner.subject, "MEN", Contact(), {"summary": "s"}, owner)
+    case = lifecycle.open_case(DEMO, owner.subject, "MEN", Contact(), {"summary": "s"}, owner)
     also = consume_also(
         stamp.number, service="legalisation", consulate="NL-AMS", agent="agent-x", case_id=case.id
     )
-    workflow.act(DEMO, case, "submit", owner, {}, also=[also])
+    lifecycle.act(DEMO, case, "submit", owner, {}, also=[also])
     used = reads.get(stamp.stamp_id)
     assert used is not None and used.state == domain.USED and used.used_case_id == case.id
     # A second appointment with the same stamp: refused before it writes anything...
-    second = workflow.open_case(DEMO, owner.subject, "MEN", Contact(), {"summary": "t"}, owner)
+    second = lifecycle.open_case(DEMO, owner.subject, "MEN", Contact(), {"summary": "t"}, owner)
     with pytest.raises(Refusal) as refused:
         consume_also(
             stamp.number, service="legalisation", consulate="NL-AMS", agent="a", case_id=second.id
@@ -135,9 +134,9 @@ def test_check_in_consumes_the_stamp_in_the_same_transaction(gateway: StandInGat
     )
     consume(fresh.number, "legalisation", AGENT, "")
     with pytest.raises(LostRace) as conflict:
-        workflow.act(DEMO, second, "submit", owner, {}, also=[late_also])
+        lifecycle.act(DEMO, second, "submit", owner, {}, also=[late_also])
     assert "stamp" in conflict.value.failed
-    assert workflow.load(second.id).state == "draft"
+    assert lifecycle.load(second.id).state == "draft"
 
 
 def test_a_payment_for_an_unknown_reference_changes_nothing(gateway: StandInGateway) -> None:

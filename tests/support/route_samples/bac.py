@@ -53,12 +53,12 @@ def a_share() -> dict[str, str]:
 def a_grant_case() -> dict[str, str]:
     """A grant application of OWNER's, with the exam office of OFFICE."""
     from chalicelib.services.bac.machines import GRANT as MACHINE
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from chalicelib.workflow.case import Contact
     from chalicelib.workflow.engine import Actor
 
     owner = Actor(OWNER, frozenset({"citizen"}))
-    case = service.open_case(MACHINE, OWNER, OFFICE, Contact(), dict(GRANT), owner)
+    case = lifecycle.open_case(MACHINE, OWNER, OFFICE, Contact(), dict(GRANT), owner)
     return {"case_id": case.id, "action": "grant"}
 
 
@@ -119,7 +119,7 @@ def _key() -> dict[str, str]:
 
 
 def _principal(cnie: str = "DEMO123456") -> Any:
-    from chalicelib.api.principal import Principal, identity
+    from chalicelib.identity import Principal, identity
 
     return Principal(
         identity("citizen", f"lp-{cnie}"), "citizen", frozenset({"citizen"}), acr="cnie", cnie=cnie
@@ -161,7 +161,7 @@ def _demo_grant_case() -> dict[str, str]:
 def _demo_complaint_owing() -> dict[str, str]:
     """A complaint the exam office asked a document for: what the candidate's answer needs
     (a complaint, as each demo candidate's one grant of the session is another row's)."""
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
     from chalicelib.services.bac import service
     from chalicelib.services.bac.machines import COMPLAINT as MACHINE
     from chalicelib.workflow import actions

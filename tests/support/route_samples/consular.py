@@ -21,13 +21,13 @@ REQUEST_BODY = (
 def request_case() -> dict[str, str]:
     """A request of OWNER to OFFICE (a consulate code the catalogue does not know)."""
     from chalicelib.services.consular.machines import APPOINTMENT
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from chalicelib.workflow.case import Contact
     from chalicelib.workflow.engine import Actor
 
     actor = Actor(OWNER, frozenset({"citizen"}))
     payload = {"consulate": OFFICE, "service": "passport"}
-    case = service.open_case(APPOINTMENT, OWNER, OFFICE, Contact(), payload, actor)
+    case = lifecycle.open_case(APPOINTMENT, OWNER, OFFICE, Contact(), payload, actor)
     return {"case_id": case.id}
 
 
@@ -75,24 +75,24 @@ _JSON = {"Content-Type": "application/json"}
 
 
 def _agent() -> Any:
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
 
     return Principal("lp-agent", "staff", frozenset({"consular_agent"}), LP_CONSULATE)
 
 
 def _citizen(sub: str) -> Any:
-    from chalicelib.api.principal import Principal, identity
+    from chalicelib.identity import Principal, identity
 
     return Principal(identity("citizen", sub), "citizen", frozenset({"citizen"}))
 
 
 def _opened(owner: str, stamp: str = "") -> str:
     """A request of ``owner`` to LP_CONSULATE for a passport (the consulate's calendar set)."""
-    from chalicelib.services.consular import catalogue
+    from chalicelib import consulates
     from chalicelib.services.consular import service as use
     from chalicelib.workflow.case import Contact
 
-    consulate, svc = catalogue.consulate(LP_CONSULATE), catalogue.service("passport")
+    consulate, svc = consulates.consulate(LP_CONSULATE), consulates.service("passport")
     assert consulate is not None and svc is not None
     use.put_calendar(_agent(), consulate, LP_CALENDAR, "least-privilege")
     contact = Contact(f"{owner}@demo.invalid", "+966500000000", "fr", owner)
@@ -101,14 +101,14 @@ def _opened(owner: str, stamp: str = "") -> str:
 
 def _acted(owner: str, action: str, stamp: str = "") -> str:
     from chalicelib.services.consular import service as use
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from tests.support.consular_documents import checked_checklist
 
     case_id = _opened(owner, stamp)
     if action == "request_documents":
         use.request_documents(_agent(), case_id, [], "photo manquante", "least-privilege")
         return case_id
-    checked_checklist(service.load(case_id))
+    checked_checklist(lifecycle.load(case_id))
     use.act(_agent(), case_id, action, "", "least-privilege")
     return case_id
 
@@ -118,9 +118,10 @@ def _slot(days_ahead: int) -> Any:
     from datetime import UTC, datetime, time, timedelta
     from zoneinfo import ZoneInfo
 
-    from chalicelib.services.consular import catalogue, domain
+    from chalicelib import consulates
+    from chalicelib.services.consular import domain
 
-    consulate = catalogue.consulate(LP_CONSULATE)
+    consulate = consulates.consulate(LP_CONSULATE)
     assert consulate is not None
     zone = ZoneInfo(consulate.time_zone)
     day = domain.local_day(datetime.now(UTC), zone) + timedelta(days=days_ahead)
@@ -146,11 +147,11 @@ def _to_withdraw() -> dict[str, str]:
 
 def _submitted_with_documents() -> dict[str, str]:
     """A request whose checklist is uploaded and checked: what a validation needs."""
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from tests.support.consular_documents import checked_checklist
 
     case_id = _opened("lp-applicant-ready")
-    checked_checklist(service.load(case_id))
+    checked_checklist(lifecycle.load(case_id))
     return {"case_id": case_id}
 
 
@@ -180,7 +181,7 @@ def _booked_on_a_day_to_close() -> dict[str, str]:
 
 def _booked_with_a_stamp() -> dict[str, str]:
     """Booked for tomorrow, paid with a stamp the check-in uses in its own transaction."""
-    from chalicelib.api.principal import identity
+    from chalicelib.identity import identity
     from chalicelib.services.consular import domain
     from tests.support.route_samples.etimbre import paid_stamp
 
@@ -192,7 +193,7 @@ def _booked_with_a_stamp() -> dict[str, str]:
 
 def _submitted_to_pay() -> dict[str, str]:
     """A request of its own and a paid stamp of its applicant, to attach to it."""
-    from chalicelib.api.principal import identity
+    from chalicelib.identity import identity
     from tests.support.route_samples.etimbre import paid_stamp
 
     owner = "lp-stamper"

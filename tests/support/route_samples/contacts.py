@@ -8,7 +8,7 @@ from typing import Any
 
 from bench.calls import Sample as BenchSample
 from chalicelib import clock
-from chalicelib.api.principal import identity
+from chalicelib.identity import identity
 from tests.support.route_samples.matrix import OWNER, Sample
 
 LP_OWNER = "lp-contact-owner"

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from bench.calls import Sample as BenchSample
-from chalicelib.api.principal import identity
+from chalicelib.identity import identity
 from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
 
 COMMUNE, DISTRICT = "Rabat-Agdal", "Agdal"
@@ -128,7 +128,7 @@ SCHOOL_MAP = (
 
 def filed(owner: str = OWNER, school_code: str = OFFICE) -> dict[str, str]:
     """A request filed by ``owner`` at ``school_code`` (seeded): its path values."""
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
     from chalicelib.services.enrollment import service
     from chalicelib.services.enrollment.schemas import ApplicationIn
 
@@ -185,7 +185,7 @@ def _with_photo() -> dict[str, str]:
 
 def documents_requested(owner: str = OWNER, school_code: str = OFFICE) -> dict[str, str]:
     """Filed, then its director asked for a document: what the guardian's answer needs."""
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
     from chalicelib.services.enrollment import service
 
     values = filed(owner, school_code)

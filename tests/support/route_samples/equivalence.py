@@ -37,14 +37,14 @@ def equivalence_file(state: str = "draft", **changes: Any) -> dict[str, str]:
 
     from chalicelib.services.equivalence.machines import HIGHER
     from chalicelib.store import cases as store
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from chalicelib.workflow.case import Contact, HistoryEntry
     from chalicelib.workflow.engine import Actor
 
     diploma = {**FILE_BODY["diploma"], "field": OFFICE}
     payload = {"track": "higher", "diploma": diploma, "committee": OFFICE}
     owner = Actor(OWNER, frozenset({"citizen"}))
-    case = service.open_case(HIGHER, OWNER, OFFICE, Contact(), payload, owner)
+    case = lifecycle.open_case(HIGHER, OWNER, OFFICE, Contact(), payload, owner)
     if state != "draft":
         payload = {**case.payload, **changes}
         moved = replace(case, state=state, version=2, history_length=2, payload=payload)
@@ -60,11 +60,11 @@ def _with_committee() -> dict[str, str]:
 def _checklist_verified() -> dict[str, str]:
     """A draft whose required documents are all uploaded and checked: it may be submitted."""
     from chalicelib.services.equivalence.checklists import case_documents
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from tests.support.route_samples.uploads import verified
 
     values = equivalence_file()
-    for rule in case_documents(service.load(values["case_id"])):
+    for rule in case_documents(lifecycle.load(values["case_id"])):
         if rule.required:
             verified(values["case_id"], rule.kind)
     return values
@@ -75,7 +75,7 @@ def _refusal_notified() -> dict[str, str]:
     receipt recorded: the review window is open."""
     from datetime import UTC, datetime
 
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
     from chalicelib.services.equivalence import service
 
     at = datetime.now(UTC)

@@ -33,7 +33,7 @@ def law_file() -> dict[str, str]:
 
     from chalicelib.services.equivalence.machines import HIGHER
     from chalicelib.store import cases as store
-    from chalicelib.workflow import service
+    from chalicelib.workflow import lifecycle
     from chalicelib.workflow.case import Contact, HistoryEntry
     from chalicelib.workflow.engine import Actor
     from tests.support.route_samples.equivalence import FILE_BODY
@@ -41,7 +41,7 @@ def law_file() -> dict[str, str]:
     diploma = {**FILE_BODY["diploma"], "field": CODE}
     payload = {"track": "higher", "diploma": diploma, "committee": CODE}
     owner = Actor(OWNER, frozenset({"citizen"}))
-    case = service.open_case(HIGHER, OWNER, MINISTRY, Contact(), payload, owner)
+    case = lifecycle.open_case(HIGHER, OWNER, MINISTRY, Contact(), payload, owner)
     moved = replace(case, state="with_committee", version=2, history_length=2)
     entry = HistoryEntry(
         2, "refer", "draft", "with_committee", "sample", "admin", "", case.created_at
@@ -51,7 +51,7 @@ def law_file() -> dict[str, str]:
 
 
 def _officer() -> Any:
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
 
     return Principal("sample-officer", "staff", frozenset({"equivalence_officer"}), MINISTRY)
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bench.calls import Sample as BenchSample
-from chalicelib.api.principal import identity
+from chalicelib.identity import identity
 from tests.support.route_samples.matrix import OFFICE, OWNER, Sample
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def _signed_payment() -> dict[str, str]:
 
 def _asked_here() -> dict[str, str]:
     """A paid stamp of LP_BUYER whose refund the buyer asked for."""
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
     from chalicelib.services.etimbre import refund_asks
 
     number = _paid_here()["number"]
@@ -278,7 +278,7 @@ _STAMP_WRITE = (
 
 def _refund_asked() -> dict[str, str]:
     """A paid stamp of the matrix's citizen whose refund they asked for."""
-    from chalicelib.api.principal import Principal
+    from chalicelib.identity import Principal
     from chalicelib.services.etimbre import refund_asks
 
     number = paid_stamp()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chalicelib.api.principal import identity
+from chalicelib.identity import identity
 
 OWNER_SUB = "matrix-owner"  # the `sub` of the citizen who owns the objects the samples create
 OWNER = identity("citizen", OWNER_SUB)  # that citizen as owners are stored

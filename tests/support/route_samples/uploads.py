@@ -33,11 +33,11 @@ def verified(case_id: str, kind: str, content_type: str = PDF) -> None:
     from chalicelib.documents import uploads
     from chalicelib.documents.checks import check_uploaded
     from chalicelib.settings import get_settings
-    from chalicelib.workflow import registry, service
+    from chalicelib.workflow import lifecycle, registry
     from chalicelib.workflow.engine import Actor
 
     content = a_png() if content_type == PNG else a_pdf()
-    case = service.load(case_id)
+    case = lifecycle.load(case_id)
     owner = Actor(case.owner, frozenset({"citizen"}))
     machine = registry.machine_for(case.case_type)
     document, _ = uploads.attach(machine, case, owner, kind, content_type, len(content))

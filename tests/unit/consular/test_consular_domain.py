@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from chalicelib.services.consular import catalogue, domain
+from chalicelib import consulates
+from chalicelib.services.consular import domain
 from chalicelib.services.consular.domain import Calendar, Opening
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -69,12 +70,12 @@ def test_the_waiting_list_puts_closed_days_first() -> None:
 
 
 def test_the_catalogue_codes() -> None:
-    codes = {c.code for c in catalogue.CONSULATES}
+    codes = {c.code for c in consulates.CONSULATES}
     assert {"FR-PAR", "ES-MAD", "SN-DKR", "US-NYC", "AE-DXB", "SA-JED"} <= codes
-    assert catalogue.service("passport") is not None and catalogue.consulate("XX-XXX") is None
-    for consulate in catalogue.CONSULATES:
+    assert consulates.service("passport") is not None and consulates.consulate("XX-XXX") is None
+    for consulate in consulates.CONSULATES:
         ZoneInfo(consulate.time_zone)
-        assert all(catalogue.service(s) for s in consulate.services)
+        assert all(consulates.service(s) for s in consulate.services)
 
 
 # --- calendar changes and seats (decision 36) ----------------------------------------------

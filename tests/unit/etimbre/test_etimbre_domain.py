@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.services.consular import catalogue
+from chalicelib import consulates
 from chalicelib.services.etimbre import domain, fees
 from chalicelib.services.etimbre.domain import SettlementLine, Stamp
 
@@ -48,7 +48,7 @@ def test_a_fee_change_is_a_new_version_and_old_sales_keep_theirs() -> None:
 
 
 def test_every_consular_service_has_a_fee_in_mad() -> None:
-    for service in catalogue.SERVICES:
+    for service in consulates.SERVICES:
         fee = fees.current_fee(service.code, NOW)
         assert fee is not None, service.code
         assert isinstance(fee.amount, Decimal) and fee.currency == "MAD"
@@ -140,8 +140,8 @@ def test_the_codes_the_api_accepts_are_the_catalogues() -> None:
 
     from chalicelib.services.etimbre.schemas import ConsulateCode, ServiceCode
 
-    assert set(get_args(ServiceCode)) == {s.code for s in catalogue.SERVICES} == set(fees.SERVICES)
-    assert set(get_args(ConsulateCode)) == {c.code for c in catalogue.CONSULATES}
+    assert set(get_args(ServiceCode)) == {s.code for s in consulates.SERVICES} == set(fees.SERVICES)
+    assert set(get_args(ConsulateCode)) == {c.code for c in consulates.CONSULATES}
 
 
 def test_settlement_matching_finds_every_kind_of_difference() -> None:

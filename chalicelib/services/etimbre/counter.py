@@ -8,7 +8,7 @@ from contextlib import suppress
 from dataclasses import replace
 
 from chalicelib import clock
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.etimbre import domain, gateway
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
@@ -17,13 +17,13 @@ from chalicelib.services.etimbre.lookup import find
 from chalicelib.services.etimbre.notices import notices
 from chalicelib.services.etimbre.purchase import actor
 from chalicelib.store.etimbre import reads, refund_asks
-from chalicelib.store.etimbre.use_and_refund import hold_for_refund, mark_refunded, write_alone
+from chalicelib.store.etimbre.exits import hold_for_refund, mark_refunded, write_alone
 
 
 def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
     """A use at the counter; an agent uses only the stamps of their own consulate. Two
     reads (the number, the stamp) and one conditional write."""
-    from chalicelib.services.etimbre.consumption import consumption_of
+    from chalicelib.services.etimbre.fee_payments import consumption_of
 
     stamp = find(number) if domain.is_well_formed(number) else None
     if stamp is not None and stamp.consulate != agent.office:
@@ -54,9 +54,9 @@ def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
 def _own_consulate_case_or_422(case_id: str, consulate: str) -> None:
     """The case a use is recorded against is a file of the agent's own consulate: a use
     is never put on another consulate's (or another service's) file."""
-    from chalicelib.workflow import service as cases
+    from chalicelib.workflow import lifecycle
 
-    case = cases.find(case_id)
+    case = lifecycle.find(case_id)
     if case is None or case.office != consulate or case.case_type != "consular_appointment":
         raise Refusal(
             "etimbre-case-refused",

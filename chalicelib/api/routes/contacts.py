@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib import clock
-from chalicelib.api.principal import CITIZEN, allow
+from chalicelib.api.access import allow
 from chalicelib.api.routing import Call, Reply, route
+from chalicelib.identity import CITIZEN
 
 if TYPE_CHECKING:
-    from chalicelib.notify.schemas import ContactList, ContactView
+    from chalicelib.api.routes.contact_schemas import ContactList, ContactView
 
-SCHEMAS = "chalicelib.notify.schemas"
+SCHEMAS = "chalicelib.api.routes.contact_schemas"
 contacts = Blueprint(__name__)
 TAGS = ("contacts",)
 
@@ -28,8 +29,8 @@ TAGS = ("contacts",)
     response=f"{SCHEMAS}:ContactList",
 )
 def my_contacts(call: Call) -> ContactList:
+    from chalicelib.api.routes.contact_schemas import ContactList, ContactView
     from chalicelib.notify import contacts as use
-    from chalicelib.notify.schemas import ContactList, ContactView
     from chalicelib.store import contacts as store
 
     user = call.user
@@ -72,11 +73,19 @@ def my_contacts(call: Call) -> ContactList:
     idempotent=True,
 )
 def add_contact(call: Call) -> Reply:
+    from chalicelib.api import quotas
+    from chalicelib.api.routes.contact_schemas import ContactView
     from chalicelib.notify import contacts as use
-    from chalicelib.notify.schemas import ContactView
 
     body = call.body
-    added = use.add(call.user, body.kind, body.value, body.language, clock.now())
+    added = use.add(
+        call.user,
+        body.kind,
+        body.value,
+        body.language,
+        clock.now(),
+        spend_quota=lambda: quotas.charge(call.user, "contact-code"),
+    )
     view = ContactView(
         id=added.contact_id,
         kind=added.kind,
@@ -99,8 +108,8 @@ def add_contact(call: Call) -> Reply:
     response=f"{SCHEMAS}:ContactView",
 )
 def confirm_contact(call: Call, contact_id: str) -> ContactView:
+    from chalicelib.api.routes.contact_schemas import ContactView
     from chalicelib.notify import contacts as use
-    from chalicelib.notify.schemas import ContactView
     from chalicelib.store import contacts as store
 
     use.confirm(call.user, contact_id, call.body.code, clock.now())

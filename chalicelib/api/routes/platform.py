@@ -1,4 +1,4 @@
-"""Health, the public signing key, the OpenAPI document and its page, and the audit reader.
+"""Health, the public signing key, the OpenAPI document and its page.
 
 What each view needs is imported by the view: these routes are rarely called, and nothing
 of theirs should weigh on the cold start of the function that serves every route."""
@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
-from chalicelib.api.principal import PUBLIC, allow
+from chalicelib.api.access import PUBLIC
 from chalicelib.api.routing import CURRENT_APP, Call, Reply, route, specs_of
 
-if TYPE_CHECKING:
-    from chalicelib.platform.schemas import AuditEntries
-
-SCHEMAS = "chalicelib.platform.schemas"  # models named, imported on first use
+SCHEMAS = "chalicelib.api.routes.platform_schemas"  # models named, imported on first use
 platform = Blueprint(__name__)
 TAGS = ("platform",)
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
@@ -34,7 +30,7 @@ PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
     errors=(503,),
 )
 def get_health(call: Call) -> Reply:
-    from chalicelib.platform import health
+    from chalicelib.api.routes import health
 
     result = health.report()
     return Reply(result.model_dump(mode="json"), 200 if result.status == "ok" else 503)
@@ -86,28 +82,3 @@ def get_openapi(call: Call) -> Reply:
 def get_docs(call: Call) -> Reply:
     page = resources.files("chalicelib.platform").joinpath("docs.html").read_text("utf-8")
     return Reply(page, media_type="text/html; charset=utf-8", headers=PUBLIC_CACHE)
-
-
-@route(
-    platform,
-    "GET",
-    "/audit",
-    summary="The audit trail of a case, newest first",
-    access=allow("admin"),
-    tags=TAGS,
-    query=f"{SCHEMAS}:AuditQuery",
-    response=f"{SCHEMAS}:AuditEntries",
-)
-def get_audit(call: Call) -> AuditEntries:
-    from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-    from chalicelib.platform.schemas import AuditEntries, AuditEntry, AuditQuery
-    from chalicelib.store import audit
-    from chalicelib.store.secrets import cursor_key
-
-    query: AuditQuery = call.query
-    scope = f"audit:{query.case}"
-    page = audit.records_of_case(
-        query.case, clamp_limit(query.limit), decode_cursor(cursor_key(), scope, query.cursor)
-    )
-    items = [AuditEntry.model_validate(r.attribute_values) for r in page.records]
-    return AuditEntries(items=items, next=encode_cursor(cursor_key(), scope, page.last_key))

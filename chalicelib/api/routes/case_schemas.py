@@ -5,8 +5,8 @@ from typing import Any
 
 from pydantic import Field
 
+from chalicelib.api.routes.document_schemas import ChecklistEntry
 from chalicelib.api.schemas import Input, Output, PageQuery
-from chalicelib.documents.schemas import ChecklistEntry
 
 
 class DeadlineView(Output):

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.api.schemas import Input, Output
+from chalicelib.notify.contacts import EMAIL_PATTERN, PHONE_PATTERN
 
 
 class ContactChoice(Input):
@@ -16,10 +17,6 @@ class ContactChoice(Input):
 
     email: str = Field(default="", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
     phone: str = Field(default="", max_length=16, pattern=r"^$|^\+[1-9]\d{7,14}$")
-
-
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-PHONE_PATTERN = r"^\+[1-9][0-9]{7,14}$"
 
 
 class ContactIn(Input):

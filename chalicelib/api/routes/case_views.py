@@ -9,18 +9,18 @@ from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.api.principal import Principal
+from chalicelib.identity import Principal
 from chalicelib.workflow import clocks, engine
 from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, HistoryEntry
 from chalicelib.workflow.machine import Clock, Machine
 
 if TYPE_CHECKING:
-    from chalicelib.workflow.schemas import CaseSummary, CaseView, ClockView
+    from chalicelib.api.routes.case_schemas import CaseSummary, CaseView, ClockView
 
 
 def summary(machine: Machine, case: Case) -> CaseSummary:
-    from chalicelib.workflow.schemas import CaseSummary
+    from chalicelib.api.routes.case_schemas import CaseSummary
 
     return CaseSummary(
         id=case.id,
@@ -49,9 +49,9 @@ def allowed_actions(machine: Machine, case: Case, principal: Principal) -> list[
 def full(
     machine: Machine, case: Case, history: list[HistoryEntry], principal: Principal, now: datetime
 ) -> CaseView:
+    from chalicelib.api.routes.case_schemas import CaseView, DeadlineView, DocumentView, HistoryView
+    from chalicelib.api.routes.document_schemas import ChecklistEntry
     from chalicelib.documents.checklist import checklist
-    from chalicelib.documents.schemas import ChecklistEntry
-    from chalicelib.workflow.schemas import CaseView, DeadlineView, DocumentView, HistoryView
 
     state = machine.state(case.state)
     return CaseView(
@@ -107,7 +107,7 @@ def for_audience(machine: Machine, data: Mapping[str, Any], principal: Principal
 def clock_view(
     clock: Clock, state: clocks.ClockState, now: datetime, holidays: Collection[date]
 ) -> ClockView:
-    from chalicelib.workflow.schemas import ClockView, PauseView
+    from chalicelib.api.routes.case_schemas import ClockView, PauseView
 
     unit = "working_days" if clock.working_days else "calendar_days"
     return ClockView(

@@ -10,14 +10,17 @@ transition fail with ``LostRace`` whose ``failed`` contains ``"stamp"``.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from chalicelib import clock
 from chalicelib.refusals import Refusal
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
+from chalicelib.services.etimbre.fees import Fee, current_fee
 from chalicelib.store.cases import Also
 from chalicelib.store.etimbre import reads
-from chalicelib.store.etimbre.use_and_refund import consumption
+from chalicelib.store.etimbre.exits import consumption
 
 STAMP = "stamp"  # the Also's name, as LostRace.failed reports it
 
@@ -70,3 +73,23 @@ def consumption_of(
         case_id=case_id,
         at=clock.now(),
     )
+
+
+class StampPayments:
+    """eTimbre's side of ``chalicelib.ports.FeePayments``: a fee is paid by a stamp."""
+
+    def fee(self, service: str, at: datetime, office: str = "") -> Fee | None:
+        return current_fee(service, at, office)
+
+    def why_not_payable(self, payment: str, *, owner: str, service: str, office: str) -> str | None:
+        return refusal_for_request(payment, owner=owner, service=service, consulate=office)
+
+    def used_with(
+        self, payment: str, *, service: str, office: str, agent: str, case_id: str, owner: str
+    ) -> Also:
+        return consume_also(
+            payment, service=service, consulate=office, agent=agent, case_id=case_id, owner=owner
+        )
+
+
+PAYMENTS = StampPayments()

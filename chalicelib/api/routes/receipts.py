@@ -6,8 +6,9 @@ from __future__ import annotations
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib.api import negotiation
-from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, allow
+from chalicelib.api.access import allow
 from chalicelib.api.routing import JSON, Call, Reply, route
+from chalicelib.identity import CASE_STAFF_ROLES, CITIZEN
 from chalicelib.refusals import Refusal
 
 PDF = "application/pdf"
@@ -34,10 +35,10 @@ def get_receipt(call: Call, case_id: str) -> Reply:
     if media_type is None:
         raise Refusal("not-acceptable", f"This receipt is served as {' or '.join(OFFERED)}.")
     from chalicelib.documents import receipt  # its models load pydantic: not at import
-    from chalicelib.workflow import access, registry, service
+    from chalicelib.workflow import access, lifecycle, registry
 
     # The history says when the case was filed; the same single Query as GET /cases/{id}.
-    found, history = service.find_with_history(case_id)
+    found, history = lifecycle.find_with_history(case_id)
     case = access.checked(call.user, found, "GET /cases/{id}/receipt", call.correlation_id)
     try:
         content = receipt.build(case, registry.machine_for(case.case_type), history)

@@ -13,7 +13,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store.tables import table_names, table_status
 
 if TYPE_CHECKING:
-    from chalicelib.platform.schemas import Check, HealthReport
+    from chalicelib.api.routes.platform_schemas import Check, HealthReport
 
 CACHE_SECONDS = 15.0
 _lock = threading.Lock()
@@ -21,7 +21,7 @@ _cached: tuple[float, HealthReport] | None = None
 
 
 def _probe(name: str, probe: Callable[[], object]) -> Check:
-    from chalicelib.platform.schemas import Check  # pydantic: on the first probe, not at import
+    from chalicelib.api.routes.platform_schemas import Check
 
     started = time.perf_counter()
     try:
@@ -35,7 +35,7 @@ def _probe(name: str, probe: Callable[[], object]) -> Check:
 
 
 def report() -> HealthReport:
-    from chalicelib.platform.schemas import HealthReport  # pydantic: on first use, not at import
+    from chalicelib.api.routes.platform_schemas import HealthReport
 
     global _cached
     with _lock:

@@ -1,8 +1,10 @@
-"""Who is calling: the principal built from a verified token, and what a route requires."""
+"""Who someone is: the principal built from a verified token (its identity, roles, office and
+sign-in), and the roles the app knows. The kernel and the services reason about principals;
+how a token becomes one is the HTTP edge's business (``chalicelib.api.auth``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CITIZEN = "citizen"
 STAFF_ROLES = (
@@ -54,33 +56,3 @@ class Principal:
 
     def has_any(self, roles: frozenset[str]) -> bool:
         return bool(self.roles & roles)
-
-
-@dataclass(frozen=True)
-class Access:
-    """What a route asks of its caller. ``roles`` empty and ``public`` true: anyone."""
-
-    public: bool = False
-    roles: frozenset[str] = field(default_factory=frozenset)
-    cnie: bool = False  # the citizen must have signed in with the electronic ID card
-    office_param: str = ""  # a path parameter naming the staff member's own office
-
-    def describe(self) -> str:
-        if self.public:
-            return "public"
-        text = "roles: " + ", ".join(sorted(self.roles))
-        if self.cnie:
-            text += "; electronic ID card sign-in (acr=cnie)"
-        if self.office_param:
-            text += f"; only for the office named by {{{self.office_param}}}"
-        return text
-
-
-PUBLIC = Access(public=True)
-
-
-def allow(*roles: str, cnie: bool = False, office_param: str = "") -> Access:
-    unknown = set(roles) - set(ALL_ROLES)
-    if unknown:
-        raise ValueError(f"unknown roles {sorted(unknown)}")
-    return Access(roles=frozenset(roles), cnie=cnie, office_param=office_param)

@@ -12,10 +12,11 @@ from typing import Any
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
-from chalicelib.api.principal import CITIZEN, Access, allow
+from chalicelib.api.access import Access, allow
 from chalicelib.api.routing import Call, route
+from chalicelib.identity import CITIZEN
 
-BODY = "chalicelib.workflow.schemas:OwedIn"
+BODY = "chalicelib.api.routes.case_schemas:OwedIn"
 # (call, case id, transition, reason) -> the case as the service shows it
 Perform = Callable[[Call, str, str, str], Any]
 

@@ -6,18 +6,19 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint  # type: ignore[attr-defined]
 
-from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, Principal, allow
+from chalicelib.api.access import allow
 from chalicelib.api.routing import Call, route
+from chalicelib.identity import CASE_STAFF_ROLES, CITIZEN, Principal
 from chalicelib.refusals import FieldError, Refusal
 
 if TYPE_CHECKING:
-    from chalicelib.documents.schemas import DocumentLink, UploadGrant, UploadRequest
+    from chalicelib.api.routes.document_schemas import DocumentLink, UploadGrant, UploadRequest
     from chalicelib.workflow.case import Case
     from chalicelib.workflow.machine import Machine
 
 # Models are named, and the case engine imported, on a route's first call: a cold start that
 # serves /health or a public page pays for neither.
-SCHEMAS = "chalicelib.documents.schemas"
+SCHEMAS = "chalicelib.api.routes.document_schemas"
 documents = Blueprint(__name__)
 TAGS = ("cases",)
 
@@ -62,7 +63,7 @@ def attach_document(call: Call, case_id: str) -> UploadGrant:
         raise Refusal("conflict", str(refused)) from refused
     except LostRace as error:
         raise Refusal("conflict", "The case changed meanwhile: try again.") from error
-    from chalicelib.documents.schemas import UploadGrant
+    from chalicelib.api.routes.document_schemas import UploadGrant
 
     return UploadGrant(
         document_id=document.id,
@@ -84,8 +85,8 @@ def attach_document(call: Call, case_id: str) -> UploadGrant:
     errors=(409,),
 )
 def download_document(call: Call, case_id: str, document_id: str) -> DocumentLink:
+    from chalicelib.api.routes.document_schemas import DocumentLink
     from chalicelib.documents import uploads
-    from chalicelib.documents.schemas import DocumentLink
     from chalicelib.workflow.access import visible_case
 
     purpose = f"download document {document_id[:64]}"

@@ -7,19 +7,20 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint  # type: ignore[attr-defined]
 
 from chalicelib import clock
+from chalicelib.api.access import allow
 from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-from chalicelib.api.principal import CASE_STAFF_ROLES, CITIZEN, allow
 from chalicelib.api.routing import Call, route
+from chalicelib.identity import CASE_STAFF_ROLES, CITIZEN
 from chalicelib.store.secrets import cursor_key
 
 if TYPE_CHECKING:
-    from chalicelib.workflow.access_log import AccessLog
-    from chalicelib.workflow.schemas import CaseList, CaseView, MyCasesQuery
+    from chalicelib.api.routes.access_log import AccessLog
+    from chalicelib.api.routes.case_schemas import CaseList, CaseView, MyCasesQuery
 
 # Models are named, and they and the case engine are imported on a route's first call:
 # neither pydantic nor the engine is part of a cold start.
-SCHEMAS = "chalicelib.workflow.schemas"
-ACCESS_LOG = "chalicelib.workflow.access_log"
+SCHEMAS = "chalicelib.api.routes.case_schemas"
+ACCESS_LOG = "chalicelib.api.routes.access_log"
 
 cases = Blueprint(__name__)
 TAGS = ("cases",)
@@ -36,9 +37,10 @@ TAGS = ("cases",)
     response=f"{SCHEMAS}:CaseList",
 )
 def my_cases(call: Call) -> CaseList:
+    from chalicelib.api.routes import case_views
+    from chalicelib.api.routes.case_schemas import CaseList
     from chalicelib.store import cases as store
-    from chalicelib.workflow import access, registry, views
-    from chalicelib.workflow.schemas import CaseList
+    from chalicelib.workflow import access, registry
 
     query: MyCasesQuery = call.query
     scope = f"me:{call.user.subject}"
@@ -51,7 +53,7 @@ def my_cases(call: Call) -> CaseList:
     # without it (a page may then be shorter than its limit; ``next`` still goes on).
     shown = [c for c in page.cases if not access.cnie_withheld(call.user, c)]
     return CaseList(
-        items=[views.summary(registry.machine_for(c.case_type), c) for c in shown],
+        items=[case_views.summary(registry.machine_for(c.case_type), c) for c in shown],
         next=encode_cursor(cursor_key(), scope, page.last_key),
     )
 
@@ -66,12 +68,13 @@ def my_cases(call: Call) -> CaseList:
     response=f"{SCHEMAS}:CaseView",
 )
 def get_case(call: Call, case_id: str) -> CaseView:
-    from chalicelib.workflow import access, registry, service, views
+    from chalicelib.api.routes import case_views
+    from chalicelib.workflow import access, lifecycle, registry
 
-    found, history = service.find_with_history(case_id)
+    found, history = lifecycle.find_with_history(case_id)
     case = access.checked(call.user, found, "GET /cases/{id}", call.correlation_id)
     machine = registry.machine_for(case.case_type)
-    return views.full(machine, case, history, call.user, clock.now())
+    return case_views.full(machine, case, history, call.user, clock.now())
 
 
 @route(
@@ -85,8 +88,9 @@ def get_case(call: Call, case_id: str) -> CaseView:
     response=f"{ACCESS_LOG}:AccessLog",
 )
 def get_access_log(call: Call, case_id: str) -> AccessLog:
+    from chalicelib.api.routes import access_log
     from chalicelib.store import audit
-    from chalicelib.workflow import access, access_log
+    from chalicelib.workflow import access
 
     case = access.visible_case(
         call.user, case_id, "GET /cases/{id}/access-log", call.correlation_id

@@ -1,1 +1,0 @@
-"""Routes every deployment has: health, keys, the API's own description, the audit reader."""
