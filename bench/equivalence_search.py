@@ -37,10 +37,11 @@ def _timed(function: Any, runs: int) -> list[float]:
 
 
 def measure() -> Figures:
-    from chalicelib.services.equivalence.library import generator, index
+    from chalicelib.services.equivalence.library import index
+    from scripts.demo import equivalence_decisions
 
     figures: Figures = {"equivalence_search.decisions": DECISIONS}
-    items = list(generator.decisions(DECISIONS))
+    items = list(equivalence_decisions.decisions(DECISIONS))
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "bench.sqlite"
         start = time.perf_counter()

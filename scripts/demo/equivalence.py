@@ -32,16 +32,19 @@ def _reference_pdf(title_fr: str, title_ar: str) -> bytes:
 
 
 def seed(env: dict[str, str]) -> list[str]:
-    from chalicelib.services.equivalence.library import generator, guide, importer
+    from chalicelib.services.equivalence.library import guide, importer
     from chalicelib.services.equivalence.library.references import REFERENCES, file_key, has_file
     from chalicelib.store.equivalence_library import index_files
+    from scripts.demo import equivalence_decisions
 
     texts = [ref for ref in REFERENCES if has_file(ref)]  # an announced order has no text
     for ref in texts:
         content = _reference_pdf(ref["titles"]["fr"], ref["titles"]["ar"])
         index_files.put_object(file_key(ref["code"]), content, "application/pdf")
-    demo = list(generator.decisions(DEMO_DECISIONS))
-    index_files.put_object(DEMO_IMPORT_KEY, generator.as_jsonl(demo), "application/x-ndjson")
+    demo = list(equivalence_decisions.decisions(DEMO_DECISIONS))
+    index_files.put_object(
+        DEMO_IMPORT_KEY, equivalence_decisions.as_jsonl(demo), "application/x-ndjson"
+    )
     report = importer.import_decisions(DEMO_IMPORT_KEY, "jsonl", False, datetime.now(UTC).date())
     built = guide.build()
     from scripts.demo import equivalence_committees, equivalence_files

@@ -65,15 +65,15 @@ def fees(call: Call) -> FeeList:
 )
 def buy(call: Call) -> StampView:
     from chalicelib.api import quotas
+    from chalicelib.services.etimbre import service as use
     from chalicelib.services.etimbre import views
     from chalicelib.services.etimbre.notices import Contact
-    from chalicelib.services.etimbre.purchase import purchase
 
     quotas.charge(call.user, "etimbre-purchase")
     body: PurchaseIn = call.body
     given = body.contact
     contact = Contact(given.email, given.phone, given.language or "") if given else None
-    stamp = purchase(
+    stamp = use.purchase(
         call.user,
         body.service,
         body.consulate,
@@ -96,11 +96,11 @@ def buy(call: Call) -> StampView:
     errors=(401, 409, 422),
 )
 def payment_webhook(call: Call) -> WebhookAnswer:
-    from chalicelib.services.etimbre.payment import webhook
+    from chalicelib.services.etimbre import service as use
     from chalicelib.services.etimbre.schemas import WebhookAnswer
 
     raw = call.request.raw_body or b""
-    result = webhook(
+    result = use.webhook(
         raw.encode() if isinstance(raw, str) else raw,
         call.header("x-gateway-timestamp") or "",
         call.header("x-gateway-signature") or "",
@@ -146,12 +146,13 @@ def my_stamps(call: Call) -> Any:
 )
 def my_stamp(call: Call, number: str) -> Any:
     from chalicelib.api.negotiation import choose
-    from chalicelib.services.etimbre import lookup, views
+    from chalicelib.services.etimbre import service as use
+    from chalicelib.services.etimbre import views
 
     chosen = choose(call.header("accept"), ("application/json", PDF))
     if chosen is None:
         raise Refusal("not-acceptable", "application/json or application/pdf.")
-    stamp = lookup.owned(number, call.user)
+    stamp = use.owned(number, call.user)
     if chosen == PDF:
         return Reply(views.receipt_pdf(stamp), 200, {}, PDF)
     return views.stamp(stamp)
@@ -170,10 +171,11 @@ def my_stamp(call: Call, number: str) -> Any:
 )
 def public_stamp(call: Call, number: str) -> Any:
     from chalicelib.api import public_page, ratelimit
-    from chalicelib.services.etimbre import lookup, views
+    from chalicelib.services.etimbre import service as use
+    from chalicelib.services.etimbre import views
 
     ratelimit.limit(call, "etimbre-stamp", per_minute=30)
-    status, stamp = lookup.public_state(number)
+    status, stamp = use.public_state(number)
     if public_page.wants_html(call):
         return public_page.reply(views.public_page(number, status, stamp))
     return views.public(number, status, stamp)
@@ -191,10 +193,11 @@ def public_stamp(call: Call, number: str) -> Any:
     errors=(409,),
 )
 def consume(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import counter, views
+    from chalicelib.services.etimbre import service as use
+    from chalicelib.services.etimbre import views
 
     body: ConsumeIn = call.body
-    return views.stamp(counter.consume(number, body.service, call.user, body.case_id))
+    return views.stamp(use.consume(number, body.service, call.user, body.case_id))
 
 
 @route(
@@ -209,10 +212,11 @@ def consume(call: Call, number: str) -> StampView:
     errors=(409,),
 )
 def ask_refund(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import refund_asks, views
+    from chalicelib.services.etimbre import service as use
+    from chalicelib.services.etimbre import views
 
     body: RefundIn = call.body
-    return views.stamp(refund_asks.ask(number, body.reason, call.user))
+    return views.stamp(use.ask_refund(number, body.reason, call.user))
 
 
 @route(
@@ -227,13 +231,14 @@ def ask_refund(call: Call, number: str) -> StampView:
 )
 def refund_requests(call: Call, code: str) -> StampList:
     from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-    from chalicelib.services.etimbre import refund_asks, views
+    from chalicelib.services.etimbre import service as use
+    from chalicelib.services.etimbre import views
     from chalicelib.services.etimbre.schemas import StampList
     from chalicelib.store.secrets import cursor_key
 
     scope = f"refund-requests:{code}"
     start = decode_cursor(cursor_key(), scope, call.query.cursor)
-    found, last = refund_asks.waiting(code, clamp_limit(call.query.limit), start)
+    found, last = use.refunds_waiting(code, clamp_limit(call.query.limit), start)
     return StampList(
         items=[views.stamp(s) for s in found],
         next=encode_cursor(cursor_key(), scope, last),
@@ -252,10 +257,11 @@ def refund_requests(call: Call, code: str) -> StampList:
     errors=(409,),
 )
 def refuse_refund(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import refund_asks, views
+    from chalicelib.services.etimbre import service as use
+    from chalicelib.services.etimbre import views
 
     body: RefundIn = call.body
-    return views.stamp(refund_asks.refuse(number, body.reason, call.user))
+    return views.stamp(use.refuse_refund(number, body.reason, call.user))
 
 
 @route(
@@ -270,10 +276,11 @@ def refuse_refund(call: Call, number: str) -> StampView:
     errors=(409, 502),
 )
 def refund(call: Call, number: str) -> StampView:
-    from chalicelib.services.etimbre import counter, views
+    from chalicelib.services.etimbre import service as use
+    from chalicelib.services.etimbre import views
 
     body: RefundIn = call.body
-    return views.stamp(counter.refund(number, body.reason, call.user))
+    return views.stamp(use.refund(number, body.reason, call.user))
 
 
 @route(
@@ -290,13 +297,13 @@ def refund(call: Call, number: str) -> StampView:
 )
 def reconciliation(call: Call) -> Any:
     from chalicelib.api.negotiation import choose
+    from chalicelib.services.etimbre import service as use
     from chalicelib.services.etimbre import views
-    from chalicelib.services.etimbre.reconciliation import flags, totals
 
     query: ReconciliationQuery = call.query
     day = query.date.isoformat()
     report = views.reconciliation(
-        query.date, query.consulate, totals(day, query.consulate), flags(day)
+        query.date, query.consulate, use.totals(day, query.consulate), use.flags(day)
     )
     chosen = (
         "text/csv"
@@ -323,10 +330,10 @@ def reconciliation(call: Call) -> Any:
     errors=(409,),
 )
 def settlements(call: Call) -> SettlementReport:
+    from chalicelib.services.etimbre import service as use
     from chalicelib.services.etimbre import settlement_file, views
-    from chalicelib.services.etimbre.reconciliation import match_settlement
 
     body: SettlementIn = call.body
     day = body.date.isoformat()
     key = body.key or settlement_file.key_for(day)
-    return views.settlement(body.date, key, match_settlement(day, key))
+    return views.settlement(body.date, key, use.match_settlement(day, key))

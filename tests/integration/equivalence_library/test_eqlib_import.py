@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from chalicelib.services.equivalence.library import decisions as rows
-from chalicelib.services.equivalence.library import generator, importer, index, search
+from chalicelib.services.equivalence.library import importer, index, search
 from chalicelib.services.equivalence.library.precedents import precedents
 from chalicelib.store.equivalence_library import index_files
+from scripts.demo import equivalence_decisions
 
 TODAY = date(2026, 3, 1)
 HEADER = ",".join(rows.COLUMNS)
@@ -85,14 +86,17 @@ def test_a_container_picks_up_an_import_made_elsewhere(
     stack: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     importer.import_decisions(
-        upload(generator.as_jsonl(list(generator.decisions(5))), "jsonl"), None, True, TODAY
+        upload(equivalence_decisions.as_jsonl(list(equivalence_decisions.decisions(5))), "jsonl"),
+        None,
+        True,
+        TODAY,
     )
     loaded = search.current_index()
     assert loaded is not None
     # Another container builds and publishes a new version; this one has not been told.
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "other.sqlite"
-        index.build(list(generator.decisions(7, seed=2)), path, "elsewhere")
+        index.build(list(equivalence_decisions.decisions(7, seed=2)), path, "elsewhere")
         index_files.publish(path, f"elsewhere-{uuid.uuid4().hex}", 7, loaded.version)
     assert search.current_index() is loaded  # within RECHECK_SECONDS: the copy it has
     monkeypatch.setattr(search, "RECHECK_SECONDS", 0.0)
@@ -102,7 +106,10 @@ def test_a_container_picks_up_an_import_made_elsewhere(
 
 def test_an_import_that_lost_the_race_is_refused(stack: Any) -> None:
     importer.import_decisions(
-        upload(generator.as_jsonl(list(generator.decisions(3))), "jsonl"), None, True, TODAY
+        upload(equivalence_decisions.as_jsonl(list(equivalence_decisions.decisions(3))), "jsonl"),
+        None,
+        True,
+        TODAY,
     )
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "late.sqlite"

@@ -16,11 +16,12 @@ import pytest
 import app as app_module
 from chalicelib.jobs import runner
 from chalicelib.services.equivalence.library import decisions as rows
-from chalicelib.services.equivalence.library import generator, import_jobs
+from chalicelib.services.equivalence.library import import_jobs
 from chalicelib.store import jobs
 from chalicelib.store.binding import bound
 from chalicelib.store.equivalence_library import index_files
 from infra import policy as iam
+from scripts.demo import equivalence_decisions
 from scripts.local_events import Pump
 from tests.support.aws_calls import RECORDER
 
@@ -34,7 +35,9 @@ def upload(content: bytes, suffix: str = "jsonl") -> str:
 
 
 def decisions_file(n: int = 4, seed: int = 11) -> str:
-    return upload(generator.as_jsonl(list(generator.decisions(n, seed=seed))))
+    return upload(
+        equivalence_decisions.as_jsonl(list(equivalence_decisions.decisions(n, seed=seed)))
+    )
 
 
 def run_pending(stack: Any) -> None:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.services.equivalence.library import generator, index
+from chalicelib.services.equivalence.library import index
 from chalicelib.services.equivalence.library.decisions import Decision
+from scripts.demo import equivalence_decisions
 
-BASE = next(generator.decisions(1))
+BASE = next(equivalence_decisions.decisions(1))
 
 
 def decision(number: str, diploma: str, institution: str, country: str, **kw: object) -> Decision:
