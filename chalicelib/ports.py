@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from chalicelib.refusals import Refusal
-from chalicelib.store.cases import Also
+
+if TYPE_CHECKING:  # the port is wired at import, the store is loaded on first use
+    from chalicelib.store.cases import Also
 
 
 class Fee(Protocol):
