@@ -80,5 +80,5 @@ def get_openapi(call: Call) -> Reply:
     media_type="text/html",
 )
 def get_docs(call: Call) -> Reply:
-    page = resources.files("chalicelib.platform").joinpath("docs.html").read_text("utf-8")
+    page = resources.files("chalicelib.api.routes").joinpath("docs.html").read_text("utf-8")
     return Reply(page, media_type="text/html; charset=utf-8", headers=PUBLIC_CACHE)
