@@ -4,13 +4,19 @@ stage's event source mappings, idempotently, and kept by a later ``chalice deplo
 The mappings are made by Chalice's own client calls, as ``chalice deploy`` makes them, on a
 queue and a table stream of this test (moto would try to invoke a function, which needs
 Docker, on a message sent to a mapped queue: nothing is sent, and the mappings are deleted
-afterwards). The package path's template is checked in ``test_deploy_path.py``.
+afterwards); the last test runs a real ``chalice deploy`` (twice) of an app with only a
+queue and a stream handler into a moto server (an app with routes does not deploy into
+moto). The package path's template is checked in ``test_deploy_path.py``.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -178,3 +184,85 @@ def test_the_package_template_s_stream_and_queue_events_report_failures() -> Non
     }
     assert "FunctionResponseTypes" not in events["Nightly"]["Properties"]
     assert event_sources.in_template(template) == []  # already there: unchanged
+
+
+EVENT_APP = """from chalice import Chalice
+
+app = Chalice(app_name="{name}")
+
+
+@app.on_sqs_message(queue="{name}", batch_size={batch})
+def on_queue(event):
+    return {{"batchItemFailures": []}}
+
+
+@app.on_dynamodb_record(stream_arn="{stream}")
+def on_stream(event):
+    return {{"batchItemFailures": []}}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_after_a_real_chalice_deploy_and_a_redeploy(stack: Any, tmp_path: Path) -> None:
+    """``chalice deploy`` (a subprocess, as ``make deploy`` runs it) into a moto server that
+    shares this process's backends; the step on its record; ``chalice deploy`` again with
+    another batch size: the setting stays and the step has nothing to do."""
+    from moto.server import ThreadedMotoServer
+
+    port, name = _free_port(), f"batches-{uuid.uuid4().hex[:8]}"
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": REGION}
+    session = boto3.Session(region_name=REGION)
+    lam = session.client("lambda", endpoint_url=endpoint)
+    uuids: list[str] = []
+    try:
+        session.client("sqs", endpoint_url=endpoint).create_queue(QueueName=name)
+        stream = session.client("dynamodb", endpoint_url=endpoint).create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        )["TableDescription"]["LatestStreamArn"]
+        (tmp_path / ".chalice").mkdir()
+        config = {"version": "2.0", "app_name": name, "stages": {"dev": {}}}
+        (tmp_path / ".chalice" / "config.json").write_text(json.dumps(config))
+        (tmp_path / "requirements.txt").write_text("")
+
+        def chalice_deploy(batch: int) -> None:
+            app = EVENT_APP.format(name=name, batch=batch, stream=stream)
+            (tmp_path / "app.py").write_text(app)
+            command = [sys.executable, "-c", "from chalice.cli import main; main()", "deploy"]
+            done = subprocess.run(
+                [*command, "--stage", "dev"], cwd=tmp_path, env=env, capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stderr
+
+        chalice_deploy(batch=5)
+        functions, uuids = event_sources.deployed("dev", tmp_path)
+        assert len(functions) == 2 and len(uuids) == 2
+        assert [_types(lam, u) for u in uuids] == [[], []]
+
+        assert sorted(event_sources.apply(lam, functions, uuids)) == sorted(uuids)
+
+        chalice_deploy(batch=7)
+        assert event_sources.deployed("dev", tmp_path) == (functions, uuids)  # updated in place
+        queue_mapping = next(u for u in uuids if ":sqs:" in _arn(lam, u))
+        assert lam.get_event_source_mapping(UUID=queue_mapping)["BatchSize"] == 7
+        assert [_types(lam, u) for u in uuids] == [["ReportBatchItemFailures"]] * 2
+        assert event_sources.apply(lam, functions, uuids) == []
+    finally:
+        for mapping in uuids:
+            lam.delete_event_source_mapping(UUID=mapping)
+        server.stop()
+
+
+def _arn(lam: Any, mapping: str) -> str:
+    return str(lam.get_event_source_mapping(UUID=mapping)["EventSourceArn"])
