@@ -49,9 +49,10 @@ DEPLOY_ARGS = $(if $(PUBLIC_BASE_URL),--public-base-url '$(PUBLIC_BASE_URL)') $(
 infra: venv ## the stateful stack only: make infra STAGE=dev PUBLIC_BASE_URL=https://... ALLOWED_ORIGINS=https://...
 	$(PY) -m scripts.deploy --stage $(STAGE) $(DEPLOY_ARGS)
 
-deploy: infra ## make infra, chalice deploy, then the problem+json gateway responses on the API
+deploy: infra ## make infra, chalice deploy, the problem+json gateway responses, ReportBatchItemFailures
 	$(VENV)/bin/chalice deploy --stage $(STAGE)
 	$(PY) -m scripts.gateway_responses --stage $(STAGE)
+	$(PY) -m scripts.event_sources --stage $(STAGE)
 
 guide: venv ## the equivalence guide PDF into the stage's bucket if missing (STAGE=local: make run)
 	$(PY) -m scripts.build_guide --stage $(STAGE)

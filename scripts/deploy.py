@@ -18,11 +18,13 @@ environment is in the config, its role's policy is ``.chalice/policy-<stage>.jso
 (checked in, named by the template's deterministic names). ``make deploy`` runs
 ``make infra``, ``chalice deploy``, then ``scripts/gateway_responses.py``, which puts API
 Gateway's own errors as problem+json on the deployed REST API (``chalice deploy`` imports
-the API without them).
+the API without them), then ``scripts/event_sources.py``, which turns on
+``ReportBatchItemFailures`` on the stage's event source mappings (Chalice cannot).
 
 ``--package`` instead deploys the app as a CloudFormation stack, as before
 (docs/decisions.md 13 and 46): ``chalice package --merge-template infra/gateway.json``
-builds the SAM template and zip, both go to the artifacts bucket, and the stack
+builds the SAM template and zip (its SQS and DynamoDB events given
+``ReportBatchItemFailures``), both go to the artifacts bucket, and the stack
 ``khidmat-<stage>-api`` is created or updated through a change set. One stage is deployed
 one way or the other, never both: both would consume the same queues and stream.
 
@@ -45,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from infra import stack
-from scripts import gateway_responses
+from scripts import event_sources, gateway_responses
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".chalice" / "config.json"
@@ -193,11 +195,16 @@ def package(
     project_dir: Path = ROOT,
     merge_template: Path = GATEWAY,
 ) -> Path:
-    """Run ``chalice package`` (it needs a region, and no AWS); return the SAM template."""
+    """Run ``chalice package`` (it needs a region, and no AWS); return the SAM template, its
+    stream and queue events set to report batch item failures (Chalice cannot say so)."""
     env = {**os.environ, "AWS_DEFAULT_REGION": region}
     command = package_command(stage, outdir, merge_template)
     subprocess.run(command, cwd=project_dir, env=env, check=True)
-    return outdir / "sam.json"
+    sam = outdir / "sam.json"
+    template = json.loads(sam.read_text())
+    if event_sources.in_template(template):
+        sam.write_text(json.dumps(template, indent=2) + "\n")
+    return sam
 
 
 def deploy_app(session: Any, stage: str, sam_path: Path, bucket: str) -> dict[str, str]:
@@ -382,8 +389,13 @@ def dry_run(stage: str, config_path: Path, base_url: str = "", package_path: boo
             f"then: python -m scripts.gateway_responses --stage {stage} "
             f"(puts the {wanted} gateway responses that differ, redeploys the API's stage)"
         )
+        print(
+            f"then: python -m scripts.event_sources --stage {stage} "
+            f"(sets {event_sources.REPORT} on the stage's event source mappings)"
+        )
         return
     print("would run: chalice " + " ".join(package_command(stage, Path("<tmp>/out"))[3:]))
+    print(f"with {event_sources.REPORT} on the template's SQS and DynamoDB events")
     try:
         bucket = artifacts_bucket(outputs, dict(os.environ))
         print(f"would upload the zip and template to s3://{bucket}/khidmat-{stage}/")

@@ -1,6 +1,15 @@
 """The local event pump: what AWS would deliver to the app's event handlers, delivered by
-polling moto. It reads the cases table's stream and the timer, uploads and outbox-retry
-queues, and calls the app's own handlers with Lambda-shaped events.
+polling moto. It reads the cases table's stream and the timer, uploads, outbox-retry,
+Massar and jobs queues, and calls the app's own handlers with Lambda-shaped events.
+
+It honours the handlers' partial batch responses (``batchItemFailures``) as Lambda does
+with ``ReportBatchItemFailures`` (docs/decisions.md 63): a queue's messages are deleted but
+the failed ones, which come back once the queue's visibility timeout has passed (and go to
+its dead-letter queue after its ``maxReceiveCount``); a stream shard resumes at its first
+failed record, delivering it and the records after it again. A handler that raises fails
+its whole batch. Unlike Lambda, whose shard waits until the record expires (24 h), the
+pump gives a stream record up after ``STREAM_ATTEMPTS`` deliveries and says so, so that a
+local stack never stalls.
 
 ``make run`` runs it in a thread; tests call ``drain()`` to deliver everything pending.
 """
@@ -8,6 +17,7 @@ queues, and calls the app's own handlers with Lambda-shaped events.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import boto3
@@ -19,6 +29,16 @@ QUEUES = {  # setting holding the queue URL -> the app's handler for it
     "MASSAR_QUEUE_URL": "massar_exports",
     "JOBS_QUEUE_URL": "background_jobs",
 }
+STREAM_ATTEMPTS = 3  # deliveries of a failing stream record before the pump skips it
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A record a handler reported as failed (or all of a batch whose handler raised)."""
+
+    handler: str
+    identifier: str  # the SQS message id, or the stream record's sequence number
+    given_up: bool = False  # a stream record skipped after STREAM_ATTEMPTS
 
 
 class FakeContext:
@@ -43,6 +63,9 @@ class Pump:
         self.streams = boto3.client("dynamodbstreams")
         self.sqs = boto3.client("sqs")
         self._iterators: dict[str, str] = {}
+        self._retry: dict[str, list[dict[str, Any]]] = {}  # shard -> from its first failure
+        self._attempts: dict[str, int] = {}  # sequence number -> deliveries that failed
+        self.failures: list[Failure] = []  # every failure reported, for tests and the log
 
     def drain(self, rounds: int = 20) -> int:
         """Deliver until nothing is pending (or ``rounds`` passes); returns events delivered."""
@@ -65,7 +88,7 @@ class Pump:
     def _stream_once(self) -> int:
         arn = self.env["CASES_STREAM_ARN"]
         shards = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
-        records: list[dict[str, Any]] = []
+        delivered = 0
         for shard in shards:
             shard_id = shard["ShardId"]
             iterator = (
@@ -78,10 +101,33 @@ class Pump:
             answer = self.streams.get_records(ShardIterator=iterator, Limit=100)
             self._iterators[shard_id] = answer["NextShardIterator"]
             Pump._reached[(arn, shard_id)] = answer["NextShardIterator"]
-            records += answer["Records"]
-        if records:
-            self.app.cases_stream({"Records": records}, FakeContext())
-        return len(records)
+            records = self._retry.pop(shard_id, []) + answer["Records"]
+            if records:  # one invocation per shard, as Lambda does
+                self._retry[shard_id] = self._stream_batch(records)
+                delivered += len(records)
+        return delivered
+
+    def _stream_batch(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Deliver a shard's records; return those to deliver again: from the first failed
+        one on (the shard's checkpoint), that one dropped once it failed STREAM_ATTEMPTS
+        times."""
+        numbers = [str(r["dynamodb"]["SequenceNumber"]) for r in records]
+        failed = self._failed("cases_stream", {"Records": records}, numbers)
+        if not failed:
+            return []
+        first = min(i for i, number in enumerate(numbers) if number in failed)
+        number = numbers[first]
+        self._attempts[number] = self._attempts.get(number, 0) + 1
+        if self._attempts[number] < STREAM_ATTEMPTS:
+            return records[first:]
+        del self._attempts[number]
+        self.failures.append(Failure("cases_stream", number, given_up=True))
+        print(
+            f"event pump: stream record {number} failed {STREAM_ATTEMPTS} times, skipped "
+            "(on AWS its shard would wait until the record expires)",
+            flush=True,
+        )
+        return records[first + 1 :]
 
     def _queue_once(self, setting: str) -> int:
         url = self.env[setting]
@@ -104,7 +150,23 @@ class Pump:
                 for m in messages
             ]
         }
-        getattr(self.app, QUEUES[setting])(event, FakeContext())
-        for message in messages:  # as Lambda does once the handler returned
-            self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        ids = [m["MessageId"] for m in messages]
+        failed = self._failed(QUEUES[setting], event, ids)
+        for message in messages:  # as Lambda does once the handler returned: all but the failed
+            if message["MessageId"] not in failed:
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
+
+    def _failed(self, handler: str, event: dict[str, Any], identifiers: list[str]) -> set[str]:
+        """Call the app's handler; the identifiers of the records it reported as failed, all of
+        them if it raised."""
+        try:
+            response = getattr(self.app, handler)(event, FakeContext())
+        except Exception as error:
+            print(f"event pump: {handler} raised {type(error).__name__}: {error}", flush=True)
+            failed = set(identifiers)
+        else:
+            reported = response.get("batchItemFailures") if isinstance(response, dict) else None
+            failed = {str(item["itemIdentifier"]) for item in reported or []}
+        self.failures += [Failure(handler, i) for i in identifiers if i in failed]
+        return failed

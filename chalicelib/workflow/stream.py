@@ -4,6 +4,10 @@ Timer requests start or stop Step Functions executions; outbox messages go to th
 module; exports go to their target's queue; decided cases feed the published processing
 times; new history entries run the reactions services registered (``reactions.py``), last.
 Items are told apart by their sort key.
+
+The Lambda handler gives one record at a time to ``handle_record`` (``chalicelib/batch.py``):
+a record that raises is reported alone and the shard resumes there. ``handle_records`` is
+the same work for a list, for tests and tools.
 """
 
 from __future__ import annotations
@@ -12,6 +16,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.workflow import exports, reactions, timers
+
+
+def handle_record(record: dict[str, Any]) -> dict[str, int]:
+    """One raw stream record: the timer, outbox or export item it inserted, the decision it
+    counts or the reactions its history entry runs. Raises if that work failed; it is
+    idempotent, so the record's second delivery redoes only what is missing."""
+    return handle_records([record])
 
 
 def handle_records(records: Iterable[dict[str, Any]]) -> dict[str, int]:

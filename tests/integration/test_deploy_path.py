@@ -118,6 +118,25 @@ def test_the_package_carries_the_stacks_names_the_policy_and_the_responses(
     assert "/health" in resources["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
 
 
+def test_every_stream_and_queue_event_of_the_package_reports_batch_item_failures(
+    packaged: Path,
+) -> None:
+    """Chalice cannot set it; ``deploy.package`` writes it into the SAM template (decision 64)."""
+    resources = json.loads(packaged.read_text())["Resources"]
+    events = {
+        (name, event["Type"]): event["Properties"]
+        for name, resource in resources.items()
+        for event in resource.get("Properties", {}).get("Events", {}).values()
+        if event["Type"] in ("SQS", "DynamoDB")
+    }
+    handlers = {"CasesStream", "TimerCallbacks", "DocumentUploads", "OutboxRetries"}
+    handlers |= {"MassarExports", "BackgroundJobs"}
+    assert {name for name, _ in events} == handlers
+    assert ("CasesStream", "DynamoDB") in events
+    for properties in events.values():
+        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
 def test_the_app_and_the_stateful_template_lint_clean_together(
     packaged: Path, tmp_path: Path
 ) -> None:
@@ -219,6 +238,7 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(
     assert "~ CASES_TABLE=khidmat-dev-cases" in plain
     assert "then make deploy runs: chalice deploy --stage dev\n" in plain
     assert "python -m scripts.gateway_responses --stage dev" in plain
+    assert "python -m scripts.event_sources --stage dev" in plain
     assert "chalice package" not in plain
     assert deploy.main([*argv, "--package"]) == 0
 
@@ -228,6 +248,7 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(
     assert "~ CASES_TABLE=khidmat-dev-cases" in printed
     assert f"~ DOCUMENTS_BUCKET={dev_outputs['DocumentsBucket']}" in printed
     assert "would run: chalice package --stage dev --merge-template" in printed
+    assert "with ReportBatchItemFailures on the template's SQS and DynamoDB events" in printed
     assert "would upload the zip and template to s3://khidmat-dev-artifacts/khidmat-dev/" in printed
     assert "would create or update stack khidmat-dev-api" in printed
     operations = {(c.service, c.operation) for c in RECORDER.calls}
