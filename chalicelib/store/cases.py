@@ -51,8 +51,23 @@ from chalicelib.store.case_mapping import (
 )
 from chalicelib.workflow.case import Case, Document, HistoryEntry
 
-# The transition's API, with the message and timer requests it takes (case_mapping.py).
-__all__ = ["Also", "OutboxMessage", "Page", "TimerRequest"]
+# The case repository (workflow/repository.py's CaseRepository, and the staff queues), with
+# the message and timer requests a transition takes (case_mapping.py).
+__all__ = [
+    "Also",
+    "OutboxMessage",
+    "Page",
+    "TimerRequest",
+    "history",
+    "load",
+    "load_by_reference",
+    "load_with_history",
+    "new_case_id",
+    "next_reference",
+    "of_owner",
+    "queue",
+    "save_transition",
+]
 
 
 class Also(NamedTuple):

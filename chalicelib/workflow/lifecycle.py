@@ -1,4 +1,5 @@
-"""Opening cases and firing transitions: load, decide (engine), write (store) in one go.
+"""Opening cases and firing transitions: load, decide (engine), write (the case repository,
+``workflow/repository.py``) in one go.
 
 What a transition must notify becomes outbox messages and what it arms or disarms becomes
 timer requests, all in the transition's own transaction.
@@ -14,7 +15,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.store import cases as store
-from chalicelib.workflow import clocks, engine, legal
+from chalicelib.workflow import clocks, engine, legal, repository
 from chalicelib.workflow import holidays as calendar
 from chalicelib.workflow.case import Case, Contact, Deadline, Document, HistoryEntry
 from chalicelib.workflow.engine import Actor, Fired
@@ -49,8 +50,8 @@ def open_case(
     one-live-request guard): a failed one raises ``LostRace`` naming it."""
     at = at or clock.now()
     draft = Case(
-        id=store.new_case_id(),
-        reference=store.next_reference(machine.prefix, at.year),
+        id=repository.cases().new_case_id(),
+        reference=repository.cases().next_reference(machine.prefix, at.year),
         case_type=machine.case_type,
         owner=owner,
         office=office,
@@ -83,7 +84,7 @@ def open_case(
         store.TimerRequest(d.name, "start", execution_name(draft.id, d), d.due_at, d.on_expiry)
         for d in deadlines.values()
     ]
-    store.save_transition(draft, opened, entry, timers=timers, now=at, also=also)
+    repository.cases().save_transition(draft, opened, entry, timers=timers, now=at, also=also)
     return opened
 
 
@@ -119,7 +120,7 @@ def act(
         for gone in fired.timers_cancelled
         if gone in case.deadlines
     ]
-    store.save_transition(
+    repository.cases().save_transition(
         case,
         fired.case,
         fired.entry,
@@ -165,20 +166,20 @@ def record(
         documents=kept + documents,
         payload={**case.payload, **(changes or {})},
     )
-    store.save_transition(case, after, entry, now=at, documents=documents)
+    repository.cases().save_transition(case, after, entry, now=at, documents=documents)
     return after
 
 
 def find(case_id: str) -> Case | None:
-    return store.load(case_id) if _plausible_id(case_id) else None
+    return repository.cases().load(case_id) if _plausible_id(case_id) else None
 
 
 def find_with_history(case_id: str) -> tuple[Case | None, list[HistoryEntry]]:
     """A case by id, or by its human reference (EQ-2026-000123), with its history."""
     if REFERENCE.match(case_id):
-        pointer = store.load_by_reference(case_id)
+        pointer = repository.cases().load_by_reference(case_id)
         case_id = pointer.id if pointer else ""
-    return store.load_with_history(case_id) if _plausible_id(case_id) else (None, [])
+    return repository.cases().load_with_history(case_id) if _plausible_id(case_id) else (None, [])
 
 
 def _plausible_id(case_id: str) -> bool:
@@ -186,7 +187,7 @@ def _plausible_id(case_id: str) -> bool:
 
 
 def load(case_id: str) -> Case:
-    case = store.load(case_id)
+    case = repository.cases().load(case_id)
     if case is None:
         raise NotFound(case_id)
     return case
