@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import clock
+from chalicelib.refusals import NotFound
 from chalicelib.store import cases as store
 from chalicelib.workflow import clocks, engine, legal, repository
 from chalicelib.workflow import holidays as calendar
@@ -24,10 +25,6 @@ from chalicelib.workflow.machine import Machine, Notify
 REFERENCE = re.compile(r"^[A-Z]{2,4}-\d{4}-\d{6}$")
 # Step Functions execution names allow letters, digits, - and _ only (no ":" of clock:X).
 NOT_IN_EXECUTION_NAMES = re.compile(r"[^A-Za-z0-9_-]")
-
-
-class NotFound(Exception):
-    pass
 
 
 def execution_name(case_id: str, deadline: Deadline) -> str:
@@ -189,7 +186,7 @@ def _plausible_id(case_id: str) -> bool:
 def load(case_id: str) -> Case:
     case = repository.cases().load(case_id)
     if case is None:
-        raise NotFound(case_id)
+        raise NotFound(detail=f"No case {case_id}.")
     return case
 
 
