@@ -45,7 +45,7 @@ from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import access, engine, service
 from chalicelib.workflow.case import Case
 
-MAX_ENTRY_HOURS = 30 * 24  # entries stay open a month at most
+ATTEMPTS = 3  # a drawn request that moved meanwhile is read again, this many times
 ALGORITHM = (
     "order = entry references sorted by HMAC-SHA256(key=bytes.fromhex(seed), "
     "msg=reference as ASCII) in hex, ascending; commitment = SHA-256(bytes.fromhex(seed)); "
@@ -383,16 +383,23 @@ def _apply(r: rounds.Round) -> tuple[int, int]:
     drawn_at = r.drawn_at or datetime.now(UTC)
     won = waiting = 0
     for rank, entry in enumerate(rounds.published(r.round_id)):
-        case = service.find(cases.get(str(entry["reference"]), ""))
-        if case is None or case.state != "entered":
-            continue
-        start = entry.get("slot")
-        if start and _book(r, case, consulate, svc, zone, str(start), version):
-            won += 1
-            continue
-        key = f"{domain.NORMAL}#{drawn_at.astimezone(UTC).isoformat()}#{rank:06d}#{case.id}"
-        _wait(case, consulate, svc, key)
-        waiting += 1
+        for _ in range(ATTEMPTS):
+            case = service.find(cases.get(str(entry["reference"]), ""))
+            if case is None or case.state != "entered":
+                break  # applied by another run (or withdrawn before the close)
+            try:
+                start = entry.get("slot")
+                if start and _book(r, case, consulate, svc, zone, str(start), version):
+                    won += 1
+                    break
+                stamp = drawn_at.astimezone(UTC).isoformat()
+                _wait(case, consulate, svc, f"{domain.NORMAL}#{stamp}#{rank:06d}#{case.id}")
+                waiting += 1
+                break
+            except Conflict:
+                continue  # the case moved meanwhile (another run?): look again
+        else:
+            raise Conflict("a drawn request kept changing; the callback will be retried")
     return won, waiting
 
 
@@ -441,7 +448,7 @@ def _book(
         service.act(APPOINTMENT, case, "draw_won", engine.Actor.system("draw"), payload, also=also)
     except Conflict as error:
         if "case" in error.failed:
-            raise  # the request moved meanwhile: the callback is retried and resumes here
+            raise  # the request moved meanwhile: read again by the caller
         logger.warning(
             "drawn seat refused", extra={"case": case.id, "failed": sorted(error.failed)}
         )
@@ -457,8 +464,4 @@ def _wait(case: Case, consulate: Consulate, svc: Service, key: str) -> None:
         }
     }
     also = [repo.join_waiting(consulate.code, svc.code, key, case.id)]
-    try:
-        service.act(APPOINTMENT, case, "draw_lost", engine.Actor.system("draw"), payload, also=also)
-    except Conflict as error:
-        logger.warning("draw outcome not applied", extra={"case": case.id})
-        raise changed_meanwhile(error) from error  # the callback is retried: resumes here
+    service.act(APPOINTMENT, case, "draw_lost", engine.Actor.system("draw"), payload, also=also)
