@@ -52,6 +52,7 @@ class DrawnEntry(Output):
 class ReleaseView(Output):
     id: str
     consulate: str
+    time_zone: str = Field(description="The consulate's zone: half-days split at local noon.")
     service: str
     state: str = Field(description="open, closed, drawn (being applied) or done.")
     slots: list[str]

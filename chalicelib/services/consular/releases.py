@@ -255,9 +255,11 @@ def public_view(round_id: str) -> dict[str, Any]:
 
 
 def view_of(r: rounds.Round) -> dict[str, Any]:
+    consulate = catalogue.consulate(r.consulate)
     view: dict[str, Any] = {
         "id": r.round_id,
         "consulate": r.consulate,
+        "time_zone": consulate.time_zone if consulate else "UTC",
         "service": r.service,
         "state": r.state,
         "slots": r.slots,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -21,6 +23,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import outbox
 from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import callbacks, service
+from scripts import verify_draw
 from scripts.local_events import Pump
 from tests.e2e.consular.test_consular_family import years_ago
 from tests.e2e.consular.test_consular_journeys import agent, call, citizen, validated_request
@@ -69,7 +72,7 @@ def recomputed_order(public: dict[str, Any]) -> list[str]:
 
 
 def test_a_round_from_opening_to_a_checked_draw(
-    client: Any, token: Any, pump: Pump, at: Callable[[datetime], None]
+    client: Any, token: Any, pump: Pump, at: Callable[[datetime], None], tmp_path: Path
 ) -> None:
     start = datetime.now(UTC)
     at(start)
@@ -222,3 +225,14 @@ def test_a_round_from_opening_to_a_checked_draw(
         if m.template.startswith("consular_draw")
     }
     assert languages == {"en", "ar"}
+
+    # make verify-draw FILE=...: the JSON alone, checked; a tampered copy is caught.
+    saved = tmp_path / "round.json"
+    saved.write_text(json.dumps(public))
+    assert verify_draw.main(["--file", str(saved)]) == 0
+    swapped = {**public, "order": [public["order"][1], public["order"][0], *public["order"][2:]]}
+    saved.write_text(json.dumps(swapped))
+    assert verify_draw.main(["--file", str(saved)]) == 1
+    other_seed = {**public, "seed": "00" * 32}
+    saved.write_text(json.dumps(other_seed))
+    assert verify_draw.main(["--file", str(saved)]) == 1
