@@ -143,18 +143,12 @@ def allocate(
     has a seat; those that find none form the waiting list, in the same order."""
     left = {s.start: s.capacity for s in seats}
     starts = sorted(left)
+    halves = {s: half_of(s.astimezone(zone)) for s in starts}  # a choice covers whole halves
     won: dict[str, datetime] = {}
     waiting: list[str] = []
     for reference in drawn:
-        accepted = choices.get(reference, ())
-        slot = next(
-            (
-                s
-                for s in starts
-                if left[s] > 0 and any(c.covers(s.astimezone(zone)) for c in accepted)
-            ),
-            None,
-        )
+        accepted = frozenset().union(*(c.halves for c in choices.get(reference, ())))
+        slot = next((s for s in starts if left[s] > 0 and halves[s] in accepted), None)
         if slot is None:
             waiting.append(reference)
         else:
