@@ -27,6 +27,7 @@ from scripts import verify_draw
 from scripts.local_events import Pump
 from tests.e2e.consular.test_consular_family import years_ago
 from tests.e2e.consular.test_consular_journeys import agent, call, citizen, validated_request
+from tests.support.local_server import serving
 
 DKR = "SN-DKR"  # Africa/Dakar: UTC all year; no other test books here
 REQUESTS = "/consular/appointment-requests"
@@ -74,6 +75,13 @@ def recomputed_order(public: dict[str, Any]) -> list[str]:
 def test_a_round_from_opening_to_a_checked_draw(
     client: Any, token: Any, pump: Pump, at: Callable[[datetime], None], tmp_path: Path
 ) -> None:
+    paths = client.http.get("/openapi.json").json_body["paths"]
+    assert {
+        "/consular/consulates/{code}/releases",
+        "/consular/appointment-requests/{case_id}/entries",
+        "/consular/appointment-requests/{case_id}/entries/{entry}",
+        "/public/consular/releases/{id}",
+    } <= set(paths)
     start = datetime.now(UTC)
     at(start)
     path = f"/consular/consulates/{DKR}/calendar"
@@ -225,6 +233,10 @@ def test_a_round_from_opening_to_a_checked_draw(
         if m.template.startswith("consular_draw")
     }
     assert languages == {"en", "ar"}
+
+    # make verify-draw ROUND=...: the public JSON fetched over HTTP from the served app.
+    with serving(app_module.app) as base:
+        assert verify_draw.main(["--round", round_id, "--api", base]) == 0
 
     # make verify-draw FILE=...: the JSON alone, checked; a tampered copy is caught.
     saved = tmp_path / "round.json"
