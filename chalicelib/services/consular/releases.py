@@ -314,7 +314,7 @@ def run_draw(round_id: str) -> str:
         won, waiting = _apply(r)
         rounds.release_slots(r)
         rounds.mark_done(round_id)
-        logger.info("round drawn", extra={"round": round_id, "won": won, "waiting": waiting})
+        logger.info("round drawn", extra={"round_id": round_id, "booked": won, "waiting": waiting})
         return f"drawn: {won} booked, {waiting} waiting"
     return "already drawn"
 
@@ -369,7 +369,7 @@ def _draw(r: rounds.Round) -> None:
     try:
         rounds.mark_drawn(r.round_id, seed.hex(), len(drawn), seats, chunks, service.now())
     except rounds.StateChanged:
-        logger.info("round drawn by another run", extra={"round": r.round_id})
+        logger.info("round drawn by another run", extra={"round_id": r.round_id})
 
 
 def _apply(r: rounds.Round) -> tuple[int, int]:
@@ -452,7 +452,7 @@ def _book(
         if "case" in error.failed:
             raise  # the request moved meanwhile: read again by the caller
         logger.warning(
-            "drawn seat refused", extra={"case": case.id, "failed": sorted(error.failed)}
+            "drawn seat refused", extra={"case_id": case.id, "why": sorted(error.failed)}
         )
         return False
     return True
