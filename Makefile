@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench infra deploy guide policy statemachines outbox schools audit-verify audit-digest clean
+.PHONY: venv run test lint unit token bench infra deploy guide policy statemachines verify-draw outbox schools audit-verify audit-digest clean
 
 venv: $(STAMP)
 
@@ -65,6 +65,9 @@ audit-verify: venv ## check a day of the audit trail: make audit-verify DATE=YYY
 
 audit-digest: venv ## publish a day's signed digest on the local stack (OPEN=1 for today)
 	@$(PY) -m scripts.audit_verify --publish --date $(DATE) $(if $(OPEN),--allow-open-day)
+
+verify-draw: venv ## recompute a consular release round's draw from its public JSON: make verify-draw ROUND=<id> [API=url] or FILE=path
+	@$(PY) -m scripts.verify_draw $(if $(FILE),--file $(FILE),--round $(ROUND)) $(if $(API),--api $(API))
 
 outbox: venv ## what SES and SNS of the local stack (make run) have received
 	@$(PY) -m scripts.outbox

@@ -20,6 +20,7 @@ from chalicelib.services.bac.office_routes import bac_office
 from chalicelib.services.bac.routes import bac
 from chalicelib.services.consular.agent_routes import consular_agent
 from chalicelib.services.consular.catalogue_routes import consular_catalogue
+from chalicelib.services.consular.release_routes import consular_releases
 from chalicelib.services.consular.routes import consular
 from chalicelib.services.enrollment.routes import enrollment
 from chalicelib.services.equivalence.committee_routes import equivalence_committees
@@ -34,7 +35,7 @@ BLUEPRINTS = (
     *(platform, cases, contacts, documents, receipts, audit_trail, stats),
     *(equivalence_library, equivalence, equivalence_committees),
     *(enrollment, bac_office, bac, bac_certificate),
-    *(consular_catalogue, consular, consular_agent, etimbre),
+    *(consular_catalogue, consular, consular_agent, consular_releases, etimbre),
 )
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.
 app = assemble(Chalice(app_name="khidmat", configure_logs=False), *BLUEPRINTS)

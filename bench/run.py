@@ -19,6 +19,7 @@ from bench import (
     cases,
     coldstart,
     consular,
+    draws,
     enrollment,
     equivalence_files,
     equivalence_search,
@@ -41,7 +42,7 @@ class Suite(Protocol):
 # yet hold anything another suite set (calls restores it, but a later suite may not).
 SUITES: tuple[Suite, ...] = (
     *(coldstart, calls, cases, stats),
-    *(equivalence_search, equivalence_files, enrollment, bac, consular, etimbre),
+    *(equivalence_search, equivalence_files, enrollment, bac, consular, draws, etimbre),
 )
 
 

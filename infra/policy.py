@@ -135,6 +135,9 @@ def _storage(stage: str) -> list[dict[str, Any]]:
             ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
             f"alias/khidmat-{stage}-data",
         ),
+        # A release round's seed (decision 57): GenerateRandom names no key, so IAM can only
+        # match it with "*"; it reveals nothing and costs nothing but a call.
+        _statement("DrawSeeds", ["kms:GenerateRandom"], "*"),
         _statement(
             "Secrets",  # Secrets Manager appends a random six-character suffix
             ["secretsmanager:GetSecretValue"],

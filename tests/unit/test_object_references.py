@@ -56,6 +56,9 @@ REFERENCES: dict[tuple[str, str, str], str] = {
         "public: the description of a file to upload, not a reference to one"
     ),
     ("POST", "/consular/appointment-requests", "body.consulate"): "public: the consulates",
+    ("POST", "/consular/consulates/{code}/releases", "body.slots"): (
+        "public: slots of the calendar of the agent's own consulate (the path's, checked)"
+    ),
     ("POST", "/consular/appointment-requests", "body.stamp"): (
         f"{E2E}/etimbre/test_etimbre_appointment_api.py"
         "::test_another_citizen_s_paid_stamp_cannot_pay_for_my_appointment"

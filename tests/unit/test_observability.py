@@ -121,6 +121,7 @@ NOT_PERSONAL = {
     "academy",
     "approved",
     "attempts",
+    "booked",  # a release round's count of winners
     "bucket",
     "case_id",
     "case_type",
@@ -137,10 +138,12 @@ NOT_PERSONAL = {
     "outbox",
     "pending",
     "reference",
+    "round_id",  # a release round's id (public)
     "route",
     "session",
     "status",
     "template",
+    "waiting",  # a release round's count of entries wait-listed
     "why",
 }
 

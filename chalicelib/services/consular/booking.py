@@ -166,12 +166,17 @@ def _booked_payload(
 
 
 def _notice(
-    case: Case, consulate: Consulate, svc: Service, slot: Slot, cancelled: bool = False
+    case: Case,
+    consulate: Consulate,
+    svc: Service,
+    slot: Slot,
+    cancelled: bool = False,
+    template: str = "",
 ) -> list[OutboxMessage]:
     """The e-mail carries the appointment as an iCalendar event (rendered when sent), or its
     cancellation, which removes it from the citizen's calendar; the SMS, the same words
-    without it."""
-    template = "consular_cancelled" if cancelled else "consular_booked"
+    without it. ``template``: another wording of a booking (a release round's draw)."""
+    template = template or ("consular_cancelled" if cancelled else "consular_booked")
     contact = case.contact
     shown = notices.notice(slot.start, consulate, svc, contact.language)
     data = {"reference": case.reference, "name": contact.name, "fields": shown}

@@ -90,6 +90,7 @@ APPOINTMENT = Machine(
         State(
             "validated", StateKind.WAITING, "validated: the citizen may book a slot", decision=True
         ),
+        State("entered", StateKind.WAITING, "entered in a release round: the draw decides"),
         State("waiting", StateKind.WAITING, "on the waiting list: no slot was free"),
         State("offered", StateKind.WAITING, "a seat given back is held for the citizen"),
         State("booked", StateKind.WAITING, "an appointment is booked"),
@@ -114,6 +115,39 @@ APPOINTMENT = Machine(
             AGENT,
             requires_reason=True,
             effects=(Notify("consular_rejected"),),
+        ),
+        # Release rounds (decision 56): the seats of a round's slots go by a draw.
+        Transition(
+            "enter_round",
+            ("validated",),
+            "entered",
+            CITIZEN,
+            description="an entry in a release round, with the acceptable days",
+        ),
+        Transition(
+            "leave_round",
+            ("entered",),
+            "validated",
+            CITIZEN,
+            description="the entry withdrawn before the round closes",
+        ),
+        Transition(
+            "draw_won",
+            ("entered",),
+            "booked",
+            SYSTEM,
+            effects=_BOOKING_TIMERS,
+            description="drawn: a seat of the earliest acceptable slot still free, booked in "
+            "one transaction with this transition (the notice written by the draw)",
+        ),
+        Transition(
+            "draw_lost",
+            ("entered",),
+            "waiting",
+            SYSTEM,
+            effects=(Notify("consular_draw_lost"),),
+            description="no acceptable slot had a seat left at the entry's turn: on the "
+            "waiting list in draw order",
         ),
         Transition(
             "join_waiting_list",

@@ -45,6 +45,8 @@ def free_slots(
         seats = repo.seats_of_day(consulate.code, svc.code, day.isoformat())
         for slot in slots:
             taken = seats.get(domain.iso(slot.start))
+            if taken and taken.round_id:
+                continue  # its seats go by a release round's draw (decision 56)
             free = (
                 domain.free_seats(
                     slot.capacity, taken.taken, taken.hold_case, taken.hold_until, now, for_case
@@ -112,6 +114,8 @@ def full(consulate: Consulate, svc: Service, slot: Slot, case_id: str, now: date
     seats = repo.seats_of_day(consulate.code, svc.code, day).get(domain.iso(slot.start))
     if seats is None:
         return False
+    if seats.round_id:
+        return True  # reserved for a release round's draw
     free = domain.free_seats(
         slot.capacity, seats.taken, seats.hold_case, seats.hold_until, now, case_id
     )

@@ -6,7 +6,8 @@ every booking of the service checks (decision 36).
 ``slots`` table: the seats taken of one consulate and service (``SLOTS#<c>#<s>``, one item
 per slot touched, sorted by ``<local day>#<start>``), the day's appointments
 (``DAY#<c>#<day>``), the one-live-appointment guards (``LIVE#<c>#<s>#<person>``) and the
-waiting lists (``WAIT#<c>#<s>``).
+waiting lists (``WAIT#<c>#<s>``); the release rounds (``ROUND#<id>``: the round, one entry
+per person, the published draw in chunks; ``chalicelib/store/consular/rounds.py``).
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class SlotItem(Model):
     hold_case = UnicodeAttribute(null=True)
     hold_until = UnicodeAttribute(null=True)  # ISO UTC: compared as text
     expires_at = NumberAttribute(null=True)  # TTL, a while after the day
+    # The release round whose draw gives this slot's seats (decision 56): no booking nor
+    # offer takes one meanwhile; the draw's bookings name it, and it is removed after.
+    round_id = UnicodeAttribute(null=True)
 
 
 class DayItem(Model):

@@ -37,6 +37,7 @@ class Seats:
     taken: int
     hold_case: str
     hold_until: datetime | None
+    round_id: str = ""  # reserved for a release round's draw (decision 56)
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,8 @@ def seat_version_check(consulate: str, service: str, version: int) -> Also:
 
 def _seats(item: SlotItem) -> Seats:
     until = datetime.fromisoformat(item.hold_until) if item.hold_until else None
-    return Seats(item.sk.split("#", 1)[1], int(item.taken), item.hold_case or "", until)
+    start = item.sk.split("#", 1)[1]
+    return Seats(start, int(item.taken or 0), item.hold_case or "", until, item.round_id or "")
 
 
 def seats_of_day(consulate: str, service: str, day: str) -> dict[str, Seats]:
@@ -283,14 +285,20 @@ def take_seat(
     case_id: str,
     now: datetime,
     holder: bool = False,
+    round_id: str = "",
 ) -> Also:
     """One seat of a slot of ``capacity`` seats (the calendar's, as the booking read it), if
     one is free: the slot item is created on its first booking. A seat held for another
-    case's offer stays held; ``holder`` takes the held seat."""
+    case's offer stays held; ``holder`` takes the held seat. A slot reserved for a release
+    round is taken only by that round's draw (``round_id``)."""
 
     def add(transaction: TransactWrite) -> None:
         item = bound(SlotItem)(slots_pk(consulate, service), slot_sk(day, start))
         free = SlotItem.taken.does_not_exist() | (SlotItem.taken < capacity)
+        if round_id:
+            free = free & (SlotItem.round_id == round_id)
+        else:
+            free = free & SlotItem.round_id.does_not_exist()
         not_held = (
             SlotItem.hold_until.does_not_exist()
             | (SlotItem.hold_until < _iso(now))
@@ -332,7 +340,9 @@ def hold_seat(
         over = SlotItem.hold_until.does_not_exist() | (SlotItem.hold_until < _iso(now))
         if replacing:
             over = over | (SlotItem.hold_case == replacing)
-        free = SlotItem.taken.does_not_exist() | (SlotItem.taken < capacity)
+        free = (SlotItem.taken.does_not_exist() | (SlotItem.taken < capacity)) & (
+            SlotItem.round_id.does_not_exist()  # a round's seats are the draw's
+        )
         actions: list[Action] = [
             SlotItem.hold_case.set(case_id),
             SlotItem.hold_until.set(_iso(until)),

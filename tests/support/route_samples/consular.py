@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import uuid
 from typing import Any
 
 from bench.calls import Sample as BenchSample
@@ -13,6 +15,12 @@ REQUEST = REQUESTS + "/{case_id}"
 SLOTS_QUERY = "service=passport&from=2030-01-07&to=2030-01-08"
 CALENDAR = '{"hours": {"0": [{"start": "09:00", "end": "12:00"}]}, "counters": {"passport": 2}}'
 STAMP_BODY = '{"stamp": "123456789012334"}'  # well formed, never issued
+ROUND_ID = "0" * 32  # well formed, never opened
+RELEASE_BODY = (
+    '{"service": "passport", "slots": ["2030-01-07T08:00:00Z"], '
+    '"draw_at": "2030-01-01T08:00:00Z", "entries_hours": 24}'
+)
+ENTRY_BODY = '{"round": "' + ROUND_ID + '", "choices": ["2030-01-07"]}'
 REQUEST_BODY = (
     '{"consulate": "FR-PAR", "service": "passport", "contact": {"email": "citizen@demo.invalid"}}'
 )
@@ -54,6 +62,13 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("PUT", REQUEST + "/stamp"): Sample(setup=request_case, body=STAMP_BODY),
     ("GET", "/consular/consulates/{code}/appointments"): Sample(query="date=2030-01-07"),
     ("POST", REQUEST + "/check-in"): Sample(setup=request_case),
+    # Release rounds (decisions 56 to 60).
+    ("POST", "/consular/consulates/{code}/releases"): Sample(body=RELEASE_BODY),
+    ("POST", REQUEST + "/entries"): Sample(setup=request_case, body=ENTRY_BODY),
+    ("DELETE", REQUEST + "/entries/{entry}"): Sample(
+        setup=lambda: {**request_case(), "entry": "a" * 64}
+    ),
+    ("GET", "/public/consular/releases/{id}"): Sample(path={"id": ROUND_ID}),
 }
 UNKNOWN = REQUESTS + "/0123456789abcdef0123456789abcdef"
 
@@ -299,6 +314,131 @@ LP_SUCCESSES: list[tuple[Any, ...]] = [
 ]
 
 
+# --- release rounds (decisions 56 to 60) ---------------------------------------------------
+# Each round takes fresh days at LP_CONSULATE: a slot goes to one round only.
+_ROUND_DAYS = itertools.count(50)
+
+
+def _release_body(days_ahead: int) -> dict[str, Any]:
+    """Three slots of one morning; the draw the day before, entries open a day."""
+    from datetime import timedelta
+
+    start = _slot(days_ahead)
+    return {
+        "service": "passport",
+        "slots": [start + timedelta(minutes=15 * n) for n in range(3)],
+        "draw_at": start - timedelta(days=1),
+        "entries_hours": 24,
+    }
+
+
+def _as_json(body: dict[str, Any]) -> str:
+    from chalicelib.services.consular import domain
+
+    return json.dumps(
+        {
+            **body,
+            "slots": [domain.iso(s) for s in body["slots"]],
+            "draw_at": domain.iso(body["draw_at"]),
+        }
+    )
+
+
+def _round_opened() -> tuple[str, str]:
+    """A round opened at LP_CONSULATE (its calendar set); its id and its morning's day."""
+    from chalicelib import consulates
+    from chalicelib.services.consular import releases
+    from chalicelib.services.consular import service as use
+
+    consulate = consulates.consulate(LP_CONSULATE)
+    assert consulate is not None
+    use.put_calendar(_agent(), consulate, LP_CALENDAR, "least-privilege")
+    days = next(_ROUND_DAYS)
+    r = releases.open_round(_agent(), consulate, _release_body(days))
+    return r.round_id, r.days[r.slots[0]]
+
+
+def _release_to_open() -> dict[str, str]:
+    from chalicelib import consulates
+    from chalicelib.services.consular import service as use
+
+    consulate = consulates.consulate(LP_CONSULATE)
+    assert consulate is not None
+    use.put_calendar(_agent(), consulate, LP_CALENDAR, "least-privilege")
+    return {"body": _as_json(_release_body(next(_ROUND_DAYS)))}
+
+
+def _round_to_enter() -> dict[str, str]:
+    owner = f"lp-entrant-{uuid.uuid4().hex[:8]}"
+    round_id, day = _round_opened()
+    body = json.dumps({"round": round_id, "choices": [day]})
+    return {"case_id": _acted(owner, "validate"), "sub": owner, "body": body}
+
+
+def _entered_to_leave() -> dict[str, str]:
+    from chalicelib.services.consular import releases
+
+    values = _round_to_enter()
+    body = json.loads(values.pop("body"))
+    case = releases.enter(
+        _citizen(values["sub"]), values["case_id"], body["round"], body["choices"], "lp"
+    )
+    return {**values, "entry": str(case.payload["round"]["entry"])}
+
+
+def _round_to_read() -> dict[str, str]:
+    return {"id": _round_opened()[0]}
+
+
+RELEASE_SUCCESSES: list[tuple[Any, ...]] = [
+    # The secret from KMS GenerateRandom, encrypted under the data key; the round, its timer
+    # request and its slots' reservation in one transaction.
+    (
+        "POST",
+        "/consular/consulates/{code}/releases",
+        f"/consular/consulates/{LP_CONSULATE}/releases",
+        "consular_agent",
+        201,
+        {
+            "setup": _release_to_open,
+            "claims": _AGENT,
+            "headers": _JSON,
+            "body": lambda v: v["body"],
+        },
+    ),
+    # The round's secret decrypted (the entry's reference), the entry with the transition.
+    (
+        "POST",
+        REQUEST + "/entries",
+        REQUEST + "/entries",
+        "citizen",
+        201,
+        {
+            "setup": _round_to_enter,
+            "claims": lambda v: {"sub": v["sub"]},
+            "headers": _JSON,
+            "body": lambda v: v["body"],
+        },
+    ),
+    (
+        "DELETE",
+        REQUEST + "/entries/{entry}",
+        REQUEST + "/entries/{entry}",
+        "citizen",
+        200,
+        {"setup": _entered_to_leave, "claims": lambda v: {"sub": v["sub"]}},
+    ),
+    (
+        "GET",
+        "/public/consular/releases/{id}",
+        "/public/consular/releases/{id}",
+        None,
+        200,
+        {"setup": _round_to_read},
+    ),
+]
+
+
 LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ("GET", "/consular/consulates", "/consular/consulates", None, 200),
     ("GET", "/consular/services", "/consular/services", None, 200),
@@ -359,5 +499,59 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ),
     ("POST", REQUEST + "/check-in", UNKNOWN + "/check-in", "consular_agent", 404),
     *LP_SUCCESSES,
+    (
+        "POST",
+        "/consular/consulates/{code}/releases",
+        "/consular/consulates/OFFICE-1/releases",
+        "consular_agent",
+        404,
+    ),
+    ("POST", REQUEST + "/entries", UNKNOWN + "/entries", "citizen", 404, {"body": ENTRY_BODY}),
+    (
+        "DELETE",
+        REQUEST + "/entries/{entry}",
+        UNKNOWN + "/entries/" + "a" * 64,
+        "citizen",
+        404,
+    ),
+    (
+        "GET",
+        "/public/consular/releases/{id}",
+        f"/public/consular/releases/{ROUND_ID}",
+        None,
+        404,
+    ),
+    *RELEASE_SUCCESSES,
 ]
-BENCH: dict[tuple[str, str], BenchSample] = {}
+_NO_SHOWS = "the answer counts the citizen's no-shows (a Query over their cases)"
+BENCH: dict[tuple[str, str], BenchSample] = {
+    ("POST", "/consular/consulates/{code}/releases"): BenchSample(
+        setup=_release_to_open,
+        office=LP_CONSULATE,
+        path={"code": LP_CONSULATE},
+        floor=3,
+        why="rate counter, the calendar (the slots checked), one transaction (the round, "
+        "its timer request, each slot's reservation); KMS GenerateRandom and Encrypt besides",
+    ),
+    ("POST", REQUEST + "/entries"): BenchSample(
+        setup=_round_to_enter,
+        role="citizen",
+        floor=4,
+        why="rate counter, the request (one Query), the round, one transaction (the case, "
+        "the round's open condition, the person's entry); KMS Decrypt besides",
+        over=_NO_SHOWS,
+    ),
+    ("DELETE", REQUEST + "/entries/{entry}"): BenchSample(
+        setup=_entered_to_leave,
+        role="citizen",
+        floor=4,
+        why="rate counter, the request (one Query), the round, one transaction (the case, "
+        "the round's open condition, the entry deleted)",
+        over=_NO_SHOWS,
+    ),
+    ("GET", "/public/consular/releases/{id}"): BenchSample(
+        setup=_round_to_read,
+        floor=2,
+        why="the public rate counter, the round (and, once drawn, one Query of its draw)",
+    ),
+}
