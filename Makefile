@@ -23,8 +23,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: venv ## moto + the stack + demo data + the API on http://127.0.0.1:$(PORT)
 	@PORT=$(PORT) $(PY) -m scripts.run_local
 
+# worksteal: a worker that runs out of tests takes some of the other's queue (docs/decisions.md, decision 66).
 test: lint ## ruff, mypy, cfn-lint, then the whole suite
-	$(PY) -m pytest -n 2 -q --durations=15
+	$(PY) -m pytest -n 2 --dist worksteal -q --durations=15
 
 unit: venv
 	$(PY) -m pytest -q tests/unit
