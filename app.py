@@ -8,6 +8,7 @@ from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
 from chalicelib.api.http_app import assemble
 from chalicelib.audit.routes import audit_digests
+from chalicelib.credentials.routes import credentials
 from chalicelib.documents.receipt_routes import receipts
 from chalicelib.documents.routes import documents
 from chalicelib.notify.routes import contacts
@@ -32,6 +33,7 @@ BLUEPRINTS = (
     *(equivalence_library, equivalence, equivalence_committees),
     *(enrollment, bac_office, bac, bac_certificate),
     *(consular_catalogue, consular, consular_agent, etimbre),
+    credentials,
 )
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.
 app = assemble(Chalice(app_name="khidmat", configure_logs=False), *BLUEPRINTS)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 bac_certificate = Blueprint(__name__)
 VARY = {"Vary": "Accept"}
+SD_JWT = "application/dc+sd-jwt"  # the certificate as an SD-JWT VC (docs/credentials.md)
 
 
 @route(
@@ -25,12 +26,12 @@ VARY = {"Vary": "Accept"}
     "GET",
     "/bac/me/certificate",
     summary="My signed baccalaureate certificate of a session (the newest that gives one): "
-    "JSON (compact JWS), or PDF with Accept",
+    "JSON (compact JWS), or PDF, or an SD-JWT VC (application/dc+sd-jwt) with Accept",
     access=CANDIDATE,
     tags=TAGS,
     query=S + "SessionQuery",
     response=S + "CertificateView",
-    alternates=(PDF,),
+    alternates=(PDF, SD_JWT),
     errors=(406, 409),
 )
 def my_certificate(call: Call) -> Reply:
@@ -39,10 +40,15 @@ def my_certificate(call: Call) -> Reply:
         views,  # deferred: pydantic
     )
 
-    media_type = negotiation.choose(call.header("accept"), (JSON, PDF))
+    media_type = negotiation.choose(call.header("accept"), (JSON, PDF, SD_JWT))
     if media_type is None:
-        raise Problem("not-acceptable", "The certificate is served as JSON or as a PDF.")
+        raise Problem(
+            "not-acceptable", "The certificate is served as JSON, as a PDF or as an SD-JWT VC."
+        )
     query: SessionQuery = call.query
+    if media_type == SD_JWT:
+        credential = certificates.credential(call.user, query.year)
+        return Reply(credential, headers=dict(VARY), media_type=SD_JWT)
     candidate, certificate = certificates.certificate(call.user, query.year)
     link = views.verification_link(certificate.certificate_id)
     if media_type == PDF:

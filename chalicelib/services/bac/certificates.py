@@ -14,6 +14,7 @@ from datetime import datetime
 
 from chalicelib.api.principal import Principal
 from chalicelib.api.problems import FieldError, Problem
+from chalicelib.credentials.statuslist import Reference
 from chalicelib.documents import signing
 from chalicelib.services.bac import domain, service
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
@@ -48,10 +49,45 @@ def compact_jws(claims: dict[str, object]) -> str:
 
 def issue(candidate: Candidate, now: datetime) -> Certificate:
     """A new signed certificate (not yet stored). Its id is 128 random bits: it is also
-    the code of the verification link printed on the PDF."""
+    the code of the verification link printed on the PDF. The same certificate is issued as
+    an SD-JWT VC with a fresh status-list bit (decision 48); the id is not in it, so no
+    presentation reveals the code."""
     certificate_id = uuid.uuid4().hex
     claims = rules.certificate_claims(candidate, certificate_id, now)
-    return Certificate(certificate_id, compact_jws(claims), claims, "valid", now, None)
+    bit, sd_jwt = sd_jwt_vc(candidate, now)
+    jws = compact_jws(claims)
+    return Certificate(certificate_id, jws, claims, "valid", now, None, "", sd_jwt, bit)
+
+
+def sd_jwt_vc(candidate: Candidate, now: datetime) -> tuple[Reference, str]:
+    """The certificate as an SD-JWT VC, with its status bit (allocated here)."""
+    from chalicelib.credentials import issuance, types
+
+    clear, disclosable = types.bac_claims(candidate, domain.result_for(candidate))
+    bit = issuance.allocate()
+    return bit, issuance.issue(types.BAC, clear, disclosable, bit, now)
+
+
+def credential(citizen: Principal, year: int | None = None) -> str:
+    """The caller's certificate as an SD-JWT VC with every disclosure (the holder chooses
+    which to present). A certificate issued before credentials existed gets one, once."""
+    candidate, current = certificate(citizen, year)
+    if current.sd_jwt:
+        return current.sd_jwt
+    bit, sd_jwt = sd_jwt_vc(candidate, service.now())
+    if certificate_store.attach_credential(current.certificate_id, sd_jwt, bit):
+        return sd_jwt
+    found = certificate_store.load_certificate(current.certificate_id)
+    if found is None or not found.sd_jwt:
+        raise Problem("conflict", "Your certificate just changed; ask again.")
+    return found.sd_jwt
+
+
+def bit_says_invalid(found: Certificate) -> bool:
+    """What the certificate's status-list bit says: the same bit any verifier reads."""
+    from chalicelib.credentials import issuance
+
+    return found.status_bit is not None and issuance.is_invalid(found.status_bit)
 
 
 def new_share_code() -> str:
@@ -168,7 +204,7 @@ def verify_code(code: str) -> tuple[str, Certificate | None]:
         found = certificate_store.load_certificate(code)
         if found is None:
             return "unknown", None
-        if found.status == "valid":
+        if found.status == "valid" and not bit_says_invalid(found):
             return "valid", found
         # Issued again in its place (a correction of the data or of the marks): said so, and
         # never which certificate replaced it (its code opens it).
@@ -178,7 +214,10 @@ def verify_code(code: str) -> tuple[str, Certificate | None]:
         return "unknown", None
     found = certificate_store.load_certificate(share.certificate_id)
     status = rules.share_status(
-        share.revoked_at is not None, share.expires_at, found is None or found.status != "valid", at
+        share.revoked_at is not None,
+        share.expires_at,
+        found is None or found.status != "valid" or bit_says_invalid(found),
+        at,
     )
     if status != "valid":
         return status, None

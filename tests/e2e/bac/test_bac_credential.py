@@ -1,0 +1,169 @@
+"""The certificate as an SD-JWT VC through HTTP, checked by the IETF reference verifier
+(tests/support/sdjwt_check.py): every personal claim disclosable, the type, session, issuer
+and status in the clear, a tampered disclosure refused, a revoked certificate's bit set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+
+from tests.e2e.bac.conftest import YEAR, Academy, Http
+from tests.support import sdjwt_check
+
+SD_JWT = {"Accept": "application/dc+sd-jwt"}
+
+
+def published(http: Http, academy: Academy) -> None:
+    assert academy.import_list(http).json_body["state"] == "done"
+    academy.publish(http)
+
+
+def _jwks(http: Http) -> dict[str, Any]:
+    return dict(http.client.http.get("/.well-known/jwks.json").json_body)
+
+
+def test_the_certificate_is_an_sd_jwt_vc_the_reference_library_verifies(
+    http: Http, academy: Academy
+) -> None:
+    published(http, academy)
+    answer = http.call("GET", "/bac/me/certificate", academy.citizen, **SD_JWT)
+    assert answer.status_code == 200, answer.body
+    assert answer.headers["Content-Type"] == "application/dc+sd-jwt"
+    credential = answer.body.decode() if isinstance(answer.body, bytes) else answer.body
+    issuer_jwt = credential.split("~")[0]
+    header = jwt.get_unverified_header(issuer_jwt)
+    assert (header["typ"], header["alg"]) == ("dc+sd-jwt", "ES256")
+
+    claims = sdjwt_check.reference_verify(credential, _jwks(http))
+    base = http.client.http.get("/.well-known/jwt-vc-issuer").json_body
+    assert claims["iss"] == base["issuer"]
+    assert claims["vct"].endswith("/credentials/types/baccalaureate-certificate")
+    assert claims["session"] == YEAR
+    assert claims["cnie"] == academy.cnie and claims["average"] == "14.15"
+    assert claims["names"] == {"ar": "سلمى العلوي", "fr": "Salma Alaoui"}
+    assert claims["outcome"] == "admitted" and claims["marks"]
+    assert set(claims["status"]["status_list"]) == {"idx", "uri"}
+
+    # in the signed payload, only the type, session, issuer, time and status are in the clear
+    signed = jwt.decode(issuer_jwt, options={"verify_signature": False})
+    assert set(signed) == {"iss", "iat", "vct", "status", "session", "_sd", "_sd_alg"}
+    named = {d[1] for d in sdjwt_check.disclosures(credential)}
+    assert named == {
+        *("names", "birth_date", "birth_place", "cnie", "candidate_number", "stream"),
+        *("academy", "marks", "average", "mention", "outcome"),
+    }
+    assert all(sdjwt_check.digest(d) in signed["_sd"] for d in credential.split("~")[1:-1])
+    certificate = http.call("GET", "/bac/me/certificate", academy.citizen).json_body
+    assert certificate["certificate_id"] not in credential  # no presentation reveals the code
+
+    # a tampered disclosure: the reference verifier does not take it for a signed claim
+    forged = sdjwt_check.tamper(credential, "average", "19.99")
+    assert "average" not in sdjwt_check.reference_verify(forged, _jwks(http))
+    # and the project's own verifier refuses the whole presentation (RFC 9901 7.1 step 3)
+    from chalicelib.credentials import issuance
+
+    try:
+        issuance.verify(forged, int(signed["iat"]))
+    except ValueError as error:
+        assert "not one the issuer signed" in str(error)
+    else:
+        raise AssertionError("a tampered disclosure was accepted")
+
+    again = http.call("GET", "/bac/me/certificate", academy.citizen, **SD_JWT)
+    assert again.body == answer.body  # issued once with the certificate
+
+
+def test_the_type_metadata_names_the_claims_in_three_languages(http: Http) -> None:
+    meta = http.client.http.get("/credentials/types/baccalaureate-certificate").json_body
+    assert {d["locale"] for d in meta["display"]} == {"ar", "fr", "en"}
+    by_claim = {c["path"][0]: c for c in meta["claims"]}
+    assert by_claim["cnie"]["sd"] == "always" and by_claim["session"]["sd"] == "never"
+    assert {d["label"] for d in by_claim["cnie"]["display"]} >= {"N° CNIe"}
+    order = http.client.http.get("/credentials/types/equivalence-order").json_body
+    assert order["vct"].endswith("/credentials/types/equivalence-order")
+    assert http.client.http.get("/credentials/types/nothing").status_code == 404
+    issuer = http.client.http.get("/.well-known/jwt-vc-issuer").json_body
+    assert issuer["jwks"]["keys"] and all("kid" in k for k in issuer["jwks"]["keys"])
+
+
+def _credential(http: Http, academy: Academy) -> str:
+    answer = http.call("GET", "/bac/me/certificate", academy.citizen, **SD_JWT)
+    assert answer.status_code == 200, answer.body
+    return answer.body.decode() if isinstance(answer.body, bytes) else str(answer.body)
+
+
+def _bit(http: Http, credential: str) -> int:
+    """The credential's status bit as any verifier reads it: the status list it names,
+    fetched over HTTP, its signature and bits checked by PyJWT and zlib."""
+    from urllib.parse import urlsplit
+
+    status = jwt.decode(credential.split("~")[0], options={"verify_signature": False})["status"][
+        "status_list"
+    ]
+    listed = http.client.http.get(urlsplit(status["uri"]).path)
+    assert listed.status_code == 200
+    assert listed.headers["Content-Type"] == "application/statuslist+jwt"
+    assert listed.headers["Cache-Control"] == "public, max-age=300"
+    token = listed.body.decode() if isinstance(listed.body, bytes) else listed.body
+    header = jwt.get_unverified_header(token)
+    assert header["typ"] == "statuslist+jwt"
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["sub"] == status["uri"] and claims["ttl"] == 300
+    return sdjwt_check.status_bit(token, _jwks(http), int(status["idx"]))
+
+
+def test_a_replaced_certificate_s_bit_is_set_in_its_status_list(
+    http: Http, academy: Academy
+) -> None:
+    from chalicelib.credentials import issuance
+
+    published(http, academy)
+    old = _credential(http, academy)
+    first = http.call("GET", "/bac/me/certificate", academy.citizen).json_body
+    assert _bit(http, old) == 0
+    document = {"content_type": "application/pdf", "size": 1000, "file_name": "acte.pdf"}
+    asked = http.call(
+        "POST",
+        "/bac/me/verification",
+        academy.citizen,
+        {
+            "action": "correct",
+            "corrections": [{"field": "first_name_fr", "proposed": "Selma"}],
+            "document": document,
+        },
+    )
+    case = asked.json_body["case"]
+    http.attach_verified(case["id"], academy.citizen, "supporting_document")
+    accepted = http.call(
+        "POST", f"/bac/cases/{case['id']}/actions/accept", academy.officer, {"reason": ""}
+    )
+    assert accepted.status_code == 200, accepted.body
+
+    assert _bit(http, old) == 1  # set in the transition's own transaction
+    signed = jwt.decode(old.split("~")[0], options={"verify_signature": False})
+    _, status = issuance.verify(old, int(signed["iat"]))
+    assert status == "revoked"  # the signature still checks; the status refuses it
+    new = _credential(http, academy)
+    assert _bit(http, new) == 0
+    assert sdjwt_check.reference_verify(new, _jwks(http))["names"]["fr"] == "Selma Alaoui"
+    public = http.client.http.get(
+        f"/public/certificates/{first['certificate_id']}", headers={"Accept": "application/json"}
+    )
+    assert public.json_body["status"] == "replaced"
+
+
+def test_the_public_page_reads_the_same_bit(http: Http, academy: Academy) -> None:
+    """The verification page answers from the status list bit, not only from the record."""
+    from chalicelib.store import credentials as store
+    from chalicelib.store.bac import certificates as certificate_store
+
+    published(http, academy)
+    mine = http.call("GET", "/bac/me/certificate", academy.citizen).json_body
+    path = f"/public/certificates/{mine['certificate_id']}"
+    json_only = {"Accept": "application/json"}
+    assert http.client.http.get(path, headers=json_only).json_body["status"] == "valid"
+    held = certificate_store.load_certificate(mine["certificate_id"])
+    assert held is not None and held.status_bit is not None
+    store.set_invalid(held.status_bit)
+    assert http.client.http.get(path, headers=json_only).json_body["status"] == "revoked"

@@ -1,0 +1,93 @@
+"""The equivalence order as an SD-JWT VC through HTTP, checked by the IETF reference
+verifier: only an order in force is issued; one replaced by a re-examination has its status
+bit set in the transition's own transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+
+from tests.e2e.equivalence.eq_support import ASSESSMENT, Journey, headers
+from tests.support import sdjwt_check
+
+SD_JWT = "application/dc+sd-jwt"
+
+
+def _credential(journey: Journey) -> Any:
+    path = f"/equivalence/applications/{journey.case_id}/decision"
+    return journey.http.get(path, headers=headers(journey.citizen, Accept=SD_JWT))
+
+
+def _jwks(journey: Journey) -> dict[str, Any]:
+    return dict(journey.http.get("/.well-known/jwks.json").json_body)
+
+
+def _bit(journey: Journey, credential: str) -> int:
+    status = jwt.decode(credential.split("~")[0], options={"verify_signature": False})["status"][
+        "status_list"
+    ]
+    token = journey.http.get(urlsplit(status["uri"]).path).body
+    token = token.decode() if isinstance(token, bytes) else token
+    return sdjwt_check.status_bit(token, _jwks(journey), int(status["idx"]))
+
+
+def test_a_granted_order_is_a_credential_until_a_new_order_replaces_it(
+    journey: Journey,
+) -> None:
+    journey.granted()
+    answer = _credential(journey)
+    assert answer.status_code == 200, answer.body
+    assert answer.headers["Content-Type"] == SD_JWT
+    credential = answer.body.decode()
+    claims = sdjwt_check.reference_verify(credential, _jwks(journey))
+    assert claims["vct"].endswith("/credentials/types/equivalence-order")
+    assert claims["outcome"] == "equivalence" and claims["track"] == "higher"
+    assert claims["national_diploma"] == "Licence fondamentale en droit privé"
+    assert claims["order"] == {"number": "1234.25", "date": "2026-03-02"}
+    assert claims["decision_date"] == "2026-03-02" and claims["file_reference"]
+    signed = jwt.decode(credential.split("~")[0], options={"verify_signature": False})
+    assert set(signed) == {
+        "iss",
+        "iat",
+        "vct",
+        "status",
+        "decision_date",
+        "track",
+        "_sd",
+        "_sd_alg",
+    }
+    assert _bit(journey, credential) == 0
+    # asked again: the same status bit (one per order)
+    again = _credential(journey).body.decode()
+    assert sdjwt_check.reference_verify(again, _jwks(journey))["status"] == claims["status"]
+    forged = sdjwt_check.tamper(credential, "outcome", "final")
+    assert "outcome" not in sdjwt_check.reference_verify(forged, _jwks(journey))
+    pdf = journey.pdf("decision")
+    assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
+
+    journey.ok(
+        journey.officer, "reopen", ground="reference_diploma_changed", reason="nouvelle licence"
+    )
+    journey.ok(
+        journey.committee("law"),
+        "propose",
+        outcome="equivalence",
+        national_diploma="Licence d'études fondamentales en droit (nouveau régime)",
+        assessment=ASSESSMENT,
+    )
+    journey.decide_and_publish(number="5005.26", bo_number="7600")
+    assert _bit(journey, credential) == 1  # the replaced order: set with the publication
+    new = _credential(journey).body.decode()
+    assert _bit(journey, new) == 0
+    assert sdjwt_check.reference_verify(new, _jwks(journey))["order"]["number"] == "5005.26"
+
+
+def test_a_refusal_is_no_credential(journey: Journey) -> None:
+    journey.refused()
+    answer = _credential(journey)
+    assert answer.status_code == 409, answer.body
+    stranger = journey.token("citizen", sub="someone-else")
+    path = f"/equivalence/applications/{journey.case_id}/decision"
+    assert journey.http.get(path, headers=headers(stranger, Accept=SD_JWT)).status_code == 404
