@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench infra deploy guide policy statemachines outbox schools audit-verify audit-digest clean
+.PHONY: venv run test lint unit token bench infra deploy guide policy statemachines outbox schools audit-verify audit-digest rotate-signing-key clean
 
 venv: $(STAMP)
 
@@ -64,6 +64,9 @@ audit-verify: venv ## check a day of the audit trail: make audit-verify DATE=YYY
 
 audit-digest: venv ## publish a day's signed digest on the local stack (OPEN=1 for today)
 	@$(PY) -m scripts.audit_verify --publish --date $(DATE) $(if $(OPEN),--allow-open-day)
+
+rotate-signing-key: venv ## a new KMS signing key behind the alias; the old one stays published (STAGE=local: make run)
+	@$(PY) -m scripts.rotate_signing_key --stage $(STAGE)
 
 outbox: venv ## what SES and SNS of the local stack (make run) have received
 	@$(PY) -m scripts.outbox

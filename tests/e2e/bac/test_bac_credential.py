@@ -4,9 +4,13 @@ and status in the clear, a tampered disclosure refused, a revoked certificate's 
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
+import pytest
 
 from tests.e2e.bac.conftest import YEAR, Academy, Http
 from tests.support import sdjwt_check
@@ -167,3 +171,65 @@ def test_the_public_page_reads_the_same_bit(http: Http, academy: Academy) -> Non
     assert held is not None and held.status_bit is not None
     store.set_invalid(held.status_bit)
     assert http.client.http.get(path, headers=json_only).json_body["status"] == "revoked"
+
+
+@pytest.fixture
+def rotated_back() -> Iterator[None]:
+    """The session's stack is shared: after the test, the alias names the original key again
+    (and the key the test put in service is published as retired, as a rotation would)."""
+    import boto3
+
+    from chalicelib.documents import signing
+    from chalicelib.store import credentials as store
+
+    kms = boto3.client("kms")
+    original = kms.describe_key(KeyId=signing.alias())["KeyMetadata"]["KeyId"]
+    yield
+    signing.forget_current_key()
+    store.record_retired_key(signing.public_jwk(), datetime.now(UTC))
+    kms.update_alias(AliasName=signing.alias(), TargetKeyId=original)
+    signing.forget_current_key()
+
+
+def test_after_a_rotation_old_and_new_credentials_both_verify(
+    http: Http, academy: Academy, token: Callable[..., str], rotated_back: None
+) -> None:
+    import boto3
+
+    from scripts.rotate_signing_key import rotate
+
+    published(http, academy)
+    old = _credential(http, academy)
+    old_jws = http.call("GET", "/bac/me/certificate", academy.citizen).json_body["jws"]
+    before = {k["kid"] for k in _jwks(http)["keys"]}
+
+    retired, current = rotate(boto3.client("kms"), "local")
+    assert retired != current and retired in before
+
+    card = "ZR" + str(uuid.uuid4().int)[:6]
+    other = Academy(
+        code=f"AC-{uuid.uuid4().hex[:8].upper()}",
+        officer="",
+        cnie=card,
+        citizen=token("citizen", acr="cnie", cnie=card, sub=f"citizen-{card}"),
+        candidate_number="3" + str(uuid.uuid4().int)[:9],
+    )
+    other.officer = token("exam_officer", office=other.code)
+    published(http, other)
+    new = _credential(http, other)
+
+    jwks = _jwks(http)
+    assert jwks["keys"][0]["kid"] == current  # the key in service first
+    assert {k["kid"] for k in jwks["keys"]} >= {retired, current}
+    assert jwt.get_unverified_header(old.split("~")[0])["kid"] == retired
+    assert jwt.get_unverified_header(new.split("~")[0])["kid"] == current
+    assert sdjwt_check.reference_verify(old, jwks)["cnie"] == academy.cnie
+    assert sdjwt_check.reference_verify(new, jwks)["cnie"] == other.cnie
+    # the JWS certificate of before the rotation still checks with the published keys
+    key = next(k for k in jwt.PyJWKSet.from_dict(jwks).keys if k.key_id == retired)
+    assert jwt.decode(old_jws, key.key, algorithms=["ES256"])["cnie"] == academy.cnie
+    issuer = http.client.http.get("/.well-known/jwt-vc-issuer").json_body
+    assert {k["kid"] for k in issuer["jwks"]["keys"]} >= {retired, current}
+    # a status list signed now names the new key
+    status = jwt.decode(old.split("~")[0], options={"verify_signature": False})["status"]
+    assert _bit(http, old) == 0 and status["status_list"]["uri"]
