@@ -91,3 +91,29 @@ def test_a_refusal_is_no_credential(journey: Journey) -> None:
     stranger = journey.token("citizen", sub="someone-else")
     path = f"/equivalence/applications/{journey.case_id}/decision"
     assert journey.http.get(path, headers=headers(stranger, Accept=SD_JWT)).status_code == 404
+
+
+def test_a_revoked_order_s_credential_is_refused_by_its_status(journey: Journey) -> None:
+    """Art. 11 revocation: the order's bit is set with the revocation's publication; the
+    signature still checks, the status refuses it; no new credential is issued."""
+    from datetime import UTC, datetime
+
+    from chalicelib.credentials import issuance
+
+    journey.granted()
+    credential = _credential(journey).body.decode()
+    journey.ok(journey.officer, "reopen", ground="not_authentic", reason="diplôme non authentique")
+    found = datetime.now(UTC).date().isoformat()
+    journey.ok(
+        journey.committee("law"),
+        "propose",
+        outcome="revocation",
+        reason="L'authentification du diplôme est infirmée",
+        established_on=found,
+    )
+    assert journey.decide_and_publish(number="3003.26", bo_number="7550")["state"] == "revoked"
+    assert _bit(journey, credential) == 1
+    assert sdjwt_check.reference_verify(credential, _jwks(journey))["outcome"] == "equivalence"
+    iat = jwt.decode(credential.split("~")[0], options={"verify_signature": False})["iat"]
+    assert issuance.verify(credential, int(iat))[1] == "revoked"
+    assert _credential(journey).status_code == 409
