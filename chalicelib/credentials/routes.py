@@ -67,3 +67,42 @@ def status_list(call: Call, list_id: str) -> Reply:
     # CDNs keep it for the list's ttl: a revocation shows everywhere within five minutes.
     cache = {"Cache-Control": f"public, max-age={statuslist.TTL_SECONDS}"}
     return Reply(token, headers=cache, media_type=issuance.STATUS_LIST_MEDIA_TYPE)
+
+
+@route(
+    credentials,
+    "POST",
+    "/public/credentials/verify",
+    summary="Verify an SD-JWT VC presentation of ours (with its key binding JWT if it has "
+    "one): what it proves and its status",
+    access=PUBLIC,
+    tags=TAGS,
+    body="chalicelib.credentials.schemas:VerifyIn",
+    response="chalicelib.credentials.schemas:VerifyOut",
+    errors=(429,),
+)
+def verify_presentation(call: Call) -> Reply:
+    from chalicelib.api import ratelimit
+    from chalicelib.credentials import issuance
+    from chalicelib.credentials.schemas import VerifyIn, VerifyOut
+    from chalicelib.workflow.service import now
+
+    ratelimit.limit(call, "credential-verify", per_minute=30)
+    body: VerifyIn = call.body
+    at = int(now().timestamp())
+    try:
+        proved, status = issuance.verify(body.presentation, at, body.audience, body.nonce)
+    except ValueError as error:
+        out = VerifyOut(verified=False, status="invalid", reason=str(error))
+        return Reply(out.model_dump(mode="json"))
+    claims = {k: v for k, v in proved.claims.items() if k != "cnf"}
+    out = VerifyOut(
+        verified=status == "valid",
+        status=status,
+        reason="" if status == "valid" else "the issuer revoked or replaced it (status list)",
+        issuer=str(proved.payload.get("iss", "")),
+        vct=str(proved.payload.get("vct", "")),
+        key_bound=proved.key_bound,
+        claims=claims,
+    )
+    return Reply(out.model_dump(mode="json"))

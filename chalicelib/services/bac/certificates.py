@@ -153,11 +153,28 @@ def _certificate_of(candidate: Candidate | None) -> tuple[Candidate, Certificate
     return replace(candidate, certificate_id=issued.certificate_id), issued
 
 
-def create_share(citizen: Principal, recipient: str, days: int, year: int | None = None) -> Share:
+def create_share(
+    citizen: Principal,
+    recipient: str,
+    days: int,
+    year: int | None = None,
+    claims: list[str] | None = None,
+) -> Share:
+    """A share of the certificate that shows ``claims`` only (all when None): its SD-JWT
+    presentation holds those disclosures and no others, and never the certificate's code."""
+    from chalicelib.credentials import sdjwt, types
+
     _, current = certificate(citizen, year)
     why_not = rules.share_refusal(days)
     if why_not:
         raise Problem("validation-failed", errors=[FieldError("body.days", why_not)])
+    chosen = sorted(set(claims if claims is not None else types.BAC.disclosable))
+    unknown = [c for c in chosen if c not in types.BAC.disclosable]
+    if unknown or not chosen:
+        why = f"one or more of {', '.join(types.BAC.disclosable)}"
+        raise Problem("validation-failed", errors=[FieldError("body.claims", why)])
+    held = current.sd_jwt or credential(citizen, year)
+    presentation = sdjwt.present(held, chosen)
     code = new_share_code()
     at = service.now()
     share = Share(
@@ -171,9 +188,27 @@ def create_share(citizen: Principal, recipient: str, days: int, year: int | None
         None,
         0,
         [],
+        chosen,
+        presentation,
     )
     certificate_store.save_share(share)
     return share
+
+
+def rotate_code(citizen: Principal, year: int | None = None) -> Certificate:
+    """A new verification code for the certificate (decision 52): the same statements issued
+    again under a new id, the old one replaced in the same transaction (its code answers
+    ``replaced``, its shares ``revoked``, its SD-JWT VC's status bit set). Every access given
+    before ends; the holder shares the new one as they choose."""
+    candidate, current = certificate(citizen, year)
+    at = service.now()
+    new = issue(candidate, at)
+    pointed = replace(candidate, certificate_id=current.certificate_id)
+    try:
+        transactions.run(certificate_store.certificate_issued(pointed, new, at))
+    except transactions.Conflict as error:
+        raise Problem("conflict", "Your certificate just changed; ask again.") from error
+    return new
 
 
 def shares(citizen: Principal) -> list[tuple[Share, str]]:
@@ -195,23 +230,23 @@ def revoke_share(citizen: Principal, share_id: str) -> None:
         raise Problem("not-found") from error
 
 
-def verify_code(code: str) -> tuple[str, Certificate | None]:
+def verify_code(code: str) -> tuple[str, Certificate | None, Share | None]:
     """What a verification link says: (valid | expired | revoked | replaced | unknown, the
-    certificate
-    when valid). A verified share counts the verification."""
+    certificate when valid, the share when the code is one). A verified share counts the
+    verification."""
     at = service.now()
     if is_certificate_code(code):
         found = certificate_store.load_certificate(code)
         if found is None:
-            return "unknown", None
+            return "unknown", None, None
         if found.status == "valid" and not bit_says_invalid(found):
-            return "valid", found
+            return "valid", found, None
         # Issued again in its place (a correction of the data or of the marks): said so, and
         # never which certificate replaced it (its code opens it).
-        return ("replaced" if found.replaced_by else "revoked"), None
+        return ("replaced" if found.replaced_by else "revoked"), None, None
     share = certificate_store.load_share(share_id(code)) if is_share_code(code) else None
     if share is None or share.code != code:
-        return "unknown", None
+        return "unknown", None, None
     found = certificate_store.load_certificate(share.certificate_id)
     status = rules.share_status(
         share.revoked_at is not None,
@@ -220,6 +255,6 @@ def verify_code(code: str) -> tuple[str, Certificate | None]:
         at,
     )
     if status != "valid":
-        return status, None
+        return status, None, None
     certificate_store.count_verification(share.share_id, at)
-    return status, found
+    return status, found, share

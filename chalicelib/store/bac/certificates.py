@@ -48,6 +48,8 @@ class Share:
     revoked_at: datetime | None
     verified_count: int
     verified_times: list[str]
+    disclosed: list[str] | None = None  # the claims it shows; None: a share of before, all
+    presentation: str = ""  # the SD-JWT with the disclosures of ``disclosed`` only
 
 
 def _certificate(item: CertificateItem) -> Certificate:
@@ -172,6 +174,8 @@ def _share(item: ShareItem) -> Share:
         item.revoked_at,
         int(item.verified_count or 0),
         [str(t) for t in item.verified_times or []],
+        None if item.disclosed is None else [str(c) for c in item.disclosed],
+        item.presentation or "",
     )
 
 
@@ -186,6 +190,8 @@ def save_share(share: Share) -> None:
         label=share.label,
         created_at=share.created_at,
         expires_at=share.expires_at,
+        disclosed=share.disclosed,
+        presentation=share.presentation,
         lookup_pk=f"BACSHARES#{share.owner}",
         lookup_sk=f"{share.created_at.isoformat()}#{share.share_id}",
     ).save(condition=ShareItem.pk.does_not_exist())

@@ -151,6 +151,10 @@ class ShareItem(Model):
     revoked_at = UTCDateTimeAttribute(null=True)
     verified_count = NumberAttribute(default=0)
     verified_times = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    # The claims it discloses (none recorded: a share of before, which shows them all) and
+    # the SD-JWT presentation of exactly those (credentials/sdjwt.py).
+    disclosed = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
+    presentation = UnicodeAttribute(default="")
     lookup_pk = UnicodeAttribute()  # BACSHARES#<owner>
     lookup_sk = UnicodeAttribute()  # <created_at>#<id>
     by_lookup = ShareLookup()

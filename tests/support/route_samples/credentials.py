@@ -3,11 +3,15 @@ metadata, status lists."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bench.calls import Sample as BenchSample
+from tests.support.route_samples.bac import _key, _row
 from tests.support.route_samples.matrix import Sample
 
+# a presentation whose signature checks with no key: the endpoint answers verified false
+_FORGED = "eyJhbGciOiJFUzI1NiIsImtpZCI6Im5vbmUiLCJ0eXAiOiJkYytzZC1qd3QifQ.e30.AAAA~"
 LIST_ID = "0-0"  # shard 0's first list: it exists as soon as anything was issued (or is empty)
 
 MATRIX: dict[tuple[str, str], Sample] = {
@@ -16,6 +20,9 @@ MATRIX: dict[tuple[str, str], Sample] = {
         path={"type_name": "baccalaureate-certificate"}
     ),
     ("GET", "/public/status-lists/{list_id}"): Sample(path={"list_id": LIST_ID}),
+    ("POST", "/public/credentials/verify"): Sample(body=json.dumps({"presentation": _FORGED})),
+    # no candidate record for the matrix's citizens: 409, the route working
+    ("POST", "/bac/me/certificate/code"): Sample(body="{}"),
 }
 
 LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
@@ -36,6 +43,21 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
         None,
         200,
     ),
+    (
+        "POST",
+        "/public/credentials/verify",
+        "/public/credentials/verify",
+        None,
+        200,
+        {
+            "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"presentation": _FORGED}),
+        },
+    ),
+    # the demo candidate's certificate as an SD-JWT VC, then a new code: the status counter,
+    # KMS Sign, the transaction that replaces the certificate and sets its bit
+    _row("GET", "/bac/me/certificate", 200, headers={"Accept": "application/dc+sd-jwt"}),
+    _row("POST", "/bac/me/certificate/code", 201, headers=_key(), body="{}"),
 ]
 
 BENCH: dict[tuple[str, str], BenchSample] = {
@@ -47,5 +69,16 @@ BENCH: dict[tuple[str, str], BenchSample] = {
     ),
     ("GET", "/public/status-lists/{list_id}"): BenchSample(
         path={"list_id": LIST_ID}, floor=1, why="the list's item (GetItem), then a KMS Sign"
+    ),
+    ("POST", "/public/credentials/verify"): BenchSample(
+        body={"presentation": _FORGED},
+        floor=1,
+        why="the caller's rate counter; a signature that fails reads nothing else",
+    ),
+    ("POST", "/bac/me/certificate/code"): BenchSample(
+        body={},
+        floor=7,
+        why="rate counter, the candidate, the session (published), the certificate, a status "
+        "counter, the old certificate (its bit), the transaction",
     ),
 }
