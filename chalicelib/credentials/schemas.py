@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.api.schemas import Input, Output
+from chalicelib.api.schemas import Input, Output, QueryInput
 
 
 class VerifyIn(Input):
@@ -36,3 +37,46 @@ class VerifyOut(Output):
     claims: dict[str, Any] | None = Field(
         default=None, description="The claims in the clear and the disclosed ones, no others."
     )
+
+
+class OffersQuery(QueryInput):
+    case: str | None = Field(
+        default=None,
+        max_length=64,
+        description="An equivalence file of yours: an offer of its order in force. Without it, "
+        "the offer of your baccalaureate certificate (CNIe sign-in).",
+    )
+
+
+class OfferView(Output):
+    credential_configuration_id: str
+    credential_offer_uri: str = Field(description="openid-credential-offer://?credential_offer=")
+    credential_offer: dict[str, Any]
+    qr_code: str = Field(description="The URI as a QR code (an SVG data URI).")
+    tx_code: str = Field(
+        description="Type it into the wallet when it asks: it is not in the QR code, so a "
+        "photo of the code alone takes nothing."
+    )
+    expires_at: datetime
+
+
+class OfferList(Output):
+    items: list[OfferView]
+
+
+class CredentialRequest(BaseModel):
+    """OpenID4VCI 1.0 section 8.2 (fields of later versions are let through and ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+    credential_configuration_id: str | None = Field(default=None, max_length=64)
+    proofs: dict[str, list[str]] | None = None
+    proof: dict[str, str] | None = Field(default=None, description="Drafts before 1.0.")
+
+
+class TokenRequest(BaseModel):
+    """RFC 6749 4.1.3 as OpenID4VCI 6.1 uses it: a form (or the same fields as JSON)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    grant_type: Literal["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+    pre_authorized_code: str = Field(alias="pre-authorized_code", min_length=10, max_length=100)
+    tx_code: str = Field(default="", max_length=20)

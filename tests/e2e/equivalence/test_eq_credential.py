@@ -117,3 +117,39 @@ def test_a_revoked_order_s_credential_is_refused_by_its_status(journey: Journey)
     iat = jwt.decode(credential.split("~")[0], options={"verify_signature": False})["iat"]
     assert issuance.verify(credential, int(iat))[1] == "revoked"
     assert _credential(journey).status_code == 409
+
+
+def test_a_wallet_takes_the_order_of_a_file_of_its_holder(journey: Journey) -> None:
+    import json as json_
+    from urllib.parse import urlencode
+
+    from tests.support.wallet import Wallet, offered_code
+
+    journey.granted()
+    stranger = journey.token("citizen", sub="eq-someone-else")
+    path = f"/me/credential-offers?case={journey.case_id}"
+    assert journey.http.get(path, headers=headers(stranger)).status_code == 404
+    [offer] = journey.get(path).json_body["items"]
+    assert offer["credential_configuration_id"] == "equivalence-order"
+    code, by_value = offered_code(offer["credential_offer_uri"])
+    form = urlencode(
+        {
+            "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+            "pre-authorized_code": code,
+            "tx_code": offer["tx_code"],
+        }
+    )
+    token = journey.http.post(
+        "/vci/token", headers={"Content-Type": "application/x-www-form-urlencoded"}, body=form
+    ).json_body["access_token"]
+    wallet = Wallet()
+    issued = journey.http.post(
+        "/vci/credential",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        body=json_.dumps({"proofs": {"jwt": [wallet.proof(by_value["credential_issuer"])]}}),
+    )
+    assert issued.status_code == 200, issued.body
+    credential = issued.json_body["credentials"][0]["credential"]
+    claims = sdjwt_check.reference_verify(credential, _jwks(journey))
+    assert claims["cnf"]["jwk"]["y"] == wallet.jwk["y"] and claims["outcome"] == "equivalence"
+    assert _bit(journey, credential) == 0

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from bench.calls import Sample as BenchSample
-from tests.support.route_samples.bac import _key, _row
+from tests.support.route_samples.bac import _key, _principal, _row, _seeded
 from tests.support.route_samples.matrix import Sample
 
 # a presentation whose signature checks with no key: the endpoint answers verified false
@@ -23,7 +23,51 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("POST", "/public/credentials/verify"): Sample(body=json.dumps({"presentation": _FORGED})),
     # no candidate record for the matrix's citizens: 409, the route working
     ("POST", "/bac/me/certificate/code"): Sample(body="{}"),
+    ("GET", "/.well-known/openid-credential-issuer"): Sample(),
+    ("GET", "/.well-known/oauth-authorization-server"): Sample(),
+    ("GET", "/me/credential-offers"): Sample(),
+    ("POST", "/vci/token"): Sample(body='{"grant_type": "password"}'),
+    ("POST", "/vci/credential"): Sample(body="{}"),
 }
+
+_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+
+
+def _offer() -> dict[str, str]:
+    """An offer of the demo candidate's certificate: its code and transaction code."""
+    from chalicelib.credentials import offers
+    from tests.support.wallet import offered_code
+
+    _seeded()
+    made = offers.offers(_principal(), None, "least-privilege")
+    code, _ = offered_code(made[0].uri)
+    return {"code": code, "tx_code": made[0].tx_code}
+
+
+def _access_token() -> dict[str, str]:
+    """An offer redeemed: its access token, and a proof of a fresh wallet key."""
+    from chalicelib.credentials import issuance, offers
+    from tests.support.wallet import Wallet
+
+    values = _offer()
+    form = {
+        "grant_type": _GRANT,
+        "pre-authorized_code": values["code"],
+        "tx_code": values["tx_code"],
+    }
+    return {
+        "token": offers.token(form)["access_token"],
+        "proof": Wallet().proof(issuance.issuer()),
+    }
+
+
+def _token_form(values: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(
+        {"grant_type": _GRANT, "pre-authorized_code": values["code"], "tx_code": values["tx_code"]}
+    )
+
 
 LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     # the keys: DescribeKey of the alias, GetPublicKey, a Query of the retired keys
@@ -58,6 +102,50 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     # KMS Sign, the transaction that replaces the certificate and sets its bit
     _row("GET", "/bac/me/certificate", 200, headers={"Accept": "application/dc+sd-jwt"}),
     _row("POST", "/bac/me/certificate/code", 201, headers=_key(), body="{}"),
+    (
+        "GET",
+        "/.well-known/openid-credential-issuer",
+        "/.well-known/openid-credential-issuer",
+        None,
+        200,
+    ),
+    (
+        "GET",
+        "/.well-known/oauth-authorization-server",
+        "/.well-known/oauth-authorization-server",
+        None,
+        200,
+    ),
+    # an offer: the certificate (and its status bit) then the offer's item
+    _row("GET", "/me/credential-offers", 200),
+    (
+        "POST",
+        "/vci/token",
+        "/vci/token",
+        None,
+        200,
+        {
+            "setup": _offer,
+            "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            "body": _token_form,
+        },
+    ),
+    # the access token spent, the candidate, the certificate, its bit, KMS Sign
+    (
+        "POST",
+        "/vci/credential",
+        "/vci/credential",
+        None,
+        200,
+        {
+            "setup": _access_token,
+            "headers": lambda v: {
+                "Authorization": f"Bearer {v['token']}",
+                "Content-Type": "application/json",
+            },
+            "body": lambda v: json.dumps({"proofs": {"jwt": [v["proof"]]}}),
+        },
+    ),
 ]
 
 BENCH: dict[tuple[str, str], BenchSample] = {
@@ -74,6 +162,25 @@ BENCH: dict[tuple[str, str], BenchSample] = {
         body={"presentation": _FORGED},
         floor=1,
         why="the caller's rate counter; a signature that fails reads nothing else",
+    ),
+    ("GET", "/.well-known/openid-credential-issuer"): BenchSample(
+        floor=0, why="from code and settings"
+    ),
+    ("GET", "/.well-known/oauth-authorization-server"): BenchSample(
+        floor=0, why="from code and settings"
+    ),
+    ("GET", "/me/credential-offers"): BenchSample(
+        floor=5,
+        why="rate counter, the candidate by CNIe, the session (published), the certificate, "
+        "the offer",
+    ),
+    ("POST", "/vci/token"): BenchSample(
+        body="grant_type=password",
+        floor=1,
+        why="the caller's rate counter; a grant type refused reads nothing else",
+    ),
+    ("POST", "/vci/credential"): BenchSample(
+        body={}, floor=0, why="no access token: refused before any read"
     ),
     ("POST", "/bac/me/certificate/code"): BenchSample(
         body={},
