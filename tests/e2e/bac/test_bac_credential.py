@@ -233,3 +233,33 @@ def test_after_a_rotation_old_and_new_credentials_both_verify(
     # a status list signed now names the new key
     status = jwt.decode(old.split("~")[0], options={"verify_signature": False})["status"]
     assert _bit(http, old) == 0 and status["status_list"]["uri"]
+
+
+def test_the_hand_verification_of_the_docs_works(http: Http, academy: Academy) -> None:
+    """docs/credentials.md's block, run as written (its HTTP gets served by this app)."""
+    import re
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from chalicelib.store import credentials as store
+    from chalicelib.store.bac import certificates as certificate_store
+
+    page = (Path(__file__).parents[3] / "docs" / "credentials.md").read_text()
+    section = page.split("## Verify one by hand", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.S)
+    assert block is not None
+    space: dict[str, Any] = {}
+    exec(block.group(1), space)  # noqa: S102 (the docs' own example)
+    space["get"] = lambda url: http.client.http.get(urlsplit(url).path).body.decode()
+
+    published(http, academy)
+    credential = _credential(http, academy)
+    issuer = http.client.http.get("/.well-known/jwt-vc-issuer").json_body["issuer"]
+    claims = space["verify"](credential, issuer)
+    assert claims["cnie"] == academy.cnie
+    mine = http.call("GET", "/bac/me/certificate", academy.citizen).json_body
+    held = certificate_store.load_certificate(mine["certificate_id"])
+    assert held is not None and held.status_bit is not None
+    store.set_invalid(held.status_bit)
+    with pytest.raises(AssertionError, match="revoked or replaced"):
+        space["verify"](credential, issuer)
