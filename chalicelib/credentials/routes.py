@@ -238,3 +238,130 @@ def vci_credential(call: Call) -> Reply:
     except GrantError as error:
         raise _oauth_problem(error) from error
     return Reply(answer, headers=dict(NO_STORE))
+
+
+# ---------------------------------------------------------------- shares of an order (54)
+
+ORDER_SHARES = "/equivalence/applications/{case_id}/decision/shares"
+ORDER_LABELS = {
+    "valid": {"ar": "قرار معادلة ساري المفعول", "fr": "Arrêté d'équivalence en vigueur"},
+    "expired": {"ar": "انتهت صلاحية الرابط", "fr": "Lien expiré"},
+    "revoked": {"ar": "رابط ملغى أو قرار ملغى", "fr": "Lien ou arrêté révoqué"},
+    "unknown": {"ar": "رمز غير معروف", "fr": "Code inconnu"},
+}
+
+
+@route(
+    credentials,
+    "POST",
+    ORDER_SHARES,
+    summary="Share the file's equivalence order in force: an unguessable link showing only "
+    "the claims named, for up to 90 days",
+    access=CITIZEN_ONLY,
+    tags=TAGS,
+    body=f"{SCHEMAS}:OrderShareIn",
+    response=f"{SCHEMAS}:OrderShareView",
+    status=201,
+    idempotent=True,
+    errors=(404, 409),
+)
+def share_order(call: Call, case_id: str) -> Reply:
+    from chalicelib.api import links
+    from chalicelib.credentials import types
+    from chalicelib.credentials.schemas import OrderShareIn, OrderShareView
+    from chalicelib.services.equivalence import credential
+
+    body: OrderShareIn = call.body
+    claims = [str(c) for c in body.claims] if body.claims is not None else None
+    code, share = credential.create_share(
+        call.user, case_id, body.recipient, body.days, claims, call.correlation_id
+    )
+    view = OrderShareView(
+        id=share.share_id,
+        code=code,
+        link=links.url(links.path("public", "equivalence-orders", code)),
+        label=share.label,
+        claims=claims or list(types.EQUIVALENCE.disclosable),
+        created_at=share.created_at,
+        expires_at=share.expires_at,
+    )
+    return Reply(view.model_dump(mode="json"), 201)
+
+
+@route(
+    credentials,
+    "DELETE",
+    ORDER_SHARES + "/{share_id}",
+    summary="Revoke a share of the file's equivalence order",
+    access=CITIZEN_ONLY,
+    tags=TAGS,
+    status=204,
+)
+def revoke_order_share(call: Call, case_id: str, share_id: str) -> Reply:
+    from chalicelib.services.equivalence import credential
+
+    credential.revoke_share(call.user, share_id)
+    return Reply(None, 204)
+
+
+@route(
+    credentials,
+    "GET",
+    "/public/equivalence-orders/{code}",
+    summary="Verify a shared equivalence order: only the claims the share names, verified, "
+    "the issuer and the status (HTML for a browser, JSON for a program)",
+    access=PUBLIC,
+    tags=TAGS,
+    response=f"{SCHEMAS}:PublicOrder",
+    alternates=("text/html",),
+    errors=(429,),
+)
+def verify_order_share(call: Call, code: str) -> Reply:
+    from chalicelib.api import public_page, ratelimit
+    from chalicelib.credentials.schemas import PublicOrder
+    from chalicelib.services.equivalence import credential
+    from chalicelib.workflow.service import now
+
+    ratelimit.limit(call, "equivalence-order", per_minute=30)
+    status, proved = credential.verify_share(code[:80])
+    claims = None if proved is None else {**proved.disclosed, **_clear(proved.payload)}
+    if public_page.wants_html(call):
+        rows = [
+            ({"ar": name, "fr": name}, value if isinstance(value, str) else _flat(value))
+            for name, value in (claims or {}).items()
+        ]
+        page = public_page.render(
+            title={"ar": "التحقق من قرار معادلة", "fr": "Vérification d'un arrêté d'équivalence"},
+            status=status,
+            status_label=ORDER_LABELS[status],
+            rows=rows,
+        )
+        return public_page.reply(page)
+    out = PublicOrder(
+        status=status,
+        checked_at=now(),
+        verified=proved is not None,
+        issuer=None if proved is None else str(proved.payload.get("iss", "")),
+        claims=claims,
+        disclosed=None if proved is None else sorted(proved.disclosed),
+        presentation=None if proved is None else _presentation(code),
+    )
+    return Reply(out.model_dump(mode="json"), headers={"Vary": "Accept"})
+
+
+def _clear(payload: dict[str, object]) -> dict[str, object]:
+    return {k: payload[k] for k in ("decision_date", "track") if k in payload}
+
+
+def _flat(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _presentation(code: str) -> str | None:
+    from chalicelib.services.equivalence import credential
+    from chalicelib.store import credentials as store
+
+    found = store.load_order_share(credential.share_id(code))
+    return found.presentation if found else None

@@ -80,3 +80,51 @@ class TokenRequest(BaseModel):
     grant_type: Literal["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
     pre_authorized_code: str = Field(alias="pre-authorized_code", min_length=10, max_length=100)
     tx_code: str = Field(default="", max_length=20)
+
+
+OrderClaim = Literal[
+    "holder",
+    "file_reference",
+    "diploma",
+    "outcome",
+    "national_diploma",
+    "conditions",
+    "order",
+    "bo",
+]
+
+
+class OrderShareIn(Input):
+    recipient: str = Field(min_length=1, max_length=80, description="Who it is for.")
+    days: int = Field(ge=1, le=90)
+    claims: list[OrderClaim] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=8,
+        description="The claims the verifier sees (the decision date, the track, the issuer and "
+        "the status always); absent: every claim.",
+    )
+
+
+class OrderShareView(Output):
+    id: str
+    code: str
+    link: str
+    label: str
+    claims: list[str]
+    created_at: datetime
+    expires_at: datetime
+
+
+class PublicOrder(Output):
+    status: str = Field(description="valid, expired, revoked or unknown")
+    checked_at: datetime
+    verified: bool
+    issuer: str | None = None
+    claims: dict[str, Any] | None = Field(
+        default=None, description="The claims in the clear and those the share discloses."
+    )
+    disclosed: list[str] | None = None
+    presentation: str | None = Field(
+        default=None, description="The SD-JWT VC presentation, to verify offline."
+    )

@@ -7,11 +7,14 @@
 - a retired signing key ``SIGNINGKEYS`` / ``<kid>``: its public JWK, kept published so that
   credentials it signed still verify (one Query lists them);
 - an equivalence order's credential record ``EQVC#<case id>`` / ``DECISION#<number>``: the
-  status bit of that order's credentials (one per order, whoever asks how often).
+  status bit of that order's credentials (one per order, whoever asks how often);
+- a share of an order ``VCSHARE#<digest of its code>`` / ``SHARE``: its presentation (the
+  chosen disclosures only), its holder, expiry and revocation.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -181,3 +184,78 @@ def order_superseded(case_id: str, number: int) -> Also:
         )
 
     return Also("order_status_bit", add)
+
+
+# ------------------------------------------------------------------ shares of an order
+
+
+class OrderShareItem(Model):
+    class Meta(_ReferenceTable):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)  # VCSHARE#<digest of the code>
+    sk = UnicodeAttribute(range_key=True, default="SHARE")
+    owner = UnicodeAttribute()
+    case_id = UnicodeAttribute()
+    label = UnicodeAttribute()
+    presentation = UnicodeAttribute()  # the SD-JWT with the chosen disclosures only
+    created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class OrderShare:
+    share_id: str
+    owner: str
+    case_id: str
+    label: str
+    presentation: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+def save_order_share(share: OrderShare) -> None:
+    bound(OrderShareItem)(
+        f"VCSHARE#{share.share_id}",
+        "SHARE",
+        owner=share.owner,
+        case_id=share.case_id,
+        label=share.label,
+        presentation=share.presentation,
+        created_at=share.created_at,
+        expires_at=share.expires_at,
+    ).save(condition=OrderShareItem.pk.does_not_exist())
+
+
+def load_order_share(share_id: str) -> OrderShare | None:
+    try:
+        item = bound(OrderShareItem).get(f"VCSHARE#{share_id}", "SHARE")
+    except DoesNotExist:
+        return None
+    return OrderShare(
+        share_id,
+        item.owner,
+        item.case_id,
+        item.label,
+        item.presentation,
+        item.created_at,
+        item.expires_at,
+        item.revoked_at,
+    )
+
+
+def revoke_order_share(share_id: str, owner: str, at: datetime) -> bool:
+    """False if it is not ``owner``'s share (or does not exist)."""
+    from pynamodb.exceptions import UpdateError
+
+    model = bound(OrderShareItem)
+    try:
+        model(f"VCSHARE#{share_id}", "SHARE").update(
+            actions=[model.revoked_at.set(model.revoked_at | at)],
+            condition=(model.owner == owner),
+        )
+    except UpdateError:
+        return False
+    return True

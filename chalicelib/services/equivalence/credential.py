@@ -11,6 +11,7 @@ from typing import Any
 
 from chalicelib.api.problems import Problem
 from chalicelib.credentials import issuance, types
+from chalicelib.credentials.sdjwt import Verified
 from chalicelib.credentials.statuslist import Reference
 from chalicelib.store import credentials as store
 from chalicelib.store.cases import Also
@@ -80,3 +81,79 @@ def superseded(case: Case, decisions_after: list[Mapping[str, Any]]) -> list[Als
         if earlier is not None and in_force(earlier) and not in_force(after):
             writes.append(store.order_superseded(case.id, number))
     return writes
+
+
+# ---------------------------------------------------------------- shares (decision 54)
+
+SHARE_PREFIX = "O"  # an order share's code; its id is a digest of it
+MAX_SHARE_DAYS = 90
+
+
+def share_id(code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(code.encode()).hexdigest()[:32]
+
+
+def create_share(
+    citizen: Any, case_id: str, recipient: str, days: int, claims: list[str] | None, cid: str
+) -> tuple[str, Any]:
+    """A share of the file's order in force showing ``claims`` only (all when None): its
+    code, and the stored share. The holder only (staff read files, they do not share them)."""
+    import secrets
+    from datetime import timedelta
+
+    from chalicelib.api.problems import FieldError
+    from chalicelib.credentials import sdjwt
+    from chalicelib.services.equivalence import domain, service
+    from chalicelib.workflow import access
+    from chalicelib.workflow.service import now
+
+    case = access.visible_case(citizen, case_id, "POST decision share", cid, read=False)
+    service.machine_of(case)
+    if case.owner != citizen.subject:
+        raise Problem("not-found")
+    chosen = sorted(set(claims if claims is not None else types.EQUIVALENCE.disclosable))
+    if not chosen or any(c not in types.EQUIVALENCE.disclosable for c in chosen):
+        why = f"one or more of {', '.join(types.EQUIVALENCE.disclosable)}"
+        raise Problem("validation-failed", errors=[FieldError("body.claims", why)])
+    if not 1 <= days <= MAX_SHARE_DAYS:
+        why = f"A share lasts from 1 to {MAX_SHARE_DAYS} days."
+        raise Problem("validation-failed", errors=[FieldError("body.days", why)])
+    decision = domain.current_decision(case.payload)
+    presentation = sdjwt.present(sd_jwt_vc(case, decision or {}), chosen)
+    code = SHARE_PREFIX + secrets.token_urlsafe(24)
+    at = now()
+    share = store.OrderShare(
+        share_id(code), citizen.subject, case.id, recipient, presentation, at,
+        at + timedelta(days=days), None,
+    )  # fmt: skip
+    store.save_order_share(share)
+    return code, share
+
+
+def revoke_share(citizen: Any, share: str) -> None:
+    from chalicelib.workflow.service import now
+
+    if len(share) != 32 or not store.revoke_order_share(share, citizen.subject, now()):
+        raise Problem("not-found")
+
+
+def verify_share(code: str) -> tuple[str, Verified | None]:
+    """(valid | expired | revoked | unknown, what its presentation proves when valid): the
+    presentation checked as any verifier would, status bit included."""
+    from chalicelib.workflow.service import now
+
+    at = now()
+    found = store.load_order_share(share_id(code)) if code.startswith(SHARE_PREFIX) else None
+    if found is None:
+        return "unknown", None
+    if found.revoked_at is not None:
+        return "revoked", None
+    if at >= found.expires_at:
+        return "expired", None
+    try:
+        proved, bit = issuance.verify(found.presentation, int(at.timestamp()))
+    except ValueError:
+        return "revoked", None
+    return ("valid", proved) if bit == "valid" else ("revoked", None)

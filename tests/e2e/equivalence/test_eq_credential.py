@@ -153,3 +153,42 @@ def test_a_wallet_takes_the_order_of_a_file_of_its_holder(journey: Journey) -> N
     claims = sdjwt_check.reference_verify(credential, _jwks(journey))
     assert claims["cnf"]["jwk"]["y"] == wallet.jwk["y"] and claims["outcome"] == "equivalence"
     assert _bit(journey, credential) == 0
+
+
+def test_a_share_of_the_order_shows_only_what_it_names(journey: Journey) -> None:
+    import json as json_
+
+    journey.granted()
+    shares = f"/equivalence/applications/{journey.case_id}/decision/shares"
+    body = {"recipient": "Employeur", "days": 10, "claims": ["holder", "national_diploma"]}
+    stranger = journey.token("citizen", sub="eq-not-the-holder")
+    key = {"Idempotency-Key": "order-share-1"}
+    refused = journey.http.post(shares, headers=headers(stranger, **key), body=json_.dumps(body))
+    assert refused.status_code == 404
+    bad = journey.http.post(
+        shares,
+        headers=headers(journey.citizen, **{"Idempotency-Key": "order-share-0"}),
+        body=json_.dumps({**body, "claims": ["status"]}),
+    )
+    assert bad.status_code == 422 and "body.claims" in bad.body.decode()
+    made = journey.http.post(
+        shares, headers=headers(journey.citizen, **key), body=json_.dumps(body)
+    )
+    assert made.status_code == 201, made.body
+    share = made.json_body
+    public = f"/public/equivalence-orders/{share['code']}"
+    seen = journey.http.get(public, headers={"Accept": "application/json"}).json_body
+    assert (seen["status"], seen["verified"]) == ("valid", True)
+    assert seen["disclosed"] == ["holder", "national_diploma"]
+    assert set(seen["claims"]) == {"holder", "national_diploma", "decision_date", "track"}
+    assert journey.reference not in json_.dumps(seen)  # the file's reference is not named
+    claims = sdjwt_check.reference_verify(seen["presentation"], _jwks(journey))
+    assert "diploma" not in claims and "order" not in claims and "file_reference" not in claims
+    html = journey.http.get(public, headers={"Accept": "text/html"}).body.decode()
+    assert "Licence fondamentale en droit privé" in html and "1234.25" not in html
+
+    delete = f"{shares}/{share['id']}"
+    assert journey.http.delete(delete, headers=headers(stranger)).status_code == 404
+    assert journey.http.delete(delete, headers=headers(journey.citizen)).status_code == 204
+    gone = journey.http.get(public, headers={"Accept": "application/json"}).json_body
+    assert (gone["status"], gone["claims"]) == ("revoked", None)

@@ -4,14 +4,18 @@ metadata, status lists."""
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from bench.calls import Sample as BenchSample
 from tests.support.route_samples.bac import _key, _principal, _row, _seeded
-from tests.support.route_samples.matrix import Sample
+from tests.support.route_samples.equivalence import equivalence_file
+from tests.support.route_samples.matrix import OWNER, OWNER_SUB, Sample
 
 # a presentation whose signature checks with no key: the endpoint answers verified false
 _FORGED = "eyJhbGciOiJFUzI1NiIsImtpZCI6Im5vbmUiLCJ0eXAiOiJkYytzZC1qd3QifQ.e30.AAAA~"
+ORDER_SHARES = "/equivalence/applications/{case_id}/decision/shares"
 LIST_ID = "0-0"  # shard 0's first list: it exists as soon as anything was issued (or is empty)
 
 MATRIX: dict[tuple[str, str], Sample] = {
@@ -28,7 +32,42 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ("GET", "/me/credential-offers"): Sample(),
     ("POST", "/vci/token"): Sample(body='{"grant_type": "password"}'),
     ("POST", "/vci/credential"): Sample(body="{}"),
+    # a draft file of OWNER's: no order in force, 409 once allowed
+    ("POST", ORDER_SHARES): Sample(
+        setup=equivalence_file, body='{"recipient": "matrix", "days": 5}'
+    ),
+    ("DELETE", ORDER_SHARES + "/{share_id}"): Sample(setup=lambda: an_order_share()),
+    ("GET", "/public/equivalence-orders/{code}"): Sample(path={"code": "O" + "z" * 32}),
 }
+
+
+def _granted() -> dict[str, str]:
+    """A file of OWNER's whose order (equivalence, published) is in force."""
+    decision = {
+        "number": 1,
+        "outcome": "equivalence",
+        "national_diploma": "Licence fondamentale en droit privé",
+        "conditions": [],
+        "order": {"number": "LP-1.26", "date": "2026-03-02"},
+        "bo": {"number": "7480", "date": "2026-03-20", "page": 1},
+    }
+    return equivalence_file("granted", decisions=[decision])
+
+
+def an_order_share(owner: str = OWNER) -> dict[str, str]:
+    """A share of OWNER's, written through the store (its file need not exist to revoke it)."""
+    from chalicelib.services.equivalence import credential
+    from chalicelib.store import credentials as store
+
+    values = equivalence_file()
+    code = credential.SHARE_PREFIX + uuid.uuid4().hex
+    now = datetime.now(UTC)
+    share = store.OrderShare(
+        credential.share_id(code), owner, values["case_id"], "m", "x~", now, now, None
+    )
+    store.save_order_share(share)
+    return {**values, "share_id": share.share_id}
+
 
 _GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 
@@ -118,6 +157,35 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
     ),
     # an offer: the certificate (and its status bit) then the offer's item
     _row("GET", "/me/credential-offers", 200),
+    # a share of an order in force: the file, the order's bit, KMS Sign, the share
+    (
+        "POST",
+        ORDER_SHARES,
+        ORDER_SHARES,
+        "citizen",
+        201,
+        {
+            "setup": _granted,
+            "claims": {"sub": OWNER_SUB},
+            "headers": lambda v: {**_key()},
+            "body": json.dumps({"recipient": "lp", "days": 5, "claims": ["holder"]}),
+        },
+    ),
+    (
+        "DELETE",
+        ORDER_SHARES + "/{share_id}",
+        ORDER_SHARES + "/{share_id}",
+        "citizen",
+        204,
+        {"setup": an_order_share, "claims": {"sub": OWNER_SUB}},
+    ),
+    (
+        "GET",
+        "/public/equivalence-orders/{code}",
+        "/public/equivalence-orders/Ozzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+        None,
+        200,
+    ),
     (
         "POST",
         "/vci/token",
@@ -181,6 +249,20 @@ BENCH: dict[tuple[str, str], BenchSample] = {
     ),
     ("POST", "/vci/credential"): BenchSample(
         body={}, floor=0, why="no access token: refused before any read"
+    ),
+    ("POST", ORDER_SHARES): BenchSample(
+        path={"case_id": "x"},
+        body={"recipient": "b", "days": 5},
+        floor=2,
+        why="rate counter, the file (not found here)",
+    ),
+    ("DELETE", ORDER_SHARES + "/{share_id}"): BenchSample(
+        path={"case_id": "x", "share_id": "0" * 32},
+        floor=2,
+        why="rate counter, the share's conditional revocation",
+    ),
+    ("GET", "/public/equivalence-orders/{code}"): BenchSample(
+        path={"code": "O" + "z" * 32}, floor=2, why="the caller's rate counter, the share"
     ),
     ("POST", "/bac/me/certificate/code"): BenchSample(
         body={},
