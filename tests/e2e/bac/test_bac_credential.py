@@ -263,3 +263,24 @@ def test_the_hand_verification_of_the_docs_works(http: Http, academy: Academy) -
     store.set_invalid(held.status_bit)
     with pytest.raises(AssertionError, match="revoked or replaced"):
         space["verify"](credential, issuer)
+
+
+def test_the_new_paths_are_in_the_openapi_document(http: Http) -> None:
+    paths = http.client.http.get("/openapi.json").json_body["paths"]
+    for path in (
+        "/.well-known/jwt-vc-issuer",
+        "/.well-known/openid-credential-issuer",
+        "/.well-known/oauth-authorization-server",
+        "/credentials/types/{type_name}",
+        "/public/status-lists/{list_id}",
+        "/public/credentials/verify",
+        "/public/equivalence-orders/{code}",
+        "/me/credential-offers",
+        "/vci/token",
+        "/vci/credential",
+        "/bac/me/certificate/code",
+        "/equivalence/applications/{case_id}/decision/shares",
+    ):
+        assert path in paths, path
+    alternates = paths["/bac/me/certificate"]["get"]["responses"]["200"]["content"]
+    assert "application/dc+sd-jwt" in alternates
