@@ -58,8 +58,9 @@ def offers(citizen: Principal, case_id: str | None, correlation_id: str) -> list
         from chalicelib.services.bac import certificates
 
         try:
-            certificates.credential(citizen)  # issued (and its status bit) if not yet
-            candidate, _ = certificates.certificate(citizen)
+            candidate, held = certificates.certificate(citizen)
+            if not held.sd_jwt:  # a certificate of before credentials: its bit, once
+                certificates.credential(citizen)
         except Problem:
             return made  # no certificate to offer: no offer
         ref = f"{candidate.year}#{candidate.academy}#{candidate.candidate_number}"

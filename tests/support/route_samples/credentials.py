@@ -243,9 +243,9 @@ BENCH: dict[tuple[str, str], BenchSample] = {
         "the offer",
     ),
     ("POST", "/vci/token"): BenchSample(
-        body="grant_type=password",
-        floor=1,
-        why="the caller's rate counter; a grant type refused reads nothing else",
+        body={"grant_type": "password"},
+        floor=0,
+        why="a grant type the schema refuses: answered before any read",
     ),
     ("POST", "/vci/credential"): BenchSample(
         body={}, floor=0, why="no access token: refused before any read"
