@@ -172,7 +172,7 @@ def intake_letter(call: Call, case_id: str) -> Reply:
     tags=TAGS,
     media_type=PDF,
     alternates=(SD_JWT,),
-    errors=(406, 409),
+    errors=(403, 406, 409),
 )
 def decision_copy(call: Call, case_id: str) -> Reply:
     from chalicelib.api import negotiation
@@ -189,6 +189,9 @@ def decision_copy(call: Call, case_id: str) -> Reply:
         raise Problem("not-yet-available", "No decision has been published in the BO yet.")
     if media_type == SD_JWT:
         from chalicelib.services.equivalence import credential
+
+        if case.owner != call.user.subject:  # an officer reads the copy; the holder holds it
+            raise Problem("forbidden", "The credential is issued to the file's holder only.")
 
         body = credential.sd_jwt_vc(case, decision)
         return Reply(body, headers={"Vary": "Accept"}, media_type=SD_JWT)

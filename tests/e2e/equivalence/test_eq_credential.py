@@ -66,6 +66,10 @@ def test_a_granted_order_is_a_credential_until_a_new_order_replaces_it(
     assert "outcome" not in sdjwt_check.reference_verify(forged, _jwks(journey))
     pdf = journey.pdf("decision")
     assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
+    path = f"/equivalence/applications/{journey.case_id}/decision"
+    officer = journey.http.get(path, headers=headers(journey.officer, Accept=SD_JWT))
+    assert officer.status_code == 403  # the officer reads the copy; the holder holds it
+    assert journey.pdf("decision", journey.officer).status_code == 200
 
     journey.ok(
         journey.officer, "reopen", ground="reference_diploma_changed", reason="nouvelle licence"
