@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench infra deploy guide policy statemachines verify-draw outbox schools audit-verify audit-digest clean
+.PHONY: venv run test lint unit token bench infra deploy guide policy statemachines verify-draw outbox schools audit-verify audit-digest rotate-signing-key clean
 
 venv: $(STAMP)
 
@@ -69,6 +69,9 @@ audit-digest: venv ## publish a day's signed digest on the local stack (OPEN=1 f
 
 verify-draw: venv ## recompute a consular release round's draw from its public JSON: make verify-draw ROUND=<id> [API=url] or FILE=path
 	@$(PY) -m scripts.verify_draw $(if $(FILE),--file $(FILE),--round $(ROUND)) $(if $(API),--api $(API))
+
+rotate-signing-key: venv ## a new KMS signing key behind the alias; the old one stays published (STAGE=local: make run)
+	@$(PY) -m scripts.rotate_signing_key --stage $(STAGE)
 
 outbox: venv ## what SES and SNS of the local stack (make run) have received
 	@$(PY) -m scripts.outbox

@@ -15,6 +15,7 @@ from chalicelib.api.routes.documents import documents
 from chalicelib.api.routes.platform import platform
 from chalicelib.api.routes.receipts import receipts
 from chalicelib.audit.routes import audit_trail
+from chalicelib.credentials.routes import credentials
 from chalicelib.services.bac.certificate_routes import bac_certificate
 from chalicelib.services.bac.office_routes import bac_office
 from chalicelib.services.bac.routes import bac
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     *(equivalence_library, equivalence, equivalence_committees),
     *(enrollment, bac_office, bac, bac_certificate),
     *(consular_catalogue, consular, consular_agent, consular_releases, etimbre),
+    credentials,
 )
 # Powertools' Logger owns logging; Chalice's own handler would print every line twice.
 app = assemble(Chalice(app_name="khidmat", configure_logs=False), *BLUEPRINTS)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
 # No request of the API nests past a few levels; a deeper body is refused before pydantic
 # walks it (a thousand nested arrays overflowed the stack: a 500 on every POST).
 MAX_JSON_DEPTH = 32
@@ -85,6 +86,7 @@ class RouteSpec:
     # declared so that /openapi.json lists them and a 406 besides.
     alternates: tuple[str, ...] = ()
     path_model: ModelRef | None = None  # validates and documents the path parameters
+    form: bool = False  # the body may also be a form (application/x-www-form-urlencoded)
 
     @property
     def body_model(self) -> type[BaseModel] | None:
@@ -183,7 +185,10 @@ def route(
     errors: tuple[int, ...] = (),
     alternates: tuple[str, ...] = (),
     path_model: ModelRef | None = None,
+    form: bool = False,
 ) -> Callable[[View], View]:
+    """``form``: the body may also come as application/x-www-form-urlencoded (an OAuth token
+    endpoint, RFC 6749), validated by the same model as its JSON form."""
     spec = RouteSpec(
         method,
         path,
@@ -199,6 +204,7 @@ def route(
         errors,
         alternates,
         path_model,
+        form,
     )
 
     def register(view: View) -> View:
@@ -211,6 +217,8 @@ def route(
 
         setattr(chalice_view, SPEC_ATTRIBUTE, spec)
         options: dict[str, Any] = {"content_types": [JSON]} if body is not None else {}
+        if form:
+            options = {"content_types": [JSON, FORM]}
         _add_route(blueprint, path, method, chalice_view, options)
         return view
 
@@ -321,7 +329,10 @@ def _prepare(
             resolve_model(spec.query), dict(request.query_params or {}), "query"
         )
     if spec.body is not None:
-        call.body = _validated(resolve_model(spec.body), _json_body(request), "body")
+        content_type = str(request.headers.get("content-type") or "")
+        raw_body = _form_body(request) if spec.form and content_type.startswith(FORM) else None
+        body = _json_body(request) if raw_body is None else raw_body
+        call.body = _validated(resolve_model(spec.body), body, "body")
     return call
 
 
@@ -339,6 +350,15 @@ def _limit_identity(principal: Principal) -> None:
 def _raw(request: Request) -> bytes:
     raw = request.raw_body or b""
     return raw.encode() if isinstance(raw, str) else raw
+
+
+def _form_body(request: Request) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    raw = _raw(request)
+    if len(raw) > get_settings().max_body_bytes:
+        raise Refusal("payload-too-large", f"At most {get_settings().max_body_bytes} bytes.")
+    return dict(parse_qsl(raw.decode("utf-8", "replace")))
 
 
 def _json_body(request: Request) -> Any:

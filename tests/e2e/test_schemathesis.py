@@ -105,6 +105,9 @@ STATE_DEPENDENT_REFUSALS = frozenset(
         "urn:khidmat:problem:contact-code-used-up",
         # A complaint names an exam of the candidate's stream: the candidate record's.
         "urn:khidmat:problem:bac-subject-not-in-stream",
+        # A pre-authorised code is one the issuer made for an offer, unused and unexpired,
+        # with its transaction code: the offers' state (OpenID4VCI's invalid_grant).
+        "urn:khidmat:problem:vci-invalid-grant",
     }
 )
 

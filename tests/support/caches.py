@@ -18,10 +18,11 @@ def cold_start() -> None:
         auth._key_set,
         idempotency._runner,
         idempotency_store.persistence_layer,
-        signing.public_jwk,
+        signing.jwk_of,
         secrets.cursor_key,
         platform._document,
         library_routes._guide,  # the guide read from S3 once per container
     ):
         cached.cache_clear()
+    signing.forget_current_key()
     health._cached = None

@@ -98,6 +98,18 @@ REFERENCES: dict[tuple[str, str, str], str] = {
     ("POST", "/me/contacts/{contact_id}/confirm", "body.code"): (
         "tests/e2e/test_contacts_api.py::test_another_citizen_s_contact_cannot_be_confirmed"
     ),
+    ("GET", "/me/credential-offers", "query.case"): (
+        "tests/e2e/equivalence/test_eq_credential.py::"
+        "test_a_wallet_takes_the_order_of_a_file_of_its_holder"
+    ),
+    # The code is the bearer secret of an offer made for its holder (single use, ten
+    # minutes), and the transaction code the second factor shown only to them.
+    ("POST", "/vci/token", "body.pre_authorized_code"): (
+        "tests/e2e/bac/test_bac_wallet.py::test_a_wallet_takes_the_certificate_bound_to_its_key"
+    ),
+    ("POST", "/vci/token", "body.tx_code"): (
+        "tests/e2e/bac/test_bac_wallet.py::test_a_wallet_takes_the_certificate_bound_to_its_key"
+    ),
     ("POST", "/etimbre/reconciliation/settlements", "body.key"): (
         "public: the auditor names the gateway's settlement file in the documents bucket"
     ),

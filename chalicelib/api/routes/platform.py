@@ -40,7 +40,7 @@ def get_health(call: Call) -> Reply:
     platform,
     "GET",
     "/.well-known/jwks.json",
-    summary="Public key that signs certificates",
+    summary="Public keys that sign certificates and credentials: the current and the retired",
     access=PUBLIC,
     tags=TAGS,
     response=f"{SCHEMAS}:JwkSet",
@@ -48,7 +48,7 @@ def get_health(call: Call) -> Reply:
 def get_jwks(call: Call) -> Reply:
     from chalicelib.documents import signing
 
-    return Reply({"keys": [signing.public_jwk()]}, headers=PUBLIC_CACHE)
+    return Reply({"keys": signing.published_keys()}, headers=PUBLIC_CACHE)
 
 
 @lru_cache(maxsize=4)

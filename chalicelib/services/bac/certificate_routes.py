@@ -14,10 +14,11 @@ from chalicelib.refusals import Refusal
 from chalicelib.services.bac.routes import CANDIDATE, PDF, TAGS, S
 
 if TYPE_CHECKING:
-    from chalicelib.services.bac.schemas import SessionQuery, ShareIn, ShareList
+    from chalicelib.services.bac.schemas import SessionIn, SessionQuery, ShareIn, ShareList
 
 bac_certificate = Blueprint(__name__)
 VARY = {"Vary": "Accept"}
+SD_JWT = "application/dc+sd-jwt"  # the certificate as an SD-JWT VC (docs/credentials.md)
 
 
 @route(
@@ -25,12 +26,12 @@ VARY = {"Vary": "Accept"}
     "GET",
     "/bac/me/certificate",
     summary="My signed baccalaureate certificate of a session (the newest that gives one): "
-    "JSON (compact JWS), or PDF with Accept",
+    "JSON (compact JWS), or PDF, or an SD-JWT VC (application/dc+sd-jwt) with Accept",
     access=CANDIDATE,
     tags=TAGS,
     query=S + "SessionQuery",
     response=S + "CertificateView",
-    alternates=(PDF,),
+    alternates=(PDF, SD_JWT),
     errors=(406, 409),
 )
 def my_certificate(call: Call) -> Reply:
@@ -39,10 +40,15 @@ def my_certificate(call: Call) -> Reply:
         views,  # deferred: pydantic
     )
 
-    media_type = negotiation.choose(call.header("accept"), (JSON, PDF))
+    media_type = negotiation.choose(call.header("accept"), (JSON, PDF, SD_JWT))
     if media_type is None:
-        raise Refusal("not-acceptable", "The certificate is served as JSON or as a PDF.")
+        raise Refusal(
+            "not-acceptable", "The certificate is served as JSON, as a PDF or as an SD-JWT VC."
+        )
     query: SessionQuery = call.query
+    if media_type == SD_JWT:
+        credential = certificates.credential(call.user, query.year)
+        return Reply(credential, headers=dict(VARY), media_type=SD_JWT)
     candidate, certificate = certificates.certificate(call.user, query.year)
     link = views.verification_link(certificate.certificate_id)
     if media_type == PDF:
@@ -96,7 +102,8 @@ def share_certificate(call: Call) -> Reply:
 
     quotas.charge(call.user, "bac-certificate-share")
     body: ShareIn = call.body
-    share = certificates.create_share(call.user, body.recipient, body.days, body.year)
+    claims = [str(c) for c in body.claims] if body.claims is not None else None
+    share = certificates.create_share(call.user, body.recipient, body.days, body.year, claims)
     view = views.share(share, "valid")
     return Reply(view.model_dump(mode="json"), 201)
 
@@ -136,9 +143,35 @@ def verify_certificate(call: Call, code: str) -> Reply:
     )
 
     ratelimit.limit(call, "bac-certificate", per_minute=30)
-    status, certificate = certificates.verify_code(code[:80])
+    status, certificate, share = certificates.verify_code(code[:80])
     if public_page.wants_html(call):
-        return public_page.reply(views.public_page(status, certificate))
+        return public_page.reply(views.public_page(status, certificate, share))
     # 200 whatever the status: the verification itself succeeded; an unknown code is an
     # answer ("unknown"), not a missing route.
-    return Reply(views.public(status, certificate), headers=dict(VARY))
+    return Reply(views.public(status, certificate, share), headers=dict(VARY))
+
+
+@route(
+    bac_certificate,
+    "POST",
+    "/bac/me/certificate/code",
+    summary="Give my certificate a new verification code: the old code then answers "
+    "replaced, its shares revoked, its SD-JWT VC's status bit is set",
+    access=CANDIDATE,
+    tags=TAGS,
+    body=S + "SessionIn",
+    response=S + "CertificateView",
+    status=201,
+    idempotent=True,
+    errors=(409,),
+)
+def rotate_code(call: Call) -> Reply:
+    from chalicelib.services.bac import (
+        certificates,
+        views,  # deferred: pydantic
+    )
+
+    body: SessionIn = call.body
+    new = certificates.rotate_code(call.user, body.year)
+    link = views.verification_link(new.certificate_id)
+    return Reply(views.certificate(new, link, []), 201)

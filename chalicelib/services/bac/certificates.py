@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from chalicelib import clock
+from chalicelib.credentials.statuslist import Reference
 from chalicelib.documents import signing
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
@@ -49,10 +50,45 @@ def compact_jws(claims: dict[str, object]) -> str:
 
 def issue(candidate: Candidate, now: datetime) -> Certificate:
     """A new signed certificate (not yet stored). Its id is 128 random bits: it is also
-    the code of the verification link printed on the PDF."""
+    the code of the verification link printed on the PDF. The same certificate is issued as
+    an SD-JWT VC with a fresh status-list bit (decision 48); the id is not in it, so no
+    presentation reveals the code."""
     certificate_id = uuid.uuid4().hex
     claims = rules.certificate_claims(candidate, certificate_id, now)
-    return Certificate(certificate_id, compact_jws(claims), claims, "valid", now, None)
+    bit, sd_jwt = sd_jwt_vc(candidate, now)
+    jws = compact_jws(claims)
+    return Certificate(certificate_id, jws, claims, "valid", now, None, "", sd_jwt, bit)
+
+
+def sd_jwt_vc(candidate: Candidate, now: datetime) -> tuple[Reference, str]:
+    """The certificate as an SD-JWT VC, with its status bit (allocated here)."""
+    from chalicelib.credentials import issuance, types
+
+    clear, disclosable = types.bac_claims(candidate, domain.result_for(candidate))
+    bit = issuance.allocate()
+    return bit, issuance.issue(types.BAC, clear, disclosable, bit, now)
+
+
+def credential(citizen: Principal, year: int | None = None) -> str:
+    """The caller's certificate as an SD-JWT VC with every disclosure (the holder chooses
+    which to present). A certificate issued before credentials existed gets one, once."""
+    candidate, current = certificate(citizen, year)
+    if current.sd_jwt:
+        return current.sd_jwt
+    bit, sd_jwt = sd_jwt_vc(candidate, clock.now())
+    if certificate_store.attach_credential(current.certificate_id, sd_jwt, bit):
+        return sd_jwt
+    found = certificate_store.load_certificate(current.certificate_id)
+    if found is None or not found.sd_jwt:
+        raise Refusal("conflict", "Your certificate just changed; ask again.")
+    return found.sd_jwt
+
+
+def bit_says_invalid(found: Certificate) -> bool:
+    """What the certificate's status-list bit says: the same bit any verifier reads."""
+    from chalicelib.credentials import issuance
+
+    return found.status_bit is not None and issuance.is_invalid(found.status_bit)
 
 
 def new_share_code() -> str:
@@ -118,11 +154,28 @@ def _certificate_of(candidate: Candidate | None) -> tuple[Candidate, Certificate
     return replace(candidate, certificate_id=issued.certificate_id), issued
 
 
-def create_share(citizen: Principal, recipient: str, days: int, year: int | None = None) -> Share:
+def create_share(
+    citizen: Principal,
+    recipient: str,
+    days: int,
+    year: int | None = None,
+    claims: list[str] | None = None,
+) -> Share:
+    """A share of the certificate that shows ``claims`` only (all when None): its SD-JWT
+    presentation holds those disclosures and no others, and never the certificate's code."""
+    from chalicelib.credentials import sdjwt, types
+
     _, current = certificate(citizen, year)
     why_not = rules.share_refusal(days)
     if why_not:
         raise Refusal("validation-failed", errors=[FieldError("body.days", why_not)])
+    chosen = sorted(set(claims if claims is not None else types.BAC.disclosable))
+    unknown = [c for c in chosen if c not in types.BAC.disclosable]
+    if unknown or not chosen:
+        why = f"one or more of {', '.join(types.BAC.disclosable)}"
+        raise Refusal("validation-failed", errors=[FieldError("body.claims", why)])
+    held = current.sd_jwt or credential(citizen, year)
+    presentation = sdjwt.present(held, chosen)
     code = new_share_code()
     at = clock.now()
     share = Share(
@@ -136,9 +189,27 @@ def create_share(citizen: Principal, recipient: str, days: int, year: int | None
         None,
         0,
         [],
+        chosen,
+        presentation,
     )
     certificate_store.save_share(share)
     return share
+
+
+def rotate_code(citizen: Principal, year: int | None = None) -> Certificate:
+    """A new verification code for the certificate (decision 52): the same statements issued
+    again under a new id, the old one replaced in the same transaction (its code answers
+    ``replaced``, its shares ``revoked``, its SD-JWT VC's status bit set). Every access given
+    before ends; the holder shares the new one as they choose."""
+    candidate, current = certificate(citizen, year)
+    at = clock.now()
+    new = issue(candidate, at)
+    pointed = replace(candidate, certificate_id=current.certificate_id)
+    try:
+        transactions.run(certificate_store.certificate_issued(pointed, new, at))
+    except LostRace as error:
+        raise Refusal("conflict", "Your certificate just changed; ask again.") from error
+    return new
 
 
 def shares(citizen: Principal) -> list[tuple[Share, str]]:
@@ -160,28 +231,31 @@ def revoke_share(citizen: Principal, share_id: str) -> None:
         raise Refusal("not-found") from error
 
 
-def verify_code(code: str) -> tuple[str, Certificate | None]:
+def verify_code(code: str) -> tuple[str, Certificate | None, Share | None]:
     """What a verification link says: (valid | expired | revoked | replaced | unknown, the
-    certificate
-    when valid). A verified share counts the verification."""
+    certificate when valid, the share when the code is one). A verified share counts the
+    verification."""
     at = clock.now()
     if is_certificate_code(code):
         found = certificate_store.load_certificate(code)
         if found is None:
-            return "unknown", None
-        if found.status == "valid":
-            return "valid", found
+            return "unknown", None, None
+        if found.status == "valid" and not bit_says_invalid(found):
+            return "valid", found, None
         # Issued again in its place (a correction of the data or of the marks): said so, and
         # never which certificate replaced it (its code opens it).
-        return ("replaced" if found.replaced_by else "revoked"), None
+        return ("replaced" if found.replaced_by else "revoked"), None, None
     share = certificate_store.load_share(share_id(code)) if is_share_code(code) else None
     if share is None or share.code != code:
-        return "unknown", None
+        return "unknown", None, None
     found = certificate_store.load_certificate(share.certificate_id)
     status = rules.share_status(
-        share.revoked_at is not None, share.expires_at, found is None or found.status != "valid", at
+        share.revoked_at is not None,
+        share.expires_at,
+        found is None or found.status != "valid" or bit_says_invalid(found),
+        at,
     )
     if status != "valid":
-        return status, None
+        return status, None, None
     certificate_store.count_verification(share.share_id, at)
-    return status, found
+    return status, found, share

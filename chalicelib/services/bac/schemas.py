@@ -241,6 +241,9 @@ class ShareView(Output):
     status: str = Field(description="valid, expired or revoked")
     verified_count: int
     verified_at: list[datetime]
+    claims: list[str] | None = Field(
+        default=None, description="The claims the share discloses (absent: every claim)."
+    )
 
 
 class CertificateView(Output):
@@ -253,14 +256,45 @@ class CertificateView(Output):
     shares: list[ShareView]
 
 
+DisclosableClaim = Literal[
+    "names",
+    "birth_date",
+    "birth_place",
+    "cnie",
+    "candidate_number",
+    "stream",
+    "academy",
+    "marks",
+    "average",
+    "mention",
+    "outcome",
+]
+
+
 class ShareIn(Input):
     recipient: str = Field(min_length=1, max_length=80, description="Who it is for.")
     days: int = Field(ge=1, le=MAX_SHARE_DAYS)
+    claims: list[DisclosableClaim] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=11,
+        description="The claims the verifier sees (the session, the issuer and the status "
+        "always); absent: every claim. The CNIe number and the marks are shown only if named.",
+    )
     year: int | None = Field(
         default=None,
         ge=2000,
         le=2100,
         description="The session of the certificate shared; as GET /bac/me/certificate if absent.",
+    )
+
+
+class SessionIn(Input):
+    year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        description="The session of the certificate; as GET /bac/me/certificate if absent.",
     )
 
 
@@ -276,6 +310,19 @@ class PublicCertificate(Output):
     checked_at: datetime
     certificate: dict[str, object] | None = None
     jws: str | None = None
+    verified: bool | None = Field(
+        default=None,
+        description="A share: its SD-JWT presentation checked (signature, disclosures, status).",
+    )
+    issuer: str | None = None
+    disclosed: list[str] | None = Field(
+        default=None, description="A share: the claims it discloses; nothing else is shown."
+    )
+    presentation: str | None = Field(
+        default=None,
+        description="A share: the SD-JWT VC presentation (application/dc+sd-jwt) of exactly "
+        "those claims, to verify offline with /.well-known/jwt-vc-issuer.",
+    )
 
 
 class QueueQuery(PageQuery):

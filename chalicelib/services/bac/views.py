@@ -3,6 +3,7 @@ it loads pydantic, which the cold start does without)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -172,6 +173,7 @@ def share(s: Share, status: str) -> ShareView:
         status=status,
         verified_count=s.verified_count,
         verified_at=[datetime.fromisoformat(t) for t in s.verified_times],
+        claims=s.disclosed,
     )
 
 
@@ -191,38 +193,102 @@ def certificate(cert: Certificate, link: str, listed: list[ShareView]) -> dict[s
     }
 
 
-def public(status: str, cert: Certificate | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Shown:
+    """What a verification shows: the claims, and for a share what its presentation proves."""
 
+    status: str
+    claims: dict[str, Any] | None
+    jws: str | None = None
+    verified: bool | None = None
+    issuer: str | None = None
+    disclosed: list[str] | None = None
+    presentation: str | None = None
+    certificate_id: str | None = None  # shown for the certificate's own code only
+
+
+def shown(status: str, cert: Certificate | None, share: Share | None) -> Shown:
+    """A certificate's own code shows everything; a share only the claims it names, plus
+    the session, the issuer and the status, checked from its SD-JWT presentation as any
+    verifier would: never the certificate's id (its code) nor its JWS, which carries it."""
+    if cert is None:
+        return Shown(status, None)
+    if share is None:
+        return Shown(status, cert.claims, cert.jws, certificate_id=cert.certificate_id)
+    if not share.presentation:  # a share of before: every claim, still not the code
+        return Shown(status, {k: v for k, v in cert.claims.items() if k != "jti"})
+    from chalicelib.credentials import issuance
+
+    try:
+        proved, bit = issuance.verify(share.presentation, int(cert.issued_at.timestamp()))
+    except ValueError:
+        return Shown("revoked", None, verified=False)
+    if bit != "valid":
+        return Shown("revoked", None, verified=False)
+    claims = {"session": proved.payload.get("session"), **proved.disclosed}
+    return Shown(
+        status,
+        claims,
+        verified=True,
+        issuer=str(proved.payload.get("iss", "")),
+        disclosed=sorted(proved.disclosed),
+        presentation=share.presentation,
+    )
+
+
+def public(status: str, cert: Certificate | None, share: Share | None = None) -> dict[str, Any]:
+
+    seen = shown(status, cert, share)
     return PublicCertificate(
-        status=status,
+        status=seen.status,
         checked_at=clock.now(),
-        certificate=cert.claims if cert else None,
-        jws=cert.jws if cert else None,
+        certificate=seen.claims,
+        jws=seen.jws,
+        verified=seen.verified,
+        issuer=seen.issuer,
+        disclosed=seen.disclosed,
+        presentation=seen.presentation,
     ).model_dump(mode="json")
 
 
-def public_page(status: str, cert: Certificate | None) -> str:
+def _rows(claims: dict[str, Any], certificate_id: str | None) -> list[tuple[dict[str, str], str]]:
+    """The page's lines, for the claims there are (a share shows only its own)."""
+    rows: list[tuple[dict[str, str], str]] = []
+    if "names" in claims:
+        names = claims["names"]
+        rows.append(({"ar": "الاسم", "fr": "Nom"}, f"{names['fr']} — {names['ar']}"))
+    if "cnie" in claims:
+        rows.append(({"ar": "رقم البطاقة الوطنية", "fr": "N° CNIe"}, str(claims["cnie"])))
+    if "birth_date" in claims or "birth_place" in claims:
+        places = claims.get("birth_place") or {"fr": "", "ar": ""}
+        born = f"{claims.get('birth_date', '')} — {places['fr']} / {places['ar']}"
+        rows.append(({"ar": "تاريخ ومكان الازدياد", "fr": "Naissance"}, born.strip(" —/")))
+    rows.append(({"ar": "الدورة", "fr": "Session"}, str(claims.get("session", ""))))
+    if "stream" in claims:
+        stream_fr, stream_ar = domain.STREAM_TITLES.get(str(claims["stream"]), ("", ""))
+        rows.append(({"ar": "الشعبة", "fr": "Filière"}, f"{stream_fr} — {stream_ar}"))
+    if "outcome" in claims:
+        admitted = claims["outcome"] == "admitted"
+        rows.append(({"ar": "النتيجة", "fr": "Résultat"}, "Admis — ناجح" if admitted else "—"))
+    if "average" in claims:
+        rows.append(({"ar": "المعدل", "fr": "Moyenne"}, f"{claims['average']} / 20"))
+    if "mention" in claims:
+        mention_fr, mention_ar = domain.MENTION_TITLES.get(str(claims["mention"]), ("", ""))
+        rows.append(({"ar": "الميزة", "fr": "Mention"}, f"{mention_fr} — {mention_ar}"))
+    if "marks" in claims:
+        marks = ", ".join(f"{k} {v}" for k, v in dict(claims["marks"]).items())
+        rows.append(({"ar": "النقط", "fr": "Notes"}, marks))
+    if certificate_id:
+        rows.append(({"ar": "رقم الشهادة", "fr": "N° du certificat"}, certificate_id))
+    return rows
+
+
+def public_page(status: str, cert: Certificate | None, share: Share | None = None) -> str:
     from chalicelib.api import public_page as page
 
-    rows: list[tuple[dict[str, str], str]] = []
-    if cert is not None:
-        claims = cert.claims
-        names, places = claims["names"], claims["birth_place"]
-        stream_fr, stream_ar = domain.STREAM_TITLES.get(str(claims["stream"]), ("", ""))
-        mention_fr, mention_ar = domain.MENTION_TITLES.get(str(claims["mention"]), ("", ""))
-        rows = [
-            ({"ar": "الاسم", "fr": "Nom"}, f"{names['fr']} — {names['ar']}"),
-            ({"ar": "رقم البطاقة الوطنية", "fr": "N° CNIe"}, str(claims["cnie"])),
-            (
-                {"ar": "تاريخ ومكان الازدياد", "fr": "Naissance"},
-                f"{claims['birth_date']} — {places['fr']} / {places['ar']}",
-            ),
-            ({"ar": "الدورة", "fr": "Session"}, str(claims["session"])),
-            ({"ar": "الشعبة", "fr": "Filière"}, f"{stream_fr} — {stream_ar}"),
-            ({"ar": "المعدل", "fr": "Moyenne"}, f"{claims['average']} / 20"),
-            ({"ar": "الميزة", "fr": "Mention"}, f"{mention_fr} — {mention_ar}"),
-            ({"ar": "رقم الشهادة", "fr": "N° du certificat"}, cert.certificate_id),
-        ]
+    seen = shown(status, cert, share)
+    status = seen.status
+    rows = _rows(seen.claims, seen.certificate_id) if seen.claims is not None else []
     return page.render(
         title={
             "ar": "التحقق من شهادة البكالوريا",

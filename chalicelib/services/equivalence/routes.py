@@ -25,6 +25,7 @@ equivalence = Blueprint(__name__)
 TAGS = ("equivalence",)
 SCHEMAS = "chalicelib.services.equivalence.schemas"
 PDF = "application/pdf"
+SD_JWT = "application/dc+sd-jwt"  # an order in force as an SD-JWT VC (docs/credentials.md)
 OFFICER, COMMITTEE = "equivalence_officer", "committee_member"
 APPLICATION = "/equivalence/applications/{case_id}"
 
@@ -164,21 +165,36 @@ def intake_letter(call: Call, case_id: str) -> Reply:
     equivalence,
     "GET",
     f"{APPLICATION}/decision",
-    summary="The copy of the decision once published in the BO (PDF, signed QR code)",
+    summary="The copy of the decision once published in the BO (PDF, signed QR code); a "
+    "granted or conditional order in force also as an SD-JWT VC (Accept: "
+    "application/dc+sd-jwt)",
     access=allow(CITIZEN, OFFICER),
     tags=TAGS,
     media_type=PDF,
-    errors=(409,),
+    alternates=(SD_JWT,),
+    errors=(403, 406, 409),
 )
 def decision_copy(call: Call, case_id: str) -> Reply:
+    from chalicelib.api import negotiation
     from chalicelib.services.equivalence import service
     from chalicelib.workflow import access
 
+    media_type = negotiation.choose(call.header("accept"), (PDF, SD_JWT))
+    if media_type is None:
+        raise Refusal("not-acceptable", "The decision is served as a PDF or as an SD-JWT VC.")
     case = access.visible_case(call.user, case_id, "GET decision", call.correlation_id)
     service.machine_of(case)
     decision = domain.current_decision(case.payload)
     if decision is None:
         raise Refusal("not-yet-available", "No decision has been published in the BO yet.")
+    if media_type == SD_JWT:
+        from chalicelib.services.equivalence import credential
+
+        if case.owner != call.user.subject:  # an officer reads the copy; the holder holds it
+            raise Refusal("forbidden", "The credential is issued to the file's holder only.")
+
+        body = credential.sd_jwt_vc(case, decision)
+        return Reply(body, headers={"Vary": "Accept"}, media_type=SD_JWT)
     from chalicelib.services.equivalence import letters
 
     content = letters.decision_copy(case, decision)

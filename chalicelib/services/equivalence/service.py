@@ -70,10 +70,11 @@ def _fire(
     payload: Mapping[str, Any],
     reason: str = "",
     actor: engine.Actor | None = None,
+    also: list[store.Also] | None = None,
 ) -> Case:
     """Fire ``name``; the engine's refusals and lost races go up as they are."""
     actor = actor or access.actor_of(principal)
-    return lifecycle.act(machine, case, name, actor, payload, reason).case
+    return lifecycle.act(machine, case, name, actor, payload, reason, also=also or ()).case
 
 
 # ---------------------------------------------------------------- the applicant
@@ -177,7 +178,12 @@ def perform(
     actor = access.actor_of(principal)
     if "committee_member" in principal.roles:  # the history says which committee acted
         actor = engine.Actor(principal.subject, frozenset({"committee_member"}), principal.office)
-    return _fire(machine, case, principal, step.transition, step.payload, step.reason, actor)
+    # An order revoked or replaced: its credentials' status bit is set in the same transaction.
+    from chalicelib.services.equivalence import credential
+
+    after = step.payload.get("set", {}).get("decisions")
+    also = credential.superseded(case, after) if isinstance(after, list) else []
+    return _fire(machine, case, principal, step.transition, step.payload, step.reason, actor, also)
 
 
 def plan(case: Case, action: str, data: Mapping[str, Any], reason: str, at: datetime) -> Step:

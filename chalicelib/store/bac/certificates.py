@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.credentials.statuslist import Reference
 from chalicelib.refusals import LostRace
 from chalicelib.services.bac.domain import Candidate
 from chalicelib.store.bac.candidates import candidate_key, still_names
@@ -31,6 +32,8 @@ class Certificate:
     issued_at: datetime
     revoked_at: datetime | None
     replaced_by: str = ""  # the certificate issued in its place, if any
+    sd_jwt: str = ""  # the same certificate as an SD-JWT VC (credentials/), with disclosures
+    status_bit: Reference | None = None  # its bit in a status list
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Share:
     revoked_at: datetime | None
     verified_count: int
     verified_times: list[str]
+    disclosed: list[str] | None = None  # the claims it shows; None: a share of before, all
+    presentation: str = ""  # the SD-JWT with the disclosures of ``disclosed`` only
 
 
 def _certificate(item: CertificateItem) -> Certificate:
@@ -56,6 +61,10 @@ def _certificate(item: CertificateItem) -> Certificate:
         item.issued_at,
         item.revoked_at,
         item.replaced_by or "",
+        item.sd_jwt or "",
+        Reference(item.status_list, int(item.status_index))
+        if item.status_list and item.status_index is not None
+        else None,
     )
 
 
@@ -75,6 +84,9 @@ def _certificate_item(certificate: Certificate) -> CertificateItem:
         claims=certificate.claims,
         status=certificate.status,
         issued_at=certificate.issued_at,
+        sd_jwt=certificate.sd_jwt,
+        status_list=certificate.status_bit.list_id if certificate.status_bit else "",
+        status_index=certificate.status_bit.index if certificate.status_bit else None,
     )
 
 
@@ -88,9 +100,17 @@ def put_certificate(new: Certificate) -> Also:
 
 
 def revoke_certificate(certificate_id: str, new: Certificate | None, now: datetime) -> Also:
-    """With a transaction: a valid certificate revoked, naming ``new`` (if any) in its place."""
+    """With a transaction: a valid certificate revoked, naming ``new`` (if any) in its place,
+    and its status-list bit set in the same transaction (reads the certificate once for it:
+    the bit never changes once issued)."""
+    from chalicelib.store import credentials
+
+    held = load_certificate(certificate_id)
+    flip = credentials.invalidate(held.status_bit) if held and held.status_bit else None
 
     def add(transaction: TransactWrite) -> None:
+        if flip is not None:
+            flip.add(transaction)
         model = bound(CertificateItem)
         transaction.update(
             model(f"BACCERT#{certificate_id}", "CERT"),
@@ -103,6 +123,24 @@ def revoke_certificate(certificate_id: str, new: Certificate | None, now: dateti
         )
 
     return Also("previous_certificate", add)
+
+
+def attach_credential(certificate_id: str, sd_jwt: str, reference: Reference) -> bool:
+    """A certificate issued before credentials existed gets its SD-JWT VC and bit, once:
+    False if another request attached one first (or it is no longer valid)."""
+    model = bound(CertificateItem)
+    try:
+        model(f"BACCERT#{certificate_id}", "CERT").update(
+            actions=[
+                model.sd_jwt.set(sd_jwt),
+                model.status_list.set(reference.list_id),
+                model.status_index.set(reference.index),
+            ],
+            condition=(model.sd_jwt == "") & (model.status == "valid"),
+        )
+    except UpdateError:
+        return False
+    return True
 
 
 def certificate_issued(c: Candidate, new: Certificate, now: datetime) -> list[Also]:
@@ -136,6 +174,8 @@ def _share(item: ShareItem) -> Share:
         item.revoked_at,
         int(item.verified_count or 0),
         [str(t) for t in item.verified_times or []],
+        None if item.disclosed is None else [str(c) for c in item.disclosed],
+        item.presentation or "",
     )
 
 
@@ -150,6 +190,8 @@ def save_share(share: Share) -> None:
         label=share.label,
         created_at=share.created_at,
         expires_at=share.expires_at,
+        disclosed=share.disclosed,
+        presentation=share.presentation,
         lookup_pk=f"BACSHARES#{share.owner}",
         lookup_sk=f"{share.created_at.isoformat()}#{share.share_id}",
     ).save(condition=ShareItem.pk.does_not_exist())

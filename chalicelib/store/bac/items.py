@@ -8,7 +8,8 @@
   one GetItem keyed by the token's CNIe (the newest: one Query of the CNIe's items, limit 1);
 - a session of an academy: ``BAC#<year>`` / ``ACADEMY#<academy>`` (publication, complaint
   window, first exam day);
-- a certificate: ``BACCERT#<id>`` / ``CERT`` (the signed JWS and its status);
+- a certificate: ``BACCERT#<id>`` / ``CERT`` (the signed JWS, the SD-JWT VC, its status
+  and its bit in a status list);
 - a share: ``BACSHARE#<id>`` / ``SHARE``, listed under the owner in ``by_lookup``;
 - a guard: ``BACGUARD#<what>`` / ``GUARD`` (one live grant application per candidate);
 - a CNIe claim: ``BACCLAIM#<year>#<cnie>`` / ``CLAIM``, the one candidate (academy, number)
@@ -128,6 +129,10 @@ class CertificateItem(Model):
     issued_at = UTCDateTimeAttribute()
     revoked_at = UTCDateTimeAttribute(null=True)
     replaced_by = UnicodeAttribute(default="")
+    # the same certificate as an SD-JWT VC, and its bit in a status list (credentials/)
+    sd_jwt = UnicodeAttribute(default="")
+    status_list = UnicodeAttribute(default="")
+    status_index = NumberAttribute(null=True)
 
 
 class ShareItem(Model):
@@ -146,6 +151,10 @@ class ShareItem(Model):
     revoked_at = UTCDateTimeAttribute(null=True)
     verified_count = NumberAttribute(default=0)
     verified_times = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    # The claims it discloses (none recorded: a share of before, which shows them all) and
+    # the SD-JWT presentation of exactly those (credentials/sdjwt.py).
+    disclosed = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
+    presentation = UnicodeAttribute(default="")
     lookup_pk = UnicodeAttribute()  # BACSHARES#<owner>
     lookup_sk = UnicodeAttribute()  # <created_at>#<id>
     by_lookup = ShareLookup()

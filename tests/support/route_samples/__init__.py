@@ -18,6 +18,7 @@ from typing import Any
 SERVICES = (
     *("equivalence", "equivalence_committees", "enrollment", "bac", "consular", "etimbre"),
     "contacts",
+    "credentials",
 )
 
 

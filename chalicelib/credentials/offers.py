@@ -1,0 +1,146 @@
+"""The wallet flow's use cases (OpenID4VCI, ``vci``): the citizen's offers, the token, the
+credential. Each credential states what the service's own routes would give its holder: the
+certificate of the CNIe holder, the order in force of a file they may read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.credentials import types, vci
+from chalicelib.credentials.vci import GrantError
+from chalicelib.identity import Principal
+from chalicelib.refusals import Refusal
+from chalicelib.store import vci as store
+
+
+@dataclass(frozen=True)
+class Offer:
+    configuration: str
+    uri: str
+    offer: dict[str, Any]
+    qr: str
+    tx_code: str
+    expires_at: int
+
+
+def _now() -> int:
+
+    return int(clock.now().timestamp())
+
+
+def _make(owner: str, configuration: str, subject_ref: str) -> Offer:
+    code, tx_code = vci.new_secret(), vci.new_tx_code()
+    expires = _now() + vci.OFFER_SECONDS
+    grant = store.Grant(configuration, owner, subject_ref, vci.digest(tx_code), expires)
+    store.save_offer(vci.digest(code), grant)
+    uri, offer = vci.offer_uri(code, configuration)
+    return Offer(configuration, uri, offer, vci.qr_svg(uri), tx_code, expires)
+
+
+def offers(citizen: Principal, case_id: str | None, correlation_id: str) -> list[Offer]:
+    """Fresh offers: the certificate (CNIe sign-in, a certificate to have), and the order
+    of file ``case_id`` when named (409 if no order of it is in force; someone else's file
+    404)."""
+    made: list[Offer] = []
+    if case_id:
+        from chalicelib.services.equivalence import credential, domain, service
+        from chalicelib.workflow import access
+
+        case = access.visible_case(citizen, case_id, "GET credential offer", correlation_id)
+        service.machine_of(case)
+        if not credential.in_force(domain.current_decision(case.payload)):
+            raise Refusal("conflict", "No equivalence order of this file is in force.")
+        made.append(_make(citizen.subject, types.EQUIVALENCE.key, case.id))
+        return made
+    if citizen.acr == "cnie" and citizen.cnie:
+        from chalicelib.services.bac import certificates
+
+        try:
+            candidate, held = certificates.certificate(citizen)
+            if not held.sd_jwt:  # a certificate of before credentials: its bit, once
+                certificates.credential(citizen)
+        except Refusal:
+            return made  # no certificate to offer: no offer
+        ref = f"{candidate.year}#{candidate.academy}#{candidate.candidate_number}"
+        made.append(_make(citizen.subject, types.BAC.key, ref))
+    return made
+
+
+def token(form: dict[str, str]) -> dict[str, Any]:
+    """The token endpoint: a pre-authorised code and its transaction code for an access
+    token. GrantError with the OAuth error otherwise."""
+    if form.get("grant_type") != vci.PRE_AUTHORIZED:
+        raise GrantError("unsupported_grant_type", f"grant_type must be {vci.PRE_AUTHORIZED}")
+    code = form.get("pre-authorized_code", "")
+    if not 10 <= len(code) <= 100:
+        raise GrantError("invalid_request", "pre-authorized_code is required")
+    offered = store.load_offer(vci.digest(code))
+    if offered is None or not vci.tx_code_matches(offered.tx_code, form.get("tx_code", "")):
+        raise GrantError("invalid_grant", "unknown code, or wrong transaction code")
+    access_token = vci.new_secret()
+    now = _now()
+    redeemed = store.redeem_offer(
+        vci.digest(code), now, vci.digest(access_token), now + vci.TOKEN_SECONDS
+    )
+    if redeemed is None:
+        raise GrantError("invalid_grant", "the offer was used already or has expired")
+    return {
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": vci.TOKEN_SECONDS,
+    }
+
+
+def credential(authorization: str | None, body: dict[str, Any]) -> dict[str, Any]:
+    """The credential endpoint: the access token (once), a proof of the wallet's key, the
+    configuration offered; the SD-JWT VC bound to that key."""
+    scheme, _, access_token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not access_token.strip():
+        raise GrantError("invalid_token", "Authorization: Bearer <access token> is required")
+    now = _now()
+    token_digest = vci.digest(access_token.strip())
+    if store.live_token(token_digest, now) is None:
+        raise GrantError("invalid_token", "unknown, used or expired access token")
+    holder = vci.holder_key(vci.proof_of(body), now)  # checked before the token is spent
+    grant = store.redeem_token(token_digest, now)
+    if grant is None:
+        raise GrantError("invalid_token", "unknown, used or expired access token")
+    asked = body.get("credential_configuration_id") or grant.kind
+    if asked != grant.kind:
+        raise GrantError("invalid_credential_request", f"this token is for {grant.kind}")
+    sd_jwt = _issue(grant, holder)
+    return {"credentials": [{"credential": sd_jwt}]}
+
+
+def _issue(grant: store.Grant, holder: dict[str, Any]) -> str:
+
+    if grant.kind == types.BAC.key:
+        from chalicelib.credentials import issuance
+        from chalicelib.services.bac import certificates, domain
+        from chalicelib.store.bac import candidates
+        from chalicelib.store.bac import certificates as certificate_store
+
+        year, academy, number = grant.subject_ref.split("#", 2)
+        candidate = candidates.load_candidate(int(year), academy, number)
+        held = (
+            certificate_store.load_certificate(candidate.certificate_id)
+            if candidate and candidate.certificate_id
+            else None
+        )
+        if candidate is None or held is None or held.status != "valid" or not held.status_bit:
+            raise GrantError("invalid_credential_request", "the certificate is no longer valid")
+        if certificates.bit_says_invalid(held):
+            raise GrantError("invalid_credential_request", "the certificate was revoked")
+        clear, disclosable = types.bac_claims(candidate, domain.result_for(candidate))
+        return issuance.issue(types.BAC, clear, disclosable, held.status_bit, clock.now(), holder)
+    from chalicelib.services.equivalence import credential
+    from chalicelib.services.equivalence import domain as equivalence
+    from chalicelib.workflow.lifecycle import find
+
+    case = find(grant.subject_ref)
+    decision = equivalence.current_decision(case.payload) if case else None
+    if case is None or decision is None or not credential.in_force(decision):
+        raise GrantError("invalid_credential_request", "the order is no longer in force")
+    return credential.sd_jwt_vc(case, decision, holder)

@@ -1,0 +1,156 @@
+"""The equivalence order as an SD-JWT VC (decision 49): a granted or conditional order, in
+force (neither revoked nor replaced), issued to whoever may read the file's decision. Each
+order has one status bit, recorded the first time a credential of it is issued; the
+transition that revokes or replaces the order sets that bit in its own transaction
+(``superseded``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.credentials import issuance, types
+from chalicelib.credentials.sdjwt import Verified
+from chalicelib.credentials.statuslist import Reference
+from chalicelib.refusals import Refusal
+from chalicelib.store import credentials as store
+from chalicelib.store.cases import Also
+from chalicelib.workflow.case import Case
+
+
+def in_force(decision: Mapping[str, Any] | None) -> bool:
+    """An order a credential may state: granted or conditional, published, not revoked or
+    replaced since."""
+    return (
+        decision is not None
+        and decision.get("outcome") in types.GRANTED_OUTCOMES
+        and bool(decision.get("bo"))
+        and not decision.get("revoked_from")
+        and not decision.get("replaced_by")
+    )
+
+
+def order_bit(case: Case, decision: Mapping[str, Any]) -> Reference:
+    """The order's status bit: the one recorded, or a new one recorded now (once)."""
+
+    number = int(decision["number"])
+    found = store.order_reference(case.id, number)
+    if found is not None:
+        return found
+    return store.record_order_reference(case.id, number, issuance.allocate(), clock.now())
+
+
+def sd_jwt_vc(case: Case, decision: Mapping[str, Any], holder_jwk: Any = None) -> str:
+    """The order as an SD-JWT VC with every disclosure."""
+    from chalicelib.services.equivalence import domain
+    from chalicelib.workflow.lifecycle import find
+
+    if not in_force(decision):
+        raise Refusal(
+            "conflict",
+            "Only an equivalence order granted or conditional, and in force, is issued as a "
+            "credential.",
+        )
+    bit = order_bit(case, decision)
+    # The file may have moved on between its read and the bit's record: a revocation that
+    # committed meanwhile did not know the bit, so it is set here.
+    again = find(case.id)
+    current = domain.current_decision(again.payload) if again else None
+    if current is None or current.get("number") != decision["number"] or not in_force(current):
+        store.set_invalid(bit)
+        raise Refusal("conflict", "The decision just changed; ask again.")
+    clear, disclosable = types.equivalence_claims(
+        case.reference,
+        case.case_type,
+        case.contact.name,
+        case.payload.get("diploma") or {},
+        decision,
+    )
+    return issuance.issue(types.EQUIVALENCE, clear, disclosable, bit, clock.now(), holder_jwk)
+
+
+def superseded(case: Case, decisions_after: list[Mapping[str, Any]]) -> list[Also]:
+    """The writes that go with a transition setting ``decisions``: the bit of each order it
+    revokes or replaces, set (or, if none was issued, a check that none is meanwhile)."""
+    before = {int(d["number"]): d for d in case.payload.get("decisions") or []}
+    writes = []
+    for after in decisions_after:
+        number = int(after.get("number", 0))
+        earlier = before.get(number)
+        if earlier is not None and in_force(earlier) and not in_force(after):
+            writes.append(store.order_superseded(case.id, number))
+    return writes
+
+
+# ---------------------------------------------------------------- shares (decision 54)
+
+SHARE_PREFIX = "O"  # an order share's code; its id is a digest of it
+MAX_SHARE_DAYS = 90
+
+
+def share_id(code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(code.encode()).hexdigest()[:32]
+
+
+def create_share(
+    citizen: Any, case_id: str, recipient: str, days: int, claims: list[str] | None, cid: str
+) -> tuple[str, Any]:
+    """A share of the file's order in force showing ``claims`` only (all when None): its
+    code, and the stored share. The holder only (staff read files, they do not share them)."""
+    import secrets
+    from datetime import timedelta
+
+    from chalicelib.credentials import sdjwt
+    from chalicelib.refusals import FieldError
+    from chalicelib.services.equivalence import domain, service
+    from chalicelib.workflow import access
+
+    case = access.visible_case(citizen, case_id, "POST decision share", cid, read=False)
+    service.machine_of(case)
+    if case.owner != citizen.subject:
+        raise Refusal("not-found")
+    chosen = sorted(set(claims if claims is not None else types.EQUIVALENCE.disclosable))
+    if not chosen or any(c not in types.EQUIVALENCE.disclosable for c in chosen):
+        why = f"one or more of {', '.join(types.EQUIVALENCE.disclosable)}"
+        raise Refusal("validation-failed", errors=[FieldError("body.claims", why)])
+    if not 1 <= days <= MAX_SHARE_DAYS:
+        why = f"A share lasts from 1 to {MAX_SHARE_DAYS} days."
+        raise Refusal("validation-failed", errors=[FieldError("body.days", why)])
+    decision = domain.current_decision(case.payload)
+    presentation = sdjwt.present(sd_jwt_vc(case, decision or {}), chosen)
+    code = SHARE_PREFIX + secrets.token_urlsafe(24)
+    at = clock.now()
+    share = store.OrderShare(
+        share_id(code), citizen.subject, case.id, recipient, presentation, at,
+        at + timedelta(days=days), None,
+    )  # fmt: skip
+    store.save_order_share(share)
+    return code, share
+
+
+def revoke_share(citizen: Any, share: str) -> None:
+
+    if len(share) != 32 or not store.revoke_order_share(share, citizen.subject, clock.now()):
+        raise Refusal("not-found")
+
+
+def verify_share(code: str) -> tuple[str, Verified | None]:
+    """(valid | expired | revoked | unknown, what its presentation proves when valid): the
+    presentation checked as any verifier would, status bit included."""
+
+    at = clock.now()
+    found = store.load_order_share(share_id(code)) if code.startswith(SHARE_PREFIX) else None
+    if found is None:
+        return "unknown", None
+    if found.revoked_at is not None:
+        return "revoked", None
+    if at >= found.expires_at:
+        return "expired", None
+    try:
+        proved, bit = issuance.verify(found.presentation, int(at.timestamp()))
+    except ValueError:
+        return "revoked", None
+    return ("valid", proved) if bit == "valid" else ("revoked", None)
