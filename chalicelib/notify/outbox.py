@@ -105,7 +105,8 @@ def _deliver_all(keys: Iterable[tuple[str, str] | None]) -> dict[str, int]:
             logger.exception("outbox delivery raised", extra={"outbox": key[1] if key else ""})
             outcome = "error"
         counts[outcome] = counts.get(outcome, 0) + 1
-    metrics.flush_metrics()
+    if metrics.metric_set:  # one record of a batch may have sent nothing: nothing to publish
+        metrics.flush_metrics()
     if counts.get("error"):
         raise DeliveryError(f"{counts['error']} outbox deliveries raised; see the log")
     return counts
