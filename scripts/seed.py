@@ -26,7 +26,10 @@ def seed(env: dict[str, str]) -> list[str]:
     from chalicelib.store import audit
 
     audit.append("DEMO-0001", "demo-seed", "admin", "DEMO", "seeded", DEMO_NOTICE, "seed")
+    from chalicelib import services
     from scripts.demo import seed_services
+
+    services.install()  # as app.py does: the demo data goes through the services' use cases
 
     return [
         "demo marker (reference table)",
