@@ -1,6 +1,8 @@
 """Use cases of school pre-registration: file, list for a director, approve, reject,
 withdraw, record Massar's pupil code, follow up. Each transition writes the child's guard
-and the school's counters in its own transaction (``Also``)."""
+and the school's counters in its own transaction (``Also``). The store, the catalogue and
+the contacts are reached through ``ports.py`` (DynamoDB's by default; in-memory fakes in unit
+tests, decision 67)."""
 
 from __future__ import annotations
 

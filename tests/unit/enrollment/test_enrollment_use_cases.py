@@ -266,3 +266,40 @@ def test_the_director_s_queue_reads_the_in_memory_cases(world: World) -> None:
     assert found == world.catalogue.schools[SCHOOL] and [c.id for c in page.cases] == [first.id]
     _, rest = service.school_queue(SCHOOL, "submitted", None, (None, None), 1, page.last_key)
     assert len(rest.cases) == 1 and rest.last_key is None
+
+
+def test_a_document_asked_and_provided_moves_the_counters_only(world: World) -> None:
+    case = service.file(guardian(), request(), "fr")
+    asked = service.request_documents(DIRECTOR, case.id, "the birth certificate, legible", "c")
+    assert asked.state == "documents_requested"
+    assert service.documents_provided(guardian(), case.id, "attached", "c").state == "submitted"
+    counts = world.applications.counters[(2027, SCHOOL)]
+    assert counts["n_submitted"] == 1 and counts["n_documents_requested"] == 0
+    assert case.payload["guard"] in world.applications.guards  # still one live request
+
+
+def test_a_withdrawal_ends_the_request_and_only_the_guardian_withdraws(world: World) -> None:
+    case = service.file(guardian(), request(), "fr")
+    with pytest.raises(TransitionRefused):
+        service.withdraw(DIRECTOR, case.id, "c")
+    assert service.withdraw(guardian(), case.id, "c").state == "withdrawn"
+    assert world.applications.guards == {} and world.applications.marks == {}
+    with pytest.raises(TransitionRefused):  # ended: nothing more to withdraw
+        service.withdraw(guardian(), case.id, "c")
+
+
+def test_massar_s_refusal_settles_the_request_and_frees_the_child(world: World) -> None:
+    case = service.file(guardian(), request(), "fr")
+    service.approve(DIRECTOR, with_photo_checked(case).id, "c")
+    refused = service.record_massar_refusal(lifecycle.load(case.id), 422, "pupil unknown")
+    assert refused.state == "massar_refused"
+    assert refused.payload["massar_refusal"]["reason"] == "pupil unknown"
+    assert world.applications.guards == {} and world.applications.marks == {}
+    assert world.applications.counters[(2027, SCHOOL)]["n_massar_refused"] == 1
+
+
+def test_a_fake_s_write_is_never_sent_to_dynamodb(world: World) -> None:
+    write = world.applications.guard_taken("child", "citizen:x")
+    with pytest.raises(TypeError):
+        write.add(None)  # type: ignore[arg-type]
+    assert world.applications.guards == {}
