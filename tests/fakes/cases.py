@@ -1,21 +1,46 @@
 """The case repository in memory (``chalicelib.workflow.repository.CaseRepository``): the same
 contract as DynamoDB's, one transition all or nothing, a stale version or a failed ``also``
 a ``LostRace`` naming it. ``also`` writes are recorded by name; ``refuse`` names the ones
-whose condition fails, as another writer's would."""
+whose condition fails, as another writer's would. An ``also`` built by ``in_memory`` (a
+fake store's write) says itself whether its condition holds and what it applies: every
+condition is read before anything is applied, so one transaction is all or nothing."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.refusals import LostRace
+from chalicelib.store.cases import Also
 from chalicelib.workflow.case import Case, Document, HistoryEntry
 
 if TYPE_CHECKING:
-    from chalicelib.store.cases import Also, OutboxMessage, TimerRequest
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.store.cases import OutboxMessage, TimerRequest
+
+
+@dataclass(frozen=True)
+class InMemoryWrite:
+    """The ``add`` of a fake store's ``Also``: its condition (read against the state before
+    the transaction) and its effect (applied only if every condition of the transaction
+    holds). Handed to a DynamoDB transaction it refuses: a fake's write is never sent."""
+
+    holds: Callable[[], bool]
+    apply: Callable[[], None]
+
+    def __call__(self, transaction: TransactWrite) -> None:
+        raise TypeError("an in-memory write belongs to the in-memory case repository")
+
+
+def in_memory(
+    name: str, apply: Callable[[], None], holds: Callable[[], bool] = lambda: True
+) -> Also:
+    """An ``Also`` named ``name`` that the in-memory repository checks and applies."""
+    return Also(name, InMemoryWrite(holds, apply))
 
 
 @dataclass
@@ -26,6 +51,7 @@ class InMemoryCases:
     outbox: list[tuple[str, OutboxMessage]] = field(default_factory=list)
     timers: list[tuple[str, TimerRequest]] = field(default_factory=list)
     also_written: list[str] = field(default_factory=list)
+    exports: list[tuple[str, str]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
     writes: int = 0
     _ids: Iterable[int] = field(default_factory=itertools.count)
@@ -52,6 +78,7 @@ class InMemoryCases:
         also: Sequence[Also] = (),
     ) -> None:
         failed = {a.name for a in also} & self.refuse
+        failed |= {a.name for a in also if isinstance(a.add, InMemoryWrite) and not a.add.holds()}
         stored = self.cases.get(before.id)
         if (stored.version if stored else 0) != before.version:
             failed.add("case")
@@ -65,6 +92,10 @@ class InMemoryCases:
         self.references.setdefault(after.reference, after.id)
         self.outbox += [(after.id, m) for m in outbox]
         self.timers += [(after.id, t) for t in timers]
+        self.exports += [(after.id, target) for target in exports]
+        for write in also:
+            if isinstance(write.add, InMemoryWrite):
+                write.add.apply()
         self.also_written += [a.name for a in also]
 
     def load(self, case_id: str) -> Case | None:

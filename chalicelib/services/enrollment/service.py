@@ -1,6 +1,8 @@
 """Use cases of school pre-registration: file, list for a director, approve, reject,
 withdraw, record Massar's pupil code, follow up. Each transition writes the child's guard
-and the school's counters in its own transaction (``Also``)."""
+and the school's counters in its own transaction (``Also``). The store, the catalogue and
+the contacts are reached through ``ports.py`` (DynamoDB's by default; in-memory fakes in unit
+tests, decision 67)."""
 
 from __future__ import annotations
 
@@ -12,15 +14,13 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import clock
 from chalicelib.identity import Principal
-from chalicelib.notify import contacts
 from chalicelib.refusals import FieldError, LostRace, Refusal
-from chalicelib.services.enrollment import domain, validation
+from chalicelib.services.enrollment import domain, ports, validation
 from chalicelib.services.enrollment import problems as _problems  # noqa: F401 (registers them)
 from chalicelib.services.enrollment.machines import ENROLLMENT
 from chalicelib.services.enrollment.names import fold, matches
 from chalicelib.store.cases import Also
-from chalicelib.store.enrollment import applications as store
-from chalicelib.store.enrollment import catalogue
+from chalicelib.store.enrollment.applications import Page
 from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.engine import Actor
@@ -36,7 +36,7 @@ def file(
     quoted if the child is under age, 409 if the child already has a live request)."""
     today = today or clock.now().date()
     year = domain.school_year_of_filing(today)
-    school = catalogue.school(application["school"])
+    school = ports.catalogue().school(application["school"])
     issues = validation.problems(application, school, year, today)
     if issues:  # the shape is right (the schema's); rules it cannot state are not met
         raise Refusal(
@@ -59,7 +59,7 @@ def file(
     guardian = validation.guardian_of(payload["application"])
     # The form's e-mail and phone are the guardian's details for the school; messages go
     # to them only if the guardian verified them, else to the guardian's verified contacts.
-    contact = contacts.reach(
+    contact = ports.contacts().reach(
         principal,
         email=guardian["email"],
         phone=guardian["phone"],
@@ -68,9 +68,9 @@ def file(
     )
     moves = {**domain.state_moves("", "submitted"), **_siblings(payload, 1)}
     also = [
-        store.guard_taken(payload["guard"], principal.subject),
-        store.not_registered(payload["guard"], year.start),
-        store.counted(year.start, school, moves),
+        ports.applications().guard_taken(payload["guard"], principal.subject),
+        ports.applications().not_registered(payload["guard"], year.start),
+        ports.applications().counted(year.start, school, moves),
     ]
     actor = access.actor_of(principal)
     try:
@@ -101,7 +101,7 @@ def _is_the_guardian(principal: Principal, application: Mapping[str, Any]) -> No
 def _already_filed(guard: str, principal: Principal) -> Refusal:
     """The child has a live request. Its own filer is told so; anyone else learns nothing
     of the child (the same words whoever the child is), only where to turn."""
-    if store.guard_holder(guard) == principal.subject:
+    if ports.applications().guard_holder(guard) == principal.subject:
         return Refusal(
             "child-already-filed",
             "You already filed a request for this child: see GET /me/cases.",
@@ -116,7 +116,7 @@ def _already_filed(guard: str, principal: Principal) -> Refusal:
 def _already_registered(guard: str, year: domain.SchoolYear, principal: Principal) -> Refusal:
     """The child is registered in Massar for that school year already: its filer is told so,
     anyone else learns nothing of the child (the words of ``_already_filed``)."""
-    if store.registered_by(guard, year.start) == principal.subject:
+    if ports.applications().registered_by(guard, year.start) == principal.subject:
         return Refusal(
             "child-already-filed",
             f"This child is registered in Massar for {year.label}: see GET /me/cases.",
@@ -210,14 +210,14 @@ def _writes(case: Case, action: str) -> list[Also]:
     school, year = case.payload["school"], int(case.payload["school_year"])
     moves = domain.state_moves(case.state, to)
     if ENROLLMENT.state(to).kind is not StateKind.TERMINAL:
-        return [store.counted(year, school, moves)]
+        return [ports.applications().counted(year, school, moves)]
     guard = case.payload["guard"]
-    writes = [store.guard_released(guard, case.owner)]
+    writes = [ports.applications().guard_released(guard, case.owner)]
     if to == "registered":
-        writes.append(store.registered(guard, year, case.owner, case.reference))
+        writes.append(ports.applications().registered(guard, year, case.owner, case.reference))
     else:
         moves.update(_siblings(case.payload, -1))
-    return [*writes, store.counted(year, school, moves)]
+    return [*writes, ports.applications().counted(year, school, moves)]
 
 
 def approve(principal: Principal, case_id: str, correlation_id: str) -> Case:
@@ -263,7 +263,7 @@ def checks_of(case: Case, language: str) -> domain.Checks:
     """What the director checks on ``case``: the age rule of its school year and level, and
     whether its residence lies in the sector of the school as the catalogue now has it."""
     payload = case.payload
-    school = catalogue.school(case.office) or {}
+    school = ports.catalogue().school(case.office) or {}
     return domain.checks(
         date.fromisoformat(payload["application"]["child"]["birth_date"]),
         domain.school_year(int(payload["school_year"])),
@@ -325,7 +325,7 @@ def school_queue(
     born: tuple[date | None, date | None],
     limit: int,
     start: dict[str, Any] | None,
-) -> tuple[dict[str, Any] | None, store.Page]:
+) -> tuple[dict[str, Any] | None, Page]:
     """The school (for its sector) and a page of its requests in ``state`` matching the
     search: names in either script, and a range of birth dates."""
     first, last = born
@@ -336,8 +336,10 @@ def school_queue(
             return False
         return not q or _matches(case, q)
 
-    school = catalogue.school(school_code)
-    page = store.queue_matching(ENROLLMENT.case_type, school_code, state, keep, limit, start)
+    school = ports.catalogue().school(school_code)
+    page = ports.applications().queue_matching(
+        ENROLLMENT.case_type, school_code, state, keep, limit, start
+    )
     return school, page
 
 

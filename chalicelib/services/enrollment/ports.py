@@ -1,0 +1,125 @@
+"""What pre-registration needs of the world outside its rules: the child's guard, the
+registered-year mark and the school's counters (``Applications``), the school catalogue
+(``Catalogue``) and the guardian's verified contacts (``Contacts``). Protocols, so that the
+use cases of ``service.py`` run against DynamoDB (the modules of ``chalicelib.store.enrollment``
+and ``chalicelib.notify.contacts``, the default) or, in unit tests, against the in-memory
+fakes of ``tests/fakes/enrollment.py``, in milliseconds (decision §67).
+
+The writes that stand or fall with a transition stay ``Also`` values (a name and what it adds
+to the transaction): the case repository in use is the one that understands them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.identity import Principal
+    from chalicelib.store.cases import Also
+    from chalicelib.store.enrollment.applications import Page
+    from chalicelib.workflow.case import Case, Contact
+
+
+class Applications(Protocol):
+    """The writes of a request's transitions and what the refusals of a filing read."""
+
+    def guard_taken(self, key: str, owner: str) -> Also: ...
+
+    def guard_released(self, key: str, owner: str) -> Also: ...
+
+    def registered(self, key: str, year: int, owner: str, reference: str) -> Also: ...
+
+    def not_registered(self, key: str, year: int) -> Also: ...
+
+    def registered_by(self, key: str, year: int) -> str | None: ...
+
+    def guard_holder(self, key: str) -> str | None: ...
+
+    def counted(self, year: int, school: Mapping[str, Any], moves: Mapping[str, int]) -> Also: ...
+
+    def queue_matching(
+        self,
+        case_type: str,
+        school: str,
+        state: str,
+        keep: Callable[[Case], bool],
+        limit: int,
+        start: dict[str, Any] | None,
+        max_reads: int = 5,
+    ) -> Page: ...
+
+
+class Catalogue(Protocol):
+    def school(self, code: str) -> dict[str, Any] | None: ...
+
+
+class Contacts(Protocol):
+    def reach(
+        self,
+        principal: Principal,
+        *,
+        email: str = "",
+        phone: str = "",
+        language: str = "fr",
+        field: str = "body.contact",
+        strict: bool = True,
+    ) -> Contact: ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    """One set of adapters; a field left ``None`` is the default's."""
+
+    applications: Applications | None = None
+    catalogue: Catalogue | None = None
+    contacts: Contacts | None = None
+
+
+_IN_USE: list[Ports] = []
+
+
+def _in_use(name: str) -> Any:
+    for ports in reversed(_IN_USE):
+        found = getattr(ports, name)
+        if found is not None:
+            return found
+    return None
+
+
+def applications() -> Applications:
+    """The store in use: DynamoDB's unless a test put another in place."""
+    found: Applications | None = _in_use("applications")
+    if found is None:
+        from chalicelib.store.enrollment import applications as dynamodb
+
+        return dynamodb
+    return found
+
+
+def catalogue() -> Catalogue:
+    found: Catalogue | None = _in_use("catalogue")
+    if found is None:
+        from chalicelib.store.enrollment import catalogue as dynamodb
+
+        return dynamodb
+    return found
+
+
+def contacts() -> Contacts:
+    found: Contacts | None = _in_use("contacts")
+    if found is None:
+        from chalicelib.notify import contacts as verified
+
+        return verified
+    return found
+
+
+@contextmanager
+def using(ports: Ports) -> Iterator[Ports]:
+    _IN_USE.append(ports)
+    try:
+        yield ports
+    finally:
+        _IN_USE.remove(ports)
