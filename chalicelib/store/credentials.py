@@ -179,7 +179,20 @@ def order_superseded(case_id: str, number: int) -> Also:
     transition then fails as a conflict and is tried again, seeing the new record)."""
     found = order_reference(case_id, number)
     if found is not None:
-        return invalidate(found, "order_status_bit")
+        bit = invalidate(found, "order_status_bit")
+
+        def add_and_check(transaction: TransactWrite) -> None:
+            # A new code (decision 55) moves the order to a new bit: one that commits between
+            # this read and the transition fails the transition (409, tried again).
+            bit.add(transaction)
+            transaction.condition_check(
+                bound(OrderCredentialItem),
+                *_order_key(case_id, number),
+                condition=(OrderCredentialItem.list_id == found.list_id)
+                & (OrderCredentialItem.index == found.index),
+            )
+
+        return Also("order_status_bit", add_and_check)
 
     def add(transaction: TransactWrite) -> None:
         transaction.condition_check(
