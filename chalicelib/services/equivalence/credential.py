@@ -2,7 +2,9 @@
 force (neither revoked nor replaced), issued to whoever may read the file's decision. Each
 order has one status bit, recorded the first time a credential of it is issued; the
 transition that revokes or replaces the order sets that bit in its own transaction
-(``superseded``)."""
+(``superseded``). The holder shares the order (decision 54), lists the shares, and gives the
+order a verification code of its own, which a new one replaces (decision 55): the order then
+moves to a new bit, so everything given before ends."""
 
 from __future__ import annotations
 
