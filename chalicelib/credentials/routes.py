@@ -247,6 +247,7 @@ ORDER_LABELS = {
     "valid": {"ar": "قرار معادلة ساري المفعول", "fr": "Arrêté d'équivalence en vigueur"},
     "expired": {"ar": "انتهت صلاحية الرابط", "fr": "Lien expiré"},
     "revoked": {"ar": "رابط ملغى أو قرار ملغى", "fr": "Lien ou arrêté révoqué"},
+    "replaced": {"ar": "رمز تم تعويضه برمز جديد", "fr": "Code remplacé par un nouveau code"},
     "unknown": {"ar": "رمز غير معروف", "fr": "Code inconnu"},
 }
 
@@ -290,6 +291,63 @@ def share_order(call: Call, case_id: str) -> Reply:
 
 @route(
     credentials,
+    "GET",
+    ORDER_SHARES,
+    summary="The shares of the file's equivalence order, with how often and when each was verified",
+    access=CITIZEN_ONLY,
+    tags=TAGS,
+    response=f"{SCHEMAS}:OrderShareList",
+    errors=(404,),
+)
+def order_shares(call: Call, case_id: str) -> Reply:
+    from chalicelib.credentials.schemas import OrderShareItem, OrderShareList
+    from chalicelib.services.equivalence import credential
+
+    items = [
+        OrderShareItem(
+            id=share.share_id,
+            label=share.label,
+            claims=credential.shown(share.presentation)[1],
+            created_at=share.created_at,
+            expires_at=share.expires_at,
+            status=status,
+            verifications=share.verifications,
+            last_verified_at=share.last_verified_at,
+        )
+        for share, status in credential.shares(call.user, case_id, call.correlation_id)
+    ]
+    return Reply(OrderShareList(items=items).model_dump(mode="json"))
+
+
+@route(
+    credentials,
+    "POST",
+    "/equivalence/applications/{case_id}/decision/code",
+    summary="Give the file's equivalence order a new verification code: the old code then "
+    "answers replaced, the order's shares and credentials held before are revoked",
+    access=CITIZEN_ONLY,
+    tags=TAGS,
+    response=f"{SCHEMAS}:OrderCodeView",
+    status=201,
+    idempotent=True,
+    errors=(404, 409),
+)
+def rotate_order_code(call: Call, case_id: str) -> Reply:
+    from chalicelib import links
+    from chalicelib.credentials.schemas import OrderCodeView
+    from chalicelib.services.equivalence import credential
+
+    code, made = credential.rotate_code(call.user, case_id, call.correlation_id)
+    view = OrderCodeView(
+        code=code,
+        link=links.url(links.path("public", "equivalence-orders", code)),
+        created_at=made.created_at,
+    )
+    return Reply(view.model_dump(mode="json"), 201)
+
+
+@route(
+    credentials,
     "DELETE",
     ORDER_SHARES + "/{share_id}",
     summary="Revoke a share of the file's equivalence order",
@@ -308,8 +366,9 @@ def revoke_order_share(call: Call, case_id: str, share_id: str) -> Reply:
     credentials,
     "GET",
     "/public/equivalence-orders/{code}",
-    summary="Verify a shared equivalence order: only the claims the share names, verified, "
-    "the issuer and the status (HTML for a browser, JSON for a program)",
+    summary="Verify a shared equivalence order (only the claims the share names) or an "
+    "order's own code (every claim; replaced once a new code is given): verified, the issuer "
+    "and the status (HTML for a browser, JSON for a program)",
     access=PUBLIC,
     tags=TAGS,
     response=f"{SCHEMAS}:PublicOrder",
@@ -362,5 +421,8 @@ def _presentation(code: str) -> str | None:
     from chalicelib.services.equivalence import credential
     from chalicelib.store import credentials as store
 
+    if credential.is_order_code(code):  # the order's own code (decision 55)
+        own = store.load_order_code(credential.code_id(code))
+        return own.presentation if own else None
     found = store.load_order_share(credential.share_id(code))
     return found.presentation if found else None

@@ -116,13 +116,38 @@ class OrderShareView(Output):
     expires_at: datetime
 
 
+class OrderShareItem(Output):
+    id: str
+    label: str
+    claims: list[str] = Field(description="The claims the share discloses.")
+    created_at: datetime
+    expires_at: datetime
+    status: str = Field(
+        description="valid, expired or revoked (by the holder, a new code or the order's end)"
+    )
+    verifications: int = Field(description="How often the share was verified while valid.")
+    last_verified_at: datetime | None = None
+
+
+class OrderShareList(Output):
+    items: list[OrderShareItem]
+
+
+class OrderCodeView(Output):
+    code: str = Field(description="The order's new verification code (shown once).")
+    link: str = Field(description="Its public check; the previous code now answers replaced.")
+    created_at: datetime
+
+
 class PublicOrder(Output):
-    status: str = Field(description="valid, expired, revoked or unknown")
+    status: str = Field(description="valid, expired, revoked, replaced or unknown")
     checked_at: datetime
     verified: bool
     issuer: str | None = None
     claims: dict[str, Any] | None = Field(
-        default=None, description="The claims in the clear and those the share discloses."
+        default=None,
+        description="The claims in the clear and those the share (or the order's own code: "
+        "every claim) discloses.",
     )
     disclosed: list[str] | None = None
     presentation: str | None = Field(

@@ -9,7 +9,10 @@
 - an equivalence order's credential record ``EQVC#<case id>`` / ``DECISION#<number>``: the
   status bit of that order's credentials (one per order, whoever asks how often);
 - a share of an order ``VCSHARE#<digest of its code>`` / ``SHARE``: its presentation (the
-  chosen disclosures only), its holder, expiry and revocation.
+  chosen disclosures only), its holder, expiry, revocation and verifications; listed under
+  its file in ``by_lookup`` (``VCSHARES#<case id>`` / ``<created at>#<id>``, decision 55);
+- an order's own verification code ``VCORDERCODE#<digest of the code>`` / ``CODE``: the order
+  it names, its presentation (every disclosure) and when a new code replaced it (decision 55).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -76,6 +80,7 @@ class OrderCredentialItem(Model):
     list_id = UnicodeAttribute()
     index = NumberAttribute()
     issued_at = UTCDateTimeAttribute()
+    code_id = UnicodeAttribute(null=True)  # the digest of the order's code in force, if any
 
 
 # ------------------------------------------------------------------ status bits
@@ -174,7 +179,20 @@ def order_superseded(case_id: str, number: int) -> Also:
     transition then fails as a conflict and is tried again, seeing the new record)."""
     found = order_reference(case_id, number)
     if found is not None:
-        return invalidate(found, "order_status_bit")
+        bit = invalidate(found, "order_status_bit")
+
+        def add_and_check(transaction: TransactWrite) -> None:
+            # A new code (decision 55) moves the order to a new bit: one that commits between
+            # this read and the transition fails the transition (409, tried again).
+            bit.add(transaction)
+            transaction.condition_check(
+                bound(OrderCredentialItem),
+                *_order_key(case_id, number),
+                condition=(OrderCredentialItem.list_id == found.list_id)
+                & (OrderCredentialItem.index == found.index),
+            )
+
+        return Also("order_status_bit", add_and_check)
 
     def add(transaction: TransactWrite) -> None:
         transaction.condition_check(
@@ -187,6 +205,15 @@ def order_superseded(case_id: str, number: int) -> Also:
 
 
 # ------------------------------------------------------------------ shares of an order
+
+
+class OrderShareLookup(GlobalSecondaryIndex["OrderShareItem"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "by_lookup"
+        projection = AllProjection()
+
+    lookup_pk = UnicodeAttribute(hash_key=True)
+    lookup_sk = UnicodeAttribute(range_key=True)
 
 
 class OrderShareItem(Model):
@@ -202,6 +229,12 @@ class OrderShareItem(Model):
     created_at = UTCDateTimeAttribute()
     expires_at = UTCDateTimeAttribute()
     revoked_at = UTCDateTimeAttribute(null=True)
+    verifications = NumberAttribute(null=True)
+    last_verified_at = UTCDateTimeAttribute(null=True)
+    # VCSHARES#<case id> / <created at>#<id>; absent on a share made before decision 55
+    lookup_pk = UnicodeAttribute(null=True)
+    lookup_sk = UnicodeAttribute(null=True)
+    by_lookup = OrderShareLookup()
 
 
 @dataclass(frozen=True)
@@ -214,6 +247,8 @@ class OrderShare:
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
+    verifications: int = 0
+    last_verified_at: datetime | None = None
 
 
 def save_order_share(share: OrderShare) -> None:
@@ -226,16 +261,14 @@ def save_order_share(share: OrderShare) -> None:
         presentation=share.presentation,
         created_at=share.created_at,
         expires_at=share.expires_at,
+        lookup_pk=f"VCSHARES#{share.case_id}",
+        lookup_sk=f"{share.created_at.isoformat()}#{share.share_id}",
     ).save(condition=OrderShareItem.pk.does_not_exist())
 
 
-def load_order_share(share_id: str) -> OrderShare | None:
-    try:
-        item = bound(OrderShareItem).get(f"VCSHARE#{share_id}", "SHARE")
-    except DoesNotExist:
-        return None
+def _order_share(item: OrderShareItem) -> OrderShare:
     return OrderShare(
-        share_id,
+        item.pk.removeprefix("VCSHARE#"),
         item.owner,
         item.case_id,
         item.label,
@@ -243,6 +276,32 @@ def load_order_share(share_id: str) -> OrderShare | None:
         item.created_at,
         item.expires_at,
         item.revoked_at,
+        int(item.verifications or 0),
+        item.last_verified_at,
+    )
+
+
+def load_order_share(share_id: str) -> OrderShare | None:
+    try:
+        item = bound(OrderShareItem).get(f"VCSHARE#{share_id}", "SHARE")
+    except DoesNotExist:
+        return None
+    return _order_share(item)
+
+
+def order_shares_of(case_id: str, limit: int = 100) -> list[OrderShare]:
+    """The file's order shares, newest first: one Query of the lookup index."""
+    found = bound(OrderShareItem).by_lookup.query(
+        f"VCSHARES#{case_id}", scan_index_forward=False, limit=limit
+    )
+    return [_order_share(item) for item in found]
+
+
+def count_order_verification(share_id: str, at: datetime) -> None:
+    """One more verification of the share, and when (the latest only)."""
+    model = bound(OrderShareItem)
+    model(f"VCSHARE#{share_id}", "SHARE").update(
+        actions=[model.verifications.add(1), model.last_verified_at.set(at)]
     )
 
 
@@ -259,3 +318,90 @@ def revoke_order_share(share_id: str, owner: str, at: datetime) -> bool:
     except UpdateError:
         return False
     return True
+
+
+# ------------------------------------------------------------------ an order's own code
+
+
+class OrderCodeItem(Model):
+    class Meta(_ReferenceTable):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)  # VCORDERCODE#<digest of the code>
+    sk = UnicodeAttribute(range_key=True, default="CODE")
+    case_id = UnicodeAttribute()
+    number = NumberAttribute()
+    presentation = UnicodeAttribute()  # the order's SD-JWT VC, every disclosure
+    created_at = UTCDateTimeAttribute()
+    replaced_at = UTCDateTimeAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class OrderCode:
+    code_id: str
+    case_id: str
+    number: int
+    presentation: str
+    created_at: datetime
+    replaced_at: datetime | None = None
+
+
+def load_order_code(code_id: str) -> OrderCode | None:
+    try:
+        item = bound(OrderCodeItem).get(f"VCORDERCODE#{code_id}", "CODE")
+    except DoesNotExist:
+        return None
+    return OrderCode(
+        code_id,
+        item.case_id,
+        int(item.number),
+        item.presentation,
+        item.created_at,
+        item.replaced_at,
+    )
+
+
+def order_code_rotated(old: Reference | None, new: Reference, code: OrderCode, region: str) -> None:
+    """One transaction (decision 55): the order's record names the new bit and the new code
+    (if it still names the old bit: a concurrent rotation loses), the old bit set, the old
+    code marked replaced, the new code written. Raises ``TransactWriteError`` on a lost race."""
+    from pynamodb.connection import Connection
+
+    pk, sk = _order_key(code.case_id, code.number)
+    record = bound(OrderCredentialItem)
+    old_code = None
+    if old is not None:
+        try:
+            old_code = record.get(pk, sk).code_id
+        except DoesNotExist:
+            old_code = None
+    transaction = TransactWrite(connection=Connection(region=region))
+    with transaction:
+        item = record(pk, sk, list_id=new.list_id, index=new.index, issued_at=code.created_at)
+        item.code_id = code.code_id
+        if old is None:
+            transaction.save(item, condition=OrderCredentialItem.pk.does_not_exist())
+        else:
+            condition = (OrderCredentialItem.list_id == old.list_id) & (
+                OrderCredentialItem.index == old.index
+            )
+            transaction.save(item, condition=condition)
+            invalidate(old).add(transaction)
+        if old_code:
+            codes = bound(OrderCodeItem)
+            transaction.update(
+                codes(f"VCORDERCODE#{old_code}", "CODE"),
+                actions=[codes.replaced_at.set(code.created_at)],
+                condition=OrderCodeItem.replaced_at.does_not_exist(),
+            )
+        transaction.save(
+            bound(OrderCodeItem)(
+                f"VCORDERCODE#{code.code_id}",
+                "CODE",
+                case_id=code.case_id,
+                number=code.number,
+                presentation=code.presentation,
+                created_at=code.created_at,
+            ),
+            condition=OrderCodeItem.pk.does_not_exist(),
+        )

@@ -2,7 +2,9 @@
 force (neither revoked nor replaced), issued to whoever may read the file's decision. Each
 order has one status bit, recorded the first time a credential of it is issued; the
 transition that revokes or replaces the order sets that bit in its own transaction
-(``superseded``)."""
+(``superseded``). The holder shares the order (decision 54), lists the shares, and gives the
+order a verification code of its own, which a new one replaces (decision 55): the order then
+moves to a new bit, so everything given before ends."""
 
 from __future__ import annotations
 
@@ -41,8 +43,11 @@ def order_bit(case: Case, decision: Mapping[str, Any]) -> Reference:
     return store.record_order_reference(case.id, number, issuance.allocate(), clock.now())
 
 
-def sd_jwt_vc(case: Case, decision: Mapping[str, Any], holder_jwk: Any = None) -> str:
-    """The order as an SD-JWT VC with every disclosure."""
+def sd_jwt_vc(
+    case: Case, decision: Mapping[str, Any], holder_jwk: Any = None, bit: Reference | None = None
+) -> str:
+    """The order as an SD-JWT VC with every disclosure (with ``bit``: under that bit, one
+    being given to the order by a new code, decision 55)."""
     from chalicelib.services.equivalence import domain
     from chalicelib.workflow.lifecycle import find
 
@@ -52,7 +57,7 @@ def sd_jwt_vc(case: Case, decision: Mapping[str, Any], holder_jwk: Any = None) -
             "Only an equivalence order granted or conditional, and in force, is issued as a "
             "credential.",
         )
-    bit = order_bit(case, decision)
+    bit = bit or order_bit(case, decision)
     # The file may have moved on between its read and the bit's record: a revocation that
     # committed meanwhile did not know the bit, so it is set here.
     again = find(case.id)
@@ -105,13 +110,9 @@ def create_share(
 
     from chalicelib.credentials import sdjwt
     from chalicelib.refusals import FieldError
-    from chalicelib.services.equivalence import domain, service
-    from chalicelib.workflow import access
+    from chalicelib.services.equivalence import domain
 
-    case = access.visible_case(citizen, case_id, "POST decision share", cid, read=False)
-    service.machine_of(case)
-    if case.owner != citizen.subject:
-        raise Refusal("not-found")
+    case = holders_file(citizen, case_id, "POST decision share", cid, read=False)
     chosen = sorted(set(claims if claims is not None else types.EQUIVALENCE.disclosable))
     if not chosen or any(c not in types.EQUIVALENCE.disclosable for c in chosen):
         why = f"one or more of {', '.join(types.EQUIVALENCE.disclosable)}"
@@ -131,6 +132,111 @@ def create_share(
     return code, share
 
 
+def holders_file(citizen: Any, case_id: str, purpose: str, cid: str, read: bool) -> Case:
+    """The file, if it is the caller's (an officer who may read it, or anyone else: 404)."""
+    from chalicelib.services.equivalence import service
+    from chalicelib.workflow import access
+
+    case = access.visible_case(citizen, case_id, purpose, cid, read=read)
+    service.machine_of(case)
+    if case.owner != citizen.subject:
+        raise Refusal("not-found")
+    return case
+
+
+def share_status(share: store.OrderShare, at: Any) -> str:
+    """valid, expired or revoked (by its holder, or the order's bit: read when verified)."""
+    if share.revoked_at is not None:
+        return "revoked"
+    return "expired" if at >= share.expires_at else "valid"
+
+
+def shares(citizen: Any, case_id: str, cid: str) -> list[tuple[store.OrderShare, str]]:
+    """The file's order shares with their status as their holder sees it, newest first: a
+    share whose order's bit was set since (a new code, a revocation) says revoked."""
+    case = holders_file(citizen, case_id, "GET decision shares", cid, read=True)
+    at = clock.now()
+    found = [s for s in store.order_shares_of(case.id) if s.owner == citizen.subject]
+    bits: dict[Reference | None, bool] = {}
+    listed = []
+    for share in found:
+        status = share_status(share, at)
+        if status == "valid":
+            bit = shown(share.presentation)[0]
+            if bit not in bits:
+                bits[bit] = bit is None or issuance.is_invalid(bit)
+            status = "revoked" if bits[bit] else status
+        listed.append((share, status))
+    return listed
+
+
+def shown(presentation: str) -> tuple[Reference | None, list[str]]:
+    """The status bit a share's presentation carries and the claims it discloses (none
+    readable: no bit, no claims)."""
+    import json
+
+    from chalicelib.credentials import jose, sdjwt
+
+    try:
+        parsed = sdjwt.parse(presentation)
+        payload = json.loads(jose.unb64(parsed.jwt.split(".")[1]))
+        names = sorted(sdjwt.decode_disclosure(d).name for d in parsed.disclosures)
+    except ValueError:
+        return None, []
+    bit = issuance.reference_of(payload) if isinstance(payload, dict) else None
+    return bit, names
+
+
+def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderCode]:
+    """A new verification code for the file's order in force (decision 55), as the bac
+    certificate's (decision 52): the order is issued again under a new status bit, in one
+    transaction with the old bit set and the old code marked replaced, so the old code
+    answers ``replaced``, every share made before and every credential held before (a
+    wallet's too) answer revoked. The code itself (128 random bits) is answered once; only
+    its digest is stored."""
+    import secrets
+
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.services.equivalence import domain
+    from chalicelib.settings import get_settings
+    from chalicelib.workflow.lifecycle import find
+
+    case = holders_file(citizen, case_id, "POST decision code", cid, read=False)
+    decision = domain.current_decision(case.payload) or {}
+    if not in_force(decision):
+        raise Refusal(
+            "conflict",
+            "Only an equivalence order granted or conditional, and in force, has a code.",
+        )
+    number = int(decision["number"])
+    old = store.order_reference(case.id, number)
+    new = issuance.allocate()
+    at = clock.now()
+    code = secrets.token_hex(16)
+    made = store.OrderCode(code_id(code), case.id, number, sd_jwt_vc(case, decision, bit=new), at)
+    try:
+        store.order_code_rotated(old, new, made, get_settings().region)
+    except TransactWriteError as error:
+        raise Refusal("conflict", "The order's code just changed; ask again.") from error
+    # A revocation committed meanwhile set the old bit, not this one: set here.
+    again = find(case.id)
+    current = domain.current_decision(again.payload) if again else None
+    if current is None or current.get("number") != number or not in_force(current):
+        store.set_invalid(new)
+    return code, made
+
+
+def code_id(code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(("order-code:" + code).encode()).hexdigest()[:32]
+
+
+def is_order_code(code: str) -> bool:
+    return len(code) == 32 and all(c in "0123456789abcdef" for c in code)
+
+
 def revoke_share(citizen: Any, share: str) -> None:
 
     if len(share) != 32 or not store.revoke_order_share(share, citizen.subject, clock.now()):
@@ -138,19 +244,34 @@ def revoke_share(citizen: Any, share: str) -> None:
 
 
 def verify_share(code: str) -> tuple[str, Verified | None]:
-    """(valid | expired | revoked | unknown, what its presentation proves when valid): the
-    presentation checked as any verifier would, status bit included."""
+    """(valid | expired | revoked | replaced | unknown, what its presentation proves when
+    valid): a share's or the order's own code (decision 55); the presentation checked as any
+    verifier would, status bit included. A code a new one replaced says so, and never which
+    (the new code opens the order). A valid share's verification is counted."""
 
     at = clock.now()
+    if is_order_code(code):
+        own = store.load_order_code(code_id(code))
+        if own is None:
+            return "unknown", None
+        if own.replaced_at is not None:
+            return "replaced", None
+        return _checked(own.presentation, at)
     found = store.load_order_share(share_id(code)) if code.startswith(SHARE_PREFIX) else None
     if found is None:
         return "unknown", None
-    if found.revoked_at is not None:
-        return "revoked", None
-    if at >= found.expires_at:
-        return "expired", None
+    status = share_status(found, at)
+    if status != "valid":
+        return status, None
+    status, proved = _checked(found.presentation, at)
+    if proved is not None:
+        store.count_order_verification(found.share_id, at)
+    return status, proved
+
+
+def _checked(presentation: str, at: Any) -> tuple[str, Verified | None]:
     try:
-        proved, bit = issuance.verify(found.presentation, int(at.timestamp()))
+        proved, bit = issuance.verify(presentation, int(at.timestamp()))
     except ValueError:
         return "revoked", None
     return ("valid", proved) if bit == "valid" else ("revoked", None)

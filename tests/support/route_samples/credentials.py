@@ -16,6 +16,8 @@ from tests.support.route_samples.matrix import OWNER, OWNER_SUB, Sample
 # a presentation whose signature checks with no key: the endpoint answers verified false
 _FORGED = "eyJhbGciOiJFUzI1NiIsImtpZCI6Im5vbmUiLCJ0eXAiOiJkYytzZC1qd3QifQ.e30.AAAA~"
 ORDER_SHARES = "/equivalence/applications/{case_id}/decision/shares"
+ORDER_CODE = "/equivalence/applications/{case_id}/decision/code"
+ORDER_CODE_SAMPLE = "0123456789abcdef" * 2  # an order's own code nobody was given
 LIST_ID = "0-0"  # shard 0's first list: it exists as soon as anything was issued (or is empty)
 
 MATRIX: dict[tuple[str, str], Sample] = {
@@ -38,6 +40,9 @@ MATRIX: dict[tuple[str, str], Sample] = {
     ),
     ("DELETE", ORDER_SHARES + "/{share_id}"): Sample(setup=lambda: an_order_share()),
     ("GET", "/public/equivalence-orders/{code}"): Sample(path={"code": "O" + "z" * 32}),
+    # a draft file of OWNER's: its shares (none), and no order in force to give a code (409)
+    ("GET", ORDER_SHARES): Sample(setup=equivalence_file),
+    ("POST", ORDER_CODE): Sample(setup=equivalence_file, body="{}"),
 }
 
 
@@ -67,6 +72,21 @@ def an_order_share(owner: str = OWNER) -> dict[str, str]:
     )
     store.save_order_share(share)
     return {**values, "share_id": share.share_id}
+
+
+def _shared() -> dict[str, str]:
+    """A file of OWNER's with an order in force and one share of it, made by the service."""
+    from chalicelib.services.equivalence import credential
+
+    values = _granted()
+    credential.create_share(_owner(), values["case_id"], "lp", 5, ["holder"], "least-privilege")
+    return values
+
+
+def _owner() -> Any:
+    from chalicelib.identity import Principal
+
+    return Principal(OWNER, "citizen", frozenset({"citizen"}))
 
 
 _GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -186,6 +206,30 @@ LEAST_PRIVILEGE: list[tuple[Any, ...]] = [
         None,
         200,
     ),
+    # the file's shares: the file, a Query of the lookup index, the bits of their lists
+    (
+        "GET",
+        ORDER_SHARES,
+        ORDER_SHARES,
+        "citizen",
+        200,
+        {"setup": _shared, "claims": {"sub": OWNER_SUB}},
+    ),
+    # a new code for an order in force: the file, the order's record, a status counter,
+    # KMS Sign, the transaction (record, old bit, old code, new code), the file again
+    (
+        "POST",
+        ORDER_CODE,
+        ORDER_CODE,
+        "citizen",
+        201,
+        {
+            "setup": _granted,
+            "claims": {"sub": OWNER_SUB},
+            "headers": lambda v: {**_key()},
+            "body": "{}",
+        },
+    ),
     (
         "POST",
         "/vci/token",
@@ -263,6 +307,12 @@ BENCH: dict[tuple[str, str], BenchSample] = {
     ),
     ("GET", "/public/equivalence-orders/{code}"): BenchSample(
         path={"code": "O" + "z" * 32}, floor=2, why="the caller's rate counter, the share"
+    ),
+    ("GET", ORDER_SHARES): BenchSample(
+        path={"case_id": "x"}, floor=2, why="rate counter, the file (not found here)"
+    ),
+    ("POST", ORDER_CODE): BenchSample(
+        path={"case_id": "x"}, body={}, floor=2, why="rate counter, the file (not found here)"
     ),
     ("POST", "/bac/me/certificate/code"): BenchSample(
         body={},
