@@ -11,13 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib import clock
-from chalicelib.api import quotas
 from chalicelib.consulates import Consulate, Service
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.consular import domain, notices
 from chalicelib.services.consular.domain import Slot
 from chalicelib.services.consular.machines import APPOINTMENT
+from chalicelib.services.consular.ports import appointments, quotas
 from chalicelib.services.consular.request_cases import (
     parts,
     visible_request,
@@ -26,7 +26,6 @@ from chalicelib.services.consular.request_cases import (
 from chalicelib.services.consular.slots import full, slot_or_problem, slot_taken
 from chalicelib.services.consular.waiting import offer_next
 from chalicelib.store.cases import Also, OutboxMessage
-from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
 
@@ -48,8 +47,8 @@ def book(principal: Principal, case_id: str, start: datetime, correlation_id: st
     also = _seat_writes(case, consulate, svc, zone, slot, version, now)
     waiting_key = case.payload.get("waiting_key")
     if waiting_key:
-        also.append(repo.leave_waiting(consulate.code, svc.code, str(waiting_key)))
-    also += repo.messages(case, _notice(case, consulate, svc, slot), now)
+        also.append(appointments().leave_waiting(consulate.code, svc.code, str(waiting_key)))
+    also += appointments().messages(case, _notice(case, consulate, svc, slot), now)
     payload = _booked_payload(case, consulate, svc, zone, slot, now)
     return _fire(principal, case, "book", payload, also, consulate, svc, slot, now)
 
@@ -73,18 +72,23 @@ def move_or_cancel(
             f"Too late: bookings are changed up to {svc.cancellation_cutoff_hours} hours before.",
             extra={"refusal": "cutoff"},
         )
-    quotas.check_object(case.id, *CHANGE_QUOTAS)
+    quotas().check_object(case.id, *CHANGE_QUOTAS)
     old_day = domain.local_day(old_start, zone).isoformat()
     back = [
-        repo.give_back_seat(case.office, svc.code, old_day, old_start),
-        repo.unlist_day(case.office, case.id, old_day, old_start),
+        appointments().give_back_seat(case.office, svc.code, old_day, old_start),
+        appointments().unlist_day(case.office, case.id, old_day, old_start),
     ]
     if new_start is None:
-        also = [*back, repo.release_live(consulate.code, svc.code, _person(case), case.id)]
+        also = [
+            *back,
+            appointments().release_live(consulate.code, svc.code, _person(case), case.id),
+        ]
         length = timedelta(minutes=svc.slot_minutes)
         ends = case.payload.get("slot_end")
         old = Slot(old_start, datetime.fromisoformat(ends) if ends else old_start + length, 0)
-        also += repo.messages(case, _notice(case, consulate, svc, old, cancelled=True), now)
+        also += appointments().messages(
+            case, _notice(case, consulate, svc, old, cancelled=True), now
+        )
         payload: dict[str, Any] = {"set": {"slot": None, "reminder_at": None}}
         done = _fire(principal, case, "cancel", payload, also, consulate, svc, None, now)
     else:
@@ -95,10 +99,10 @@ def move_or_cancel(
                 errors=[FieldError("query.slot", "this is the slot already booked")],
             )
         also = [*back, *_seat_writes(case, consulate, svc, zone, slot, version, now)]
-        also += repo.messages(case, _notice(case, consulate, svc, slot), now)
+        also += appointments().messages(case, _notice(case, consulate, svc, slot), now)
         payload = _booked_payload(case, consulate, svc, zone, slot, now)
         done = _fire(principal, case, "rebook", payload, also, consulate, svc, slot, now)
-    quotas.record_object(case.id, *CHANGE_QUOTAS)
+    quotas().record_object(case.id, *CHANGE_QUOTAS)
     offer_next(consulate, svc, old_start, now)
     return done
 
@@ -117,11 +121,11 @@ def _seat_writes(
     day = domain.local_day(slot.start, zone).isoformat()
     holder = case.state == "offered" and case.payload.get("offered_slot") == domain.iso(slot.start)
     return [
-        repo.seat_version_check(consulate.code, svc.code, version),
-        repo.take_seat(
+        appointments().seat_version_check(consulate.code, svc.code, version),
+        appointments().take_seat(
             consulate.code, svc.code, day, slot.start, slot.capacity, case.id, now, holder
         ),
-        repo.claim_live(
+        appointments().claim_live(
             consulate.code,
             svc.code,
             _person(case),
@@ -129,7 +133,7 @@ def _seat_writes(
             domain.end_of_day(slot.start, zone),
             now,
         ),
-        repo.list_day(
+        appointments().list_day(
             consulate.code,
             case,
             svc.code,

@@ -23,6 +23,7 @@ from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.consular import domain
 from chalicelib.services.consular.domain import Calendar, Opening
 from chalicelib.services.consular.machines import APPOINTMENT
+from chalicelib.services.consular.ports import appointments
 from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import access, engine, lifecycle
 
@@ -36,7 +37,7 @@ def calendar_of(consulate: str) -> Calendar | None:
 
 def read_calendar(consulate: str) -> tuple[Calendar, dict[str, int]] | None:
     """The calendar and each service's seat version, which a booking checks (one read)."""
-    record = repo.calendar_record(consulate)
+    record = appointments().calendar_record(consulate)
     if record is None:
         return None
     return _effective(record), record.seat_versions
@@ -72,7 +73,7 @@ def put_calendar(
         raise Refusal(
             "consular-rule-violated", errors=[FieldError(f"body.{f}", m) for f, m in problems]
         )
-    record = repo.calendar_record(consulate.code)
+    record = appointments().calendar_record(consulate.code)
     before = None if record is None else _effective(record)
     now = clock.now()
     try:
@@ -87,7 +88,7 @@ def put_calendar(
     today = domain.local_day(now, ZoneInfo(consulate.time_zone))
     cancelled: list[str] = []
     for day in sorted(d for d in newly_closed if d >= today):
-        for entry in repo.day(consulate.code, day.isoformat()):
+        for entry in appointments().day(consulate.code, day.isoformat()):
             if entry.status == "booked" and _close_one(principal, entry.case_id, day, now):
                 cancelled.append(entry.case_id)
     return calendar, cancelled
@@ -106,14 +107,14 @@ def _install(
     lowered = [] if before is None else domain.lowered_services(before, calendar)
     if record is None or not lowered:
         expected = None if record is None else record.version
-        repo.write_calendar(consulate.code, body, by, now, expected)
+        appointments().write_calendar(consulate.code, body, by, now, expected)
         return
-    version = repo.begin_change(consulate.code, body, lowered, record, by, now)
+    version = appointments().begin_change(consulate.code, body, lowered, record, by, now)
     found = _overbooked(consulate, calendar, lowered, now)
     if found:
-        repo.finish_change(consulate.code, None, by, now, version)
+        appointments().finish_change(consulate.code, None, by, now, version)
         raise _overbooking(consulate, found)
-    repo.finish_change(consulate.code, body, by, now, version)
+    appointments().finish_change(consulate.code, body, by, now, version)
 
 
 def _overbooked(
@@ -133,7 +134,7 @@ def _overbooked(
                 datetime.fromisoformat(s.start.replace("Z", "+00:00")),
                 s.taken + (1 if s.hold_case and s.hold_until and s.hold_until > now else 0),
             )
-            for s in repo.seats_from(consulate.code, code, today)
+            for s in appointments().seats_from(consulate.code, code, today)
         ]
         over = domain.overbooked(taken, calendar, zone, code, svc.slot_minutes, now)
         found += [(code, o) for o in over]
@@ -180,10 +181,12 @@ def _close_one(principal: Principal, case_id: str, day: date, now: datetime) -> 
     consulate, code = case.office, case.payload["service"]
     key = domain.waiting_key(domain.FIRST, now, case.id)
     also = [
-        repo.give_back_seat(consulate, code, day.isoformat(), start),
-        repo.release_live(consulate, code, domain.person_of(case.payload, case.owner), case.id),
-        repo.unlist_day(consulate, case.id, day.isoformat(), start),
-        repo.join_waiting(consulate, code, key, case.id),
+        appointments().give_back_seat(consulate, code, day.isoformat(), start),
+        appointments().release_live(
+            consulate, code, domain.person_of(case.payload, case.owner), case.id
+        ),
+        appointments().unlist_day(consulate, case.id, day.isoformat(), start),
+        appointments().join_waiting(consulate, code, key, case.id),
     ]
     payload = {"set": {"waiting_key": key, "slot": None}, "closed_day": day.isoformat()}
     try:

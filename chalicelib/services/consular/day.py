@@ -14,6 +14,7 @@ from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.consular import domain
 from chalicelib.services.consular.machines import APPOINTMENT
+from chalicelib.services.consular.ports import appointments
 from chalicelib.services.consular.request_cases import (
     parts,
     visible_request,
@@ -35,7 +36,7 @@ def day_list(consulate: Consulate, day: date) -> list[tuple[repo.DayEntry, str]]
                 e.status, datetime.fromisoformat(e.start.replace("Z", "+00:00")), zone, now
             ),
         )
-        for e in repo.day(consulate.code, day.isoformat())
+        for e in appointments().day(consulate.code, day.isoformat())
     ]
 
 
@@ -52,8 +53,8 @@ def check_in(principal: Principal, case_id: str, correlation_id: str) -> Case:
             "conflict", f"The appointment is on {day.isoformat()}.", extra={"refusal": "not_today"}
         )
     also = [
-        repo.mark_day(consulate.code, case.id, day.isoformat(), start, "checked_in"),
-        repo.release_live(
+        appointments().mark_day(consulate.code, case.id, day.isoformat(), start, "checked_in"),
+        appointments().release_live(
             consulate.code, svc.code, domain.person_of(case.payload, case.owner), case.id
         ),
     ]
@@ -100,6 +101,6 @@ def after_no_show(case: Case, happened: Happened) -> None:
         return
     start = datetime.fromisoformat(str(slot))
     day = domain.local_day(start, ZoneInfo(consulate.time_zone)).isoformat()
-    repo.mark_day_now(consulate.code, case.id, day, start, "no_show")
+    appointments().mark_day_now(consulate.code, case.id, day, start, "no_show")
     person = domain.person_of(case.payload, case.owner)
-    repo.release_live_now(consulate.code, str(case.payload["service"]), person, case.id)
+    appointments().release_live_now(consulate.code, str(case.payload["service"]), person, case.id)

@@ -18,6 +18,7 @@ from chalicelib.ports import Fee
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.consular import checklists, domain
 from chalicelib.services.consular.machines import APPOINTMENT, CASE_TYPE
+from chalicelib.services.consular.ports import own_cases
 from chalicelib.store import cases as case_store
 from chalicelib.workflow import access, actions, lifecycle
 from chalicelib.workflow.case import Case, Contact
@@ -61,7 +62,7 @@ def create_request(
     in a family of requests filed together (``family``: one of theirs, or a new one)."""
     mine = [
         c
-        for c in case_store.of_owner(principal.subject, 100, None).cases
+        for c in own_cases().of_owner(principal.subject, 100, None).cases
         if c.case_type == CASE_TYPE and c.office == consulate.code
     ]  # one Query: the open-request limit and the family both read the citizen's requests
     _within_open_limit(mine)
@@ -182,14 +183,14 @@ def documents_missing(missing: list[str]) -> Refusal:
 
 
 def queue(consulate: str, state: str, limit: int, start: dict[str, Any] | None) -> case_store.Page:
-    return case_store.queue(CASE_TYPE, consulate, state, limit, start)
+    return own_cases().queue(CASE_TYPE, consulate, state, limit, start)
 
 
 def no_shows(owner: str) -> int:
     """The citizen's record: appointments they did not come to (one Query on their cases)."""
     return sum(
         1
-        for c in case_store.of_owner(owner, 100, None).cases
+        for c in own_cases().of_owner(owner, 100, None).cases
         if c.case_type == CASE_TYPE and c.state == "no_show"
     )
 

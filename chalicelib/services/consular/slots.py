@@ -15,8 +15,7 @@ from chalicelib.services.consular import domain
 from chalicelib.services.consular.calendars import calendar_of, read_calendar
 from chalicelib.services.consular.domain import Slot
 from chalicelib.services.consular.machines import CASE_TYPE
-from chalicelib.store import cases as case_store
-from chalicelib.store.consular import repository as repo
+from chalicelib.services.consular.ports import appointments, own_cases
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def free_slots(
         ]
         if not slots:
             continue
-        seats = repo.seats_of_day(consulate.code, svc.code, day.isoformat())
+        seats = appointments().seats_of_day(consulate.code, svc.code, day.isoformat())
         for slot in slots:
             taken = seats.get(domain.iso(slot.start))
             if taken and taken.round_id:
@@ -66,7 +65,7 @@ def slots_for_citizen(
     its slots (one Query on their cases)."""
     mine = [
         c
-        for c in case_store.of_owner(principal.subject, 100, None).cases
+        for c in own_cases().of_owner(principal.subject, 100, None).cases
         if c.case_type == CASE_TYPE
         and c.office == consulate.code
         and c.payload.get("service") == svc.code
@@ -111,7 +110,7 @@ def full(consulate: Consulate, svc: Service, slot: Slot, case_id: str, now: date
     """Whether the slot is already full for this case: a doomed transaction is not tried (the
     transaction's own condition still decides any race)."""
     day = domain.local_day(slot.start, ZoneInfo(consulate.time_zone)).isoformat()
-    seats = repo.seats_of_day(consulate.code, svc.code, day).get(domain.iso(slot.start))
+    seats = appointments().seats_of_day(consulate.code, svc.code, day).get(domain.iso(slot.start))
     if seats is None:
         return False
     if seats.round_id:

@@ -15,11 +15,11 @@ from chalicelib.refusals import LostRace
 from chalicelib.services.consular import domain, machines
 from chalicelib.services.consular.calendars import read_calendar
 from chalicelib.services.consular.machines import APPOINTMENT
+from chalicelib.services.consular.ports import appointments
 from chalicelib.services.consular.request_cases import (
     parts,
     visible_request,
 )
-from chalicelib.store.consular import repository as repo
 from chalicelib.workflow import access, engine, lifecycle
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.reactions import Happened
@@ -29,7 +29,7 @@ def join_waiting_list(principal: Principal, case_id: str, correlation_id: str) -
     case = visible_request(principal, case_id, "booking", correlation_id)
     consulate, svc, _ = parts(case)
     key = domain.waiting_key(domain.NORMAL, clock.now(), case.id)
-    also = [repo.join_waiting(consulate.code, svc.code, key, case.id)]
+    also = [appointments().join_waiting(consulate.code, svc.code, key, case.id)]
     return lifecycle.act(
         APPOINTMENT,
         case,
@@ -58,17 +58,17 @@ def offer_next(
     version = read[1].get(svc.code, 0)
     day = domain.local_day(start, zone).isoformat()
     until = now + timedelta(seconds=machines.OFFER_HOLD_SECONDS)
-    for waiting in repo.first_waiting(consulate.code, svc.code):
+    for waiting in appointments().first_waiting(consulate.code, svc.code):
         case = lifecycle.find(waiting.case_id)
         if case is None or case.state != "waiting":
-            repo.drop_waiting(consulate.code, svc.code, waiting.key)
+            appointments().drop_waiting(consulate.code, svc.code, waiting.key)
             continue
         also = [
-            repo.seat_version_check(consulate.code, svc.code, version),
-            repo.hold_seat(
+            appointments().seat_version_check(consulate.code, svc.code, version),
+            appointments().hold_seat(
                 consulate.code, svc.code, day, start, slot.capacity, case.id, until, now, replacing
             ),
-            repo.leave_waiting(consulate.code, svc.code, waiting.key),
+            appointments().leave_waiting(consulate.code, svc.code, waiting.key),
         ]
         payload = {
             "set": {

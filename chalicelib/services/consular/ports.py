@@ -1,0 +1,211 @@
+"""What consular appointments need of the world outside their rules: the calendars, seats,
+live-appointment guards, day lists and waiting lists (``Appointments``), the citizen's own
+cases and a consulate's queue (``OwnCases``) and the per-booking change quotas (``Quotas``).
+Protocols, so that the use cases of ``service.py`` run against DynamoDB (the modules
+``chalicelib.store.consular.repository``, ``chalicelib.store.cases`` and
+``chalicelib.api.quotas``, the default) or, in unit tests, against the in-memory fakes of
+``tests/fakes/consular.py``, in milliseconds (decision §68). The fee of a check-in goes
+through the kernel's own port (``chalicelib.ports.fee_payments``).
+
+The writes that stand or fall with a transition stay ``Also`` values (a name and what it adds
+to the transaction): the case repository in use is the one that understands them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.store.cases import Also, OutboxMessage, Page
+    from chalicelib.store.consular.repository import CalendarRecord, DayEntry, Seats, Waiting
+    from chalicelib.workflow.case import Case
+
+
+class Appointments(Protocol):
+    """The consulate's calendar, its seats and lists; ``Also`` writes join a transition."""
+
+    def calendar_record(self, consulate: str) -> CalendarRecord | None: ...
+
+    def write_calendar(
+        self, consulate: str, body: dict[str, Any], by: str, at: datetime, expected: int | None
+    ) -> None: ...
+
+    def begin_change(
+        self,
+        consulate: str,
+        pending: dict[str, Any],
+        services: Sequence[str],
+        record: CalendarRecord,
+        by: str,
+        at: datetime,
+    ) -> int: ...
+
+    def finish_change(
+        self, consulate: str, body: dict[str, Any] | None, by: str, at: datetime, expected: int
+    ) -> None: ...
+
+    def seat_version_check(self, consulate: str, service: str, version: int) -> Also: ...
+
+    def seats_of_day(self, consulate: str, service: str, day: str) -> dict[str, Seats]: ...
+
+    def seats_from(self, consulate: str, service: str, day: str) -> list[Seats]: ...
+
+    def take_seat(
+        self,
+        consulate: str,
+        service: str,
+        day: str,
+        start: datetime,
+        capacity: int,
+        case_id: str,
+        now: datetime,
+        holder: bool = False,
+        round_id: str = "",
+    ) -> Also: ...
+
+    def give_back_seat(self, consulate: str, service: str, day: str, start: datetime) -> Also: ...
+
+    def hold_seat(
+        self,
+        consulate: str,
+        service: str,
+        day: str,
+        start: datetime,
+        capacity: int,
+        case_id: str,
+        until: datetime,
+        now: datetime,
+        replacing: str = "",
+    ) -> Also: ...
+
+    def claim_live(
+        self,
+        consulate: str,
+        service: str,
+        person: str,
+        case_id: str,
+        until: datetime,
+        now: datetime,
+    ) -> Also: ...
+
+    def release_live(self, consulate: str, service: str, person: str, case_id: str) -> Also: ...
+
+    def release_live_now(self, consulate: str, service: str, person: str, case_id: str) -> None: ...
+
+    def list_day(
+        self,
+        consulate: str,
+        case: Case,
+        service: str,
+        day: str,
+        start: datetime,
+        who: tuple[str, str],
+    ) -> Also: ...
+
+    def unlist_day(self, consulate: str, case_id: str, day: str, start: datetime) -> Also: ...
+
+    def mark_day(
+        self, consulate: str, case_id: str, day: str, start: datetime, status: str
+    ) -> Also: ...
+
+    def mark_day_now(
+        self, consulate: str, case_id: str, day: str, start: datetime, status: str
+    ) -> None: ...
+
+    def day(self, consulate: str, local_day: str) -> list[DayEntry]: ...
+
+    def join_waiting(self, consulate: str, service: str, key: str, case_id: str) -> Also: ...
+
+    def leave_waiting(self, consulate: str, service: str, key: str) -> Also: ...
+
+    def first_waiting(self, consulate: str, service: str, limit: int = 10) -> list[Waiting]: ...
+
+    def drop_waiting(self, consulate: str, service: str, key: str) -> None: ...
+
+    def messages(
+        self, case: Case, messages: Sequence[OutboxMessage], now: datetime
+    ) -> list[Also]: ...
+
+
+class OwnCases(Protocol):
+    """A citizen's cases (the open-request limit, the family, the slots shown, no-shows) and
+    a consulate's queue: the case store's index reads."""
+
+    def of_owner(self, owner: str, limit: int, start_after: dict[str, Any] | None) -> Page: ...
+
+    def queue(
+        self,
+        case_type: str,
+        office: str,
+        state: str,
+        limit: int,
+        start_after: dict[str, Any] | None,
+    ) -> Page: ...
+
+
+class Quotas(Protocol):
+    """The quotas of one object (a booking's moves and cancellations)."""
+
+    def check_object(self, object_id: str, *names: str) -> None: ...
+
+    def record_object(self, object_id: str, *names: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    """One set of adapters; a field left ``None`` is the default's."""
+
+    appointments: Appointments | None = None
+    own_cases: OwnCases | None = None
+    quotas: Quotas | None = None
+
+
+_IN_USE: list[Ports] = []
+
+
+def _in_use(name: str) -> Any:
+    for ports in reversed(_IN_USE):
+        found = getattr(ports, name)
+        if found is not None:
+            return found
+    return None
+
+
+def appointments() -> Appointments:
+    """The store in use: DynamoDB's unless a test put another in place."""
+    found: Appointments | None = _in_use("appointments")
+    if found is None:
+        from chalicelib.store.consular import repository as dynamodb
+
+        return dynamodb
+    return found
+
+
+def own_cases() -> OwnCases:
+    found: OwnCases | None = _in_use("own_cases")
+    if found is None:
+        from chalicelib.store import cases as dynamodb
+
+        return dynamodb
+    return found
+
+
+def quotas() -> Quotas:
+    found: Quotas | None = _in_use("quotas")
+    if found is None:
+        from chalicelib.api import quotas as counted
+
+        return counted
+    return found
+
+
+@contextmanager
+def using(ports: Ports) -> Iterator[Ports]:
+    _IN_USE.append(ports)
+    try:
+        yield ports
+    finally:
+        _IN_USE.remove(ports)
