@@ -17,11 +17,12 @@ from chalicelib import clock, consulates
 from chalicelib import ports as kernel_ports
 from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
-from chalicelib.services.consular import booking, checklists, ports, service
+from chalicelib.services.consular import booking, checklists, day, ports, service
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.workflow import lifecycle, repository
 from chalicelib.workflow.case import Case, Contact, Document
 from chalicelib.workflow.engine import Actor
+from chalicelib.workflow.reactions import Happened
 from tests.fakes.cases import InMemoryCases
 from tests.fakes.consular import (
     FakeFee,
@@ -387,3 +388,52 @@ def test_a_calendar_change_never_oversells_a_seat(world: World) -> None:
     record = world.appointments.calendar_record(PAR)
     assert record is not None and record.body["counters"]["passport"] == 2
     assert record.pending is None
+
+
+# --- what a citizen sees, documents asked for, the no-show ---------------------------------
+
+
+def test_slots_are_shown_once_a_request_is_validated_and_less_the_seats_taken(
+    world: World,
+) -> None:
+    where, svc = consulates.consulate(PAR), consulates.service("passport")
+    assert where is not None and svc is not None
+    monday = date(2026, 12, 7)
+    file("early")
+    refused = refusal_of(service.slots_for_citizen, citizen("early"), where, svc, monday, monday)
+    assert refused.extra["refusal"] == "no_validated_request"
+    case = validated("early")
+    shown = service.slots_for_citizen(citizen("early"), where, svc, monday, monday)
+    assert [f.slot.start for f in shown] == [MONDAY_9 + timedelta(minutes=15 * n) for n in range(4)]
+    book("early", case)
+    left = service.free_slots(where, svc, monday, monday, clock.now())
+    assert MONDAY_9 not in [f.slot.start for f in left] and len(left) == 3
+
+
+def test_documents_asked_for_by_kind_then_the_request_completed(world: World) -> None:
+    case = file("docs")
+    unknown = refusal_of(service.request_documents, AGENT, case.id, ["visa"], "r", "corr")
+    assert unknown.errors[0].field == "body.kinds"
+    asked = service.request_documents(AGENT, case.id, [], "photo manquante", "corr")
+    assert asked.state == "documents_requested"
+    assert asked.payload["owed_kinds"] == checklists.missing(case)
+    with_checklist(asked)
+    done = service.act(citizen("docs"), case.id, "complete", "", "corr")
+    assert done.state == "submitted" and done.payload.get("owed_kinds") is None
+    assert service.act(AGENT, case.id, "validate", "", "corr").state == "validated"
+
+
+def test_a_no_show_is_marked_on_the_day_frees_the_guard_and_counts(world: World) -> None:
+    case = book("absent", validated("absent"))
+    assert world.appointments.live_guard(PAR, "passport", "citizen:absent") == case.id
+    attendance = datetime.fromisoformat(case.payload["attendance_until"])
+    assert attendance == datetime(2026, 12, 7, 23, 0, tzinfo=UTC)  # midnight in Paris
+    world.at(attendance + timedelta(minutes=1))
+    gone = lifecycle.act(APPOINTMENT, case, "no_show", Actor.system("timer"), {}).case
+    day.after_no_show(gone, Happened(gone.id, "no_show", 0, "no_show"))
+    assert [e.status for e in world.appointments.day(PAR, "2026-12-07")] == ["no_show"]
+    assert world.appointments.live_guard(PAR, "passport", "citizen:absent") is None
+    assert service.no_shows("citizen:absent") == 1
+    where = consulates.consulate(PAR)
+    assert where is not None
+    assert [s for _, s in service.day_list(where, date(2026, 12, 7))] == ["no_show"]
