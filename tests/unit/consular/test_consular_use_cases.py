@@ -17,7 +17,7 @@ from chalicelib import clock, consulates
 from chalicelib import ports as kernel_ports
 from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
-from chalicelib.services.consular import booking, checklists, day, ports, service
+from chalicelib.services.consular import booking, checklists, day, ports, service, waiting
 from chalicelib.services.consular.machines import APPOINTMENT
 from chalicelib.workflow import lifecycle, repository
 from chalicelib.workflow.case import Case, Contact, Document
@@ -283,8 +283,8 @@ def test_a_cancellation_frees_the_seat_for_the_waiting_list_and_holds_it(world: 
     first = book("first", validated("first"))
     second = validated("second")
     assert refusal_of(book, "second", second).extra["refusal"] == "slot_taken"
-    waiting = service.join_waiting_list(citizen("second"), second.id, "corr")
-    assert waiting.state == "waiting" and waiting.payload["waiting_key"].startswith("1#")
+    in_line = service.join_waiting_list(citizen("second"), second.id, "corr")
+    assert in_line.state == "waiting" and in_line.payload["waiting_key"].startswith("1#")
 
     cancelled = service.move_or_cancel(citizen("first"), first.id, None, "corr")
     assert cancelled.state == "validated" and cancelled.payload["slot"] is None
@@ -313,11 +313,11 @@ def test_a_hold_run_out_goes_to_the_next_in_line(world: World) -> None:
     second = lifecycle.find(line[0].id)
     assert second is not None and second.state == "offered"
     world.at(TUESDAY + timedelta(minutes=20))  # the 15-minute hold ran out
-    lifecycle.act(APPOINTMENT, second, "offer_expired", Actor.system("timer"), {})
-    where, svc = consulates.consulate(PAR), consulates.service("passport")
-    assert where is not None and svc is not None
-    offered = service.offer_next(where, svc, MONDAY_9, clock.now(), replacing=second.id)
-    assert offered == line[1].id
+    expired = lifecycle.act(APPOINTMENT, second, "offer_expired", Actor.system("timer"), {}).case
+    waiting.after_offer_expired(expired, Happened(expired.id, "offer_expired", 0, expired.state))
+    third = lifecycle.find(line[1].id)
+    assert third is not None and third.state == "offered"
+    assert third.payload["offered_slot"] == iso(MONDAY_9)
     seats = world.appointments.slot(PAR, "passport", "2026-12-07", MONDAY_9)
     assert seats.hold_case == line[1].id
 
