@@ -1,0 +1,112 @@
+"""What the equivalence service needs of the world outside its rules, beside the case
+repository (``chalicelib.workflow.repository``): the staff queues (``Queues``), the status bit
+of an order that a transition revokes or replaces (``Orders``) and the applicant's verified
+contacts (``Contacts``). Protocols, so that the use cases of ``service.py`` run against
+DynamoDB (``chalicelib.store.cases``, ``chalicelib.store.credentials`` and
+``chalicelib.notify.contacts``, the default) or, in unit tests, against the in-memory fakes of
+``tests/fakes/equivalence.py``, in milliseconds (decision §69).
+
+The writes that stand or fall with a transition stay ``Also`` values (a name and what it adds
+to the transaction): the case repository in use is the one that understands them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.identity import Principal
+    from chalicelib.store.cases import Also, Page
+    from chalicelib.workflow.case import Contact
+
+
+class Queues(Protocol):
+    """A staff queue, oldest first: one Query on the queue index in DynamoDB."""
+
+    def queue(
+        self,
+        case_type: str,
+        office: str,
+        state: str,
+        limit: int,
+        start_after: dict[str, Any] | None,
+    ) -> Page: ...
+
+
+class Orders(Protocol):
+    """The credentials of an order (decision 49): what a transition that revokes or
+    replaces it writes with itself."""
+
+    def order_superseded(self, case_id: str, number: int) -> Also: ...
+
+
+class Contacts(Protocol):
+    def reach(
+        self,
+        principal: Principal,
+        *,
+        email: str = "",
+        phone: str = "",
+        language: str = "fr",
+        field: str = "body.contact",
+        strict: bool = True,
+    ) -> Contact: ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    """One set of adapters; a field left ``None`` is the default's."""
+
+    queues: Queues | None = None
+    orders: Orders | None = None
+    contacts: Contacts | None = None
+
+
+_IN_USE: list[Ports] = []
+
+
+def _in_use(name: str) -> Any:
+    for ports in reversed(_IN_USE):
+        found = getattr(ports, name)
+        if found is not None:
+            return found
+    return None
+
+
+def queues() -> Queues:
+    """The store in use: DynamoDB's unless a test put another in place."""
+    found: Queues | None = _in_use("queues")
+    if found is None:
+        from chalicelib.store import cases as dynamodb
+
+        return dynamodb
+    return found
+
+
+def orders() -> Orders:
+    found: Orders | None = _in_use("orders")
+    if found is None:
+        from chalicelib.store import credentials as dynamodb
+
+        return dynamodb
+    return found
+
+
+def contacts() -> Contacts:
+    found: Contacts | None = _in_use("contacts")
+    if found is None:
+        from chalicelib.notify import contacts as verified
+
+        return verified
+    return found
+
+
+@contextmanager
+def using(ports: Ports) -> Iterator[Ports]:
+    _IN_USE.append(ports)
+    try:
+        yield ports
+    finally:
+        _IN_USE.remove(ports)

@@ -1,0 +1,434 @@
+"""The equivalence service's use cases (``service.py``) against the in-memory fakes of
+``tests/fakes/`` (decision §69): the rules tests/e2e/equivalence asserts through HTTP and
+DynamoDB (filing on either track, article 2, the checklist, intake, the committee, the
+proposal, the decision and its publication, the 60 days of article 6 from the notified
+receipt, re-examination and revocation under article 11), here in milliseconds and with AWS
+out of reach (any AWS call fails the test)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from botocore.client import BaseClient
+
+from chalicelib import clock
+from chalicelib.credentials.statuslist import Reference
+from chalicelib.identity import Principal
+from chalicelib.refusals import LostRace, Refusal
+from chalicelib.services.equivalence import ports, service
+from chalicelib.services.equivalence.checklists import case_documents
+from chalicelib.workflow import lifecycle, repository
+from chalicelib.workflow.case import Case, Document
+from chalicelib.workflow.engine import Actor, TransitionRefused
+from tests.e2e.equivalence.eq_support import ASSESSMENT, NOT_MET, diploma
+from tests.fakes.cases import InMemoryCases
+from tests.fakes.equivalence import InMemoryContacts, InMemoryOrders, InMemoryQueues
+
+START = datetime(2026, 4, 1, 11, 0, tzinfo=UTC)
+APPLICANT = Principal(
+    "citizen:eq-unit",
+    "citizen",
+    frozenset({"citizen"}),
+    given_name="Salma",
+    family_name="Bennani",
+    email="salma@demo.invalid",
+    email_verified=True,
+)
+OFFICER = Principal("staff:officer-unit", "staff", frozenset({"equivalence_officer"}), "MESRSI")
+MEN_OFFICER = Principal("staff:men-unit", "staff", frozenset({"equivalence_officer"}), "MEN")
+GRANTED = {
+    "outcome": "equivalence",
+    "national_diploma": "Licence fondamentale en droit privé",
+    "assessment": ASSESSMENT,
+}
+BO = {"bo_number": "7480", "bo_date": "2026-03-20", "bo_page": 1523}
+
+
+def committee(field: str) -> Principal:
+    return Principal(f"staff:{field}-member", "staff", frozenset({"committee_member"}), field)
+
+
+@dataclass
+class World:
+    cases: InMemoryCases
+    queues: InMemoryQueues
+    orders: InMemoryOrders
+    contacts: InMemoryContacts
+    moment: list[datetime]
+
+    def at(self, moment: datetime) -> None:
+        self.moment[0] = moment
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    def no_aws(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"a unit test called AWS: {args[1:2]}")
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", no_aws)
+    moment = [START]
+    monkeypatch.setattr(clock, "now", lambda: moment[0])
+    cases = InMemoryCases()
+    fakes = World(cases, InMemoryQueues(cases), InMemoryOrders(), InMemoryContacts(), moment)
+    in_use = ports.Ports(fakes.queues, fakes.orders, fakes.contacts)
+    with repository.using(cases), ports.using(in_use):
+        yield fakes
+
+
+def refusal_of(call: Any, *args: Any, **kwargs: Any) -> Refusal:
+    with pytest.raises(Refusal) as refused:
+        call(*args, **kwargs)
+    return refused.value
+
+
+def fields_of(refusal: Refusal) -> set[str]:
+    return {e.field for e in refusal.errors}
+
+
+def attached(case: Case, kind: str, by: str = "citizen") -> Case:
+    """A document uploaded and passed by the checks (the documents pipeline's part)."""
+    current = lifecycle.load(case.id) or case
+    document = Document(
+        f"doc-{kind}", kind, "application/pdf", 10, "verified", current.owner, by, clock.now(), "k"
+    )
+    return lifecycle.record(current, "document_checked", Actor.system("checks"), {}, (document,))
+
+
+def with_checklist(case: Case) -> Case:
+    for rule in case_documents(case):
+        if rule.required:
+            case = attached(case, rule.kind)
+    return case
+
+
+def filed(track: str = "higher", **changes: Any) -> Case:
+    draft = service.open_application(APPLICANT, track, diploma(**changes))
+    with_checklist(draft)
+    return service.submit(APPLICANT, draft.id, "corr")
+
+
+def act(who: Principal, case: Case, action: str, **data: Any) -> Case:
+    return service.perform(who, case.id, action, data, "corr")
+
+
+def to_committee(case: Case, field: str = "law") -> Case:
+    """Intake accepted, the expertise report attached (art. 12), referred to the committee."""
+    act(OFFICER, case, "accept_file")
+    attached(case, "expertise_report", "equivalence_officer")
+    return act(OFFICER, case, "refer")
+
+
+def granted(case: Case) -> Case:
+    to_committee(case)
+    act(committee("law"), case, "propose", **GRANTED)
+    act(OFFICER, case, "decide", order_number="1234.25", order_date="2026-03-02")
+    return act(OFFICER, case, "publish", **BO)
+
+
+def refused(case: Case) -> Case:
+    """With the law committee, refused (art. 6 (3)) by registered letter, dated today."""
+    to_committee(case)
+    act(committee("law"), case, "propose", outcome="refusal", assessment=NOT_MET, reason="Volume")
+    day = clock.now().date().isoformat()
+    return act(OFFICER, case, "decide", registered_letter="RR123456789MA", decision_date=day)
+
+
+def events(case: Case) -> list[str]:
+    return [h.event for h in lifecycle.find_with_history(case.id)[1]]
+
+
+# ---------------------------------------------------------------- filing and submitting
+
+
+def test_a_draft_goes_to_the_verified_contact_and_an_unverified_one_is_named(
+    world: World,
+) -> None:
+    draft = service.open_application(APPLICANT, "higher", diploma())
+    assert (draft.state, draft.office, draft.case_type) == ("draft", "MESRSI", "equivalence_higher")
+    assert draft.contact.email == "salma@demo.invalid" and draft.contact.name == "Salma Bennani"
+    assert draft.reference.startswith("EQ-2026-")
+    writes = world.cases.writes
+    stranger = refusal_of(
+        service.open_application, APPLICANT, "higher", diploma(), email="x@demo.invalid"
+    )
+    assert stranger.slug == "contact-not-verified"
+    assert fields_of(stranger) == {"body.contact.email"} and world.cases.writes == writes
+    world.contacts.confirmed[APPLICANT.subject] = ["x@demo.invalid"]
+    chosen = service.open_application(APPLICANT, "higher", diploma(), email="x@demo.invalid")
+    assert chosen.contact.email == "x@demo.invalid"
+
+
+def test_a_diploma_the_track_does_not_offer_is_refused_naming_the_field(world: World) -> None:
+    refused = refusal_of(service.open_application, APPLICANT, "school", diploma())
+    assert all(f.startswith("body.diploma.") for f in fields_of(refused)) and refused.errors
+    assert world.cases.writes == 0
+
+
+def test_submitting_needs_the_checklist_verified_then_checks_article_2(world: World) -> None:
+    draft = service.open_application(APPLICANT, "higher", diploma())
+    required = {r.kind for r in case_documents(draft) if r.required}
+    assert {"diploma", "stay_proof"} <= required and "expertise_report" not in required
+    with pytest.raises(TransitionRefused) as early:
+        service.submit(APPLICANT, draft.id, "corr")
+    assert "not yet verified" in str(early.value)
+    with_checklist(draft)
+    submitted = service.submit(APPLICANT, draft.id, "corr")
+    assert submitted.state == "submitted"
+    assert submitted.payload["admissibility"]["admissible"] is True
+
+
+def test_only_the_applicant_submits(world: World) -> None:
+    draft = with_checklist(service.open_application(APPLICANT, "higher", diploma()))
+    other = Principal("citizen:someone-else", "citizen", frozenset({"citizen"}))
+    assert refusal_of(service.submit, other, draft.id, "corr").slug == "not-found"
+    assert lifecycle.load(draft.id).state == "draft"  # type: ignore[union-attr]
+
+
+def test_distance_learning_is_not_admissible_and_the_intake_says_why(world: World) -> None:
+    case = filed(mode="distance", institution_recognised=None)
+    check = case.payload["admissibility"]
+    assert check["admissible"] is False
+    assert [r["code"] for r in check["reasons"]] == ["distance"]
+    assert check["reasons"][0]["article"] == "2"
+    assert check["flags"] == ["institution_not_recognised"]
+    with pytest.raises(TransitionRefused) as refused:
+        act(OFFICER, case, "accept_file")
+    assert "distance" in str(refused.value)
+    assert act(OFFICER, case, "declare_not_admissible").state == "not_admissible"
+    last = lifecycle.find_with_history(case.id)[1][-1]
+    assert last.event == "declare_not_admissible" and "distance" in last.reason
+
+
+# ---------------------------------------------------------------- the ministry, the committee
+
+
+def test_granted_from_intake_to_the_order_published(world: World) -> None:
+    case = filed()
+    found, _ = service.queue_page(service.queue_scope(OFFICER, "submitted", None, None), 10, None)
+    assert [c.id for c in found] == [case.id]
+    act(OFFICER, case, "accept_file")
+    with pytest.raises(TransitionRefused) as bare:
+        act(OFFICER, case, "refer")
+    assert "art. 12" in str(bare.value)
+    attached(case, "expertise_report", "equivalence_officer")
+    assert act(OFFICER, case, "refer").state == "with_committee"
+
+    law, health = committee("law"), committee("health")
+    assert refusal_of(act, health, case, "propose", outcome="equivalence").slug == "not-found"
+    incomplete = refusal_of(act, law, case, "propose", outcome="equivalence")
+    assert incomplete.slug == "validation-failed"
+    assert {"body.assessment.curriculum", "body.national_diploma"} <= fields_of(incomplete)
+    assert act(law, case, "propose", **GRANTED).state == "proposed"
+    with pytest.raises((Refusal, TransitionRefused)):  # nothing signed yet to publish
+        act(OFFICER, case, "publish", **BO)
+    unordered = refusal_of(act, OFFICER, case, "decide")
+    assert {"body.order_number", "body.order_date"} <= fields_of(unordered)
+    decided = act(OFFICER, case, "decide", order_number="1234.25", order_date="2026-03-02")
+    assert decided.state == "decided"
+    done = act(OFFICER, case, "publish", **BO)
+    assert done.state == "granted"
+    [decision] = done.payload["decisions"]
+    assert decision["bo"] == {"number": "7480", "date": "2026-03-20", "page": 1523}
+    for step in ("submit", "accept_file", "refer", "propose", "decide", "publish_equivalence"):
+        assert step in events(case)
+    assert world.cases.outbox  # the applicant is told of each step, through the outbox
+
+
+def test_the_committee_queue_is_its_field_s_files_only(world: World) -> None:
+    case = to_committee(filed())
+    law_scope = service.queue_scope(committee("law"), None, None, None)
+    assert [c.id for c in service.queue_page(law_scope, 10, None)[0]] == [case.id]
+    health_scope = service.queue_scope(committee("health"), None, None, None)
+    assert service.queue_page(health_scope, 10, None)[0] == []
+    other = refusal_of(service.queue_scope, committee("law"), "submitted", None, None)
+    assert other.slug == "forbidden"
+
+
+def test_a_complement_asked_by_the_committee_brings_the_file_back_to_it(world: World) -> None:
+    case = to_committee(filed())
+    asked = act(committee("law"), case, "request_complement", reason="programme de 3e année")
+    assert asked.state == "complement_requested"
+    answered = service.complement(APPLICANT, case.id, "programme joint", "corr")
+    assert answered.state == "complement_received"
+    assert act(committee("law"), case, "propose", **GRANTED).state == "proposed"
+
+
+def test_a_refusal_is_a_registered_letter_not_an_order(world: World) -> None:
+    case = filed()
+    to_committee(case)
+    act(committee("law"), case, "propose", outcome="refusal", assessment=NOT_MET, reason="Vol.")
+    with_bo = refusal_of(act, OFFICER, case, "decide", bo_number="1", bo_page=2)
+    assert {"body.bo_number", "body.bo_page"} <= fields_of(with_bo)
+    as_order = refusal_of(act, OFFICER, case, "decide", order_number="9.26")
+    assert "body.order_number" in fields_of(as_order)
+    assert "body.registered_letter" in fields_of(refusal_of(act, OFFICER, case, "decide"))
+    tomorrow = (START + timedelta(days=1)).date().isoformat()
+    future = refusal_of(act, OFFICER, case, "decide", registered_letter="R", decision_date=tomorrow)
+    assert fields_of(future) == {"body.decision_date"}
+    done = act(OFFICER, case, "decide", registered_letter="RR1MA", decision_date="2026-04-01")
+    assert done.state == "refused"
+    [decision] = done.payload["decisions"]
+    assert decision["bo"] is None and decision["unmet_criteria"] == ["curriculum"]
+    assert decision["registered_letter"] == {"number": "RR1MA", "acknowledgement": True}
+    assert "programmes et contenus" in lifecycle.find_with_history(case.id)[1][-1].reason
+    with pytest.raises((Refusal, TransitionRefused)):
+        act(OFFICER, case, "publish", **BO)
+
+
+# ---------------------------------------------------------------- article 6: the 60 days
+
+
+def test_no_review_before_the_refusal_is_notified(world: World) -> None:
+    case = refused(filed())
+    early = refusal_of(service.request_review, APPLICANT, case.id, "Le volume est complet", "c")
+    assert early.extra["refusal"] == "not_notified"
+
+
+@pytest.mark.parametrize(("day", "allowed"), [(60, True), (61, False)])
+def test_the_review_window_counts_from_the_acknowledgement_of_receipt(
+    world: World, day: int, allowed: bool
+) -> None:
+    case = refused(filed())
+    received = START + timedelta(days=2)
+    world.at(START + timedelta(days=9))  # the AR came back and was recorded a week later
+    act(OFFICER, case, "record_receipt", received_on=received.date().isoformat(), proof="AR 1")
+    world.at(received + timedelta(days=day))
+    if allowed:
+        asked = service.request_review(APPLICANT, case.id, "Le volume est complet", "c")
+        assert asked.state == "review_requested" and asked.payload["review"]["of"] == 1
+        hec = service.queue_scope(committee("HEC"), None, None, None)
+        assert [c.id for c in service.queue_page(hec, 10, None)[0]] == [case.id]
+    else:
+        late = refusal_of(service.request_review, APPLICANT, case.id, "Le volume est complet", "c")
+        assert late.slug == "review-window-closed"
+        assert late.extra["refusal"] == "window_closed" and late.extra["review_until"]
+        assert lifecycle.load(case.id).state == "refused"  # type: ignore[union-attr]
+
+
+def test_a_receipt_is_neither_future_nor_before_the_decision(world: World) -> None:
+    case = refused(filed())
+    for day in ("2026-04-05", "2026-03-01"):
+        wrong = refusal_of(act, OFFICER, case, "record_receipt", received_on=day, proof="AR")
+        assert fields_of(wrong) == {"body.received_on"}
+
+
+def test_a_review_changes_the_refusal_and_is_asked_once(world: World) -> None:
+    case = refused(filed())
+    act(OFFICER, case, "record_receipt", received_on="2026-04-01", proof="AR 1")
+    world.at(START + timedelta(days=10))
+    service.request_review(APPLICANT, case.id, "Le volume horaire est complet", "c")
+    hec = committee("HEC")
+    assert refusal_of(act, committee("law"), case, "propose", verdict="confirm").slug == (
+        "not-found"
+    )
+    act(hec, case, "propose", verdict="change", **GRANTED)
+    act(OFFICER, case, "decide", order_number="2001.26", order_date="2026-04-10")
+    done = act(OFFICER, case, "publish", **{**BO, "bo_number": "7530"})
+    assert done.state == "granted"
+    first, second = done.payload["decisions"]
+    assert (first["outcome"], second["outcome"]) == ("refusal", "equivalence")
+    assert second["step"] == "review_requested" and second["bo"]["number"] == "7530"
+    again = refusal_of(service.request_review, APPLICANT, case.id, "encore une fois", "c")
+    assert again.extra["refusal"] == "already_reviewed"
+
+
+# ---------------------------------------------------------------- article 11
+
+
+def test_reexamination_only_on_the_grounds_of_article_11(world: World) -> None:
+    case = granted(filed())
+    # The schema names body.ground (422); past it, the machine's guard refuses (409).
+    with pytest.raises(TransitionRefused) as bad:
+        act(OFFICER, case, "reopen", ground="changed_my_mind", reason="x")
+    assert bad.value.slug == "conflict" and "art. 11" in str(bad.value.detail)
+    assert lifecycle.load(case.id).state == "granted"  # type: ignore[union-attr]
+
+
+def test_a_revocation_sets_the_bit_of_the_order_s_credentials(world: World) -> None:
+    case = granted(filed())
+    bit = Reference("list-1", 7)
+    world.orders.issued[(case.id, 1)] = bit  # a credential of the order was issued
+    reopened = act(OFFICER, case, "reopen", ground="not_authentic", reason="non authentique")
+    assert reopened.state == "reexamination"
+    law = committee("law")
+    revocation = {"outcome": "revocation", "reason": "L'authentification est infirmée"}
+    future = (START + timedelta(days=2)).date().isoformat()
+    assert refusal_of(act, law, case, "propose", **revocation, established_on=future).errors
+    before = refusal_of(act, law, case, "propose", **revocation, established_on="2026-03-01")
+    assert "body.established_on" in fields_of(before)
+    found = START.date().isoformat()
+    act(law, case, "propose", **revocation, established_on=found)
+    act(OFFICER, case, "decide", order_number="3003.26", order_date=found)
+    revoked = act(OFFICER, case, "publish", **{**BO, "bo_number": "7550"})
+    assert revoked.state == "revoked"
+    earlier, last = revoked.payload["decisions"]
+    assert earlier["outcome"] == "equivalence" and earlier["revoked_from"] == found
+    assert last["outcome"] == "revocation" and last["finding"]["established_on"] == found
+    assert events(case).count("publish_equivalence") == 1 and "publish_revocation" in events(case)
+    assert world.orders.invalid == {bit} and "order_status_bit" in world.cases.also_written
+
+    act(OFFICER, case, "record_receipt", received_on=found, proof="AR RR9MA", reason="Notifié")
+    contested = service.request_review(APPLICANT, case.id, "Le diplôme est authentique", "c")
+    assert contested.state == "review_requested"
+    act(committee("HEC"), case, "propose", verdict="confirm", reason="L'attestation ne suffit pas")
+    upheld = act(OFFICER, case, "decide", reason="Retrait maintenu")
+    assert upheld.state == "revoked" and upheld.payload["decisions"][-1]["stands"] == 2
+
+
+def test_a_credential_issued_meanwhile_fails_the_revocation_whole(world: World) -> None:
+    case = granted(filed())
+    act(OFFICER, case, "reopen", ground="not_authentic", reason="non authentique")
+    found = START.date().isoformat()
+    revocation = {"outcome": "revocation", "reason": "L'authentification est infirmée"}
+    act(committee("law"), case, "propose", **revocation, established_on=found)
+    act(OFFICER, case, "decide", order_number="3003.26", order_date=found)
+    real = world.orders.order_superseded
+
+    def issued_meanwhile(case_id: str, number: int) -> Any:
+        write = real(case_id, number)  # read: no credential yet
+        world.orders.issued[(case_id, number)] = Reference("list-2", 3)  # one is issued
+        return write
+
+    world.orders.order_superseded = issued_meanwhile  # type: ignore[method-assign]
+    with pytest.raises(LostRace) as lost:
+        act(OFFICER, case, "publish", **BO)
+    assert lost.value.failed == {"order_status_bit"}
+    assert lifecycle.load(case.id).state == "decided"  # type: ignore[union-attr]
+    assert world.orders.invalid == set()
+
+
+# ---------------------------------------------------------------- the school track
+
+
+def test_the_school_track_is_the_ministry_of_education_s_own_procedure(world: World) -> None:
+    case = filed("school", level="baccalaureate", training="general", title="Bac français")
+    assert (case.office, case.case_type) == ("MEN", "equivalence_school")
+    assert case.payload["admissibility"]["admissible"] is True
+    mesrsi = refusal_of(act, OFFICER, case, "accept_request", national_diploma="Bac")
+    assert mesrsi.slug == "not-found"
+    for foreign in ("accept_file", "refer", "request_expertise"):
+        with pytest.raises((Refusal, TransitionRefused)):
+            act(MEN_OFFICER, case, foreign, reason="x")
+    unnamed = refusal_of(act, MEN_OFFICER, case, "accept_request")
+    assert "body.national_diploma" in fields_of(unnamed)
+    accepted = act(MEN_OFFICER, case, "accept_request", national_diploma="Baccalauréat marocain")
+    assert accepted.state == "accepted"
+    review = refusal_of(service.request_review, APPLICANT, case.id, "je conteste", "c")
+    assert review.extra["refusal"] == "no_review_procedure"
+    unordered = refusal_of(act, MEN_OFFICER, case, "publish", **BO)
+    assert "body.order_number" in fields_of(unordered)
+    published = act(
+        MEN_OFFICER, case, "publish", order_number="55.26", order_date="2026-03-25", **BO
+    )
+    assert published.state == "published"
+    assert published.clocks["decision"]["state"] == "done"
+
+
+def test_a_fake_s_write_is_never_sent_to_dynamodb(world: World) -> None:
+    write = world.orders.order_superseded("case", 1)
+    with pytest.raises(TypeError):
+        write.add(None)  # type: ignore[arg-type]
