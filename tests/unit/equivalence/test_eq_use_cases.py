@@ -432,3 +432,92 @@ def test_a_fake_s_write_is_never_sent_to_dynamodb(world: World) -> None:
     write = world.orders.order_superseded("case", 1)
     with pytest.raises(TypeError):
         write.add(None)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- article 7, the decision clock
+
+
+def test_a_conditional_order_then_the_final_one_once_its_conditions_are_met(
+    world: World,
+) -> None:
+    """Art. 7 (1): in health the exam first, its remedy after a failed one; art. 10: the
+    final order replaces the conditional one, which stands until then."""
+    case = filed(level="doctorate_medicine", training="health", title="Doctorat en médecine")
+    act(OFFICER, case, "accept_file")
+    attached(case, "expertise_report", "equivalence_officer")
+    act(OFFICER, case, "refer")
+    health = committee("health")
+    proposal = {
+        "outcome": "conditional",
+        "national_diploma": "Doctorat en médecine",
+        "assessment": {**ASSESSMENT, "supervision": {"rating": "partly_meets", "note": "courts"}},
+    }
+    wrong = refusal_of(
+        act, health, case, "propose", **proposal, conditions=[{"kind": "internship"}]
+    )
+    assert wrong.slug == "validation-failed"
+    both = [{"kind": "evaluation_exam"}, {"kind": "clinical_internship"}]
+    early = refusal_of(act, health, case, "propose", **proposal, conditions=both)
+    assert "only after a failed exam" in str(early.errors)
+    exam = [{"kind": "evaluation_exam", "detail": "examen d'évaluation en médecine interne"}]
+    act(health, case, "propose", **proposal, conditions=exam)
+    act(OFFICER, case, "decide", order_number="1234.25", order_date="2026-03-02")
+    published = act(OFFICER, case, "publish", **BO)
+    assert published.state == "conditional"
+    assert [c["met_on"] for c in published.payload["conditions"]] == [None]
+    with pytest.raises((Refusal, TransitionRefused)):  # art. 10: not met yet
+        act(OFFICER, case, "decide", order_number="9", order_date="2026-03-30")
+
+    off = act(
+        OFFICER,
+        case,
+        "condition_failed",
+        condition="evaluation_exam",
+        failed_on="2026-03-30",
+        remedy="complementary_training",
+    )
+    conditions = off.payload["conditions"]
+    assert conditions[0]["failed_on"] == "2026-03-30" and not conditions[0]["met_on"]
+    assert conditions[1]["kind"] == "complementary_training" and conditions[1]["after"]
+    with pytest.raises((Refusal, TransitionRefused)):  # failed: its remedy is pending now
+        act(OFFICER, case, "condition_met", condition="evaluation_exam", met_on="2026-03-31")
+    met = act(
+        OFFICER, case, "condition_met", condition="complementary_training", met_on="2026-04-01"
+    )
+    assert met.state == "conditional" and len(met.payload["decisions"]) == 1
+    final = act(OFFICER, case, "decide", order_number="4321.26", order_date="2026-04-01")
+    assert final.state == "decided" and final.payload["decided"]["outcome"] == "final"
+    done = act(OFFICER, case, "publish", **{**BO, "bo_number": "7600"})
+    assert done.state == "granted"
+    first, second = done.payload["decisions"]
+    assert first["outcome"] == "conditional" and first["replaced_by"] == 2
+    assert second["outcome"] == "final" and second["bo"]["number"] == "7600"
+    # No credential of the first order was issued: the replacement only checks none is.
+    assert "order_status_bit" in world.cases.also_written and world.orders.invalid == set()
+
+
+@pytest.mark.parametrize(
+    ("track", "changes", "officer"),
+    [
+        ("higher", {}, OFFICER),
+        ("school", {"level": "bts", "training": "technical", "title": "BTS"}, MEN_OFFICER),
+    ],
+)
+def test_the_decision_clock_pauses_for_a_complement_and_resumes(
+    world: World, track: str, changes: dict[str, Any], officer: Principal
+) -> None:
+    case = filed(track, **changes)
+    running = case.clocks["decision"]
+    assert running["state"] == "running" and running["due_at"]
+    world.at(START + timedelta(days=10))
+    asked = act(officer, case, "request_complement", reason="relevés de notes manquants")
+    assert (
+        asked.clocks["decision"]["state"] == "paused" and asked.clocks["decision"]["due_at"] is None
+    )
+    assert any(t.name == "complement_due" for _, t in world.cases.timers)
+    world.at(START + timedelta(days=17))
+    answered = service.complement(APPLICANT, case.id, "relevés joints", "c")
+    resumed = answered.clocks["decision"]
+    assert resumed["state"] == "running"
+    moved = datetime.fromisoformat(resumed["due_at"]) - datetime.fromisoformat(running["due_at"])
+    assert round(moved / timedelta(days=1)) == 7  # the paused days are given back
