@@ -1,13 +1,16 @@
 """The equivalence service's adapters in memory (``chalicelib.services.equivalence.ports``):
 the staff queues read from the in-memory cases, the status bits of orders whose credentials
-were issued, and the applicant's verified contacts. The write that goes with a revocation or
+were issued, the applicant's verified contacts, the committees' members and sittings, and the
+audit records of staff lists. The write that goes with a revocation or
 a replacement is an ``in_memory`` ``Also`` that ``InMemoryCases`` checks and applies in the
 transition's own all-or-nothing step, with the condition of
 ``chalicelib.store.credentials.order_superseded``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from chalicelib.credentials.statuslist import Reference
@@ -15,6 +18,7 @@ from chalicelib.identity import Principal
 from chalicelib.notify.contacts import identity_name, identity_verified
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.store.cases import Also, Page
+from chalicelib.store.equivalence_committees import AlreadyClosed, Sitting
 from chalicelib.workflow.case import Contact
 from tests.fakes.cases import InMemoryCases, in_memory
 
@@ -109,3 +113,52 @@ class InMemoryContacts:
         if refused:
             raise Refusal("contact-not-verified", errors=refused)
         return Contact(chosen["email"], chosen["phone"], language, identity_name(principal))
+
+
+@dataclass
+class InMemoryCommittees:
+    """Each committee's members (``members[code]``) and its sittings
+    (``sittings[(code, id)]``); a sitting is closed once, on condition that it is still open,
+    as the DynamoDB module's conditional update does."""
+
+    members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    sittings: dict[tuple[str, str], Sitting] = field(default_factory=dict)
+
+    def members_of(self, codes: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        return {code: list(self.members.get(code, [])) for code in codes}
+
+    def set_members(self, code: str, members: list[dict[str, Any]], at: datetime) -> None:
+        self.members[code] = list(members)
+
+    def create_sitting(
+        self, code: str, sitting_id: str, record: dict[str, Any], at: datetime
+    ) -> Sitting:
+        if (code, sitting_id) in self.sittings:
+            raise RuntimeError(f"sitting {sitting_id} exists")
+        self.sittings[(code, sitting_id)] = Sitting(code, sitting_id, "open", dict(record))
+        return self.sittings[(code, sitting_id)]
+
+    def sitting(self, code: str, sitting_id: str) -> Sitting | None:
+        return self.sittings.get((code, sitting_id))
+
+    def close_sitting(
+        self, code: str, sitting_id: str, record: dict[str, Any], at: datetime
+    ) -> Sitting:
+        found = self.sittings.get((code, sitting_id))
+        if found is None or found.state != "open":
+            raise AlreadyClosed(sitting_id)
+        self.sittings[(code, sitting_id)] = Sitting(code, sitting_id, "closed", dict(record))
+        return self.sittings[(code, sitting_id)]
+
+
+@dataclass
+class InMemoryReads:
+    """The audit records of staff lists: (reader, purpose, the files listed)."""
+
+    lists: list[tuple[str, str, list[str]]] = field(default_factory=list)
+
+    def listed(
+        self, principal: Principal, purpose: str, case_ids: list[str], correlation_id: str
+    ) -> None:
+        if not principal.is_citizen and case_ids:
+            self.lists.append((principal.subject, purpose, list(case_ids)))

@@ -1,24 +1,29 @@
 """What the equivalence service needs of the world outside its rules, beside the case
 repository (``chalicelib.workflow.repository``): the staff queues (``Queues``), the status bit
-of an order that a transition revokes or replaces (``Orders``) and the applicant's verified
-contacts (``Contacts``). Protocols, so that the use cases of ``service.py`` run against
-DynamoDB (``chalicelib.store.cases``, ``chalicelib.store.credentials`` and
-``chalicelib.notify.contacts``, the default) or, in unit tests, against the in-memory fakes of
-``tests/fakes/equivalence.py``, in milliseconds (decision §69).
+of an order that a transition revokes or replaces (``Orders``), the applicant's verified
+contacts (``Contacts``), the committees' members and sittings (``Committees``) and the audit
+record of a staff list of files (``Reads``). Protocols, so that the use cases of
+``service.py`` and ``sittings.py`` run against AWS (``chalicelib.store.cases``,
+``chalicelib.store.credentials``, ``chalicelib.notify.contacts``,
+``chalicelib.store.equivalence_committees`` and ``chalicelib.workflow.access``, the default)
+or, in unit tests, against the in-memory fakes of ``tests/fakes/equivalence.py``, in
+milliseconds (decision §69).
 
 The writes that stand or fall with a transition stay ``Also`` values (a name and what it adds
 to the transaction): the case repository in use is the one that understands them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.identity import Principal
     from chalicelib.store.cases import Also, Page
+    from chalicelib.store.equivalence_committees import Sitting
     from chalicelib.workflow.case import Contact
 
 
@@ -55,6 +60,33 @@ class Contacts(Protocol):
     ) -> Contact: ...
 
 
+class Committees(Protocol):
+    """A committee's members and its sittings; ``close_sitting`` raises
+    ``chalicelib.store.equivalence_committees.AlreadyClosed`` if it is no longer open."""
+
+    def members_of(self, codes: Iterable[str]) -> dict[str, list[dict[str, Any]]]: ...
+
+    def set_members(self, code: str, members: list[dict[str, Any]], at: datetime) -> None: ...
+
+    def create_sitting(
+        self, code: str, sitting_id: str, record: dict[str, Any], at: datetime
+    ) -> Sitting: ...
+
+    def sitting(self, code: str, sitting_id: str) -> Sitting | None: ...
+
+    def close_sitting(
+        self, code: str, sitting_id: str, record: dict[str, Any], at: datetime
+    ) -> Sitting: ...
+
+
+class Reads(Protocol):
+    """A staff list of citizens' files is a read: audited before the list leaves."""
+
+    def listed(
+        self, principal: Principal, purpose: str, case_ids: list[str], correlation_id: str
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     """One set of adapters; a field left ``None`` is the default's."""
@@ -62,6 +94,8 @@ class Ports:
     queues: Queues | None = None
     orders: Orders | None = None
     contacts: Contacts | None = None
+    committees: Committees | None = None
+    reads: Reads | None = None
 
 
 _IN_USE: list[Ports] = []
@@ -100,6 +134,24 @@ def contacts() -> Contacts:
         from chalicelib.notify import contacts as verified
 
         return verified
+    return found
+
+
+def committees() -> Committees:
+    found: Committees | None = _in_use("committees")
+    if found is None:
+        from chalicelib.store import equivalence_committees as dynamodb
+
+        return dynamodb
+    return found
+
+
+def reads() -> Reads:
+    found: Reads | None = _in_use("reads")
+    if found is None:
+        from chalicelib.workflow import access as audited
+
+        return audited
     return found
 
 

@@ -19,14 +19,20 @@ from chalicelib import clock
 from chalicelib.credentials.statuslist import Reference
 from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace, Refusal
-from chalicelib.services.equivalence import ports, service
+from chalicelib.services.equivalence import ports, service, sittings
 from chalicelib.services.equivalence.checklists import case_documents
 from chalicelib.workflow import lifecycle, repository
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.engine import Actor, TransitionRefused
 from tests.e2e.equivalence.eq_support import ASSESSMENT, NOT_MET, diploma
 from tests.fakes.cases import InMemoryCases
-from tests.fakes.equivalence import InMemoryContacts, InMemoryOrders, InMemoryQueues
+from tests.fakes.equivalence import (
+    InMemoryCommittees,
+    InMemoryContacts,
+    InMemoryOrders,
+    InMemoryQueues,
+    InMemoryReads,
+)
 
 START = datetime(2026, 4, 1, 11, 0, tzinfo=UTC)
 APPLICANT = Principal(
@@ -58,6 +64,8 @@ class World:
     queues: InMemoryQueues
     orders: InMemoryOrders
     contacts: InMemoryContacts
+    committees: InMemoryCommittees
+    reads: InMemoryReads
     moment: list[datetime]
 
     def at(self, moment: datetime) -> None:
@@ -73,8 +81,16 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     moment = [START]
     monkeypatch.setattr(clock, "now", lambda: moment[0])
     cases = InMemoryCases()
-    fakes = World(cases, InMemoryQueues(cases), InMemoryOrders(), InMemoryContacts(), moment)
-    in_use = ports.Ports(fakes.queues, fakes.orders, fakes.contacts)
+    fakes = World(
+        cases,
+        InMemoryQueues(cases),
+        InMemoryOrders(),
+        InMemoryContacts(),
+        InMemoryCommittees(),
+        InMemoryReads(),
+        moment,
+    )
+    in_use = ports.Ports(fakes.queues, fakes.orders, fakes.contacts, fakes.committees, fakes.reads)
     with repository.using(cases), ports.using(in_use):
         yield fakes
 
@@ -521,3 +537,87 @@ def test_the_decision_clock_pauses_for_a_complement_and_resumes(
     assert resumed["state"] == "running"
     moved = datetime.fromisoformat(resumed["due_at"]) - datetime.fromisoformat(running["due_at"])
     assert round(moved / timedelta(days=1)) == 7  # the paused days are given back
+
+
+# ---------------------------------------------------------------- the committees' sittings
+
+MEMBERS = [
+    {"id": "h1", "name": "Pr. Nadia Alaoui", "seat": "head_of_institution", "institution": "FSJ"},
+    {"id": "h2", "name": "Pr. Karim Bennani", "seat": "head_of_institution", "institution": "FD"},
+    {"id": "m1", "name": "Mme Salma Idrissi", "seat": "ministerial_department"},
+    {"id": "p1", "name": "Me Youssef Tazi", "seat": "professional_body"},
+]
+
+
+def test_the_members_sit_in_the_seats_of_article_4(world: World) -> None:
+    wrong = refusal_of(sittings.set_members, "law", [{**MEMBERS[0], "seat": "rector"}], START)
+    assert fields_of(wrong) == {"body.members.0.seat"} and world.committees.members == {}
+    sittings.set_members("law", MEMBERS, START)
+    [law] = sittings.composition(committee("law"))
+    assert law["code"] == "law" and len(law["members"]) == 4
+    seen = {c["code"]: c for c in sittings.composition(OFFICER)}
+    assert (seen["HEC"]["seats"][0]["code"], seen["HEC"]["seats"][0]["count"]) == (
+        "university_president",
+        1,
+    )
+    assert seen["law"]["article"] == "seed 002, art. 4" and seen["health"]["members"] == []
+
+
+def test_a_sitting_from_its_agenda_to_its_minutes(world: World) -> None:
+    sittings.set_members("law", MEMBERS, START)
+    first, second = to_committee(filed()), to_committee(filed())
+    draft = service.open_application(APPLICANT, "higher", diploma())
+    open_ = sittings.open_sitting
+    foreign = refusal_of(open_, OFFICER, "law", "2026-04-10", [first.id, draft.id], "c")
+    assert fields_of(foreign) == {"body.agenda.1"}
+    twice = refusal_of(open_, OFFICER, "law", "2026-04-10", [first.id, first.id], "c")
+    assert fields_of(twice) == {"body.agenda.1"} and world.committees.sittings == {}
+    opened = open_(OFFICER, "law", "2026-04-10", [first.id, second.id], "c")
+    assert opened.state == "open"
+    assert [i["case_id"] for i in opened.record["agenda"]] == [first.id, second.id]
+    assert world.reads.lists[-1][2] == [first.id, second.id]  # the agenda is an audited read
+    health, law = committee("health"), committee("law")
+    assert refusal_of(sittings.get_sitting, health, "law", opened.sitting_id).slug == "not-found"
+    assert refusal_of(sittings.get_sitting, law, "health", "x").slug == "not-found"
+
+    act(law, first, "propose", **GRANTED)
+    attendance = [
+        {"member": "h1", "present": True},
+        {
+            "member": "h2",
+            "present": False,
+            "substitute": {"name": "Pr. F", "capacity": "vice_dean"},
+        },
+        {"member": "m1", "present": True},
+        {"member": "p1", "present": False},
+    ]
+    close = sittings.close_sitting
+    bad_chair = {"attendance": attendance, "chair": "m1", "rapporteur": "m1"}
+    assert "body.chair" in fields_of(
+        refusal_of(close, law, "law", opened.sitting_id, bad_chair, "c")
+    )
+    record = {"attendance": attendance, "chair": "h1", "rapporteur": "m1"}
+    closed = close(law, "law", opened.sitting_id, record, "c")
+    minutes = {m["case_id"]: m for m in closed.record["minutes"]}
+    assert minutes[first.id]["proposal"]["outcome"] == "equivalence"
+    assert minutes[first.id]["proposal"]["assessment"]["curriculum"] == "meets"
+    assert minutes[second.id]["proposal"] is None
+    again = refusal_of(close, law, "law", opened.sitting_id, record, "c")
+    assert again.slug == "conflict"  # the minutes are final
+
+
+def test_a_sitting_closed_meanwhile_is_a_conflict(world: World) -> None:
+    sittings.set_members("law", MEMBERS, START)
+    case = to_committee(filed())
+    opened = sittings.open_sitting(OFFICER, "law", "2026-04-10", [case.id], "c")
+    record = {"attendance": [{"member": "h1", "present": True}], "chair": "h1", "rapporteur": "h1"}
+    real = world.committees.sitting
+
+    def still_open_when_read(code: str, sitting_id: str) -> Any:
+        found = real(code, sitting_id)
+        world.committees.close_sitting(code, sitting_id, {}, START)  # another closes it
+        return found
+
+    world.committees.sitting = still_open_when_read  # type: ignore[method-assign]
+    refused = refusal_of(sittings.close_sitting, OFFICER, "law", opened.sitting_id, record, "c")
+    assert refused.slug == "conflict" and "meanwhile" in str(refused.detail)
