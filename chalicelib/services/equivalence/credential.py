@@ -16,6 +16,7 @@ from chalicelib.credentials import issuance, types
 from chalicelib.credentials.sdjwt import Verified
 from chalicelib.credentials.statuslist import Reference
 from chalicelib.refusals import Refusal
+from chalicelib.services.equivalence import ports
 from chalicelib.store import credentials as store
 from chalicelib.store.cases import Also
 from chalicelib.workflow.case import Case
@@ -77,14 +78,15 @@ def sd_jwt_vc(
 
 def superseded(case: Case, decisions_after: list[Mapping[str, Any]]) -> list[Also]:
     """The writes that go with a transition setting ``decisions``: the bit of each order it
-    revokes or replaces, set (or, if none was issued, a check that none is meanwhile)."""
+    revokes or replaces, set (or, if none was issued, a check that none is meanwhile). The
+    store is the ``Orders`` port's: DynamoDB's, or a unit test's in memory."""
     before = {int(d["number"]): d for d in case.payload.get("decisions") or []}
     writes = []
     for after in decisions_after:
         number = int(after.get("number", 0))
         earlier = before.get(number)
         if earlier is not None and in_force(earlier) and not in_force(after):
-            writes.append(store.order_superseded(case.id, number))
+            writes.append(ports.orders().order_superseded(case.id, number))
     return writes
 
 

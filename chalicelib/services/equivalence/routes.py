@@ -70,15 +70,15 @@ def _view(
     idempotent=True,
 )
 def open_application(call: Call) -> Reply:
-    from chalicelib.notify import contacts
     from chalicelib.services.equivalence import service
 
     body = call.body
     user = call.user
     chosen = body.contact
-    contact = contacts.reach(user, email=chosen.email, phone=chosen.phone, language=chosen.language)
     diploma = body.diploma.model_dump(mode="json")
-    case = service.open_draft(user, body.track, contact, diploma)
+    case = service.open_application(
+        user, body.track, diploma, chosen.email, chosen.phone, chosen.language
+    )
     return Reply(_view(case, user).model_dump(mode="json"), 201)
 
 

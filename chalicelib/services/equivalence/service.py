@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
-from chalicelib.services.equivalence import domain
+from chalicelib.services.equivalence import domain, ports
 from chalicelib.services.equivalence import problems as _problems  # registers the slugs
 from chalicelib.services.equivalence.machines import BY_TRACK, RECEIPTS
 from chalicelib.services.equivalence.requirements import office_of
@@ -78,6 +78,20 @@ def _fire(
 
 
 # ---------------------------------------------------------------- the applicant
+
+
+def open_application(
+    principal: Principal,
+    track: str,
+    diploma: dict[str, Any],
+    email: str = "",
+    phone: str = "",
+    language: str = "fr",
+) -> Case:
+    """The draft, written to the contact the applicant chose among their verified ones (an
+    address given and not verified is a 422 naming it)."""
+    contact = ports.contacts().reach(principal, email=email, phone=phone, language=language)
+    return open_draft(principal, track, contact, diploma)
 
 
 def open_draft(principal: Principal, track: str, contact: Contact, diploma: dict[str, Any]) -> Case:
@@ -473,7 +487,7 @@ def queue_page(
 ) -> tuple[list[Case], dict[str, Any] | None]:
     """One Query on the by_queue index; the field is then kept, as a FilterExpression would
     (a page may hold fewer than ``limit`` files: follow ``next``)."""
-    page = store.queue(scope.case_type, scope.office, scope.state, limit, start_after)
+    page = ports.queues().queue(scope.case_type, scope.office, scope.state, limit, start_after)
     kept = [
         c for c in page.cases if scope.field is None or domain.field_of(c.payload) == scope.field
     ]

@@ -1,6 +1,7 @@
 """Use cases of the committees: their composition and members, and their sittings (an
 agenda of files, then attendance, chair, rapporteur and minutes). The rules are in
-``committees`` (pure); storage in ``chalicelib.store.equivalence_committees``.
+``committees`` (pure); storage behind ``ports.committees()`` (by default
+``chalicelib.store.equivalence_committees``), the audit of a list behind ``ports.reads()``.
 
 Who sees what (object level; anything else answers 404, as if it did not exist):
 - an equivalence officer of the higher-education ministry (office ``MESRSI``): every
@@ -21,10 +22,10 @@ from chalicelib import clock
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.equivalence import committees as rules
-from chalicelib.services.equivalence import domain
+from chalicelib.services.equivalence import domain, ports
 from chalicelib.services.equivalence import problems as _problems  # noqa: F401  (its slugs)
 from chalicelib.store import equivalence_committees as store
-from chalicelib.workflow import access, lifecycle
+from chalicelib.workflow import lifecycle
 
 OFFICER, MEMBER = "equivalence_officer", "committee_member"
 HIGHER_CASE_TYPE = domain.CASE_TYPES["higher"]
@@ -57,7 +58,7 @@ def _invalid(errors: Sequence[tuple[str, str]], detail: str = "") -> Refusal:
 def composition(principal: Principal) -> list[dict[str, Any]]:
     """Each committee ``principal`` may see: its seats (per article) and its members."""
     codes = visible(principal)
-    members = store.members_of(codes) if codes else {}
+    members = ports.committees().members_of(codes) if codes else {}
     return [
         {
             "code": c.code,
@@ -92,7 +93,7 @@ def set_members(code: str, members: list[dict[str, Any]], at: datetime) -> list[
     errors = rules.members_errors(committee, members)
     if errors:
         raise _invalid(errors, f"The seats of {committee.article}.")
-    store.set_members(code, members, at)
+    ports.committees().set_members(code, members, at)
     return members
 
 
@@ -133,7 +134,7 @@ def open_sitting(
             items.append(item)
     if errors:
         raise _invalid(errors, "The agenda lists the committee's own files only.")
-    access.listed(principal, f"sitting agenda of committee {code}", agenda, correlation_id)
+    ports.reads().listed(principal, f"sitting agenda of committee {code}", agenda, correlation_id)
     at = clock.now()
     record = {
         "committee": code,
@@ -142,12 +143,12 @@ def open_sitting(
         "opened_by": {"subject": principal.subject, "office": principal.office},
         "opened_at": at.isoformat(),
     }
-    return store.create_sitting(code, uuid.uuid4().hex, record, at)
+    return ports.committees().create_sitting(code, uuid.uuid4().hex, record, at)
 
 
 def get_sitting(principal: Principal, code: str, sitting_id: str) -> store.Sitting:
     committee_for(principal, code)
-    found = store.sitting(code, sitting_id) if sitting_id.isalnum() else None
+    found = ports.committees().sitting(code, sitting_id) if sitting_id.isalnum() else None
     if found is None:
         raise Refusal("not-found")
     return found
@@ -166,7 +167,7 @@ def close_sitting(
     sitting = get_sitting(principal, code, sitting_id)
     if sitting.state != "open":
         raise Refusal("conflict", "The sitting is closed: its minutes are final.")
-    members = store.members_of([code])[code]
+    members = ports.committees().members_of([code])[code]
     attendance = list(record_in.get("attendance") or [])
     chair, rapporteur = str(record_in.get("chair", "")), record_in.get("rapporteur")
     errors = rules.sitting_errors(committee, members, attendance, chair, rapporteur)
@@ -178,7 +179,7 @@ def close_sitting(
         case = lifecycle.find(str(item["case_id"]))
         state, payload = (case.state, case.payload) if case else ("", {})
         minutes.append(rules.minutes_entry(item, state, payload, code, since))
-    access.listed(
+    ports.reads().listed(
         principal,
         f"minutes of committee {code}",
         [str(i["case_id"]) for i in sitting.record["agenda"]],
@@ -204,7 +205,7 @@ def close_sitting(
         "closed_at": at.isoformat(),
     }
     try:
-        return store.close_sitting(code, sitting_id, record, at)
+        return ports.committees().close_sitting(code, sitting_id, record, at)
     except store.AlreadyClosed as error:
         raise Refusal("conflict", "The sitting was closed meanwhile.") from error
 

@@ -1,0 +1,164 @@
+"""What the equivalence service needs of the world outside its rules, beside the case
+repository (``chalicelib.workflow.repository``): the staff queues (``Queues``), the status bit
+of an order that a transition revokes or replaces (``Orders``), the applicant's verified
+contacts (``Contacts``), the committees' members and sittings (``Committees``) and the audit
+record of a staff list of files (``Reads``). Protocols, so that the use cases of
+``service.py`` and ``sittings.py`` run against AWS (``chalicelib.store.cases``,
+``chalicelib.store.credentials``, ``chalicelib.notify.contacts``,
+``chalicelib.store.equivalence_committees`` and ``chalicelib.workflow.access``, the default)
+or, in unit tests, against the in-memory fakes of ``tests/fakes/equivalence.py``, in
+milliseconds (decision §69).
+
+The writes that stand or fall with a transition stay ``Also`` values (a name and what it adds
+to the transaction): the case repository in use is the one that understands them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.identity import Principal
+    from chalicelib.store.cases import Also, Page
+    from chalicelib.store.equivalence_committees import Sitting
+    from chalicelib.workflow.case import Contact
+
+
+class Queues(Protocol):
+    """A staff queue, oldest first: one Query on the queue index in DynamoDB."""
+
+    def queue(
+        self,
+        case_type: str,
+        office: str,
+        state: str,
+        limit: int,
+        start_after: dict[str, Any] | None,
+    ) -> Page: ...
+
+
+class Orders(Protocol):
+    """The credentials of an order (decision 49): what a transition that revokes or
+    replaces it writes with itself."""
+
+    def order_superseded(self, case_id: str, number: int) -> Also: ...
+
+
+class Contacts(Protocol):
+    def reach(
+        self,
+        principal: Principal,
+        *,
+        email: str = "",
+        phone: str = "",
+        language: str = "fr",
+        field: str = "body.contact",
+        strict: bool = True,
+    ) -> Contact: ...
+
+
+class Committees(Protocol):
+    """A committee's members and its sittings; ``close_sitting`` raises
+    ``chalicelib.store.equivalence_committees.AlreadyClosed`` if it is no longer open."""
+
+    def members_of(self, codes: Iterable[str]) -> dict[str, list[dict[str, Any]]]: ...
+
+    def set_members(self, code: str, members: list[dict[str, Any]], at: datetime) -> None: ...
+
+    def create_sitting(
+        self, code: str, sitting_id: str, record: dict[str, Any], at: datetime
+    ) -> Sitting: ...
+
+    def sitting(self, code: str, sitting_id: str) -> Sitting | None: ...
+
+    def close_sitting(
+        self, code: str, sitting_id: str, record: dict[str, Any], at: datetime
+    ) -> Sitting: ...
+
+
+class Reads(Protocol):
+    """A staff list of citizens' files is a read: audited before the list leaves."""
+
+    def listed(
+        self, principal: Principal, purpose: str, case_ids: list[str], correlation_id: str
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    """One set of adapters; a field left ``None`` is the default's."""
+
+    queues: Queues | None = None
+    orders: Orders | None = None
+    contacts: Contacts | None = None
+    committees: Committees | None = None
+    reads: Reads | None = None
+
+
+_IN_USE: list[Ports] = []
+
+
+def _in_use(name: str) -> Any:
+    for ports in reversed(_IN_USE):
+        found = getattr(ports, name)
+        if found is not None:
+            return found
+    return None
+
+
+def queues() -> Queues:
+    """The store in use: DynamoDB's unless a test put another in place."""
+    found: Queues | None = _in_use("queues")
+    if found is None:
+        from chalicelib.store import cases as dynamodb
+
+        return dynamodb
+    return found
+
+
+def orders() -> Orders:
+    found: Orders | None = _in_use("orders")
+    if found is None:
+        from chalicelib.store import credentials as dynamodb
+
+        return dynamodb
+    return found
+
+
+def contacts() -> Contacts:
+    found: Contacts | None = _in_use("contacts")
+    if found is None:
+        from chalicelib.notify import contacts as verified
+
+        return verified
+    return found
+
+
+def committees() -> Committees:
+    found: Committees | None = _in_use("committees")
+    if found is None:
+        from chalicelib.store import equivalence_committees as dynamodb
+
+        return dynamodb
+    return found
+
+
+def reads() -> Reads:
+    found: Reads | None = _in_use("reads")
+    if found is None:
+        from chalicelib.workflow import access as audited
+
+        return audited
+    return found
+
+
+@contextmanager
+def using(ports: Ports) -> Iterator[Ports]:
+    _IN_USE.append(ports)
+    try:
+        yield ports
+    finally:
+        _IN_USE.remove(ports)
