@@ -41,7 +41,8 @@ FLOOR = "import chalice, boto3, pynamodb.models"
 FLOOR_POWERTOOLS = FLOOR + "; from aws_lambda_powertools import Logger, Metrics"
 # What the first request that reads a case imports on top of the app (api/routes/cases.py).
 FIRST_CASE_READ = (
-    APP + "; from chalicelib.workflow import access, registry, service, views"
+    APP + "; from chalicelib.workflow import access, lifecycle, registry"
+    "; from chalicelib.api.routes import case_views"
     "; from chalicelib.store import cases"
 )
 # Modules that cost tens of milliseconds and that most requests never need: each one present
