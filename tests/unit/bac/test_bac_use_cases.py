@@ -26,12 +26,12 @@ from chalicelib import clock
 from chalicelib.credentials import sdjwt
 from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace, Refusal
-from chalicelib.services.bac import certificates, decisions, domain, ports, service
+from chalicelib.services.bac import certificates, decisions, ports, service
 from chalicelib.services.bac.domain import Candidate
 from chalicelib.services.bac.domain.candidate_list import parse_candidates
 from chalicelib.services.bac.machines import COMPLAINT, CORRECTION, GRANT
 from chalicelib.store.bac.sessions import Session
-from chalicelib.workflow import lifecycle, repository
+from chalicelib.workflow import access, lifecycle, repository
 from chalicelib.workflow.case import Case, Document
 from chalicelib.workflow.engine import Actor
 from scripts.demo.bac import row, to_csv
@@ -319,6 +319,19 @@ def test_a_grant_application_only_with_a_cnie_on_file(world: World) -> None:
     assert world.cases.cases == {} and world.writes.guards == set()
 
 
+def test_a_grant_case_is_reached_only_with_the_cnie(world: World) -> None:
+    """The same person signed in with a password: their own case answers cnie-required,
+    and the document the officer asked for cannot be said provided."""
+    world.listed()
+    case = service.apply_for_grant(CANDIDATE, GRANT_FORM)
+    password = replace(CANDIDATE, acr="password", cnie="")
+    seen = refusal_of(access.visible_case, password, case.id, "read", "corr")
+    assert seen.slug == "cnie-required"
+    said = refusal_of(decisions.answered, password, case.id, "provide", "", "corr")
+    assert said.slug == "cnie-required"
+    assert access.visible_case(CANDIDATE, case.id, "read", "corr").id == case.id
+
+
 def test_a_grant_is_granted_only_on_its_verified_income_certificate(world: World) -> None:
     world.listed()
     case = service.apply_for_grant(CANDIDATE, GRANT_FORM)
@@ -539,6 +552,16 @@ def test_a_holder_who_sits_again_keeps_the_first_session_s_certificate(world: Wo
     assert certificates.verify_code(held.certificate_id)[0] == "valid"
 
 
-def test_the_use_cases_name_the_stream_s_subjects() -> None:
-    """The fixtures' marks are the PC stream's: a sanity check of the data the tests use."""
-    assert set(domain.STREAMS["PC"]) >= {"math", "physics", "svt"}
+def test_a_certificate_issued_before_credentials_gets_one_once(world: World) -> None:
+    """A certificate stored without its SD-JWT VC gets one on the first ask, kept after."""
+    world.listed()
+    world.publish()
+    world.at(PUBLISHED)
+    candidate, issued = certificates.certificate(CANDIDATE)
+    bare = replace(issued, sd_jwt="", status_bit=None)
+    world.certificates.certificates[issued.certificate_id] = bare
+    first = certificates.credential(CANDIDATE)
+    held = world.certificates.certificates[issued.certificate_id]
+    assert first and held.sd_jwt == first and held.status_bit is not None
+    assert certificates.credential(CANDIDATE) == first
+    assert candidate.certificate_id == issued.certificate_id
