@@ -345,9 +345,11 @@ class InMemorySessions:
 @dataclass
 class InMemoryWrites:
     """``run``: every condition read before any write applies; ``guards``: the kinds of
-    request taken (``grant#<year>#<cnie>``)."""
+    request taken (``grant#<year>#<cnie>``); ``refuse`` names the writes whose condition
+    fails, as another writer's would."""
 
     guards: set[str] = field(default_factory=set)
+    refuse: set[str] = field(default_factory=set)
     runs: int = 0
 
     def run(self, writes: Iterable[Also]) -> None:
@@ -356,6 +358,7 @@ class InMemoryWrites:
             if not isinstance(write.add, InMemoryWrite):
                 raise TypeError(f"{write.name}: not an in-memory write")
         failed = {w.name for w in batch if isinstance(w.add, InMemoryWrite) and not w.add.holds()}
+        failed |= {w.name for w in batch} & self.refuse
         if failed:
             raise LostRace(failed=frozenset(failed))
         for write in batch:

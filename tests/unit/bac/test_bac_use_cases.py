@@ -532,6 +532,11 @@ def test_a_certificate_lost_in_a_race_writes_nothing(world: World) -> None:
     assert lost.value.failed == frozenset({"certificate_pointer"})
     assert world.certificates.certificates == {}
 
+    world.candidates.change(candidate, certificate_id="")
+    world.writes.refuse = {"certificate_pointer"}  # the race, through the use case
+    assert refusal_of(certificates.certificate, CANDIDATE).slug == "conflict"
+    assert world.certificates.certificates == {} and service.me(CANDIDATE).certificate_id == ""
+
 
 def test_a_holder_who_sits_again_keeps_the_first_session_s_certificate(world: World) -> None:
     world.listed(YEAR - 1, candidate_number="1111111111")
