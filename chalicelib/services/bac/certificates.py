@@ -14,17 +14,12 @@ from datetime import datetime
 
 from chalicelib import clock
 from chalicelib.credentials.statuslist import Reference
-from chalicelib.documents import signing
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
-from chalicelib.services.bac import domain
+from chalicelib.services.bac import domain, ports
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate
 from chalicelib.services.bac.domain import certificate as rules
-from chalicelib.store.bac import candidates as candidate_store
-from chalicelib.store.bac import certificates as certificate_store
-from chalicelib.store.bac import sessions as session_store
-from chalicelib.store.bac import transactions
 from chalicelib.store.bac.certificates import Certificate, Share
 
 SHARE_PREFIX = "S"  # a share code; a certificate's own code is its id (32 hex digits)
@@ -41,10 +36,11 @@ def _json(value: object) -> bytes:
 def compact_jws(claims: dict[str, object]) -> str:
     from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-    header = {"alg": "ES256", "typ": "JWT", "kid": signing.key_id()}
+    signer = ports.signer()
+    header = {"alg": "ES256", "typ": "JWT", "kid": signer.key_id()}
     signing_input = f"{_b64(_json(header))}.{_b64(_json(claims))}"
     # KMS gives DER; JWS wants r and s, 32 bytes each (RFC 7518, section 3.4).
-    r, s = decode_dss_signature(signing.sign(signing_input.encode()))
+    r, s = decode_dss_signature(signer.sign(signing_input.encode()))
     return f"{signing_input}.{_b64(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
@@ -62,9 +58,10 @@ def issue(candidate: Candidate, now: datetime) -> Certificate:
 
 def sd_jwt_vc(candidate: Candidate, now: datetime) -> tuple[Reference, str]:
     """The certificate as an SD-JWT VC, with its status bit (allocated here)."""
-    from chalicelib.credentials import issuance, types
+    from chalicelib.credentials import types
 
     clear, disclosable = types.bac_claims(candidate, domain.result_for(candidate))
+    issuance = ports.credentials()
     bit = issuance.allocate()
     return bit, issuance.issue(types.BAC, clear, disclosable, bit, now)
 
@@ -76,9 +73,9 @@ def credential(citizen: Principal, year: int | None = None) -> str:
     if current.sd_jwt:
         return current.sd_jwt
     bit, sd_jwt = sd_jwt_vc(candidate, clock.now())
-    if certificate_store.attach_credential(current.certificate_id, sd_jwt, bit):
+    if ports.certificates().attach_credential(current.certificate_id, sd_jwt, bit):
         return sd_jwt
-    found = certificate_store.load_certificate(current.certificate_id)
+    found = ports.certificates().load_certificate(current.certificate_id)
     if found is None or not found.sd_jwt:
         raise Refusal("conflict", "Your certificate just changed; ask again.")
     return found.sd_jwt
@@ -86,9 +83,7 @@ def credential(citizen: Principal, year: int | None = None) -> str:
 
 def bit_says_invalid(found: Certificate) -> bool:
     """What the certificate's status-list bit says: the same bit any verifier reads."""
-    from chalicelib.credentials import issuance
-
-    return found.status_bit is not None and issuance.is_invalid(found.status_bit)
+    return found.status_bit is not None and ports.credentials().is_invalid(found.status_bit)
 
 
 def new_share_code() -> str:
@@ -120,8 +115,8 @@ def certificate(citizen: Principal, year: int | None = None) -> tuple[Candidate,
     Without a year: the newest session that gives one (a holder sitting again keeps the
     certificate they hold while the new session's results are not out, or not a pass)."""
     if year is not None:
-        return _certificate_of(candidate_store.candidate_of_cnie(citizen.cnie, year))
-    sessions = candidate_store.candidates_of_cnie(citizen.cnie)
+        return _certificate_of(ports.candidates().candidate_of_cnie(citizen.cnie, year))
+    sessions = ports.candidates().candidates_of_cnie(citizen.cnie)
     if sessions and _refusal(sessions[0])[0]:
         older = next((c for c in sessions[1:] if not _refusal(c)[0]), None)
         if older is not None:
@@ -132,7 +127,7 @@ def certificate(citizen: Principal, year: int | None = None) -> tuple[Candidate,
 def _refusal(candidate: Candidate | None) -> tuple[str, str]:
     visible = False
     if candidate is not None and candidate.cnie:
-        session = session_store.load_session(candidate.year, candidate.academy)
+        session = ports.sessions().load_session(candidate.year, candidate.academy)
         visible = session is not None and domain.published(session.visible_from, clock.now())
     return rules.certificate_refusal(candidate, visible)
 
@@ -143,12 +138,12 @@ def _certificate_of(candidate: Candidate | None) -> tuple[Candidate, Certificate
         raise Refusal(slug, why_not)
     assert candidate is not None
     if candidate.certificate_id:
-        found = certificate_store.load_certificate(candidate.certificate_id)
+        found = ports.certificates().load_certificate(candidate.certificate_id)
         if found is not None and found.status == "valid":
             return candidate, found
     issued = issue(candidate, clock.now())
     try:
-        transactions.run(certificate_store.certificate_issued(candidate, issued, clock.now()))
+        ports.writes().run(ports.certificates().certificate_issued(candidate, issued, clock.now()))
     except LostRace as error:
         raise Refusal("conflict", "Your certificate was just issued; ask again.") from error
     return replace(candidate, certificate_id=issued.certificate_id), issued
@@ -192,7 +187,7 @@ def create_share(
         chosen,
         presentation,
     )
-    certificate_store.save_share(share)
+    ports.certificates().save_share(share)
     return share
 
 
@@ -206,7 +201,7 @@ def rotate_code(citizen: Principal, year: int | None = None) -> Certificate:
     new = issue(candidate, at)
     pointed = replace(candidate, certificate_id=current.certificate_id)
     try:
-        transactions.run(certificate_store.certificate_issued(pointed, new, at))
+        ports.writes().run(ports.certificates().certificate_issued(pointed, new, at))
     except LostRace as error:
         raise Refusal("conflict", "Your certificate just changed; ask again.") from error
     return new
@@ -217,16 +212,16 @@ def shares(citizen: Principal) -> list[tuple[Share, str]]:
     at = clock.now()
     return [
         (s, rules.share_status(s.revoked_at is not None, s.expires_at, False, at))
-        for s in certificate_store.shares_of(citizen.subject)
+        for s in ports.certificates().shares_of(citizen.subject)
     ]
 
 
 def revoke_share(citizen: Principal, share_id: str) -> None:
-    share = certificate_store.load_share(share_id) if len(share_id) == 32 else None
+    share = ports.certificates().load_share(share_id) if len(share_id) == 32 else None
     if share is None or share.owner != citizen.subject:
         raise Refusal("not-found")
     try:
-        certificate_store.revoke_share(share_id, citizen.subject, clock.now())
+        ports.certificates().revoke_share(share_id, citizen.subject, clock.now())
     except LostRace as error:
         raise Refusal("not-found") from error
 
@@ -237,7 +232,7 @@ def verify_code(code: str) -> tuple[str, Certificate | None, Share | None]:
     verification."""
     at = clock.now()
     if is_certificate_code(code):
-        found = certificate_store.load_certificate(code)
+        found = ports.certificates().load_certificate(code)
         if found is None:
             return "unknown", None, None
         if found.status == "valid" and not bit_says_invalid(found):
@@ -245,10 +240,10 @@ def verify_code(code: str) -> tuple[str, Certificate | None, Share | None]:
         # Issued again in its place (a correction of the data or of the marks): said so, and
         # never which certificate replaced it (its code opens it).
         return ("replaced" if found.replaced_by else "revoked"), None, None
-    share = certificate_store.load_share(share_id(code)) if is_share_code(code) else None
+    share = ports.certificates().load_share(share_id(code)) if is_share_code(code) else None
     if share is None or share.code != code:
         return "unknown", None, None
-    found = certificate_store.load_certificate(share.certificate_id)
+    found = ports.certificates().load_certificate(share.certificate_id)
     status = rules.share_status(
         share.revoked_at is not None,
         share.expires_at,
@@ -257,5 +252,5 @@ def verify_code(code: str) -> tuple[str, Certificate | None, Share | None]:
     )
     if status != "valid":
         return status, None, None
-    certificate_store.count_verification(share.share_id, at)
+    ports.certificates().count_verification(share.share_id, at)
     return status, found, share

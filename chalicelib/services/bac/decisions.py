@@ -12,13 +12,11 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
-from chalicelib.services.bac import certificates, domain
+from chalicelib.services.bac import certificates, domain, ports
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate, data_check, results_day
 from chalicelib.services.bac.machines import COMPLAINT, CORRECTION, GRANT
 from chalicelib.store import cases as case_store
-from chalicelib.store.bac import candidates as candidate_store
-from chalicelib.store.bac import sessions as session_store
 from chalicelib.workflow import access, actions, registry
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import Machine
@@ -43,7 +41,7 @@ def decide(
     payload: dict[str, Any] = {}
     if action in ("accept", "refuse") and machine in (CORRECTION, COMPLAINT):
         record = case.payload["candidate"]
-        candidate = candidate_store.load_candidate(
+        candidate = ports.candidates().load_candidate(
             int(record["year"]), case.office, str(record["candidate_number"])
         )
         if candidate is None:
@@ -107,16 +105,15 @@ def _data_corrected(
     issued before states the old data, so it is replaced by one issued on the corrected
     record (the old one verifies as ``replaced``, its shares as revoked)."""
     if not fields or not candidate.certificate_id:
-        return [candidate_store.correction_answered(candidate, fields)], {}
-    from chalicelib.store.bac import certificates as certificate_store
-
+        return [ports.candidates().correction_answered(candidate, fields)], {}
+    certificate_store = ports.certificates()
     held = certificate_store.load_certificate(candidate.certificate_id)
     if held is None or held.status != "valid":
-        return [candidate_store.correction_answered(candidate, fields)], {}
+        return [ports.candidates().correction_answered(candidate, fields)], {}
     at = clock.now()
     new = certificates.issue(data_check.with_corrections(candidate, fields), at)
     writes = [
-        candidate_store.correction_answered(candidate, fields, new.certificate_id),
+        ports.candidates().correction_answered(candidate, fields, new.certificate_id),
         certificate_store.put_certificate(new),
         certificate_store.revoke_certificate(candidate.certificate_id, new, at),
     ]
@@ -137,7 +134,7 @@ def _corrected(
         raise Refusal(
             "validation-failed", why_not, errors=[FieldError("body.corrections", why_not)]
         )
-    session = session_store.load_session(candidate.year, candidate.academy)
+    session = ports.sessions().load_session(candidate.year, candidate.academy)
     if session is None:
         raise Refusal("conflict", "The session is gone.")
     after = replace(candidate, marks=marks)
@@ -149,4 +146,4 @@ def _corrected(
         "corrections": {k: str(v) for k, v in corrections.items()},
         "certificate_reissued": bool(new),
     }
-    return session_store.marks_corrected(candidate, marks, session, new, at), payload
+    return ports.sessions().marks_corrected(candidate, marks, session, new, at), payload

@@ -12,16 +12,12 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.identity import Principal
-from chalicelib.notify import contacts
 from chalicelib.refusals import FieldError, LostRace, Refusal
-from chalicelib.services.bac import domain
+from chalicelib.services.bac import domain, ports
 from chalicelib.services.bac import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.bac.domain import Candidate, data_check, results_day
 from chalicelib.services.bac.machines import COMPLAINT, CORRECTION, GRANT
 from chalicelib.store import cases as case_store
-from chalicelib.store.bac import candidates as candidate_store
-from chalicelib.store.bac import sessions as session_store
-from chalicelib.store.bac import transactions
 from chalicelib.store.bac.sessions import Session, StoredResult
 from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
@@ -33,7 +29,7 @@ from chalicelib.workflow.machine import Machine
 def me(citizen: Principal, year: int | None = None) -> Candidate:
     """The caller's candidate record of session ``year`` (the newest without one), found by
     the CNIe number in the token: one Query."""
-    candidate = candidate_store.candidate_of_cnie(citizen.cnie, year)
+    candidate = ports.candidates().candidate_of_cnie(citizen.cnie, year)
     if candidate is None:
         session = f" for session {year}" if year is not None else ""
         raise Refusal(
@@ -55,7 +51,7 @@ def verify(citizen: Principal, action: str, fields: dict[str, str], document: An
     candidate = me(citizen)
     if action == "confirm":
         try:
-            candidate_store.confirm_data(candidate)
+            ports.candidates().confirm_data(candidate)
         except LostRace as error:
             raise Refusal("conflict", data_check.correction_refusal(candidate, {})) from error
         return Verification(domain.DataStatus.CONFIRMED)
@@ -72,13 +68,15 @@ def verify(citizen: Principal, action: str, fields: dict[str, str], document: An
     payload = {"corrections": fields, "current": {k: _field(candidate, k) for k in fields}}
     try:
         case = _open(
-            CORRECTION, citizen, candidate, payload, [candidate_store.correction_opened(candidate)]
+            CORRECTION,
+            citizen,
+            candidate,
+            payload,
+            [ports.candidates().correction_opened(candidate)],
         )
     except LostRace as error:
         raise Refusal("conflict", "A correction is already being examined.") from error
-    from chalicelib.documents import uploads
-
-    upload = uploads.attach(
+    upload = ports.uploads().attach(
         CORRECTION,
         case,
         access.actor_of(citizen),
@@ -100,12 +98,12 @@ def convocation(citizen: Principal) -> tuple[Candidate, Session | None]:
     why_not = data_check.convocation_refusal(candidate)
     if why_not:
         raise Refusal("bac-data-not-confirmed", why_not, extra={"missing_step": "data_check"})
-    return candidate, session_store.load_session(candidate.year, candidate.academy)
+    return candidate, ports.sessions().load_session(candidate.year, candidate.academy)
 
 
 def apply_for_grant(citizen: Principal, application: dict[str, Any]) -> Case:
     candidate = me(citizen)
-    guard = transactions.guard(f"grant#{candidate.year}#{candidate.cnie}")
+    guard = ports.writes().guard(f"grant#{candidate.year}#{candidate.cnie}")
     try:
         return _open(GRANT, citizen, candidate, application, [guard])
     except LostRace as error:
@@ -115,7 +113,7 @@ def apply_for_grant(citizen: Principal, application: dict[str, Any]) -> Case:
 def results(citizen: Principal, year: int | None = None) -> tuple[StoredResult, bool]:
     """(the result of session ``year``, the newest without one; whether it may be shown):
     one GetItem (one Query for the newest) keyed by the token's CNIe."""
-    result = session_store.result_of_cnie(citizen.cnie, year)
+    result = ports.sessions().result_of_cnie(citizen.cnie, year)
     if result is None:
         session = f" for session {year}" if year is not None else ""
         raise Refusal("bac-not-a-candidate", f"No results are held for your CNIe number{session}.")
@@ -128,7 +126,7 @@ def complain(
     """A complaint about the marks of session ``year`` (the newest without one), in that
     session's window."""
     candidate = me(citizen, year)
-    session = session_store.load_session(candidate.year, candidate.academy)
+    session = ports.sessions().load_session(candidate.year, candidate.academy)
     why_not = results_day.complaint_refusal(
         session.visible_from if session else None,
         session.complaint_until if session else None,
@@ -158,7 +156,7 @@ def _open(
     ``also`` writes in its transaction; messages go to the citizen's verified contacts and
     name the candidate as the exam's list does."""
     name = f"{candidate.first_name_fr} {candidate.last_name_fr}"
-    contact = contacts.reach(citizen, language=citizen.locale or "fr")._replace(name=name)
+    contact = ports.contacts().reach(citizen, language=citizen.locale or "fr")._replace(name=name)
     record = {"year": candidate.year, "candidate_number": candidate.candidate_number}
     return lifecycle.open_case(
         machine,

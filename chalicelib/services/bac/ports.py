@@ -1,0 +1,265 @@
+"""What the baccalaureate service needs of the world outside its rules, beside the case
+repository (``chalicelib.workflow.repository``): the candidate records (``Candidates``), the
+sessions and their result items (``Sessions``), the certificates and their shares
+(``Certificates``), the writes that go on their own in one transaction and the one-request
+guard (``Writes``), the candidate's verified contacts (``Contacts``), the status bits and
+SD-JWT VCs of ``chalicelib.credentials`` (``Credentials``), the signing key (``Signer``) and
+the signed uploads of documents (``Uploads``). Protocols, so that the use cases of
+``service.py``, ``certificates.py`` and ``decisions.py`` run against AWS (the modules of
+``chalicelib.store.bac``, ``chalicelib.notify.contacts``, ``chalicelib.credentials.issuance``,
+``chalicelib.documents.signing`` and ``chalicelib.documents.uploads``, the default) or, in
+unit tests, against the in-memory fakes of ``tests/fakes/bac.py``, in milliseconds
+(decision §70).
+
+The writes that stand or fall with a transition (or with ``Writes.run``) stay ``Also``
+values (a name and what it adds to the transaction): the adapters in use understand them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.credentials.statuslist import Reference
+    from chalicelib.credentials.types import CredentialType
+    from chalicelib.documents.uploads import PresignedPost
+    from chalicelib.identity import Principal
+    from chalicelib.services.bac.domain import Candidate
+    from chalicelib.store.bac.certificates import Certificate, Share
+    from chalicelib.store.bac.sessions import Session, StoredResult
+    from chalicelib.store.cases import Also
+    from chalicelib.workflow.case import Case, Contact, Document
+    from chalicelib.workflow.engine import Actor
+    from chalicelib.workflow.machine import Machine
+
+
+class Candidates(Protocol):
+    """The candidate records, found by the CNIe number of the token (one Query in DynamoDB)
+    or by their key; the data check's writes."""
+
+    def candidate_of_cnie(self, cnie: str, year: int | None = None) -> Candidate | None: ...
+
+    def candidates_of_cnie(self, cnie: str, limit: int = 20) -> list[Candidate]: ...
+
+    def load_candidate(self, year: int, academy: str, number: str) -> Candidate | None: ...
+
+    def confirm_data(self, c: Candidate) -> None:
+        """A ``LostRace`` while a correction is being examined."""
+        ...
+
+    def correction_opened(self, c: Candidate) -> Also: ...
+
+    def correction_answered(
+        self, c: Candidate, fields: dict[str, str], certificate_id: str = ""
+    ) -> Also: ...
+
+
+class Sessions(Protocol):
+    def load_session(self, year: int, academy: str) -> Session | None: ...
+
+    def result_of_cnie(self, cnie: str, year: int | None = None) -> StoredResult | None: ...
+
+    def marks_corrected(
+        self,
+        c: Candidate,
+        marks: dict[str, Decimal],
+        session: Session,
+        new: Certificate | None,
+        now: datetime,
+    ) -> list[Also]: ...
+
+
+class Certificates(Protocol):
+    def load_certificate(self, certificate_id: str) -> Certificate | None: ...
+
+    def put_certificate(self, new: Certificate) -> Also: ...
+
+    def revoke_certificate(
+        self, certificate_id: str, new: Certificate | None, now: datetime
+    ) -> Also: ...
+
+    def attach_credential(self, certificate_id: str, sd_jwt: str, reference: Reference) -> bool: ...
+
+    def certificate_issued(self, c: Candidate, new: Certificate, now: datetime) -> list[Also]: ...
+
+    def save_share(self, share: Share) -> None: ...
+
+    def load_share(self, share_id: str) -> Share | None: ...
+
+    def shares_of(self, owner: str, limit: int = 100) -> list[Share]: ...
+
+    def revoke_share(self, share_id: str, owner: str, now: datetime) -> None: ...
+
+    def count_verification(self, share_id: str, now: datetime) -> None: ...
+
+
+class Writes(Protocol):
+    """``run``: ``Also`` writes on their own, all or nothing (a ``LostRace`` otherwise);
+    ``guard``: one request of a kind (``already_applied``)."""
+
+    def run(self, writes: Iterable[Also]) -> None: ...
+
+    def guard(self, what: str) -> Also: ...
+
+
+class Contacts(Protocol):
+    def reach(
+        self,
+        principal: Principal,
+        *,
+        email: str = "",
+        phone: str = "",
+        language: str = "fr",
+        field: str = "body.contact",
+        strict: bool = True,
+    ) -> Contact: ...
+
+
+class Credentials(Protocol):
+    """A fresh status bit, an SD-JWT VC issued with it, and what a bit says now."""
+
+    def allocate(self) -> Reference: ...
+
+    def issue(
+        self,
+        kind: CredentialType,
+        clear: Mapping[str, Any],
+        disclosable: Mapping[str, Any],
+        reference: Reference,
+        at: datetime,
+        holder_jwk: Mapping[str, Any] | None = None,
+    ) -> str: ...
+
+    def is_invalid(self, reference: Reference) -> bool: ...
+
+
+class Signer(Protocol):
+    """The key that signs the certificate's JWS: its ``kid`` and a DER ES256 signature."""
+
+    def key_id(self) -> str: ...
+
+    def sign(self, message: bytes, key_id: str | None = None) -> bytes: ...
+
+
+class Uploads(Protocol):
+    def attach(
+        self,
+        machine: Machine,
+        case: Case,
+        actor: Actor,
+        kind: str,
+        content_type: str,
+        size: int,
+        file_name: str = "",
+    ) -> tuple[Document, PresignedPost]: ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    """One set of adapters; a field left ``None`` is the default's."""
+
+    candidates: Candidates | None = None
+    sessions: Sessions | None = None
+    certificates: Certificates | None = None
+    writes: Writes | None = None
+    contacts: Contacts | None = None
+    credentials: Credentials | None = None
+    signer: Signer | None = None
+    uploads: Uploads | None = None
+
+
+_IN_USE: list[Ports] = []
+
+
+def _in_use(name: str) -> Any:
+    for ports in reversed(_IN_USE):
+        found = getattr(ports, name)
+        if found is not None:
+            return found
+    return None
+
+
+def candidates() -> Candidates:
+    """The store in use: DynamoDB's unless a test put another in place."""
+    found: Candidates | None = _in_use("candidates")
+    if found is None:
+        from chalicelib.store.bac import candidates as dynamodb
+
+        return dynamodb
+    return found
+
+
+def sessions() -> Sessions:
+    found: Sessions | None = _in_use("sessions")
+    if found is None:
+        from chalicelib.store.bac import sessions as dynamodb
+
+        return dynamodb
+    return found
+
+
+def certificates() -> Certificates:
+    found: Certificates | None = _in_use("certificates")
+    if found is None:
+        from chalicelib.store.bac import certificates as dynamodb
+
+        return dynamodb
+    return found
+
+
+def writes() -> Writes:
+    found: Writes | None = _in_use("writes")
+    if found is None:
+        from chalicelib.store.bac import transactions as dynamodb
+
+        return dynamodb
+    return found
+
+
+def contacts() -> Contacts:
+    found: Contacts | None = _in_use("contacts")
+    if found is None:
+        from chalicelib.notify import contacts as verified
+
+        return verified
+    return found
+
+
+def credentials() -> Credentials:
+    found: Credentials | None = _in_use("credentials")
+    if found is None:
+        from chalicelib.credentials import issuance
+
+        return issuance
+    return found
+
+
+def signer() -> Signer:
+    found: Signer | None = _in_use("signer")
+    if found is None:
+        from chalicelib.documents import signing as kms
+
+        return kms
+    return found
+
+
+def uploads() -> Uploads:
+    found: Uploads | None = _in_use("uploads")
+    if found is None:
+        from chalicelib.documents import uploads as s3
+
+        return s3
+    return found
+
+
+@contextmanager
+def using(ports: Ports) -> Iterator[Ports]:
+    _IN_USE.append(ports)
+    try:
+        yield ports
+    finally:
+        _IN_USE.remove(ports)
