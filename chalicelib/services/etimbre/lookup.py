@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
-from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre import domain, ports
 from chalicelib.services.etimbre.domain import Stamp
-from chalicelib.store.etimbre import reads
 
 
 def find(number_or_id: str) -> Stamp | None:
     """A stamp by its number, or (before it has one) by the purchase id."""
     if domain.is_well_formed(number_or_id):
-        return reads.by_number(number_or_id)
+        return ports.reads().by_number(number_or_id)
     if len(number_or_id) == 32 and number_or_id.isalnum():
-        return reads.get(number_or_id)
+        return ports.reads().get(number_or_id)
     return None
 
 
@@ -31,5 +30,5 @@ def owned(number_or_id: str, caller: Principal) -> Stamp:
 
 
 def public_state(number: str) -> tuple[str, Stamp | None]:
-    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    stamp = ports.reads().by_number(number) if domain.is_well_formed(number) else None
     return domain.public_status(stamp.state if stamp else None), stamp
