@@ -71,6 +71,27 @@ class InMemoryStamps:
     def many(self, stamp_ids: Iterable[str]) -> dict[str, Stamp]:
         return {s: self.stamps[s] for s in dict.fromkeys(stamp_ids) if s in self.stamps}
 
+    def of_owner(
+        self, owner: str, limit: int, start_after: dict[str, Any] | None
+    ) -> tuple[list[Stamp], dict[str, Any] | None]:
+        """Newest first, as the owner index's sort key (sale time, then id) reads backwards;
+        ``start_after`` is the last key of the page before."""
+        before = (start_after or {}).get("before")
+        ordered = sorted(
+            (s for s in self.stamps.values() if s.owner == owner),
+            key=lambda s: f"{s.created_at.isoformat()}#{s.stamp_id}",
+            reverse=True,
+        )
+        rest = [
+            s
+            for s in ordered
+            if before is None or f"{s.created_at.isoformat()}#{s.stamp_id}" < before
+        ]
+        if len(rest) <= limit:
+            return rest, None
+        last = rest[limit - 1]
+        return rest[:limit], {"before": f"{last.created_at.isoformat()}#{last.stamp_id}"}
+
     def paid_on(self, day: str) -> list[Stamp]:
         """The sparse index's order: consulate, then stamp id."""
         paid = [

@@ -3,6 +3,8 @@ consulate; and its public state, which anyone may check."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
 from chalicelib.services.etimbre import domain, ports
@@ -27,6 +29,13 @@ def owned(number_or_id: str, caller: Principal) -> Stamp:
     ):
         raise Refusal("not-found", "No such stamp.")
     return stamp
+
+
+def mine(
+    buyer: Principal, limit: int, start_after: dict[str, Any] | None
+) -> tuple[list[Stamp], dict[str, Any] | None]:
+    """The buyer's own stamps, newest first, a page at a time (one Query)."""
+    return ports.reads().of_owner(buyer.subject, limit, start_after)
 
 
 def public_state(number: str) -> tuple[str, Stamp | None]:

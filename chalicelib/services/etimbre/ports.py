@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 
 class Reads(Protocol):
-    """A stamp by its id or its number, many at once, those paid on a day; the Treasury's
+    """A stamp by its id or its number, many at once, a buyer's (newest first, a page), those
+    paid on a day; the Treasury's
     rows of a day (the aggregates kept on write, the anomalies flagged)."""
 
     def get(self, stamp_id: str) -> Stamp | None: ...
@@ -41,6 +42,10 @@ class Reads(Protocol):
     def by_number(self, number: str) -> Stamp | None: ...
 
     def many(self, stamp_ids: Iterable[str]) -> dict[str, Stamp]: ...
+
+    def of_owner(
+        self, owner: str, limit: int, start_after: dict[str, Any] | None
+    ) -> tuple[list[Stamp], dict[str, Any] | None]: ...
 
     def paid_on(self, day: str) -> list[Stamp]: ...
 

@@ -175,6 +175,23 @@ def test_a_terminal_sale_by_an_agent_of_the_consulate_only(world: World) -> None
     assert world.stamps.audit[-1].by.office == PARIS
 
 
+def test_a_buyer_finds_their_own_stamps_newest_first_page_by_page(world: World) -> None:
+    bought = []
+    for minute in range(3):
+        world.at(START + timedelta(minutes=minute))
+        bought.append(buy().stamp_id)
+    first, after = service.mine(BUYER, 2, None)
+    assert [s.stamp_id for s in first] == bought[::-1][:2] and after
+    rest, last = service.mine(BUYER, 2, after)
+    assert [s.stamp_id for s in rest] == [bought[0]] and last is None
+    assert service.mine(STRANGER, 2, None) == ([], None)
+    assert service.owned(bought[0], BUYER).stamp_id == bought[0]  # by its purchase id
+    assert service.owned(bought[0], AGENT).stamp_id == bought[0]  # its consulate's agent
+    for someone in (STRANGER, MADRID):
+        with refusal("not-found"):
+            service.owned(bought[0], someone)
+
+
 def test_a_gateway_that_does_not_answer_sells_nothing(world: World) -> None:
     world.gateway.down = True
     with refusal("etimbre-gateway-unavailable"):
