@@ -8,6 +8,7 @@ and with AWS out of reach (any AWS call fails the test)."""
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -218,6 +219,24 @@ def test_a_payment_pays_once_with_a_number_and_the_buyer_told(world: World) -> N
     assert world.stamps.totals[day] == {"pending": (0, 0), "paid": (1, 60000)}
     assert (stamp.stamp_id, "stop", None) in world.stamps.timers
     assert service.public_state(first.number)[0] == "valid"
+
+
+def test_a_number_already_taken_is_drawn_again_and_never_given_twice(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draws = iter([7, 7, 8, 7, 7, 7])
+    monkeypatch.setattr(secrets, "randbelow", lambda _: next(draws))
+    first, second, third = buy(), buy(), buy()
+    assert world.callback(first).number == domain.stamp_number(7)
+    assert world.callback(second).number == domain.stamp_number(8)  # 7 was taken
+    with refusal("conflict"):  # three draws, all taken: the gateway retries later
+        world.callback(third)
+    stored = world.stamps.get(third.stamp_id)
+    assert stored is not None and stored.state == domain.PENDING and not stored.number
+    assert world.stamps.numbers == {
+        domain.stamp_number(7): first.stamp_id,
+        domain.stamp_number(8): second.stamp_id,
+    }
 
 
 def test_forged_and_stale_callbacks_are_refused_and_a_retry_gets_the_first_answer(
