@@ -10,14 +10,12 @@ from dataclasses import replace
 from chalicelib import clock
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
-from chalicelib.services.etimbre import domain, gateway
+from chalicelib.services.etimbre import domain, gateway, ports
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.lookup import find
 from chalicelib.services.etimbre.notices import notices
 from chalicelib.services.etimbre.purchase import actor
-from chalicelib.store.etimbre import reads, refund_asks
-from chalicelib.store.etimbre.exits import hold_for_refund, mark_refunded, write_alone
 
 
 def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
@@ -36,9 +34,9 @@ def consume(number: str, service: str, agent: Principal, case_id: str) -> Stamp:
     assert stamp is not None  # consumption_of refuses an unknown stamp
     at = clock.now()
     try:
-        write_alone(also)
+        ports.exits().write_alone(also)
     except LostRace as conflict:
-        current = reads.get(stamp.stamp_id)
+        current = ports.reads().get(stamp.stamp_id)
         why = domain.why_not_consumable(current, service, agent.office) if current else None
         raise Refusal("etimbre-stamp-unusable", why or "The stamp changed meanwhile.") from conflict
     return replace(
@@ -67,7 +65,7 @@ def _own_consulate_case_or_422(case_id: str, consulate: str) -> None:
 def refund(number: str, reason: str, agent: Principal) -> Stamp:
     """Paid -> refund_pending -> (gateway refund, idempotent) -> refunded: once, whatever the
     retries, and no use can slip in between (a use needs ``paid``)."""
-    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    stamp = ports.reads().by_number(number) if domain.is_well_formed(number) else None
     if stamp is None or stamp.consulate != agent.office:
         raise Refusal("not-found", "No such stamp sold at your consulate.")
     why = domain.why_not_refundable(stamp)
@@ -79,19 +77,21 @@ def refund(number: str, reason: str, agent: Principal) -> Stamp:
     by = actor(agent, stamp.consulate)
     if stamp.state == domain.PAID:
         try:
-            hold_for_refund(stamp, reason, by, at)
+            ports.exits().hold_for_refund(stamp, reason, by, at)
         except LostRace as conflict:
             raise Refusal("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
     try:
-        refund_id = gateway.refund(stamp.stamp_id, stamp.payment_id, stamp.amount, stamp.currency)
+        refund_id = ports.gateway().refund(
+            stamp.stamp_id, stamp.payment_id, stamp.amount, stamp.currency
+        )
     except gateway.GatewayUnavailable as error:
         raise Refusal("etimbre-gateway-unavailable", "Retry: the refund is on hold.") from error
-    held = reads.get(stamp.stamp_id)  # as held: its reason and its audit head
+    held = ports.reads().get(stamp.stamp_id)  # as held: its reason and its audit head
     if held is not None and held.state == domain.REFUND_PENDING:
         with suppress(LostRace):  # a concurrent retry finished it first
             paid_back = notices(held, held.number, "refunded")
-            mark_refunded(held, refund_id, by, at, paid_back)
-    done = reads.get(stamp.stamp_id)
+            ports.exits().mark_refunded(held, refund_id, by, at, paid_back)
+    done = ports.reads().get(stamp.stamp_id)
     assert done is not None
-    refund_asks.forget(done)  # a buyer's request, granted: out of the consulate's queue
+    ports.refund_asks().forget(done)  # a buyer's request, granted: out of the consulate's queue
     return done

@@ -14,13 +14,11 @@ from datetime import datetime
 
 from chalicelib import clock
 from chalicelib.refusals import Refusal
-from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre import domain, ports
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.fees import Fee, current_fee
 from chalicelib.store.cases import Also
-from chalicelib.store.etimbre import reads
-from chalicelib.store.etimbre.exits import consumption
 
 STAMP = "stamp"  # the Also's name, as LostRace.failed reports it
 
@@ -34,7 +32,7 @@ def consume_also(
 
     Raises ``Problem("etimbre-stamp-unusable")`` (409) at once when the stamp is unknown or
     cannot pay now, so that the caller answers why; a race lost later is a LostRace."""
-    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    stamp = ports.reads().by_number(number) if domain.is_well_formed(number) else None
     return consumption_of(
         stamp, service=service, consulate=consulate, agent=agent, case_id=case_id, owner=owner
     )
@@ -44,7 +42,7 @@ def refusal_for_request(number: str, *, owner: str, service: str, consulate: str
     """Why the stamp ``number`` cannot be named by ``owner``'s request for ``service`` at
     ``consulate`` (None: it can). Someone else's stamp reads like an unknown one: the answer
     never tells that a number exists."""
-    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    stamp = ports.reads().by_number(number) if domain.is_well_formed(number) else None
     if stamp is None or stamp.owner != owner:
         return "no stamp of yours has this number"
     return domain.why_not_consumable(stamp, service, consulate, owner)
@@ -65,7 +63,7 @@ def consumption_of(
     why = domain.why_not_consumable(stamp, service, consulate, owner)
     if why:
         raise Refusal("etimbre-stamp-unusable", why, extra={"stamp_state": stamp.state})
-    return consumption(
+    return ports.exits().consumption(
         stamp,
         service=service,
         consulate=consulate,

@@ -3,19 +3,20 @@ consulate; and its public state, which anyone may check."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.identity import Principal
 from chalicelib.refusals import Refusal
-from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre import domain, ports
 from chalicelib.services.etimbre.domain import Stamp
-from chalicelib.store.etimbre import reads
 
 
 def find(number_or_id: str) -> Stamp | None:
     """A stamp by its number, or (before it has one) by the purchase id."""
     if domain.is_well_formed(number_or_id):
-        return reads.by_number(number_or_id)
+        return ports.reads().by_number(number_or_id)
     if len(number_or_id) == 32 and number_or_id.isalnum():
-        return reads.get(number_or_id)
+        return ports.reads().get(number_or_id)
     return None
 
 
@@ -30,6 +31,13 @@ def owned(number_or_id: str, caller: Principal) -> Stamp:
     return stamp
 
 
+def mine(
+    buyer: Principal, limit: int, start_after: dict[str, Any] | None
+) -> tuple[list[Stamp], dict[str, Any] | None]:
+    """The buyer's own stamps, newest first, a page at a time (one Query)."""
+    return ports.reads().of_owner(buyer.subject, limit, start_after)
+
+
 def public_state(number: str) -> tuple[str, Stamp | None]:
-    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    stamp = ports.reads().by_number(number) if domain.is_well_formed(number) else None
     return domain.public_status(stamp.state if stamp else None), stamp

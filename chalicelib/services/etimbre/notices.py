@@ -24,7 +24,7 @@ def reach(buyer: Principal, contact: Contact | None, language: str) -> Contact:
     (the body's choice, else the first verified ones; an unverified address is a 422). At
     the counter the agent types the contact the buyer gives in person, and answers for it;
     the agent's own address is never the buyer's."""
-    from chalicelib.notify import contacts
+    from chalicelib.services.etimbre import ports
 
     given = contact or Contact()
     citizen = "citizen" in buyer.roles
@@ -32,7 +32,7 @@ def reach(buyer: Principal, contact: Contact | None, language: str) -> Contact:
     chosen = chosen if chosen in ("ar", "fr", "en") else "fr"
     if not citizen:
         return Contact(email=given.email, phone=given.phone, language=chosen)
-    verified = contacts.reach(buyer, email=given.email, phone=given.phone, language=chosen)
+    verified = ports.contacts().reach(buyer, email=given.email, phone=given.phone, language=chosen)
     return Contact(email=verified.email, phone=verified.phone, language=chosen)
 
 

@@ -16,11 +16,10 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.observability import logger
 from chalicelib.refusals import LostRace, Refusal
-from chalicelib.services.etimbre import domain, gateway
+from chalicelib.services.etimbre import domain, gateway, ports
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.notices import notices
-from chalicelib.store.etimbre import reads, stamps, webhooks
 
 NUMBER_ATTEMPTS = 3  # a random number already taken (one chance in 10^13) is drawn again
 
@@ -35,17 +34,17 @@ def webhook(body: bytes, timestamp: str, given_signature: str) -> WebhookResult:
     """An authentic and fresh callback, applied once; a retry of it gets the first answer.
     A forged or stale one: 401."""
     at = clock.now()
-    why = domain.verify_signature(gateway.secret(), timestamp, body, given_signature, at)
+    why = domain.verify_signature(ports.gateway().secret(), timestamp, body, given_signature, at)
     if why:
         logger.warning("webhook refused", extra={"why": why})
         raise Refusal("etimbre-bad-signature", "The callback's signature does not hold.")
-    earlier = webhooks.sighting(given_signature, at)
+    earlier = ports.callbacks().sighting(given_signature, at)
     if earlier is not None and earlier[0]:
         # The gateway's retry of a request it sent (same body, same signature, still fresh):
         # it did not get our answer, so it gets the same one; nothing is done twice.
         return WebhookResult(*earlier)
     result = _applied(body, at)
-    webhooks.record_answer(given_signature, result.outcome, result.number)
+    ports.callbacks().record_answer(given_signature, result.outcome, result.number)
     return result
 
 
@@ -58,13 +57,13 @@ def _applied(body: bytes, at: datetime) -> WebhookResult:
         amount, currency = Decimal(str(event.get("amount", ""))), str(event.get("currency", ""))
     except (ValueError, KeyError, TypeError, InvalidOperation) as error:
         raise Refusal("malformed-request", "Not a payment event.") from error
-    stamp = reads.get(reference) if reference.isalnum() else None
+    stamp = ports.reads().get(reference) if reference.isalnum() else None
     if stamp is None:
         logger.warning("callback for an unknown stamp")
         return WebhookResult("unknown")
     if kind == "payment.failed":
         if stamp.state == domain.PENDING:
-            webhooks.note(stamp.stamp_id, at, "card_refused")
+            ports.callbacks().note(stamp.stamp_id, at, "card_refused")
         return WebhookResult("refused_card")
     if kind != "payment.succeeded":
         return WebhookResult("ignored")
@@ -95,10 +94,10 @@ def _paid(stamp: Stamp, payment_id: str, amount: Decimal, currency: str) -> Webh
     for _ in range(NUMBER_ATTEMPTS):
         number = domain.stamp_number(secrets.randbelow(10**domain.NUMBER_BODY_DIGITS))
         try:
-            stamps.mark_paid(stamp, number, payment_id, at, notices(stamp, number, "paid"))
+            ports.sales().mark_paid(stamp, number, payment_id, at, notices(stamp, number, "paid"))
             return WebhookResult("paid", number)
         except LostRace:
-            current = reads.get(stamp.stamp_id)
+            current = ports.reads().get(stamp.stamp_id)
             if current is None:
                 break
             if current.state != domain.PENDING:
@@ -111,7 +110,7 @@ def _refund(reference: str, payment_id: str, amount: Decimal, currency: str) -> 
     """Give a payment back through the gateway (idempotent on ``reference``): the gateway
     calls again while it is not done."""
     try:
-        gateway.refund(reference, payment_id, amount, currency)
+        ports.gateway().refund(reference, payment_id, amount, currency)
     except gateway.GatewayUnavailable as error:
         raise Refusal("etimbre-gateway-unavailable", "Refund not made yet.") from error
 
@@ -120,10 +119,10 @@ def _flag(stamp: Stamp, kind: str, details: dict[str, Any]) -> None:
     """Flag once for the Treasury; a stamp moved meanwhile is read again."""
     for _ in range(NUMBER_ATTEMPTS):
         try:
-            webhooks.flag(stamp, kind, clock.now(), details)
+            ports.callbacks().flag(stamp, kind, clock.now(), details)
             return
         except LostRace:
-            current = reads.get(stamp.stamp_id)
+            current = ports.reads().get(stamp.stamp_id)
             if current is None:
                 return
             stamp = current
@@ -133,7 +132,7 @@ def _flag(stamp: Stamp, kind: str, details: dict[str, Any]) -> None:
 def stamp_timer_fired(message: dict[str, Any]) -> str:
     """The expiry timer of an unpaid stamp fell due (a Step Functions execution)."""
     for _ in range(NUMBER_ATTEMPTS):
-        stamp = reads.get(str(message.get("case_id", "")))
+        stamp = ports.reads().get(str(message.get("case_id", "")))
         if stamp is None:
             return "unknown stamp"
         if stamp.state != domain.PENDING:
@@ -142,7 +141,7 @@ def stamp_timer_fired(message: dict[str, Any]) -> str:
         if stamp.payment_deadline > at:
             return "stale"  # not due yet
         try:
-            stamps.expire(stamp, at)
+            ports.sales().expire(stamp, at)
             return "expired"
         except LostRace:
             continue  # paid or flagged meanwhile: look again

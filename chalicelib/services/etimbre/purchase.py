@@ -9,11 +9,10 @@ from chalicelib import clock, consulates
 from chalicelib.identity import Principal
 from chalicelib.observability import logger
 from chalicelib.refusals import FieldError, Refusal
-from chalicelib.services.etimbre import domain, fees, gateway
+from chalicelib.services.etimbre import domain, fees, gateway, ports
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.notices import Contact, reach
-from chalicelib.store.etimbre import stamps
 from chalicelib.store.etimbre.chain import By
 
 
@@ -63,7 +62,7 @@ def purchase(
     stamp_id = uuid.uuid4().hex
     reached = reach(buyer, contact, language)
     try:
-        session = gateway.open_session(
+        session = ports.gateway().open_session(
             stamp_id, fee.amount, fee.currency, channel, terminal_reference
         )
     except gateway.GatewayUnavailable as error:
@@ -89,7 +88,7 @@ def purchase(
         phone=reached.phone,
         language=reached.language,
     )
-    stamps.create(stamp, actor(buyer, consulate))
+    ports.sales().create(stamp, actor(buyer, consulate))
     return stamp
 
 

@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.refusals import Refusal
-from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre import domain, ports
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
-from chalicelib.store.etimbre import reads
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class Row:
 def totals(day: str, consulate: str | None) -> list[Row]:
     """The day's totals from the aggregate rows kept on write: one Query, no stamp read."""
     rows = []
-    for item in reads.aggregates(day, consulate):
+    for item in ports.reads().aggregates(day, consulate):
         where, service, channel = item.sk.split("#")
         for state in domain.STATES:
             count = int(getattr(item, f"{state}_count") or 0)
@@ -39,23 +38,21 @@ def totals(day: str, consulate: str | None) -> list[Row]:
 def flags(day: str) -> list[dict[str, Any]]:
     return [
         {"stamp_id": a.stamp_id, "kind": a.kind, "at": a.at.isoformat(), **dict(a.details or {})}
-        for a in reads.anomalies(day)
+        for a in ports.reads().anomalies(day)
     ]
 
 
 def match_settlement(day: str, key: str) -> domain.Matching:
     """The gateway's settlement file for ``day`` (CSV in S3) against our stamps."""
-    from chalicelib.services.etimbre import settlement_file
-
-    text = settlement_file.read(key)
+    text = ports.settlements().read(key)
     if text is None:
         raise Refusal(
             "etimbre-settlement-missing", f"No settlement file at {key} (yet).", extra={"key": key}
         )
     lines, unreadable = domain.parse_settlement(text)
-    ours = reads.many(line.reference for line in lines if line.reference.isalnum())
+    ours = ports.reads().many(line.reference for line in lines if line.reference.isalnum())
     # A stamp we know but never took a payment for is missing on our side, like an unknown one.
     paid_ours = {stamp_id: stamp for stamp_id, stamp in ours.items() if stamp.payment_id}
-    result = domain.match_settlement(lines, paid_ours, reads.paid_on(day))
+    result = domain.match_settlement(lines, paid_ours, ports.reads().paid_on(day))
     result.problems += [{"kind": "unreadable", "line": line} for line in unreadable]
     return result

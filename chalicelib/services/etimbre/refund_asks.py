@@ -10,14 +10,12 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace, Refusal
-from chalicelib.services.etimbre import domain
+from chalicelib.services.etimbre import domain, ports
 from chalicelib.services.etimbre import problems as _problems  # noqa: F401  (registers slugs)
 from chalicelib.services.etimbre.domain import Stamp
 from chalicelib.services.etimbre.lookup import find
 from chalicelib.services.etimbre.notices import notices
 from chalicelib.services.etimbre.purchase import actor
-from chalicelib.store.etimbre import reads
-from chalicelib.store.etimbre import refund_asks as store
 
 
 def ask(number: str, reason: str, buyer: Principal) -> Stamp:
@@ -28,21 +26,21 @@ def ask(number: str, reason: str, buyer: Principal) -> Stamp:
     if why:
         raise Refusal("etimbre-not-refundable", why, extra={"stamp_state": stamp.state})
     try:
-        store.ask(stamp, reason, actor(buyer, stamp.consulate), clock.now())
+        ports.refund_asks().ask(stamp, reason, actor(buyer, stamp.consulate), clock.now())
     except LostRace as conflict:
         raise Refusal("etimbre-not-refundable", "The stamp changed meanwhile.") from conflict
     return _current(stamp)
 
 
 def refuse(number: str, reason: str, agent: Principal) -> Stamp:
-    stamp = reads.by_number(number) if domain.is_well_formed(number) else None
+    stamp = ports.reads().by_number(number) if domain.is_well_formed(number) else None
     if stamp is None or stamp.consulate != agent.office:
         raise Refusal("not-found", "No such stamp sold at your consulate.")
     if stamp.refund_asked_at is None or stamp.state != domain.PAID:
         raise Refusal("etimbre-no-refund-request", "No refund request of this stamp is waiting.")
     told = notices(replace(stamp, refund_refused_reason=reason), stamp.number, "refund_refused")
     try:
-        store.refuse(stamp, reason, actor(agent, stamp.consulate), clock.now(), told)
+        ports.refund_asks().refuse(stamp, reason, actor(agent, stamp.consulate), clock.now(), told)
     except LostRace as conflict:
         raise Refusal("etimbre-no-refund-request", "The stamp changed meanwhile.") from conflict
     return _current(stamp)
@@ -53,8 +51,8 @@ def waiting(
 ) -> tuple[list[Stamp], dict[str, Any] | None]:
     """The consulate's stamps whose refund is asked, oldest request first; a request a use
     or a refund already ended is dropped from the queue as it is met."""
-    ids, last = store.waiting(consulate, limit, start)
-    stamps = reads.many(ids) if ids else {}  # one BatchGetItem for the page
+    ids, last = ports.refund_asks().waiting(consulate, limit, start)
+    stamps = ports.reads().many(ids) if ids else {}  # one BatchGetItem for the page
     found: list[Stamp] = []
     for stamp_id in ids:
         stamp = stamps.get(stamp_id)
@@ -63,11 +61,11 @@ def waiting(
         if stamp.state == domain.PAID and stamp.refund_asked_at is not None:
             found.append(stamp)
         else:
-            store.forget(stamp)
+            ports.refund_asks().forget(stamp)
     return found, last
 
 
 def _current(stamp: Stamp) -> Stamp:
-    now = reads.get(stamp.stamp_id)
+    now = ports.reads().get(stamp.stamp_id)
     assert now is not None
     return now

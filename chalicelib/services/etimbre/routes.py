@@ -120,14 +120,14 @@ def payment_webhook(call: Call) -> WebhookAnswer:
 )
 def my_stamps(call: Call) -> Any:
     from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
+    from chalicelib.services.etimbre import service as use
     from chalicelib.services.etimbre import views
     from chalicelib.services.etimbre.schemas import StampList
-    from chalicelib.store.etimbre import reads
     from chalicelib.store.secrets import cursor_key
 
     scope = f"stamps:{call.user.subject}"
     start = decode_cursor(cursor_key(), scope, call.query.cursor)
-    found, last = reads.of_owner(call.user.subject, clamp_limit(call.query.limit), start)
+    found, last = use.mine(call.user, clamp_limit(call.query.limit), start)
     return StampList(
         items=[views.stamp(s) for s in found], next=encode_cursor(cursor_key(), scope, last)
     )

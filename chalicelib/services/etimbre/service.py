@@ -4,7 +4,8 @@ own modules; this one gathers them for the routes, the bench and the demo data.
 - ``purchase``: a stamp bought for a service at a consulate (a payment session opened);
 - ``payment``: the gateway's signed callbacks (paid, refunded, flagged) and the unpaid
   stamp's expiry timer;
-- ``lookup``: a stamp found by its number or id, the owner's, and the public check;
+- ``lookup``: a stamp found by its number or id, the owner's (one, or their list), and the
+  public check;
 - ``counter``: what an agent does with a paid stamp: use it at the counter, or refund it;
 - ``refund_asks``: a buyer's refund request, and the agent's refusal of one;
 - ``reconciliation``: the Treasury's day per consulate, and the gateway's settlement file;
@@ -14,7 +15,7 @@ own modules; this one gathers them for the routes, the bench and the demo data.
 from __future__ import annotations
 
 from chalicelib.services.etimbre.counter import consume, refund
-from chalicelib.services.etimbre.lookup import owned, public_state
+from chalicelib.services.etimbre.lookup import mine, owned, public_state
 from chalicelib.services.etimbre.payment import webhook
 from chalicelib.services.etimbre.purchase import purchase
 from chalicelib.services.etimbre.reconciliation import flags, match_settlement, totals
@@ -27,6 +28,7 @@ __all__ = [
     "consume",
     "flags",
     "match_settlement",
+    "mine",
     "owned",
     "public_state",
     "purchase",
