@@ -26,6 +26,7 @@ from chalicelib.services.consular.routes import consular
 from chalicelib.services.enrollment.routes import enrollment
 from chalicelib.services.equivalence.committee_routes import equivalence_committees
 from chalicelib.services.equivalence.library_routes import equivalence_library
+from chalicelib.services.equivalence.order_routes import equivalence_credentials
 from chalicelib.services.equivalence.routes import equivalence
 from chalicelib.services.etimbre.routes import etimbre
 from chalicelib.settings import get_settings
@@ -34,7 +35,7 @@ from chalicelib.stats.routes import stats
 services.install()  # the case types, each service's machines loaded when first needed
 BLUEPRINTS = (
     *(platform, cases, contacts, documents, receipts, audit_trail, stats),
-    *(equivalence_library, equivalence, equivalence_committees),
+    *(equivalence_library, equivalence, equivalence_committees, equivalence_credentials),
     *(enrollment, bac_office, bac, bac_certificate),
     *(consular_catalogue, consular, consular_agent, consular_releases, etimbre),
     credentials,

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.credentials import types, vci
+from chalicelib.credentials import sources, vci
 from chalicelib.credentials.vci import GrantError
 from chalicelib.identity import Principal
-from chalicelib.refusals import Refusal
 from chalicelib.store import vci as store
 
 
@@ -40,31 +39,17 @@ def _make(owner: str, configuration: str, subject_ref: str) -> Offer:
 
 
 def offers(citizen: Principal, case_id: str | None, correlation_id: str) -> list[Offer]:
-    """Fresh offers: the certificate (CNIe sign-in, a certificate to have), and the order
-    of file ``case_id`` when named (409 if no order of it is in force; someone else's file
-    404)."""
+    """Fresh offers, one per credential the citizen holds: for a file named (``case_id``),
+    its sources for a file (the order in force: 409 if none, someone else's file 404);
+    otherwise the citizen's own (the certificate, with a CNIe sign-in)."""
     made: list[Offer] = []
-    if case_id:
-        from chalicelib.services.equivalence import credential, domain, service
-        from chalicelib.workflow import access
-
-        case = access.visible_case(citizen, case_id, "GET credential offer", correlation_id)
-        service.machine_of(case)
-        if not credential.in_force(domain.current_decision(case.payload)):
-            raise Refusal("conflict", "No equivalence order of this file is in force.")
-        made.append(_make(citizen.subject, types.EQUIVALENCE.key, case.id))
-        return made
-    if citizen.acr == "cnie" and citizen.cnie:
-        from chalicelib.services.bac import certificates
-
-        try:
-            candidate, held = certificates.certificate(citizen)
-            if not held.sd_jwt:  # a certificate of before credentials: its bit, once
-                certificates.credential(citizen)
-        except Refusal:
-            return made  # no certificate to offer: no offer
-        ref = f"{candidate.year}#{candidate.academy}#{candidate.candidate_number}"
-        made.append(_make(citizen.subject, types.BAC.key, ref))
+    for kind in sources.kinds():
+        source = sources.source_of(kind)
+        if source.takes_case != bool(case_id):
+            continue
+        subject_ref = source.subject_of(citizen, case_id, correlation_id)
+        if subject_ref:
+            made.append(_make(citizen.subject, kind, subject_ref))
     return made
 
 
@@ -115,32 +100,4 @@ def credential(authorization: str | None, body: dict[str, Any]) -> dict[str, Any
 
 
 def _issue(grant: store.Grant, holder: dict[str, Any]) -> str:
-
-    if grant.kind == types.BAC.key:
-        from chalicelib.credentials import issuance
-        from chalicelib.services.bac import certificates, domain
-        from chalicelib.store.bac import candidates
-        from chalicelib.store.bac import certificates as certificate_store
-
-        year, academy, number = grant.subject_ref.split("#", 2)
-        candidate = candidates.load_candidate(int(year), academy, number)
-        held = (
-            certificate_store.load_certificate(candidate.certificate_id)
-            if candidate and candidate.certificate_id
-            else None
-        )
-        if candidate is None or held is None or held.status != "valid" or not held.status_bit:
-            raise GrantError("invalid_credential_request", "the certificate is no longer valid")
-        if certificates.bit_says_invalid(held):
-            raise GrantError("invalid_credential_request", "the certificate was revoked")
-        clear, disclosable = types.bac_claims(candidate, domain.result_for(candidate))
-        return issuance.issue(types.BAC, clear, disclosable, held.status_bit, clock.now(), holder)
-    from chalicelib.services.equivalence import credential
-    from chalicelib.services.equivalence import domain as equivalence
-    from chalicelib.workflow.lifecycle import find
-
-    case = find(grant.subject_ref)
-    decision = equivalence.current_decision(case.payload) if case else None
-    if case is None or decision is None or not credential.in_force(decision):
-        raise GrantError("invalid_credential_request", "the order is no longer in force")
-    return credential.sd_jwt_vc(case, decision, holder)
+    return sources.source_of(grant.kind).issue(grant.subject_ref, holder)

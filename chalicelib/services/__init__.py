@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from chalicelib.credentials.sources import CredentialSource
     from chalicelib.workflow.machine import Machine
 
 SERVICES = ("equivalence", "enrollment", "bac", "consular", "etimbre")
@@ -33,6 +34,7 @@ def install() -> None:
     from functools import partial
 
     from chalicelib import ports
+    from chalicelib.credentials import sources, types
     from chalicelib.workflow import registry
 
     for service in SERVICES:
@@ -40,3 +42,13 @@ def install() -> None:
     ports.wire_fee_payments(
         lambda: importlib.import_module(f"{__name__}.etimbre.fee_payments").PAYMENTS
     )
+    # The wallet's credentials, in the order offers list them (chalicelib/credentials).
+    for kind, service in ((types.BAC.key, "bac"), (types.EQUIVALENCE.key, "equivalence")):
+        sources.provide(kind, partial(_credential_source, service))
+
+
+def _credential_source(service: str) -> CredentialSource:
+    source: CredentialSource = importlib.import_module(
+        f"{__name__}.{service}.credential_source"
+    ).SOURCE
+    return source

@@ -68,6 +68,10 @@ def broken_walls() -> list[str]:
             where = f"{module}:{line} imports {name}"
             if in_kernel(module) and name.startswith(("chalicelib.api", "chalicelib.services")):
                 broken.append(f"the kernel knows no HTTP and no service: {where}")
+            if module.startswith("chalicelib.credentials") and name.startswith(
+                "chalicelib.services"
+            ):
+                broken.append(f"credentials come from sources, not services: {where}")
             if name == "scripts" or name.startswith("scripts."):
                 broken.append(f"the app never imports the scripts: {where}")
             if service and name.startswith("chalicelib.services."):
@@ -113,6 +117,7 @@ def test_no_import_of_our_own_code_hides_behind_import_error() -> None:
         ("chalicelib.workflow.access", "chalicelib.api.problems", "the kernel knows no HTTP"),
         ("chalicelib.services.consular.day", "chalicelib.services.etimbre.fee_payments", "service"),
         ("chalicelib.store.enrollment.catalogue", "chalicelib.services.enrollment.names", "repo"),
+        ("chalicelib.credentials.offers", "chalicelib.services.bac.certificates", "sources"),
     ],
 )
 def test_the_check_sees_a_broken_wall(
