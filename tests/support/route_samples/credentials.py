@@ -1,5 +1,6 @@
-"""Samples of the credentials' routes (chalicelib/credentials/routes.py): issuer and type
-metadata, status lists."""
+"""Samples of the credentials' routes (chalicelib/credentials/routes.py: issuer and type
+metadata, status lists, the wallet) and of the order's shares and code
+(services/equivalence/order_routes.py)."""
 
 from __future__ import annotations
 
