@@ -104,11 +104,16 @@ class CandidateView(Output):
 
 
 class CorrectionIn(Input):
-    # A birth date is proposed as a day; the other fields are free text.
+    # A birth date is proposed as a real day (0000-00-00 is no day); the other fields are
+    # free text.
     model_config = ConfigDict(
         json_schema_extra={
             "if": {"properties": {"field": {"const": "birth_date"}}},
-            "then": {"properties": {"proposed": {"pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}}},
+            "then": {
+                "properties": {
+                    "proposed": {"pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"}
+                }
+            },
         }
     )
 
