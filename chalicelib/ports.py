@@ -9,10 +9,11 @@ appointment's check-in). eTimbre implements it (``services/etimbre/fee_payments.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from chalicelib.refusals import Refusal
 
@@ -64,3 +65,30 @@ def fee_payments() -> FeePayments:
     if not _FEE_PAYMENTS:
         raise Refusal("unavailable", "No fee payment service is wired into this app.")
     return _FEE_PAYMENTS[0]()
+
+
+PortSet = TypeVar("PortSet")
+
+
+class Overrides(Generic[PortSet]):
+    """The adapters a test puts in place of a service's defaults: sets of ports stacked by
+    ``using``; a port a set leaves ``None`` falls through to the one below, then to the
+    default (each service's ``ports.py`` says which)."""
+
+    def __init__(self) -> None:
+        self._stack: list[PortSet] = []
+
+    def find(self, name: str) -> Any:
+        for ports in reversed(self._stack):
+            found = getattr(ports, name)
+            if found is not None:
+                return found
+        return None
+
+    @contextmanager
+    def using(self, ports: PortSet) -> Iterator[PortSet]:
+        self._stack.append(ports)
+        try:
+            yield ports
+        finally:
+            self._stack.remove(ports)

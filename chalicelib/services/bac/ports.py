@@ -16,12 +16,13 @@ values (a name and what it adds to the transaction): the adapters in use underst
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
+
+from chalicelib.ports import Overrides
 
 if TYPE_CHECKING:
     from chalicelib.credentials.statuslist import Reference
@@ -172,15 +173,9 @@ class Ports:
     uploads: Uploads | None = None
 
 
-_IN_USE: list[Ports] = []
-
-
-def _in_use(name: str) -> Any:
-    for ports in reversed(_IN_USE):
-        found = getattr(ports, name)
-        if found is not None:
-            return found
-    return None
+_OVERRIDES: Overrides[Ports] = Overrides()
+_in_use = _OVERRIDES.find
+using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def candidates() -> Candidates:
@@ -254,12 +249,3 @@ def uploads() -> Uploads:
 
         return s3
     return found
-
-
-@contextmanager
-def using(ports: Ports) -> Iterator[Ports]:
-    _IN_USE.append(ports)
-    try:
-        yield ports
-    finally:
-        _IN_USE.remove(ports)

@@ -12,11 +12,12 @@ to the transaction): the case repository in use is the one that understands them
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+from chalicelib.ports import Overrides
 
 if TYPE_CHECKING:
     from chalicelib.store.cases import Also, OutboxMessage, Page
@@ -163,15 +164,9 @@ class Ports:
     quotas: Quotas | None = None
 
 
-_IN_USE: list[Ports] = []
-
-
-def _in_use(name: str) -> Any:
-    for ports in reversed(_IN_USE):
-        found = getattr(ports, name)
-        if found is not None:
-            return found
-    return None
+_OVERRIDES: Overrides[Ports] = Overrides()
+_in_use = _OVERRIDES.find
+using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def appointments() -> Appointments:
@@ -200,12 +195,3 @@ def quotas() -> Quotas:
 
         return counted
     return found
-
-
-@contextmanager
-def using(ports: Ports) -> Iterator[Ports]:
-    _IN_USE.append(ports)
-    try:
-        yield ports
-    finally:
-        _IN_USE.remove(ports)

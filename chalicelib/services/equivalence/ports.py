@@ -14,11 +14,12 @@ to the transaction): the case repository in use is the one that understands them
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+from chalicelib.ports import Overrides
 
 if TYPE_CHECKING:
     from chalicelib.identity import Principal
@@ -98,15 +99,9 @@ class Ports:
     reads: Reads | None = None
 
 
-_IN_USE: list[Ports] = []
-
-
-def _in_use(name: str) -> Any:
-    for ports in reversed(_IN_USE):
-        found = getattr(ports, name)
-        if found is not None:
-            return found
-    return None
+_OVERRIDES: Overrides[Ports] = Overrides()
+_in_use = _OVERRIDES.find
+using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def queues() -> Queues:
@@ -153,12 +148,3 @@ def reads() -> Reads:
 
         return audited
     return found
-
-
-@contextmanager
-def using(ports: Ports) -> Iterator[Ports]:
-    _IN_USE.append(ports)
-    try:
-        yield ports
-    finally:
-        _IN_USE.remove(ports)

@@ -14,12 +14,13 @@ one that understands it, and ``Exits.write_alone`` writes one on its own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
+
+from chalicelib.ports import Overrides
 
 if TYPE_CHECKING:
     from chalicelib.identity import Principal
@@ -167,15 +168,9 @@ class Ports:
     settlements: Settlements | None = None
 
 
-_IN_USE: list[Ports] = []
-
-
-def _in_use(name: str) -> Any:
-    for ports in reversed(_IN_USE):
-        found = getattr(ports, name)
-        if found is not None:
-            return found
-    return None
+_OVERRIDES: Overrides[Ports] = Overrides()
+_in_use = _OVERRIDES.find
+using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def reads() -> Reads:
@@ -249,12 +244,3 @@ def settlements() -> Settlements:
 
         return s3
     return found
-
-
-@contextmanager
-def using(ports: Ports) -> Iterator[Ports]:
-    _IN_USE.append(ports)
-    try:
-        yield ports
-    finally:
-        _IN_USE.remove(ports)
