@@ -5,7 +5,7 @@
   attendance, chair, rapporteur and minutes. Closed on condition that it is still open, so
   two closings cannot both write minutes.
 
-Every read is a GetItem or a BatchGetItem on known keys (no Scan).
+Every read is a GetItem or a BatchGetItem on known keys, never a read of the whole table.
 """
 
 from __future__ import annotations
