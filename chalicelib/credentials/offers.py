@@ -25,7 +25,6 @@ class Offer:
 
 
 def _now() -> int:
-
     return int(clock.now().timestamp())
 
 
