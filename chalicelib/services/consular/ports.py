@@ -1,11 +1,14 @@
 """What consular appointments need of the world outside their rules: the calendars, seats,
 live-appointment guards, day lists and waiting lists (``Appointments``), the citizen's own
-cases and a consulate's queue (``OwnCases``) and the per-booking change quotas (``Quotas``).
-Protocols, so that the use cases of ``service.py`` run against DynamoDB (the modules
-``chalicelib.store.consular.repository``, ``chalicelib.store.cases`` and
-``chalicelib.api.quotas``, the default) or, in unit tests, against the in-memory fakes of
-``tests/fakes/consular.py``, in milliseconds (decision §68). The fee of a check-in goes
-through the kernel's own port (``chalicelib.ports.fee_payments``).
+cases and a consulate's queue (``OwnCases``), the per-booking change quotas (``Quotas``),
+and for release rounds (``releases.py``) the rounds with their entries and draw
+(``Rounds``) and the rounds' secrets (``DrawSecrets``, KMS). Protocols, so that the use
+cases run against AWS (the modules ``chalicelib.store.consular.repository``,
+``chalicelib.store.cases``, ``chalicelib.api.quotas``, ``chalicelib.store.consular.rounds``
+and ``chalicelib.store.consular.draw_secret``, the default) or, in unit tests, against the
+in-memory fakes of ``tests/fakes/consular.py`` and ``tests/fakes/consular_rounds.py``, in
+milliseconds (decisions §68 and §72). The fee of a check-in goes through the kernel's own
+port (``chalicelib.ports.fee_payments``).
 
 The writes that stand or fall with a transition stay ``Also`` values (a name and what it adds
 to the transaction): the case repository in use is the one that understands them."""
@@ -22,6 +25,7 @@ from chalicelib.ports import Overrides
 if TYPE_CHECKING:
     from chalicelib.store.cases import Also, OutboxMessage, Page
     from chalicelib.store.consular.repository import CalendarRecord, DayEntry, Seats, Waiting
+    from chalicelib.store.consular.rounds import Entry, Round
     from chalicelib.workflow.case import Case
 
 
@@ -155,6 +159,64 @@ class Quotas(Protocol):
     def record_object(self, object_id: str, *names: str) -> None: ...
 
 
+class Rounds(Protocol):
+    """Release rounds: the round with its draw's timer and its slots' reservation (one
+    write, ``RoundTaken`` naming the slots not free), the entries (``Also`` writes of the
+    case's transition, the round still open), and the draw's moves, each from the state it
+    leaves (``StateChanged`` when another run moved it first)."""
+
+    def create(
+        self,
+        round_id: str,
+        consulate: str,
+        service: str,
+        days: dict[str, str],
+        closes_at: datetime,
+        draw_at: datetime,
+        commitment: str,
+        secret_blob: bytes,
+        by: str,
+        now: datetime,
+    ) -> None: ...
+
+    def get(self, round_id: str) -> Round | None: ...
+
+    def enter(self, round_id: str, person: str, entry: Entry, now: datetime) -> list[Also]: ...
+
+    def leave(self, round_id: str, person: str, case_id: str, now: datetime) -> list[Also]: ...
+
+    def entries(self, round_id: str) -> list[Entry]: ...
+
+    def close(self, round_id: str) -> None: ...
+
+    def publish(self, round_id: str, drawn: Sequence[dict[str, Any]]) -> int: ...
+
+    def mark_drawn(
+        self,
+        round_id: str,
+        seed: str,
+        count: int,
+        seats: dict[str, int],
+        chunks: int,
+        now: datetime,
+    ) -> None: ...
+
+    def mark_done(self, round_id: str) -> None: ...
+
+    def published(self, round_id: str) -> list[dict[str, Any]]: ...
+
+    def release_slots(self, r: Round) -> None: ...
+
+
+class DrawSecrets(Protocol):
+    """A round's secret (seed and reference key, ``draw_secret``'s layout): drawn and
+    sealed when the round opens, opened again to name entries and to draw."""
+
+    def new_secret(self) -> tuple[bytes, bytes]: ...
+
+    def open_secret(self, blob: bytes) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     """One set of adapters; a field left ``None`` is the default's."""
@@ -162,6 +224,8 @@ class Ports:
     appointments: Appointments | None = None
     own_cases: OwnCases | None = None
     quotas: Quotas | None = None
+    rounds: Rounds | None = None
+    draw_secrets: DrawSecrets | None = None
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
@@ -194,4 +258,22 @@ def quotas() -> Quotas:
         from chalicelib.api import quotas as counted
 
         return counted
+    return found
+
+
+def rounds() -> Rounds:
+    found: Rounds | None = _in_use("rounds")
+    if found is None:
+        from chalicelib.store.consular import rounds as dynamodb
+
+        return dynamodb
+    return found
+
+
+def draw_secrets() -> DrawSecrets:
+    found: DrawSecrets | None = _in_use("draw_secrets")
+    if found is None:
+        from chalicelib.store.consular import draw_secret as kms
+
+        return kms
     return found

@@ -12,6 +12,10 @@ anyone can check, so that speed buys nothing.
   draw) and applies it: each winner booked in the seat model, the others on the waiting
   list in draw order, everyone told in their language. Run again (a redelivered callback,
   a restart midway), it resumes from the round's state and does nothing twice.
+
+The rounds, the seats and the secret are reached through ``ports`` (``rounds``,
+``appointments``, ``draw_secrets``): DynamoDB and KMS by default, the in-memory fakes in unit
+tests (decision 72).
 """
 
 from __future__ import annotations
@@ -32,14 +36,24 @@ from chalicelib.services.consular import booking, domain, draws
 from chalicelib.services.consular.calendars import read_calendar
 from chalicelib.services.consular.domain import Slot
 from chalicelib.services.consular.machines import APPOINTMENT
+from chalicelib.services.consular.ports import appointments, draw_secrets, rounds
 from chalicelib.services.consular.request_cases import (
     parts,
     service_or_422,
     visible_request,
     wrong_state,
 )
-from chalicelib.store.consular import draw_secret, rounds
-from chalicelib.store.consular import repository as repo
+from chalicelib.store.consular.draw_secret import reference_key_of, seed_of
+from chalicelib.store.consular.rounds import (
+    CLOSED,
+    DONE,
+    DRAWN,
+    OPEN,
+    Entry,
+    Round,
+    RoundTaken,
+    StateChanged,
+)
 from chalicelib.workflow import access, engine, lifecycle
 from chalicelib.workflow.case import Case
 
@@ -51,7 +65,7 @@ ALGORITHM = (
 )
 
 
-def _closed(r: rounds.Round) -> Refusal:
+def _closed(r: Round) -> Refusal:
     return Refusal(
         "conflict",
         f"The round's entries closed at {domain.iso(r.closes_at)}.",
@@ -62,7 +76,7 @@ def _closed(r: rounds.Round) -> Refusal:
 # --- the agent opens a round ---------------------------------------------------------------
 
 
-def open_round(principal: Principal, consulate: Consulate, body: Mapping[str, Any]) -> rounds.Round:
+def open_round(principal: Principal, consulate: Consulate, body: Mapping[str, Any]) -> Round:
     """Check the slots against the calendar and the moments, draw the secret, then write the
     round, its timer and the slots' reservation in one transaction (409 naming the slots
     with a seat already taken or held, or in another round)."""
@@ -97,11 +111,11 @@ def open_round(principal: Principal, consulate: Consulate, body: Mapping[str, An
         errors.append(FieldError("body.draw_at", "the draw comes before the first slot"))
     if errors:
         raise Refusal("consular-rule-violated", errors=errors)
-    secret, blob = draw_secret.new_secret()
+    secret, blob = draw_secrets().new_secret()
     round_id = uuid.uuid4().hex
-    commitment = draws.commitment(draw_secret.seed_of(secret))
+    commitment = draws.commitment(seed_of(secret))
     try:
-        rounds.create(
+        rounds().create(
             round_id,
             consulate.code,
             svc.code,
@@ -113,13 +127,13 @@ def open_round(principal: Principal, consulate: Consulate, body: Mapping[str, An
             principal.subject,
             now,
         )
-    except rounds.RoundTaken as taken:
+    except RoundTaken as taken:
         raise Refusal(
             "conflict",
             "Some slots already have a seat taken or held, or belong to another round.",
             extra={"refusal": "slots_not_free", "slots": taken.failed},
         ) from taken
-    return rounds.Round(
+    return Round(
         round_id,
         consulate.code,
         svc.code,
@@ -129,7 +143,7 @@ def open_round(principal: Principal, consulate: Consulate, body: Mapping[str, An
         draw_at,
         commitment,
         blob,
-        rounds.OPEN,
+        OPEN,
         "",
         0,
         {},
@@ -153,7 +167,7 @@ def enter(
     open, the choices acceptable, no entry yet for this person (decision 39)."""
     case = visible_request(principal, case_id, "round entry", correlation_id)
     consulate, svc, zone = parts(case)
-    r = rounds.get(round_id) if round_id.isalnum() else None
+    r = rounds().get(round_id) if round_id.isalnum() else None
     if r is None or r.consulate != consulate.code or r.service != svc.code:
         raise Refusal(
             "consular-rule-violated",
@@ -162,7 +176,7 @@ def enter(
     if case.state != "validated":
         raise wrong_state(case, "entered in a round")
     now = clock.now()
-    if r.state != rounds.OPEN or now >= r.closes_at:
+    if r.state != OPEN or now >= r.closes_at:
         raise _closed(r)
     starts = [datetime.fromisoformat(s.replace("Z", "+00:00")) for s in r.slots]
     accepted, problems = draws.choice_problems(choices, starts, zone)
@@ -170,11 +184,11 @@ def enter(
         raise Refusal(
             "consular-rule-violated", errors=[FieldError("body.choices", p) for p in problems]
         )
-    secret = draw_secret.open_secret(r.secret)
-    reference = draws.entry_reference(draw_secret.reference_key_of(secret), case.id)
+    secret = draw_secrets().open_secret(r.secret)
+    reference = draws.entry_reference(reference_key_of(secret), case.id)
     person = domain.person_of(case.payload, case.owner)
     shown = [str(c) for c in accepted]
-    entry = rounds.Entry(person, case.id, reference, shown)
+    entry = Entry(person, case.id, reference, shown)
     payload = {
         "set": {
             "round": {
@@ -194,7 +208,7 @@ def enter(
             "enter_round",
             access.actor_of(principal),
             payload,
-            also=rounds.enter(r.round_id, person, entry, now),
+            also=rounds().enter(r.round_id, person, entry, now),
         ).case
     except LostRace as error:
         if "round_open" in error.failed:
@@ -212,7 +226,7 @@ def leave(principal: Principal, case_id: str, entry: str, correlation_id: str) -
     """The entry withdrawn while the round is open: the request is validated again."""
     case = visible_request(principal, case_id, "round entry", correlation_id)
     mine = dict(case.payload.get("round") or {})
-    r = rounds.get(str(mine["id"])) if mine.get("id") else None
+    r = rounds().get(str(mine["id"])) if mine.get("id") else None
     if case.state != "entered" or mine.get("entry") != entry or r is None:
         raise Refusal(
             "conflict",
@@ -228,7 +242,7 @@ def leave(principal: Principal, case_id: str, entry: str, correlation_id: str) -
             "leave_round",
             access.actor_of(principal),
             {"set": {"round": None}},
-            also=rounds.leave(r.round_id, person, case.id, now),
+            also=rounds().leave(r.round_id, person, case.id, now),
         ).case
     except LostRace as error:
         if "round_open" in error.failed:
@@ -242,13 +256,13 @@ def leave(principal: Principal, case_id: str, entry: str, correlation_id: str) -
 def public_view(round_id: str) -> dict[str, Any]:
     """The commitment from the start; once drawn, the seed, the entries (reference, choices,
     slot won) and the order. No case id, no name: references are keyed hashes."""
-    r = rounds.get(round_id) if round_id.isalnum() and len(round_id) <= 64 else None
+    r = rounds().get(round_id) if round_id.isalnum() and len(round_id) <= 64 else None
     if r is None:
         raise Refusal("not-found")
     return view_of(r)
 
 
-def view_of(r: rounds.Round) -> dict[str, Any]:
+def view_of(r: Round) -> dict[str, Any]:
     consulate = consulates.consulate(r.consulate)
     view: dict[str, Any] = {
         "id": r.round_id,
@@ -267,8 +281,8 @@ def view_of(r: rounds.Round) -> dict[str, Any]:
         "entries": [],
         "order": [],
     }
-    if r.state in (rounds.DRAWN, rounds.DONE):
-        drawn = rounds.published(r.round_id)
+    if r.state in (DRAWN, DONE):
+        drawn = rounds().published(r.round_id)
         view |= {
             "seed": r.seed,
             "seats": r.seats,
@@ -284,7 +298,7 @@ def view_of(r: rounds.Round) -> dict[str, Any]:
 
 def draw_due(message: Mapping[str, Any]) -> str:
     """The round's timer fell due (a Step Functions execution, then the timer queue)."""
-    r = rounds.get(str(message.get("case_id", "")))
+    r = rounds().get(str(message.get("case_id", "")))
     if r is None:
         return "unknown round"
     if clock.now() < r.draw_at:
@@ -294,26 +308,27 @@ def draw_due(message: Mapping[str, Any]) -> str:
 
 def run_draw(round_id: str) -> str:
     """Close, draw once, apply: each step resumes where a stopped run left off."""
-    r = rounds.get(round_id)
+    store = rounds()
+    r = store.get(round_id)
     if r is None:
         return "unknown round"
-    if r.state == rounds.OPEN:
-        with contextlib.suppress(rounds.StateChanged):  # another run closed it
-            rounds.close(round_id)
-        r = rounds.get(round_id) or r
-    if r.state == rounds.CLOSED:
+    if r.state == OPEN:
+        with contextlib.suppress(StateChanged):  # another run closed it
+            store.close(round_id)
+        r = store.get(round_id) or r
+    if r.state == CLOSED:
         _draw(r)
-        r = rounds.get(round_id) or r
-    if r.state == rounds.DRAWN:
+        r = store.get(round_id) or r
+    if r.state == DRAWN:
         won, waiting = _apply(r)
-        rounds.release_slots(r)
-        rounds.mark_done(round_id)
+        store.release_slots(r)
+        store.mark_done(round_id)
         logger.info("round drawn", extra={"round_id": round_id, "booked": won, "waiting": waiting})
         return f"drawn: {won} booked, {waiting} waiting"
     return "already drawn"
 
 
-def seats_at_draw(r: rounds.Round) -> dict[str, int]:
+def seats_at_draw(r: Round) -> dict[str, int]:
     """Each slot's seats as the calendar gives them now (a slot it no longer has: none)."""
     consulate, svc = consulates.consulate(r.consulate), consulates.service(r.service)
     read = read_calendar(r.consulate)
@@ -329,7 +344,7 @@ def seats_at_draw(r: rounds.Round) -> dict[str, int]:
 
 
 def drawn_entries(
-    seed: bytes, entries: Sequence[rounds.Entry], seats: Mapping[str, int], zone: ZoneInfo
+    seed: bytes, entries: Sequence[Entry], seats: Mapping[str, int], zone: ZoneInfo
 ) -> list[dict[str, Any]]:
     """The published draw: every entry in order, with its choices and the slot it won."""
     ordered = draws.order(seed, [e.reference for e in entries])
@@ -352,21 +367,21 @@ def drawn_entries(
     ]
 
 
-def _draw(r: rounds.Round) -> None:
+def _draw(r: Round) -> None:
     consulate = consulates.consulate(r.consulate)
     zone = ZoneInfo(consulate.time_zone if consulate else "UTC")
-    seed = draw_secret.seed_of(draw_secret.open_secret(r.secret))
-    entries = rounds.entries(r.round_id)  # the round is closed: this set is final
+    seed = seed_of(draw_secrets().open_secret(r.secret))
+    entries = rounds().entries(r.round_id)  # the round is closed: this set is final
     seats = seats_at_draw(r)
     drawn = drawn_entries(seed, entries, seats, zone)
-    chunks = rounds.publish(r.round_id, drawn)
+    chunks = rounds().publish(r.round_id, drawn)
     try:
-        rounds.mark_drawn(r.round_id, seed.hex(), len(drawn), seats, chunks, clock.now())
-    except rounds.StateChanged:
+        rounds().mark_drawn(r.round_id, seed.hex(), len(drawn), seats, chunks, clock.now())
+    except StateChanged:
         logger.info("round drawn by another run", extra={"round_id": r.round_id})
 
 
-def _apply(r: rounds.Round) -> tuple[int, int]:
+def _apply(r: Round) -> tuple[int, int]:
     """Each entry's outcome, in draw order; an entry whose case is no longer ``entered``
     was applied by an earlier run and is skipped. Returns (booked, waiting)."""
     consulate, svc = consulates.consulate(r.consulate), consulates.service(r.service)
@@ -375,10 +390,10 @@ def _apply(r: rounds.Round) -> tuple[int, int]:
     zone = ZoneInfo(consulate.time_zone)
     read = read_calendar(consulate.code)
     version = 0 if read is None else read[1].get(svc.code, 0)
-    cases = {e.reference: e.case_id for e in rounds.entries(r.round_id)}
+    cases = {e.reference: e.case_id for e in rounds().entries(r.round_id)}
     drawn_at = r.drawn_at or datetime.now(UTC)
     won = waiting = 0
-    for rank, entry in enumerate(rounds.published(r.round_id)):
+    for rank, entry in enumerate(rounds().published(r.round_id)):
         for _ in range(ATTEMPTS):
             case = lifecycle.find(cases.get(str(entry["reference"]), ""))
             if case is None or case.state != "entered":
@@ -400,7 +415,7 @@ def _apply(r: rounds.Round) -> tuple[int, int]:
 
 
 def _book(
-    r: rounds.Round,
+    r: Round,
     case: Case,
     consulate: Consulate,
     svc: Service,
@@ -418,15 +433,16 @@ def _book(
     now = clock.now()
     day = r.days.get(start_text) or domain.local_day(start, zone).isoformat()
     person = domain.person_of(case.payload, case.owner)
+    store = appointments()
     also = [
-        repo.seat_version_check(consulate.code, svc.code, version),
-        repo.take_seat(
+        store.seat_version_check(consulate.code, svc.code, version),
+        store.take_seat(
             consulate.code, svc.code, day, start, capacity, case.id, now, round_id=r.round_id
         ),
-        repo.claim_live(
+        store.claim_live(
             consulate.code, svc.code, person, case.id, domain.end_of_day(start, zone), now
         ),
-        repo.list_day(
+        store.list_day(
             consulate.code,
             case,
             svc.code,
@@ -434,7 +450,7 @@ def _book(
             start,
             domain.attendee(case.payload, case.contact.name),
         ),
-        *repo.messages(
+        *store.messages(
             case, booking._notice(case, consulate, svc, slot, template="consular_draw_won"), now
         ),
     ]
@@ -461,5 +477,5 @@ def _wait(case: Case, consulate: Consulate, svc: Service, key: str) -> None:
             "round": {**dict(case.payload.get("round") or {}), "outcome": "waiting"},
         }
     }
-    also = [repo.join_waiting(consulate.code, svc.code, key, case.id)]
+    also = [appointments().join_waiting(consulate.code, svc.code, key, case.id)]
     lifecycle.act(APPOINTMENT, case, "draw_lost", engine.Actor.system("draw"), payload, also=also)
