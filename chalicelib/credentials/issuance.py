@@ -1,7 +1,8 @@
 """Issuing and checking credentials with the ministry's KMS key: the SD-JWT VCs, the Status
 List Tokens, the issuer's and the types' metadata. The pure building is in ``sdjwt``,
-``statuslist`` and ``types``; this module adds the key (documents/signing.py), the status
-bits (store/credentials.py) and the public URLs (api/links.py)."""
+``statuslist`` and ``types``; this module adds the key and the status bits, through the
+``Signer`` and ``StatusBits`` ports (``ports.py``: KMS and DynamoDB, or a unit test's in
+memory), and the public URLs (links.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.credentials import jose, sdjwt, statuslist
+from chalicelib.credentials import jose, ports, sdjwt, statuslist
 from chalicelib.credentials.statuslist import Reference
 from chalicelib.credentials.types import CredentialType
 
@@ -39,10 +40,8 @@ def status_uri(list_id: str) -> str:
 
 def allocate() -> Reference:
     """A fresh status bit: a random shard's counter moves on by one (one UpdateItem)."""
-    from chalicelib.store import credentials as store
-
     shard = statuslist.pick_shard()
-    return statuslist.position(shard, store.next_position(shard))
+    return statuslist.position(shard, ports.status_bits().next_position(shard))
 
 
 def issue(
@@ -55,9 +54,8 @@ def issue(
 ) -> str:
     """An SD-JWT VC of ``kind`` with every disclosure, signed ES256 by the key in service;
     ``holder_jwk`` binds it to a wallet key (``cnf``)."""
-    from chalicelib.documents import signing
-
-    kid = signing.key_id()
+    signer = ports.signer()
+    kid = signer.key_id()
     always: dict[str, Any] = {
         "iss": issuer(),
         "iat": int(at.timestamp()),
@@ -68,21 +66,19 @@ def issue(
     if holder_jwk is not None:
         always["cnf"] = {"jwk": dict(holder_jwk)}
     header = {"alg": "ES256", "kid": kid}
-    return sdjwt.issue(header, always, disclosable, lambda m: signing.sign(m, kid))
+    return sdjwt.issue(header, always, disclosable, lambda m: signer.sign(m, kid))
 
 
 def status_list_token(list_id: str, at: datetime) -> str:
     """The list's Status List Token (``statuslist+jwt``), signed now."""
-    from chalicelib.documents import signing
-    from chalicelib.store import credentials as store
-
-    lst = statuslist.encode(store.invalid_indices(list_id))
+    lst = statuslist.encode(ports.status_bits().invalid_indices(list_id))
     payload = statuslist.token_payload(
         status_uri(list_id), lst, int(at.timestamp()), issuer(), statuslist.TTL_SECONDS
     )
-    kid = signing.key_id()
+    signer = ports.signer()
+    kid = signer.key_id()
     header = {"alg": "ES256", "typ": statuslist.TYP, "kid": kid}
-    return jose.sign_compact(header, payload, lambda m: signing.sign(m, kid))
+    return jose.sign_compact(header, payload, lambda m: signer.sign(m, kid))
 
 
 def reference_of(payload: Mapping[str, Any]) -> Reference | None:
@@ -101,17 +97,13 @@ def reference_of(payload: Mapping[str, Any]) -> Reference | None:
 
 def is_invalid(reference: Reference) -> bool:
     """What the status list says of this bit (the same item the Status List Token encodes)."""
-    from chalicelib.store import credentials as store
-
-    return reference.index in store.invalid_indices(reference.list_id)
+    return reference.index in ports.status_bits().invalid_indices(reference.list_id)
 
 
 def issuer_key(header: Mapping[str, Any]) -> Mapping[str, Any]:
     """The published key (current or retired) that the header's ``kid`` names."""
-    from chalicelib.documents import signing
-
     kid = header.get("kid")
-    for key in signing.published_keys():
+    for key in ports.signer().published_keys():
         if key.get("kid") == kid:
             return key
     raise ValueError(f"no published key has kid {kid!r}")
@@ -134,6 +126,4 @@ def verify(
 def issuer_metadata() -> dict[str, Any]:
     """``/.well-known/jwt-vc-issuer`` (SD-JWT VC draft, section 4): the issuer and its keys
     inline, the current and the retired."""
-    from chalicelib.documents import signing
-
-    return {"issuer": issuer(), "jwks": {"keys": signing.published_keys()}}
+    return {"issuer": issuer(), "jwks": {"keys": ports.signer().published_keys()}}

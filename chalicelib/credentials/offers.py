@@ -1,6 +1,7 @@
 """The wallet flow's use cases (OpenID4VCI, ``vci``): the citizen's offers, the token, the
 credential. Each credential states what the service's own routes would give its holder: the
-certificate of the CNIe holder, the order in force of a file they may read."""
+certificate of the CNIe holder, the order in force of a file they may read. The offers and
+tokens are the ``Grants`` port's (``ports.py``): DynamoDB's, or a unit test's in memory."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.credentials import sources, vci
-from chalicelib.credentials.vci import GrantError
+from chalicelib.credentials import ports, sources, vci
+from chalicelib.credentials.vci import Grant, GrantError
 from chalicelib.identity import Principal
-from chalicelib.store import vci as store
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,8 @@ def _now() -> int:
 def _make(owner: str, configuration: str, subject_ref: str) -> Offer:
     code, tx_code = vci.new_secret(), vci.new_tx_code()
     expires = _now() + vci.OFFER_SECONDS
-    grant = store.Grant(configuration, owner, subject_ref, vci.digest(tx_code), expires)
-    store.save_offer(vci.digest(code), grant)
+    grant = Grant(configuration, owner, subject_ref, vci.digest(tx_code), expires)
+    ports.grants().save_offer(vci.digest(code), grant)
     uri, offer = vci.offer_uri(code, configuration)
     return Offer(configuration, uri, offer, vci.qr_svg(uri), tx_code, expires)
 
@@ -60,12 +60,13 @@ def token(form: dict[str, str]) -> dict[str, Any]:
     code = form.get("pre-authorized_code", "")
     if not 10 <= len(code) <= 100:
         raise GrantError("invalid_request", "pre-authorized_code is required")
-    offered = store.load_offer(vci.digest(code))
+    grants = ports.grants()
+    offered = grants.load_offer(vci.digest(code))
     if offered is None or not vci.tx_code_matches(offered.tx_code, form.get("tx_code", "")):
         raise GrantError("invalid_grant", "unknown code, or wrong transaction code")
     access_token = vci.new_secret()
     now = _now()
-    redeemed = store.redeem_offer(
+    redeemed = grants.redeem_offer(
         vci.digest(code), now, vci.digest(access_token), now + vci.TOKEN_SECONDS
     )
     if redeemed is None:
@@ -85,10 +86,11 @@ def credential(authorization: str | None, body: dict[str, Any]) -> dict[str, Any
         raise GrantError("invalid_token", "Authorization: Bearer <access token> is required")
     now = _now()
     token_digest = vci.digest(access_token.strip())
-    if store.live_token(token_digest, now) is None:
+    grants = ports.grants()
+    if grants.live_token(token_digest, now) is None:
         raise GrantError("invalid_token", "unknown, used or expired access token")
     holder = vci.holder_key(vci.proof_of(body), now)  # checked before the token is spent
-    grant = store.redeem_token(token_digest, now)
+    grant = grants.redeem_token(token_digest, now)
     if grant is None:
         raise GrantError("invalid_token", "unknown, used or expired access token")
     asked = body.get("credential_configuration_id") or grant.kind
@@ -98,5 +100,5 @@ def credential(authorization: str | None, body: dict[str, Any]) -> dict[str, Any
     return {"credentials": [{"credential": sd_jwt}]}
 
 
-def _issue(grant: store.Grant, holder: dict[str, Any]) -> str:
+def _issue(grant: Grant, holder: dict[str, Any]) -> str:
     return sources.source_of(grant.kind).issue(grant.subject_ref, holder)

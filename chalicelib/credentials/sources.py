@@ -5,7 +5,8 @@ and has the source of a grant issue it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from chalicelib.identity import Principal
@@ -45,3 +46,21 @@ def source_of(kind: str) -> CredentialSource:
     if kind not in _SOURCES:
         raise GrantError("invalid_credential_request", f"no credential of type {kind!r} here")
     return _SOURCES[kind]()
+
+
+@contextmanager
+def using(provided: Mapping[str, CredentialSource]) -> Iterator[None]:
+    """Only the sources ``provided`` while the block runs (a unit test's, in place of the
+    services' the app wired), the app's again after it."""
+    wired = dict(_SOURCES)
+    _SOURCES.clear()
+    _SOURCES.update({kind: _itself(source) for kind, source in provided.items()})
+    try:
+        yield
+    finally:
+        _SOURCES.clear()
+        _SOURCES.update(wired)
+
+
+def _itself(source: CredentialSource) -> Callable[[], CredentialSource]:
+    return lambda: source

@@ -16,6 +16,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -35,6 +36,19 @@ class GrantError(ValueError):
     def __init__(self, code: str, description: str) -> None:
         super().__init__(description)
         self.code = code
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What an offer, then its access token, issues: the configuration (``kind``), to whom,
+    the source's reference of the credential, the digest of the transaction code (offers
+    only) and the end of its life (epoch seconds)."""
+
+    kind: str
+    owner: str
+    subject_ref: str
+    tx_code: str
+    expires_at: int
 
 
 def digest(secret: str) -> str:

@@ -9,14 +9,13 @@ Only digests of the codes are stored: a read of the table gives nobody a code to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.credentials.vci import Grant
 from chalicelib.settings import get_settings
 from chalicelib.store.binding import bound
 
@@ -38,15 +37,6 @@ class GrantItem(Model):
     tx_code = UnicodeAttribute(default="")  # digest of the transaction code (offers)
     expires_at = NumberAttribute()  # epoch seconds
     used_at = NumberAttribute(null=True)
-
-
-@dataclass(frozen=True)
-class Grant:
-    kind: str
-    owner: str
-    subject_ref: str
-    tx_code: str
-    expires_at: int
 
 
 def _grant(item: GrantItem) -> Grant:

@@ -17,9 +17,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-
 from chalicelib import clock
 from chalicelib.credentials import sdjwt, statuslist
 from chalicelib.credentials.statuslist import Reference
@@ -39,6 +36,7 @@ from chalicelib.workflow.case import Case, Contact, Document
 from chalicelib.workflow.engine import Actor
 from chalicelib.workflow.machine import Machine
 from tests.fakes.cases import InMemoryWrite, in_memory
+from tests.fakes.credentials import InMemorySigner as InMemorySigner  # one signer for both fakes
 
 Key = tuple[int, str, str]  # (session, academy, candidate number)
 
@@ -156,25 +154,6 @@ class InMemoryCredentials:
 
     def is_invalid(self, reference: Reference) -> bool:
         return reference in self.invalid
-
-
-@dataclass
-class InMemorySigner:
-    """A P-256 key made for the test: its signatures check with ``public_key``."""
-
-    key: ec.EllipticCurvePrivateKey = field(
-        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
-    )
-
-    def key_id(self) -> str:
-        return "unit-key"
-
-    def sign(self, message: bytes, key_id: str | None = None) -> bytes:
-        return self.key.sign(message, ec.ECDSA(hashes.SHA256()))
-
-    @property
-    def public_key(self) -> ec.EllipticCurvePublicKey:
-        return self.key.public_key()
 
 
 @dataclass
