@@ -1,19 +1,23 @@
 """Pre-registration's adapters in memory (``chalicelib.services.enrollment.ports``): the
-child's guard, the registered-year mark and the school's counters, the school catalogue and
-the guardian's verified contacts. The guard and mark conditions are those of
-``chalicelib.store.enrollment.applications``; their writes are ``in_memory`` ``Also`` values
-that ``InMemoryCases`` checks and applies in the transition's own all-or-nothing step."""
+child's guard, the registered-year mark, the school's counters and the follow-up's figures,
+the school catalogue and the guardian's verified contacts. The guard and mark conditions are
+those of ``chalicelib.store.enrollment.applications``; their writes are ``in_memory`` ``Also``
+values that ``InMemoryCases`` checks and applies in the transition's own all-or-nothing step.
+Massar's fake is the production stand-in (``massar.StandInMassar``), one per test."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pynamodb.exceptions import TransactWriteError
+
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
+from chalicelib.services.enrollment.domain import fold
 from chalicelib.store.cases import Also
-from chalicelib.store.enrollment.applications import Page
+from chalicelib.store.enrollment.applications import Figures, Page
 from chalicelib.workflow.case import Case, Contact
 from tests.fakes.cases import InMemoryCases, in_memory
 
@@ -26,6 +30,8 @@ class InMemoryApplications:
     guards: dict[str, str] = field(default_factory=dict)  # child's key -> filer
     marks: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     counters: dict[tuple[int, str], dict[str, int]] = field(default_factory=dict)
+    # the school as the counters' item names it (set again by each update, as DynamoDB's)
+    counted_schools: dict[tuple[int, str], Mapping[str, Any]] = field(default_factory=dict)
 
     def guard_taken(self, key: str, owner: str) -> Also:
         return in_memory(
@@ -58,6 +64,7 @@ class InMemoryApplications:
 
     def counted(self, year: int, school: Mapping[str, Any], moves: Mapping[str, int]) -> Also:
         def add() -> None:
+            self.counted_schools[(year, school["code"])] = dict(school)
             counts = self.counters.setdefault((year, school["code"]), {})
             for name, value in moves.items():
                 counts[name] = counts.get(name, 0) + value
@@ -90,13 +97,76 @@ class InMemoryApplications:
         last = kept[limit - 1]
         return Page(kept[:limit], {"after": f"{last.updated_at.isoformat()}#{last.id}"})
 
+    def school_figures(self, year: int, school: str) -> list[Figures]:
+        return [self._figures(year, school)] if (year, school) in self.counters else []
+
+    def area_figures(self, year: int, region: str, province: str | None = None) -> list[Figures]:
+        """By province then school, as the region's index orders them."""
+        found = [
+            self._figures(year, code)
+            for (counted_year, code), school in self.counted_schools.items()
+            if counted_year == year
+            and school["region"] == region
+            and province in (None, school["province"])
+        ]
+        return sorted(found, key=lambda f: (f.province, f.school))
+
+    def _figures(self, year: int, code: str) -> Figures:
+        school = self.counted_schools[(year, code)]
+        numbers = dict(self.counters[(year, code)])
+        return Figures(code, school["name_fr"], school["province"], school["region"], numbers)
+
 
 @dataclass
 class InMemoryCatalogue:
+    """The schools by code, and each province's region as the last school saved in it set
+    it. ``failing`` are the codes whose save DynamoDB cancels (nothing of it written)."""
+
     schools: dict[str, dict[str, Any]] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)
+    demos: dict[str, str | None] = field(default_factory=dict)
+    failing: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for school in self.schools.values():  # as if they were saved
+            self.regions.setdefault(school["province"], school["region"])
+
+    def save_school(self, school: Mapping[str, Any], demo: str | None = None) -> None:
+        if school["code"] in self.failing:
+            raise TransactWriteError("Transaction cancelled (the fake's failing school)")
+        self.schools[school["code"]] = dict(school)
+        self.demos[school["code"]] = demo
+        self.regions[school["province"]] = school["region"]
 
     def school(self, code: str) -> dict[str, Any] | None:
         return self.schools.get(code)
+
+    def schools_in(self, commune: str, level: str | None = None) -> list[dict[str, Any]]:
+        """Names compared folded, as the store's keys are."""
+        found = [s for s in self.schools.values() if fold(s["commune"]) == fold(commune)]
+        return _by_code(found, level)
+
+    def schools_serving(
+        self, commune: str, district: str, level: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Read from the schools' sectors: the store's sector entries are written and deleted
+        with their school, so they always say what the schools' sectors say."""
+        wanted = (fold(commune), fold(district))
+        found = [
+            s
+            for s in self.schools.values()
+            if wanted in {(fold(a["commune"]), fold(a["district"])) for a in s["sector"]}
+        ]
+        return _by_code(found, level)
+
+    def region_of(self, province: str) -> str | None:
+        return self.regions.get(province)
+
+
+def _by_code(found: Iterable[dict[str, Any]], level: str | None) -> list[dict[str, Any]]:
+    """The schools taking ``level`` (any, if None), by code: a Query's order."""
+    kept = (s for s in found if level is None or level in s["levels"])
+    return sorted(kept, key=lambda s: str(s["code"]))
 
 
 @dataclass

@@ -5,7 +5,8 @@ down: a request already settled (a pupil code, or Massar's refusal) is never sen
 Massar is called with the case id as idempotency key, and a transient failure raises so
 that SQS delivers the message again (until its dead-letter queue, for an operator, after
 repeated failures). Massar's refusal for good settles the request instead, in one
-transition: ``massar_refused``, the reason kept and the guardian told."""
+transition: ``massar_refused``, the reason kept and the guardian told. Massar is reached
+through ``ports.py`` (the stage's by default; a stand-in of its own in unit tests)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from typing import Any
 
 from chalicelib.observability import logger
 from chalicelib.refusals import LostRace
+from chalicelib.services.enrollment import ports
 from chalicelib.services.enrollment import service as enrollment
 from chalicelib.services.enrollment.machines import ENROLLMENT
-from chalicelib.services.enrollment.massar import MassarRefused, massar
+from chalicelib.services.enrollment.massar import MassarRefused
 from chalicelib.workflow import lifecycle
 from chalicelib.workflow.case import Case
 
@@ -51,7 +53,7 @@ def export_to_massar(message: Mapping[str, Any]) -> str:
     if case.payload.get("massar_code") or case.state != "approved":
         return "already_registered" if case.payload.get("massar_code") else "settled"
     try:
-        code = massar().register(pupil_record(case), key=case.id)
+        code = ports.massar().register(pupil_record(case), key=case.id)
     except MassarRefused as refused:
         return _refused(case, refused)
     try:

@@ -1,16 +1,19 @@
 """The provincial and regional follow-up: requests by state and the younger siblings'
-school-entry forecast, from the counters the transitions keep (never from the requests)."""
+school-entry forecast, from the counters the transitions keep (never from the requests),
+read through ``ports.py`` (DynamoDB's by default; in-memory fakes in unit tests)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
-from chalicelib.services.enrollment import domain
+from chalicelib.services.enrollment import domain, ports
 from chalicelib.services.enrollment.schemas import FollowUpQuery, FollowUpView, SchoolFigures
-from chalicelib.store.enrollment import applications as store
-from chalicelib.store.enrollment import catalogue
+
+if TYPE_CHECKING:
+    from chalicelib.store.enrollment.applications import Figures
 
 STATES = (
     *("submitted", "documents_requested", "approved", "registered", "rejected", "withdrawn"),
@@ -24,14 +27,15 @@ def follow_up(principal: Principal, query: FollowUpQuery, today: date) -> Follow
     if director and query.school not in (None, principal.office):
         raise Refusal("not-found")  # another school's figures: as if they did not exist
     school = principal.office if director else query.school
+    counters = ports.applications()
     if school:
-        scope, figures = {"school": school}, store.school_figures(year.start, school)
+        scope, figures = {"school": school}, counters.school_figures(year.start, school)
     elif query.province:
-        region = catalogue.region_of(query.province)
+        region = ports.catalogue().region_of(query.province)
         scope = {"province": query.province}
-        figures = store.area_figures(year.start, region, query.province) if region else []
+        figures = counters.area_figures(year.start, region, query.province) if region else []
     elif query.region:
-        scope, figures = {"region": query.region}, store.area_figures(year.start, query.region)
+        scope, figures = {"region": query.region}, counters.area_figures(year.start, query.region)
     else:
         raise Refusal(
             "validation-failed",
@@ -53,7 +57,7 @@ def _horizon(year: domain.SchoolYear) -> tuple[str, ...]:
     return tuple(domain.school_year(year.start + n).label for n in (1, 2))
 
 
-def _school(figures: store.Figures, year: domain.SchoolYear) -> SchoolFigures:
+def _school(figures: Figures, year: domain.SchoolYear) -> SchoolFigures:
     counts = {state: figures.numbers.get(f"n_{state}", 0) for state in STATES}
     counts["total"] = sum(counts.values())
     forecast = {

@@ -1,9 +1,11 @@
 """What pre-registration needs of the world outside its rules: the child's guard, the
-registered-year mark and the school's counters (``Applications``), the school catalogue
-(``Catalogue``) and the guardian's verified contacts (``Contacts``). Protocols, so that the
-use cases of ``service.py`` run against DynamoDB (the modules of ``chalicelib.store.enrollment``
-and ``chalicelib.notify.contacts``, the default) or, in unit tests, against the in-memory
-fakes of ``tests/fakes/enrollment.py``, in milliseconds (decision §67).
+registered-year mark, the school's counters and the figures read from them
+(``Applications``), the school catalogue and its import (``Catalogue``), the guardian's
+verified contacts (``Contacts``) and Massar (``Massar``). Protocols, so that the use cases of
+``service.py``, ``schools.py``, ``followup.py``, ``school_import.py`` and ``export.py`` run
+against DynamoDB and Massar (the modules of ``chalicelib.store.enrollment``,
+``chalicelib.notify.contacts`` and ``massar.py``, the default) or, in unit tests, against the
+in-memory fakes of ``tests/fakes/enrollment.py``, in milliseconds (decisions §67 and §74).
 
 The writes that stand or fall with a transition stay ``Also`` values (a name and what it adds
 to the transaction): the case repository in use is the one that understands them."""
@@ -18,8 +20,9 @@ from chalicelib.ports import Overrides
 
 if TYPE_CHECKING:
     from chalicelib.identity import Principal
+    from chalicelib.services.enrollment.massar import Massar
     from chalicelib.store.cases import Also
-    from chalicelib.store.enrollment.applications import Page
+    from chalicelib.store.enrollment.applications import Figures, Page
     from chalicelib.workflow.case import Case, Contact
 
 
@@ -51,9 +54,29 @@ class Applications(Protocol):
         max_reads: int = 5,
     ) -> Page: ...
 
+    def school_figures(self, year: int, school: str) -> list[Figures]:
+        """The school's counters for the school year starting in ``year`` (none: [])."""
+        ...
+
+    def area_figures(self, year: int, region: str, province: str | None = None) -> list[Figures]:
+        """The counters of a region's schools, or of one of its provinces' schools."""
+        ...
+
 
 class Catalogue(Protocol):
     def school(self, code: str) -> dict[str, Any] | None: ...
+
+    def schools_in(self, commune: str, level: str | None = None) -> list[dict[str, Any]]: ...
+
+    def schools_serving(
+        self, commune: str, district: str, level: str | None = None
+    ) -> list[dict[str, Any]]: ...
+
+    def region_of(self, province: str) -> str | None: ...
+
+    def save_school(self, school: Mapping[str, Any], demo: str | None = None) -> None:
+        """The school and its sector, all or nothing (a ``PynamoDBException``: nothing)."""
+        ...
 
 
 class Contacts(Protocol):
@@ -76,6 +99,7 @@ class Ports:
     applications: Applications | None = None
     catalogue: Catalogue | None = None
     contacts: Contacts | None = None
+    massar: Massar | None = None
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
@@ -108,4 +132,14 @@ def contacts() -> Contacts:
         from chalicelib.notify import contacts as verified
 
         return verified
+    return found
+
+
+def massar() -> Massar:
+    """Massar as the stage has it (``massar.massar``: its API, or the local stand-in)."""
+    found: Massar | None = _in_use("massar")
+    if found is None:
+        from chalicelib.services.enrollment import massar as ministry
+
+        return ministry.massar()
     return found

@@ -41,17 +41,13 @@ DIRECTOR = "school_director"
     response=f"{SCHEMAS}:SchoolList",
 )
 def list_schools(call: Call) -> SchoolList:
+    from chalicelib.services.enrollment import schools
     from chalicelib.services.enrollment.schemas import SchoolList
     from chalicelib.services.enrollment.views import school_view
-    from chalicelib.store.enrollment import catalogue
 
     query = call.query
-    schools = (
-        catalogue.schools_serving(query.commune, query.district, query.level)
-        if query.district
-        else catalogue.schools_in(query.commune, query.level)
-    )
-    return SchoolList(items=[school_view(s) for s in schools])
+    found = schools.search(query.commune, query.district, query.level)
+    return SchoolList(items=[school_view(s) for s in found])
 
 
 @route(
@@ -90,11 +86,11 @@ def import_schools(call: Call) -> SchoolsImportReport:
 )
 def file_application(call: Call) -> Reply:
     from chalicelib.services.enrollment import service
+    from chalicelib.services.enrollment.schools import of_request
     from chalicelib.services.enrollment.views import application_view
-    from chalicelib.store.enrollment import catalogue
 
     case = service.file(call.user, call.body.model_dump(), call.language)
-    view = application_view(case, catalogue.school(case.office), call.language)
+    view = application_view(case, of_request(case), call.language)
     return Reply(view.model_dump(mode="json"), 201)
 
 
@@ -136,8 +132,8 @@ def school_applications(call: Call, code: str) -> ApplicationPage:
 
 def _decided(call: Call, case_id: str, action: str) -> ApplicationView:
     from chalicelib.services.enrollment import service
+    from chalicelib.services.enrollment.schools import of_request
     from chalicelib.services.enrollment.views import application_view
-    from chalicelib.store.enrollment import catalogue
 
     user, correlation = call.user, call.correlation_id
     if action == "approve":
@@ -147,7 +143,7 @@ def _decided(call: Call, case_id: str, action: str) -> ApplicationView:
         case = service.reject(user, case_id, body.reason, body.details, correlation, call.language)
     else:
         case = service.withdraw(user, case_id, correlation)
-    return application_view(case, catalogue.school(case.office), call.language)
+    return application_view(case, of_request(case), call.language)
 
 
 @route(
@@ -195,15 +191,15 @@ def withdraw(call: Call, application_id: str) -> ApplicationView:
 
 def _owed(call: Call, case_id: str, action: str, reason: str) -> ApplicationView:
     from chalicelib.services.enrollment import service
+    from chalicelib.services.enrollment.schools import of_request
     from chalicelib.services.enrollment.views import application_view
-    from chalicelib.store.enrollment import catalogue
 
     user, correlation = call.user, call.correlation_id
     if action == "request_documents":
         case = service.request_documents(user, case_id, reason, correlation)
     else:
         case = service.documents_provided(user, case_id, reason, correlation)
-    return application_view(case, catalogue.school(case.office), call.language)
+    return application_view(case, of_request(case), call.language)
 
 
 # The director asks for a document (the decision clock pauses); the guardian, having

@@ -1,6 +1,7 @@
 """Loading the school map (``POST /enrollment/schools/import``, ``make schools``): every
 line checked (``school_map``), each good school written in its own transaction (all of its
-items or none), the bad lines named by line, field and why."""
+items or none), the bad lines named by line, field and why. The catalogue is reached through
+``ports.py`` (DynamoDB's by default; an in-memory fake in unit tests)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from typing import Any
 from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.observability import logger
-from chalicelib.services.enrollment import school_map
-from chalicelib.store.enrollment import catalogue
+from chalicelib.services.enrollment import ports, school_map
 
 MAX_ERRORS = 500  # listed in the answer (the total is given too): it stays well under 400 KB
 
@@ -22,6 +22,7 @@ def load(text: str, demo: str | None = None) -> dict[str, Any]:
     parsed = school_map.parse(text)
     loaded: list[str] = []
     errors = list(parsed.errors)
+    catalogue = ports.catalogue()
     for line, school in parsed.schools:
         try:
             catalogue.save_school(school, demo)

@@ -23,7 +23,7 @@ from tests.e2e.enrollment.calls import (
     headers,
     sms_about,
 )
-from tests.support.route_samples.enrollment import GUARDIAN, application
+from tests.support.route_samples.enrollment import FAULTY_SCHOOL_MAP, GUARDIAN, application
 
 SetNow = Callable[[datetime], None]
 DECEMBER_2026 = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)  # filing for 2027-2028
@@ -177,24 +177,13 @@ def test_the_age_rule_has_an_upper_bound_and_late_registration_is_for_the_year_s
     assert "31/12/2026" in filed.json_body["checks"]["rule"]
 
 
-SCHOOL_MAP = """code,name_ar,name_fr,levels,commune,province,region,address,sector
-{a},مدرسة الواحة,École Al Waha,primary,Tiznit-Centre,TIZNIT,SM,"3, rue X",Hay Lalla;{north}
-{b},مدرسة الأطلس,École Atlas,preschool;primary,Tiznit-Centre,TIZNIT,SM,1 avenue Atlas,Hay Massira
-bad code!,مدرسة,École,primary,Tiznit-Centre,TIZNIT,SM,adresse,Hay Massira
-{c},مدرسة السلام,École Salam,college,Tiznit-Centre,TIZNIT,SM,adresse,Hay Massira
-{d},Ecole sans arabe,École D,primary,Tiznit-Centre,TIZNIT,SM,adresse,
-{a},مدرسة مكررة,École doublon,primary,Tiznit-Centre,TIZNIT,SM,adresse,Hay Salam
-{e},مدرسة,École E,primary,Tiznit-Centre
-"""
-
-
 def test_the_school_map_is_loaded_from_csv_with_each_bad_line_named(
     client: Any, token: Any, stack: Any, set_now: SetNow
 ) -> None:
     tag = uuid.uuid4().hex[:5].upper()
     a, b, c, d, e = (f"MAP-{tag}-{n}" for n in "ABCDE")
     north = "Tiznit-Nord: Douar Jdid"  # a district of another commune
-    text = SCHOOL_MAP.format(a=a, b=b, c=c, d=d, e=e, north=north)
+    text = FAULTY_SCHOOL_MAP.format(a=a, b=b, c=c, d=d, e=e, north=north)
     text = text.replace("Tiznit", f"Tiznit{tag}")
     admin = token("admin", office="HQ")
     path = "/enrollment/schools/import"

@@ -124,6 +124,17 @@ SCHOOL_MAP = (
     f"LP-MAP-1,مدرسة الخريطة,École de la carte,preschool;primary,{COMMUNE},RABAT,RSK,"
     f'"2, rue de la Carte",{DISTRICT};Ryad\n'
 )
+# A school map with a bad line of each kind, for the import's tests: {a} to {e} are school
+# codes, {north} a district of another commune. Lines 2 and 3 are good; 4 to 8 break a rule.
+FAULTY_SCHOOL_MAP = """code,name_ar,name_fr,levels,commune,province,region,address,sector
+{a},مدرسة الواحة,École Al Waha,primary,Tiznit-Centre,TIZNIT,SM,"3, rue X",Hay Lalla;{north}
+{b},مدرسة الأطلس,École Atlas,preschool;primary,Tiznit-Centre,TIZNIT,SM,1 avenue Atlas,Hay Massira
+bad code!,مدرسة,École,primary,Tiznit-Centre,TIZNIT,SM,adresse,Hay Massira
+{c},مدرسة السلام,École Salam,college,Tiznit-Centre,TIZNIT,SM,adresse,Hay Massira
+{d},Ecole sans arabe,École D,primary,Tiznit-Centre,TIZNIT,SM,adresse,
+{a},مدرسة مكررة,École doublon,primary,Tiznit-Centre,TIZNIT,SM,adresse,Hay Salam
+{e},مدرسة,École E,primary,Tiznit-Centre
+"""
 
 
 def filed(owner: str = OWNER, school_code: str = OFFICE) -> dict[str, str]:

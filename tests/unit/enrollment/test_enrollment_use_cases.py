@@ -1,92 +1,30 @@
 """Pre-registration's use cases (``service.py``) against the in-memory fakes of
-``tests/fakes/`` (decision §67): the rules tests/e2e/enrollment asserts through HTTP and
-DynamoDB, here in milliseconds and with AWS out of reach (any AWS call fails the test)."""
+``tests/fakes/`` (decision §67, the ``world`` of ``world.py``): the rules tests/e2e/enrollment
+asserts through HTTP and DynamoDB, here in milliseconds and with AWS out of reach (any AWS
+call fails the test)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
-from botocore.client import BaseClient
 
-from chalicelib import clock
 from chalicelib.identity import Principal
-from chalicelib.refusals import LostRace, Refusal
-from chalicelib.services.enrollment import domain, ports, service
-from chalicelib.services.enrollment.schemas import ApplicationIn
-from chalicelib.workflow import lifecycle, repository
-from chalicelib.workflow.case import Case, Document
-from chalicelib.workflow.engine import Actor, TransitionRefused
-from tests.fakes.cases import InMemoryCases
-from tests.fakes.enrollment import InMemoryApplications, InMemoryCatalogue, InMemoryContacts
-from tests.support.route_samples.enrollment import GUARDIAN, application, school
-
-SCHOOL = "UNIT-SCHOOL"
-DECEMBER_2026 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # filing for 2027-2028
-MOTHER_EMAIL = "mere@demo.invalid"  # the guardian's e-mail in the sample request
-
-
-@dataclass
-class World:
-    cases: InMemoryCases
-    applications: InMemoryApplications
-    catalogue: InMemoryCatalogue
-    contacts: InMemoryContacts
-    moment: list[datetime]
-
-    def at(self, moment: datetime) -> None:
-        self.moment[0] = moment
-
-
-@pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    def no_aws(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError(f"a unit test called AWS: {args[1:2]}")
-
-    monkeypatch.setattr(BaseClient, "_make_api_call", no_aws)
-    moment = [DECEMBER_2026]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    cases = InMemoryCases()
-    fakes = World(
-        cases,
-        InMemoryApplications(cases),
-        InMemoryCatalogue({SCHOOL: school(SCHOOL)}),
-        InMemoryContacts({}),
-        moment,
-    )
-    in_use = ports.Ports(fakes.applications, fakes.catalogue, fakes.contacts)
-    with repository.using(cases), ports.using(in_use):
-        yield fakes
-
-
-def guardian(name: str = "guardian-unit") -> Principal:
-    return Principal(f"citizen:{name}", "citizen", frozenset({"citizen"}), **GUARDIAN)
-
-
-DIRECTOR = Principal("staff:director-unit", "staff", frozenset({"school_director"}), SCHOOL)
-
-
-def request(certificate: str = "1234/2021", **child: Any) -> dict[str, Any]:
-    """The request as the route hands it to the service (validated by its schema)."""
-    body = application(SCHOOL, certificate, **child)
-    return ApplicationIn.model_validate(body).model_dump()
-
-
-def refusal_of(call: Any, *args: Any) -> Refusal:
-    with pytest.raises(Refusal) as refused:
-        call(*args)
-    return refused.value
-
-
-def with_photo_checked(case: Case) -> Case:
-    """The photo arrived and passed the checks (the documents pipeline's part)."""
-    photo = Document(
-        "doc1", "photo", "image/png", 10, "verified", case.owner, "citizen", clock.now(), "k"
-    )
-    return lifecycle.record(case, "document_checked", Actor.system("checks"), {}, (photo,))
+from chalicelib.refusals import LostRace
+from chalicelib.services.enrollment import domain, service
+from chalicelib.workflow import lifecycle
+from chalicelib.workflow.engine import TransitionRefused
+from tests.unit.enrollment.world import (
+    DIRECTOR,
+    MOTHER_EMAIL,
+    SCHOOL,
+    World,
+    guardian,
+    refusal_of,
+    request,
+    with_photo_checked,
+)
 
 
 def test_filing_takes_the_guard_and_counts_the_request(world: World) -> None:
