@@ -5,12 +5,14 @@ sessions and their result items (``Sessions``), the certificates and their share
 guard (``Writes``), the candidate's verified contacts (``Contacts``), the status bits and
 SD-JWT VCs of ``chalicelib.credentials`` (``Credentials``), the signing key (``Signer``),
 the signed uploads of documents (``Uploads``), and for the exam office the background jobs
-(``Jobs``) and the candidate lists it puts in the documents bucket (``Files``). Protocols,
-so that the use cases of ``service.py``, ``certificates.py``, ``decisions.py``, ``jobs.py``
+(``Jobs``), the candidate lists it puts in the documents bucket (``Files``), its academy's
+queue of cases (``Queues``) and the audit of the lists it reads (``Reads``). Protocols, so
+that the use cases of ``service.py``, ``certificates.py``, ``decisions.py``, ``jobs.py``
 and ``imports.py`` run against AWS (the modules of ``chalicelib.store.bac``,
 ``chalicelib.notify.contacts``, ``chalicelib.credentials.issuance``,
 ``chalicelib.documents.signing``, ``chalicelib.documents.uploads``,
-``chalicelib.jobs.runner`` and ``chalicelib.documents.storage``, the default) or, in unit
+``chalicelib.jobs.runner``, ``chalicelib.documents.storage``, ``chalicelib.store.cases``
+and ``chalicelib.workflow.access``, the default) or, in unit
 tests, against the in-memory fakes of ``tests/fakes/bac.py`` and ``tests/fakes/jobs.py``, in
 milliseconds (decisions §70, §75).
 
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from chalicelib.services.bac.domain import Candidate
     from chalicelib.store.bac.certificates import Certificate, Share
     from chalicelib.store.bac.sessions import Session, StoredResult
-    from chalicelib.store.cases import Also
+    from chalicelib.store.cases import Also, Page
     from chalicelib.workflow.case import Case, Contact, Document
     from chalicelib.workflow.engine import Actor
     from chalicelib.workflow.machine import Machine
@@ -198,6 +200,27 @@ class Files(Protocol):
     def read(self, key: str) -> bytes | None: ...
 
 
+class Queues(Protocol):
+    """A staff queue, oldest first: one Query on the queue index in DynamoDB."""
+
+    def queue(
+        self,
+        case_type: str,
+        office: str,
+        state: str,
+        limit: int,
+        start_after: dict[str, Any] | None,
+    ) -> Page: ...
+
+
+class Reads(Protocol):
+    """A staff list of citizens' cases is a read: audited before the list leaves."""
+
+    def listed(
+        self, principal: Principal, purpose: str, case_ids: list[str], correlation_id: str
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     """One set of adapters; a field left ``None`` is the default's."""
@@ -212,6 +235,8 @@ class Ports:
     uploads: Uploads | None = None
     jobs: Jobs | None = None
     files: Files | None = None
+    queues: Queues | None = None
+    reads: Reads | None = None
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
@@ -307,4 +332,22 @@ def files() -> Files:
         from chalicelib.documents import storage as s3
 
         return s3
+    return found
+
+
+def queues() -> Queues:
+    found: Queues | None = _in_use("queues")
+    if found is None:
+        from chalicelib.store import cases as dynamodb
+
+        return dynamodb
+    return found
+
+
+def reads() -> Reads:
+    found: Reads | None = _in_use("reads")
+    if found is None:
+        from chalicelib.workflow import access
+
+        return access
     return found

@@ -5,7 +5,8 @@ with moto, the local pump and HTTP (bad rows by line and column and nothing writ
 import run twice changing nothing, one job per session and academy, a CNIe number one
 candidate's per session, results hidden until their moment, a moment the job can meet and
 never moved once seen, a job only its academy's officers see), here in milliseconds and
-with AWS out of reach (the fixture of the use-case tests, which any AWS call fails)."""
+with AWS out of reach (the fixture of the use-case tests, which any AWS call fails); and
+the academy's queue of cases, each page audited as a read."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from chalicelib.jobs.runner import Job
 from chalicelib.services.bac import decisions, imports, jobs, ports, service
 from chalicelib.services.bac import office_routes as _registers_the_job_handlers  # noqa: F401
 from chalicelib.services.bac.domain import results_day
+from chalicelib.services.bac.machines import CORRECTION
 from scripts.demo.bac import row, to_csv
 from tests.fakes.bac import InMemoryFiles
+from tests.fakes.equivalence import InMemoryQueues, InMemoryReads
 from tests.fakes.jobs import InMemoryJobs
 from tests.unit.bac.test_bac_use_cases import (
     ACADEMY,
@@ -47,6 +50,7 @@ class Office:
     world: World
     jobs: InMemoryJobs
     files: InMemoryFiles
+    reads: InMemoryReads
     _names: Iterator[int] = field(default_factory=itertools.count)
 
     def upload(self, rows: list[dict[str, str]]) -> str:
@@ -87,8 +91,10 @@ def officer(academy: str) -> Any:
 
 @pytest.fixture
 def office(world: World) -> Iterator[Office]:  # noqa: F811 (pytest's fixture argument)
-    fakes = Office(world, InMemoryJobs(), InMemoryFiles())
-    with ports.using(ports.Ports(jobs=fakes.jobs, files=fakes.files)):
+    fakes = Office(world, InMemoryJobs(), InMemoryFiles(), InMemoryReads())
+    queues = InMemoryQueues(world.cases)
+    in_use = ports.Ports(jobs=fakes.jobs, files=fakes.files, queues=queues, reads=fakes.reads)
+    with ports.using(in_use):
         yield fakes
 
 
@@ -110,9 +116,8 @@ def test_a_list_with_bad_rows_fails_naming_each_and_writes_nothing(office: Offic
     failed = office.import_list(rows)
     assert failed.state == "failed" and failed.failure is not None
     assert "nothing was imported" in failed.failure
-    assert {(3, "birth_date"), (4, "academy"), (4, "marks"), (5, "regional_exam")} <= (
-        line_and_column(failed)
-    )
+    named = line_and_column(failed)
+    assert {(3, "birth_date"), (4, "academy"), (4, "marks"), (5, "regional_exam")} <= named
     assert failed.report is not None and failed.report["candidates"] == 0
     assert failed.report["errors_total"] == len(failed.report["errors"])
     candidates = office.world.candidates
@@ -141,9 +146,8 @@ def test_the_file_is_checked_when_asked_for_and_read_when_the_job_runs(
     queued = jobs.request_import(OFFICER, YEAR, key, "")
     del office.files.files[key]  # gone before the job ran
     gone = office.ran(queued)
-    assert (
-        gone.state == "failed" and gone.failure == "body.key: no such file in the documents bucket"
-    )
+    assert gone.state == "failed"
+    assert gone.failure == "body.key: no such file in the documents bucket"
     assert office.world.candidates.records == {}
 
 
@@ -211,10 +215,8 @@ def test_a_cnie_held_in_another_academy_is_refused_for_that_row(office: Office) 
     assert again.report is not None and again.report["refused_total"] == 0
 
     later = office.import_list([theirs[0]], academy=ELSEWHERE, year=YEAR + 1)
-    assert later.report is not None and (
-        later.report["candidates"],
-        later.report["refused_total"],
-    ) == (1, 0)
+    assert later.report is not None
+    assert (later.report["candidates"], later.report["refused_total"]) == (1, 0)
     assert service.me(CANDIDATE).academy == ELSEWHERE  # the newest session's record
 
 
@@ -334,3 +336,23 @@ def test_a_moment_leaves_the_job_its_lead_and_is_never_moved_once_seen(office: O
     assert session is not None
     assert (session.visible_from, session.complaint_until) == (moment, moment + timedelta(days=10))
     assert service.results(CANDIDATE)[0].complaint_until == moment + timedelta(days=10)
+
+
+# ------------------------------------------------------------------ the queue
+
+
+def test_the_queue_holds_the_academy_s_cases_and_each_page_is_audited(office: Office) -> None:
+    office.import_list()
+    case = correct({"first_name_fr": "Selma"}).case
+    assert case is not None
+    waiting = CORRECTION.initial.name
+    page = decisions.queue(OFFICER, CORRECTION.case_type, waiting, 20, None, "corr-1")
+    assert [c.id for c in page.cases] == [case.id] and page.last_key is None
+    purpose = f"GET /bac/queue type={CORRECTION.case_type} state={waiting}"
+    assert office.reads.lists == [(OFFICER.subject, purpose, [case.id])]
+
+    theirs = decisions.queue(officer(ELSEWHERE), CORRECTION.case_type, waiting, 20, None, "c")
+    assert theirs.cases == []
+    decided = decisions.queue(OFFICER, CORRECTION.case_type, "accepted", 20, None, "corr-2")
+    assert decided.cases == []
+    assert len(office.reads.lists) == 1  # an empty page names no one: nothing to audit
