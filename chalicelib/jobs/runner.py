@@ -17,7 +17,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import jobs as store
 from chalicelib.store.jobs import Busy, Job
 
-__all__ = ["Busy", "Job", "describe", "fit", "handle_messages", "run", "submit"]
+__all__ = ["Busy", "Job", "describe", "fit", "get", "handle_messages", "run", "submit"]
 
 # A job item stays well under DynamoDB's 400 KB: a report keeps the first bad rows that fit
 # in this many bytes (its own counts still count them all).

@@ -1,9 +1,11 @@
 """The baccalaureate's adapters in memory (``chalicelib.services.bac.ports``): the candidate
 records, the sessions and result items, the certificates and their shares, the writes run on
 their own and the one-request guard, the verified contacts, the status bits and SD-JWT VCs,
-a signing key and the documents' uploads. Each condition is the DynamoDB module's (a record
-not already waiting for a correction, a record still naming the certificate it named, a
-certificate never written over and revoked only while valid, a guard not taken), and each
+a signing key, the documents' uploads and the files put in the documents bucket (the jobs:
+``tests/fakes/jobs.py``). Each condition is the DynamoDB module's (a CNIe number claimed by
+one candidate per session, a record not already waiting for a correction, a record still
+naming the certificate it named, a certificate never written over and revoked only while
+valid, a guard not taken), and each
 write that joins a transaction is an ``in_memory`` ``Also``: ``InMemoryCases`` (with a
 transition) or ``InMemoryWrites.run`` (on their own) checks every condition before it
 applies any, so all or nothing, a failed condition a ``LostRace`` naming it."""
@@ -28,6 +30,7 @@ from chalicelib.notify.contacts import identity_name, identity_verified
 from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.services.bac import domain
 from chalicelib.services.bac.domain import Candidate, data_check
+from chalicelib.store.bac.candidates import CnieHeld
 from chalicelib.store.bac.certificates import MAX_VERIFICATION_TIMES, Certificate, Share
 from chalicelib.store.bac.sessions import Session, StoredResult
 from chalicelib.store.cases import Also
@@ -49,14 +52,55 @@ def key_of(c: Candidate) -> Key:
 class InMemoryCandidates:
     """The records by (session, academy, number); the CNIe lookup newest session first, as
     the lookup index sorts ``<year>#<number>``. A record without a CNIe number is not found
-    by one."""
+    by one. ``claims``: who holds a CNIe number in a session (``ClaimItem``);
+    ``corrections``: the fields an officer accepted, laid over the list's on every import."""
 
     records: dict[Key, Candidate] = field(default_factory=dict)
+    claims: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    corrections: dict[Key, dict[str, str]] = field(default_factory=dict)
 
     def put(self, c: Candidate) -> Candidate:
-        """A row of the list imported (the import's own tests cover the import)."""
+        """A record held as it is, no CNIe claimed (``upsert_candidate`` is the import's)."""
         self.records[key_of(c)] = c
         return c
+
+    def candidates_of(self, year: int, academy: str) -> Iterator[Candidate]:
+        mine = [c for c in self.records.values() if (c.year, c.academy) == (year, academy)]
+        yield from sorted(mine, key=lambda c: c.candidate_number)
+
+    def upsert_candidate(self, c: Candidate, now: datetime) -> None:
+        """As the DynamoDB module: the number claimed first (held by another: ``CnieHeld``,
+        nothing written); the list's data under the accepted corrections; the data check's
+        state and the certificate kept, the marks and assessments kept when the row has
+        none; a number the record no longer carries released."""
+        if c.cnie:
+            self._claim(c)
+        before = self.records.get(key_of(c))
+        listed = data_check.with_corrections(c, self.corrections.get(key_of(c), {}))
+        assessments = (c.continuous_assessment, c.regional_exam)
+        if None in assessments:  # written only both at once
+            assessments = (
+                (before.continuous_assessment, before.regional_exam) if before else (None, None)
+            )
+        self.records[key_of(c)] = replace(
+            listed,
+            data_status=before.data_status if before else domain.DataStatus.UNCHECKED,
+            certificate_id=before.certificate_id if before else "",
+            marks=c.marks or (before.marks if before else {}),
+            continuous_assessment=assessments[0],
+            regional_exam=assessments[1],
+        )
+        if before is not None and before.cnie and before.cnie != c.cnie:
+            self._release(c.year, before.cnie, (c.academy, c.candidate_number))
+
+    def _claim(self, c: Candidate) -> None:
+        holder = self.claims.setdefault((c.year, c.cnie), (c.academy, c.candidate_number))
+        if holder != (c.academy, c.candidate_number):
+            raise CnieHeld(*holder)
+
+    def _release(self, year: int, cnie: str, holder: tuple[str, str]) -> None:
+        if self.claims.get((year, cnie)) == holder:
+            del self.claims[(year, cnie)]
 
     def _of_cnie(self, cnie: str, year: int | None) -> list[Candidate]:
         found = [
@@ -104,6 +148,7 @@ class InMemoryCandidates:
         self, c: Candidate, fields: dict[str, str], certificate_id: str = ""
     ) -> Also:
         def apply() -> None:
+            self.corrections.setdefault(key_of(c), {}).update(fields)
             corrected = data_check.with_corrections(self.records[key_of(c)], fields)
             if certificate_id:
                 corrected = replace(corrected, certificate_id=certificate_id)
@@ -271,18 +316,26 @@ class InMemorySessions:
     results: dict[tuple[str, int], StoredResult] = field(default_factory=dict)
 
     def publish(self, session: Session) -> int:
-        """The session saved and its candidates' result items written, as the publication
-        job does (``save_session`` then ``write_results``)."""
-        self.sessions[(session.year, session.academy)] = session
-        written = 0
-        for c in self.candidates.records.values():
-            if (c.year, c.academy) == (session.year, session.academy) and c.cnie:
-                self.results[(c.cnie, c.year)] = stored_result(c, session)
-                written += 1
+        """Its candidates' result items written, then the session saved, as the publication
+        job does."""
+        mine = self.candidates.candidates_of(session.year, session.academy)
+        written = self.write_results(mine, session)
+        self.save_session(session, clock.now())
         return written
 
     def load_session(self, year: int, academy: str) -> Session | None:
         return self.sessions.get((year, academy))
+
+    def save_session(self, session: Session, now: datetime) -> None:
+        self.sessions[(session.year, session.academy)] = session
+
+    def write_results(self, candidates: Iterable[Candidate], session: Session) -> int:
+        written = 0
+        for c in candidates:
+            if c.cnie:
+                self.results[(c.cnie, c.year)] = stored_result(c, session)
+                written += 1
+        return written
 
     def result_of_cnie(self, cnie: str, year: int | None = None) -> StoredResult | None:
         if year is not None:
@@ -425,3 +478,21 @@ class InMemoryUploads:
         )
         self.posts.append(post)
         return document, post
+
+
+@dataclass
+class InMemoryFiles:
+    """The documents bucket's files by key, as bytes."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def put(self, key: str, content: bytes) -> str:
+        self.files[key] = content
+        return key
+
+    def size(self, key: str) -> int | None:
+        held = self.files.get(key)
+        return None if held is None else len(held)
+
+    def read(self, key: str) -> bytes | None:
+        return self.files.get(key)

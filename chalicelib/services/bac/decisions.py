@@ -1,7 +1,8 @@
-"""The exam office's answers to the cases of its academy: a data correction (accepted only
-once its supporting document is verified: the record changes, the candidate confirms
-again), a grant application, and a complaint (an accepted one corrects the marks, and any
-certificate issued before is revoked and, if still admitted, issued again)."""
+"""The exam office's queue of its academy's cases, and its answers to them: a data
+correction (accepted only once its supporting document is verified: the record changes, the
+candidate confirms again), a grant application, and a complaint (an accepted one corrects
+the marks, and any certificate issued before is revoked and, if still admitted, issued
+again)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,22 @@ from chalicelib.store import cases as case_store
 from chalicelib.workflow import access, actions, registry
 from chalicelib.workflow.case import Case
 from chalicelib.workflow.machine import Machine
+
+
+def queue(
+    officer: Principal,
+    case_type: str,
+    state: str,
+    limit: int,
+    start_after: dict[str, Any] | None,
+    correlation_id: str,
+) -> case_store.Page:
+    """The officer's academy's cases of ``case_type`` in ``state``, oldest first: one Query;
+    the page audited as a read before it leaves."""
+    page = ports.queues().queue(case_type, officer.office, state, limit, start_after)
+    purpose = f"GET /bac/queue type={case_type} state={state}"
+    ports.reads().listed(officer, purpose, [c.id for c in page.cases], correlation_id)
+    return page
 
 
 def decide(

@@ -1,5 +1,6 @@
-"""The adapter that reads an academy's candidate list from the documents bucket (the exam
-office uploads it there under ``imports/bac/``) and writes the parsed rows."""
+"""An academy's candidate list: read from the documents bucket (the exam office uploads it
+there under ``imports/bac/``) through ``ports.files()``, and its parsed rows written through
+``ports.candidates()`` and ``ports.sessions()``, many at once."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from chalicelib.aws import client
 from chalicelib.refusals import FieldError, Refusal
+from chalicelib.services.bac import ports
 from chalicelib.services.bac.domain import Candidate
-from chalicelib.settings import get_settings
-from chalicelib.store.bac import candidates as candidate_store
-from chalicelib.store.bac import sessions as session_store
 from chalicelib.store.bac.candidates import CnieHeld
 from chalicelib.store.bac.sessions import Session
 
@@ -28,36 +26,22 @@ def check_csv(key: str) -> None:
 
 
 def _head(key: str) -> None:
-    from botocore.exceptions import ClientError
-
-    try:
-        head = client("s3").head_object(Bucket=get_settings().documents_bucket, Key=key)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code in ("NoSuchKey", "404", "NotFound"):
-            raise _missing(key) from error
-        raise
-    if int(head["ContentLength"]) > MAX_BYTES:
+    size = ports.files().size(key)
+    if size is None:
+        raise _missing(key)
+    if size > MAX_BYTES:
         raise Refusal(
             "payload-too-large", f"At most {MAX_BYTES // (1024 * 1024)} MB: split the list."
         )
 
 
 def read_csv(key: str) -> str:
-    from botocore.exceptions import ClientError
-
-    s3 = client("s3")
-    bucket = get_settings().documents_bucket
     _head(key)
+    raw = ports.files().read(key)
+    if raw is None:
+        raise _missing(key)
     try:
-        raw = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code in ("NoSuchKey", "404", "NotFound"):
-            raise _missing(key) from error
-        raise
-    try:
-        return str(raw.decode("utf-8"))
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _bad_key("the file is not UTF-8 text") from error
 
@@ -83,9 +67,11 @@ def write_candidates(
     first's row now names another) may meet its old holder not yet written: such rows are
     tried again once every other row is written."""
 
+    records = ports.candidates()  # resolved here: the writers run in other threads
+
     def write(c: Candidate) -> CnieHeld | None:
         try:
-            candidate_store.upsert_candidate(c, now)
+            records.upsert_candidate(c, now)
         except CnieHeld as held:
             return held
         return None
@@ -107,10 +93,9 @@ def write_candidates(
 def write_results(candidates: Iterable[Candidate], session: Session) -> int:
     """Every result item with the session's moment: BatchWriteItems (puts, so writing them
     again writes the same), several writers at once."""
+    results = ports.sessions()  # resolved here: the writers run in other threads
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        return sum(
-            pool.map(lambda part: session_store.write_results(part, session), _parts(candidates))
-        )
+        return sum(pool.map(lambda part: results.write_results(part, session), _parts(candidates)))
 
 
 def _parts(candidates: Iterable[Candidate]) -> Iterator[list[Candidate]]:

@@ -13,14 +13,12 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.identity import Principal
-from chalicelib.jobs import JobFailed, runner
-from chalicelib.jobs.runner import Job, describe
+from chalicelib.jobs import JobFailed
+from chalicelib.jobs.runner import Busy, Job, describe
 from chalicelib.observability import logger
 from chalicelib.refusals import FieldError, Refusal
-from chalicelib.services.bac import imports
+from chalicelib.services.bac import imports, ports
 from chalicelib.services.bac.domain import candidate_list, results_day
-from chalicelib.store.bac import candidates as candidate_store
-from chalicelib.store.bac import sessions as session_store
 from chalicelib.store.bac.sessions import Session
 
 IMPORT = "bac.candidates_import"
@@ -43,7 +41,7 @@ def request_import(officer: Principal, year: int, key: str, exam_start: str) -> 
 def request_publish(officer: Principal, year: int, visible_from: datetime | None, days: int) -> Job:
     """Checks the moment against the rules of ``results_day.publication`` now (422 or 409), and
     queues the job that writes it into every result item, then into the session."""
-    session = session_store.load_session(year, officer.office)
+    session = ports.sessions().load_session(year, officer.office)
     if session is None:
         # 409: the session exists in the calendar; it has no candidates here to publish yet.
         detail = f"Import the candidates of session {year} for {officer.office} first."
@@ -70,8 +68,8 @@ def request_publish(officer: Principal, year: int, visible_from: datetime | None
 
 def _submit(kind: str, officer: Principal, year: int, params: dict[str, Any]) -> Job:
     try:
-        return runner.submit(kind, job_scope(year, officer.office), params, officer.subject)
-    except runner.Busy as error:
+        return ports.jobs().submit(kind, job_scope(year, officer.office), params, officer.subject)
+    except Busy as error:
         raise Refusal(
             "conflict",
             "Another import or publication of this session is queued or running: wait for it.",
@@ -81,7 +79,7 @@ def _submit(kind: str, officer: Principal, year: int, params: dict[str, Any]) ->
 
 def job(officer: Principal, year: int, job_id: str) -> Job:
     """A job of the officer's academy for session ``year``; anyone else's is not found."""
-    found = runner.get(job_id)
+    found = ports.jobs().get(job_id)
     if found is None or found.scope != job_scope(year, officer.office):
         raise Refusal("not-found")
     return found
@@ -112,7 +110,8 @@ def import_candidates(academy: str, year: int, key: str, exam_start: str) -> Imp
         report = {"candidates": 0, "errors": rows, "errors_total": len(rows)}
         raise JobFailed(f"{len(errors)} problem(s) in the list; nothing was imported.", report)
     at = clock.now()
-    before = session_store.load_session(year, academy)
+    sessions = ports.sessions()
+    before = sessions.load_session(year, academy)
     session = Session(
         year,
         academy,
@@ -121,7 +120,7 @@ def import_candidates(academy: str, year: int, key: str, exam_start: str) -> Imp
         before.complaint_until if before else None,
         max(len(parsed), before.candidates if before else 0),
     )
-    session_store.save_session(session, at)
+    sessions.save_session(session, at)
     refused = imports.write_candidates(parsed, at)
     # Every row parsed (no errors): the candidate at index i is the list's line i + 2.
     lines = {c.candidate_number: n for n, c in enumerate(parsed, start=2)}
@@ -146,12 +145,13 @@ def publish_results(
 ) -> tuple[Session, int]:
     """The job's work: the moment into every result item first, then into the session
     (complaints and certificates follow the session): safe to run again."""
-    session = session_store.load_session(year, academy)
+    sessions = ports.sessions()
+    session = sessions.load_session(year, academy)
     if session is None:
         raise Refusal("conflict", f"The session {year} of {academy} is gone.")
     session = replace(session, visible_from=visible_from, complaint_until=complaint_until)
-    written = imports.write_results(candidate_store.candidates_of(year, academy), session)
-    session_store.save_session(session, clock.now())
+    written = imports.write_results(ports.candidates().candidates_of(year, academy), session)
+    sessions.save_session(session, clock.now())
     return session, written
 
 

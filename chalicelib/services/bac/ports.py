@@ -3,20 +3,25 @@ repository (``chalicelib.workflow.repository``): the candidate records (``Candid
 sessions and their result items (``Sessions``), the certificates and their shares
 (``Certificates``), the writes that go on their own in one transaction and the one-request
 guard (``Writes``), the candidate's verified contacts (``Contacts``), the status bits and
-SD-JWT VCs of ``chalicelib.credentials`` (``Credentials``), the signing key (``Signer``) and
-the signed uploads of documents (``Uploads``). Protocols, so that the use cases of
-``service.py``, ``certificates.py`` and ``decisions.py`` run against AWS (the modules of
-``chalicelib.store.bac``, ``chalicelib.notify.contacts``, ``chalicelib.credentials.issuance``,
-``chalicelib.documents.signing`` and ``chalicelib.documents.uploads``, the default) or, in
-unit tests, against the in-memory fakes of ``tests/fakes/bac.py``, in milliseconds
-(decision §70).
+SD-JWT VCs of ``chalicelib.credentials`` (``Credentials``), the signing key (``Signer``),
+the signed uploads of documents (``Uploads``), and for the exam office the background jobs
+(``Jobs``), the candidate lists it puts in the documents bucket (``Files``), its academy's
+queue of cases (``Queues``) and the audit of the lists it reads (``Reads``). Protocols, so
+that the use cases of ``service.py``, ``certificates.py``, ``decisions.py``, ``jobs.py``
+and ``imports.py`` run against AWS (the modules of ``chalicelib.store.bac``,
+``chalicelib.notify.contacts``, ``chalicelib.credentials.issuance``,
+``chalicelib.documents.signing``, ``chalicelib.documents.uploads``,
+``chalicelib.jobs.runner``, ``chalicelib.documents.storage``, ``chalicelib.store.cases``
+and ``chalicelib.workflow.access``, the default) or, in unit
+tests, against the in-memory fakes of ``tests/fakes/bac.py`` and ``tests/fakes/jobs.py``, in
+milliseconds (decisions §70, §75).
 
 The writes that stand or fall with a transition (or with ``Writes.run``) stay ``Also``
 values (a name and what it adds to the transaction): the adapters in use understand them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -29,10 +34,11 @@ if TYPE_CHECKING:
     from chalicelib.credentials.types import CredentialType
     from chalicelib.documents.uploads import PresignedPost
     from chalicelib.identity import Principal
+    from chalicelib.jobs.runner import Job
     from chalicelib.services.bac.domain import Candidate
     from chalicelib.store.bac.certificates import Certificate, Share
     from chalicelib.store.bac.sessions import Session, StoredResult
-    from chalicelib.store.cases import Also
+    from chalicelib.store.cases import Also, Page
     from chalicelib.workflow.case import Case, Contact, Document
     from chalicelib.workflow.engine import Actor
     from chalicelib.workflow.machine import Machine
@@ -48,6 +54,16 @@ class Candidates(Protocol):
 
     def load_candidate(self, year: int, academy: str, number: str) -> Candidate | None: ...
 
+    def candidates_of(self, year: int, academy: str) -> Iterator[Candidate]:
+        """The academy's records of session ``year``, by candidate number."""
+        ...
+
+    def upsert_candidate(self, c: Candidate, now: datetime) -> None:
+        """A row of the list over what it said before (the data check, corrections, marks
+        the row leaves out and the certificate stay); ``CnieHeld`` when its CNIe number is
+        another candidate's this session, nothing written."""
+        ...
+
     def confirm_data(self, c: Candidate) -> None:
         """A ``LostRace`` while a correction is being examined."""
         ...
@@ -61,6 +77,13 @@ class Candidates(Protocol):
 
 class Sessions(Protocol):
     def load_session(self, year: int, academy: str) -> Session | None: ...
+
+    def save_session(self, session: Session, now: datetime) -> None: ...
+
+    def write_results(self, candidates: Iterable[Candidate], session: Session) -> int:
+        """Each result item (of the candidates with a CNIe number) with the session's
+        moments, written over the one before; how many."""
+        ...
 
     def result_of_cnie(self, cnie: str, year: int | None = None) -> StoredResult | None: ...
 
@@ -159,6 +182,45 @@ class Uploads(Protocol):
     ) -> tuple[Document, PresignedPost]: ...
 
 
+class Jobs(Protocol):
+    """The background jobs: one queued with its scope's lock (``Busy`` when the scope has
+    one queued or running), and a job by id."""
+
+    def submit(self, kind: str, scope: str, params: dict[str, Any], requested_by: str) -> Job: ...
+
+    def get(self, job_id: str) -> Job | None: ...
+
+
+class Files(Protocol):
+    """The files the exam office puts in the documents bucket: a file's size and its bytes
+    (None: no such file)."""
+
+    def size(self, key: str) -> int | None: ...
+
+    def read(self, key: str) -> bytes | None: ...
+
+
+class Queues(Protocol):
+    """A staff queue, oldest first: one Query on the queue index in DynamoDB."""
+
+    def queue(
+        self,
+        case_type: str,
+        office: str,
+        state: str,
+        limit: int,
+        start_after: dict[str, Any] | None,
+    ) -> Page: ...
+
+
+class Reads(Protocol):
+    """A staff list of citizens' cases is a read: audited before the list leaves."""
+
+    def listed(
+        self, principal: Principal, purpose: str, case_ids: list[str], correlation_id: str
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class Ports:
     """One set of adapters; a field left ``None`` is the default's."""
@@ -171,6 +233,10 @@ class Ports:
     credentials: Credentials | None = None
     signer: Signer | None = None
     uploads: Uploads | None = None
+    jobs: Jobs | None = None
+    files: Files | None = None
+    queues: Queues | None = None
+    reads: Reads | None = None
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
@@ -248,4 +314,40 @@ def uploads() -> Uploads:
         from chalicelib.documents import uploads as s3
 
         return s3
+    return found
+
+
+def jobs() -> Jobs:
+    found: Jobs | None = _in_use("jobs")
+    if found is None:
+        from chalicelib.jobs import runner
+
+        return runner
+    return found
+
+
+def files() -> Files:
+    found: Files | None = _in_use("files")
+    if found is None:
+        from chalicelib.documents import storage as s3
+
+        return s3
+    return found
+
+
+def queues() -> Queues:
+    found: Queues | None = _in_use("queues")
+    if found is None:
+        from chalicelib.store import cases as dynamodb
+
+        return dynamodb
+    return found
+
+
+def reads() -> Reads:
+    found: Reads | None = _in_use("reads")
+    if found is None:
+        from chalicelib.workflow import access
+
+        return access
     return found

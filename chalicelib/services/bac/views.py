@@ -305,22 +305,20 @@ def queue(
     call: Call, case_type: str, state: str, limit: int | None, cursor: str | None
 ) -> CaseList:
     from chalicelib.api.pagination import clamp_limit, decode_cursor, encode_cursor
-    from chalicelib.store import cases as store
+    from chalicelib.services.bac import decisions
     from chalicelib.store.secrets import cursor_key
-    from chalicelib.workflow import access
 
     machine = registry.machine_for(case_type)
     state = state or machine.initial.name
     scope = f"bac-queue:{call.user.office}:{case_type}:{state}"
-    page = store.queue(
+    page = decisions.queue(
+        call.user,
         case_type,
-        call.user.office,
         state,
         clamp_limit(limit),
         decode_cursor(cursor_key(), scope, cursor),
+        call.correlation_id,
     )
-    purpose = f"GET /bac/queue type={case_type} state={state}"
-    access.listed(call.user, purpose, [c.id for c in page.cases], call.correlation_id)
     return CaseList(
         items=[case_views.summary(machine, c) for c in page.cases],
         next=encode_cursor(cursor_key(), scope, page.last_key),
