@@ -35,11 +35,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
     from infra import moto_atomic
     from scripts.local_stack import provision
-    from tests.support import moto_fast, moto_ses_raw, shared_sessions
+    from tests.support import moto_fast, moto_ses_raw
 
     moto_atomic.install()
     moto_fast.install()  # DynamoDB costs that grow with the session, made per request
-    shared_sessions.install()  # botocore's models read once per thread, not per connection
     moto_ses_raw.install()  # e-mails with attachments read like the others
     key_dir = tmp_path_factory.mktemp("keys")
     mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})

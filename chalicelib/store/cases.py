@@ -12,19 +12,16 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, NamedTuple
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.observability import logger
 from chalicelib.refusals import LostRace
-from chalicelib.settings import get_settings
 from chalicelib.store import audit
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 from chalicelib.store.case_items import (
     CaseItem,
     CounterItem,
@@ -152,7 +149,7 @@ def save_transition(
     for model in (CaseItem, HistoryItem, OutboxItem, TimerItem, ReferenceItem, DocumentItem):
         bound(model)
     bound(ExportItem)
-    transaction = _Labelled(connection=_connection(), return_consumed_capacity="TOTAL")
+    transaction = _Labelled(connection=connection(), return_consumed_capacity="TOTAL")
     try:
         with transaction:
             for extra in also:
@@ -221,11 +218,6 @@ def _head_is(before: Case, head: str) -> Condition | None:
         return None
     unchanged: Condition = CaseItem.audit_head == head
     return unchanged if head else CaseItem.audit_head.does_not_exist() | unchanged
-
-
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    return Connection(region=get_settings().region)
 
 
 def load(case_id: str) -> Case | None:

@@ -34,7 +34,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.credentials.statuslist import Reference
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 from chalicelib.store.cases import Also
 
 
@@ -361,12 +361,10 @@ def load_order_code(code_id: str) -> OrderCode | None:
     )
 
 
-def order_code_rotated(old: Reference | None, new: Reference, code: OrderCode, region: str) -> None:
+def order_code_rotated(old: Reference | None, new: Reference, code: OrderCode) -> None:
     """One transaction (decision 55): the order's record names the new bit and the new code
     (if it still names the old bit: a concurrent rotation loses), the old bit set, the old
     code marked replaced, the new code written. Raises ``TransactWriteError`` on a lost race."""
-    from pynamodb.connection import Connection
-
     pk, sk = _order_key(code.case_id, code.number)
     record = bound(OrderCredentialItem)
     old_code = None
@@ -375,7 +373,7 @@ def order_code_rotated(old: Reference | None, new: Reference, code: OrderCode, r
             old_code = record.get(pk, sk).code_id
         except DoesNotExist:
             old_code = None
-    transaction = TransactWrite(connection=Connection(region=region))
+    transaction = TransactWrite(connection=connection())
     with transaction:
         item = record(pk, sk, list_id=new.list_id, index=new.index, issued_at=code.created_at)
         item.code_id = code.code_id

@@ -5,16 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from chalicelib.aws import client
 from chalicelib.settings import get_settings
 
 
 @lru_cache(maxsize=1)
 def persistence_layer() -> Any:
-    import boto3
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    settings = get_settings()
     return DynamoDBPersistenceLayer(
-        table_name=settings.idempotency_table,
-        boto3_client=boto3.client("dynamodb", region_name=settings.region),
+        table_name=get_settings().idempotency_table, boto3_client=client("dynamodb")
     )

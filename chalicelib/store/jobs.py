@@ -13,19 +13,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
-from chalicelib.settings import get_settings
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 
 # The jobs queue's visibility timeout (5,400 s, infra/template.yaml) times its
 # maxReceiveCount (3) is 16,200 s: the lease runs longer, so no retry of a live job ever
@@ -112,11 +109,6 @@ def _job(item: JobItem) -> Job:
     )
 
 
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    return Connection(region=get_settings().region)
-
-
 def active_job(scope: str) -> str:
     try:
         return str(bound(LockItem).get(lock_pk(scope), "ACTIVE").job_id)
@@ -140,7 +132,7 @@ def create(job: Job) -> None:
     lock = bound(LockItem)(pk=lock_pk(job.scope), job_id=job.job_id, expires_at=now + LEASE_SECONDS)
     free = LockItem.pk.does_not_exist() | (LockItem.expires_at < now)
     try:
-        with TransactWrite(connection=_connection()) as transaction:
+        with TransactWrite(connection=connection()) as transaction:
             transaction.save(lock, condition=free)
             transaction.save(item, condition=JobItem.pk.does_not_exist())
     except TransactWriteError as error:

@@ -12,21 +12,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.operand import Path
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
-from chalicelib.settings import get_settings
 from chalicelib.stats import histogram
 from chalicelib.stats.rules import Decision, Month
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 from chalicelib.store.case_items import HistoryItem
 
 ALL_OFFICES = "*"
@@ -90,7 +87,7 @@ def record_decision(decision: Decision) -> bool:
     )
     bucket = histogram.attribute(histogram.bucket(decision.days))
     try:
-        with TransactWrite(connection=_connection(), return_consumed_capacity="TOTAL") as write:
+        with TransactWrite(connection=connection(), return_consumed_capacity="TOTAL") as write:
             write.save(marker, condition=StatsDecisionItem.pk.does_not_exist())
             for office in (decision.office, ALL_OFFICES):
                 item = StatsMonthItem(month_key(decision.service, office), decision.month)
@@ -155,8 +152,3 @@ def submitted_at(case_id: str, initial_state: str, last_seq: int) -> datetime | 
         if entry.from_state == initial_state and entry.to_state != initial_state:
             return entry.at
     return None
-
-
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    return Connection(region=get_settings().region)

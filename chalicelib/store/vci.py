@@ -10,14 +10,12 @@ Only digests of the codes are stored: a read of the table gives nobody a code to
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.credentials.vci import Grant
-from chalicelib.settings import get_settings
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 
 
 class _CasesTable:
@@ -70,7 +68,7 @@ def redeem_offer(digest: str, now: int, token_digest: str, token_expires: int) -
     if offer is None:
         return None
     model = bound(GrantItem)
-    transaction = TransactWrite(connection=Connection(region=get_settings().region))
+    transaction = TransactWrite(connection=connection())
     try:
         with transaction:
             transaction.update(

@@ -201,7 +201,6 @@ def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderC
     from pynamodb.exceptions import TransactWriteError
 
     from chalicelib.services.equivalence import domain
-    from chalicelib.settings import get_settings
     from chalicelib.workflow.lifecycle import find
 
     case = holders_file(citizen, case_id, "POST decision code", cid, read=False)
@@ -218,7 +217,7 @@ def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderC
     code = secrets.token_hex(16)
     made = store.OrderCode(code_id(code), case.id, number, sd_jwt_vc(case, decision, bit=new), at)
     try:
-        store.order_code_rotated(old, new, made, get_settings().region)
+        store.order_code_rotated(old, new, made)
     except TransactWriteError as error:
         raise Refusal("conflict", "The order's code just changed; ask again.") from error
     # A revocation committed meanwhile set the old bit, not this one: set here.

@@ -9,18 +9,15 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.refusals import LostRace
 from chalicelib.store.bac.items import GuardItem
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 from chalicelib.store.cases import Also
 
 
 def run(writes: Iterable[Also]) -> None:
     """``Also`` writes on their own, in one transaction; a lost condition is a ``LostRace``."""
-    from pynamodb.connection import Connection
     from pynamodb.exceptions import TransactWriteError
 
-    from chalicelib.settings import get_settings
-
-    transaction = TransactWrite(connection=Connection(region=get_settings().region))
+    transaction = TransactWrite(connection=connection())
     try:
         with transaction:
             for write in writes:

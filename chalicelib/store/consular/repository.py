@@ -6,16 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.settings import get_settings
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 from chalicelib.store.case_mapping import outbox_item
 from chalicelib.store.cases import Also, OutboxMessage
 from chalicelib.store.consular.items import (
@@ -71,11 +68,6 @@ class Waiting:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    return Connection(region=get_settings().region)
 
 
 def _ttl(moment: datetime) -> int:
@@ -197,7 +189,7 @@ def begin_change(
     longer take a seat. One transaction; returns the calendar's new version."""
     versions = {**record.seat_versions, **{s: record.seat_versions.get(s, 0) + 1 for s in services}}
     version = record.version + 1
-    transaction = TransactWrite(connection=_connection())
+    transaction = TransactWrite(connection=connection())
     try:
         with transaction:
             transaction.update(

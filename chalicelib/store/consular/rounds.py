@@ -33,11 +33,11 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 from chalicelib.store.case_items import TimerItem
 from chalicelib.store.cases import Also
 from chalicelib.store.consular.items import SlotItem
-from chalicelib.store.consular.repository import _connection, _iso, _ttl, slot_sk, slots_pk
+from chalicelib.store.consular.repository import _iso, _ttl, slot_sk, slots_pk
 
 DRAW_TIMER = "consular-draw"  # the timer callback recognises rounds by this deadline name
 CHUNK = 1000  # published entries per item (about 120 bytes each)
@@ -174,7 +174,7 @@ def create(
     """The round, its draw's timer request and the reservation of its slots, in one
     transaction: each slot must have no seat taken, no hold running and no other round.
     Raises RoundTaken naming the slots that failed."""
-    transaction = TransactWrite(connection=_connection())
+    transaction = TransactWrite(connection=connection())
     starts = sorted(days)
     transaction.save(
         bound(RoundItem)(

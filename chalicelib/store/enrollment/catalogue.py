@@ -7,12 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.services.enrollment.domain import fold
-from chalicelib.settings import get_settings
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 from chalicelib.store.enrollment.models import ProvinceItem, SchoolItem, SectorItem
 
 School = dict[str, Any]
@@ -34,7 +32,7 @@ def save_school(school: Mapping[str, Any], demo: str | None = None) -> None:
     before = _school_item(record["code"])
     served = {_sector_pk(area) for area in record["sector"]}
     gone = {_sector_pk(a) for a in (before.school["sector"] if before else [])} - served
-    with TransactWrite(connection=Connection(region=get_settings().region)) as write:
+    with TransactWrite(connection=connection()) as write:
         write.save(
             bound(SchoolItem)(
                 f"SCHOOL#{record['code']}",

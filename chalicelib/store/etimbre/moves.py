@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -19,23 +17,17 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.refusals import LostRace
 from chalicelib.services.etimbre import domain
 from chalicelib.services.etimbre.domain import Stamp
-from chalicelib.settings import get_settings
 from chalicelib.store import outbox
-from chalicelib.store.binding import bound
+from chalicelib.store.binding import bound, connection
 from chalicelib.store.case_items import OutboxItem, TimerItem
 from chalicelib.store.etimbre.items import AggregateItem, AnomalyItem, NumberItem, StampItem
 from chalicelib.store.etimbre.reads import key
 
 
-@lru_cache(maxsize=1)
-def _connection() -> Connection:
-    return Connection(region=get_settings().region)
-
-
 def transaction() -> TransactWrite:
     for model in (StampItem, NumberItem, AggregateItem, TimerItem, OutboxItem, AnomalyItem):
         bound(model)
-    return TransactWrite(connection=_connection(), return_consumed_capacity="TOTAL")
+    return TransactWrite(connection=connection(), return_consumed_capacity="TOTAL")
 
 
 def commit(transaction: TransactWrite, what: str) -> None:

@@ -15,19 +15,13 @@ from chalicelib.store import credentials as store
 from chalicelib.store.bac import transactions
 
 
-def _region() -> str:
-    from chalicelib.settings import get_settings
-
-    return get_settings().region
-
-
 def test_a_transition_that_read_the_old_bit_fails_after_a_new_code(stack: Any) -> None:
     at = datetime(2026, 3, 1, tzinfo=UTC)
     old, new = Reference("0-0", 7001), Reference("0-0", 7002)
     store.record_order_reference("c-race", 1, old, at)
     ends_the_order = store.order_superseded("c-race", 1)  # reads the bit: old
     code = store.OrderCode("d" * 32, "c-race", 1, "x~", at)
-    store.order_code_rotated(old, new, code, _region())
+    store.order_code_rotated(old, new, code)
     assert store.order_reference("c-race", 1) == new
     assert 7001 in store.invalid_indices("0-0")  # the rotation set the old bit
     with pytest.raises(LostRace):
@@ -40,12 +34,8 @@ def test_a_transition_that_read_the_old_bit_fails_after_a_new_code(stack: Any) -
 def test_a_second_code_marks_the_first_replaced(stack: Any) -> None:
     at = datetime(2026, 3, 1, tzinfo=UTC)
     first, second = Reference("0-0", 7101), Reference("0-0", 7102)
-    store.order_code_rotated(
-        None, first, store.OrderCode("a" * 32, "c-two", 1, "x~", at), _region()
-    )
-    store.order_code_rotated(
-        first, second, store.OrderCode("b" * 32, "c-two", 1, "y~", at), _region()
-    )
+    store.order_code_rotated(None, first, store.OrderCode("a" * 32, "c-two", 1, "x~", at))
+    store.order_code_rotated(first, second, store.OrderCode("b" * 32, "c-two", 1, "y~", at))
     assert store.load_order_code("a" * 32).replaced_at == at  # type: ignore[union-attr]
     assert store.load_order_code("b" * 32).replaced_at is None  # type: ignore[union-attr]
     # a rotation that read a bit since moved loses: nothing of it is written
@@ -56,7 +46,6 @@ def test_a_second_code_marks_the_first_replaced(stack: Any) -> None:
             first,
             Reference("0-0", 7103),
             store.OrderCode("c" * 32, "c-two", 1, "z~", at),
-            _region(),
         )
     assert store.load_order_code("c" * 32) is None
     assert store.order_reference("c-two", 1) == second
