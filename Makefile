@@ -9,7 +9,7 @@ PORT ?= 8000
 ROLE ?= citizen
 STAGE ?= dev
 
-.PHONY: venv run test lint unit token bench infra deploy guide policy statemachines verify-draw outbox schools audit-verify audit-digest rotate-signing-key clean
+.PHONY: venv run test lint unit token bench infra deploy bytecode guide policy statemachines verify-draw outbox schools audit-verify audit-digest rotate-signing-key clean
 
 venv: $(STAMP)
 
@@ -50,10 +50,13 @@ DEPLOY_ARGS = $(if $(PUBLIC_BASE_URL),--public-base-url '$(PUBLIC_BASE_URL)') $(
 infra: venv ## the stateful stack only: make infra STAGE=dev PUBLIC_BASE_URL=https://... ALLOWED_ORIGINS=https://...
 	$(PY) -m scripts.deploy --stage $(STAGE) $(DEPLOY_ARGS)
 
-deploy: infra ## make infra, chalice deploy, the problem+json gateway responses, ReportBatchItemFailures
+deploy: infra bytecode ## make infra, the bytecode, chalice deploy, the problem+json gateway responses, ReportBatchItemFailures
 	$(VENV)/bin/chalice deploy --stage $(STAGE)
 	$(PY) -m scripts.gateway_responses --stage $(STAGE)
 	$(PY) -m scripts.event_sources --stage $(STAGE)
+
+bytecode: venv ## the package's compiled bytecode (Lambda cannot write it): vendor/ and chalicelib/
+	$(PY) -m scripts.bytecode
 
 guide: venv ## the equivalence guide PDF into the stage's bucket if missing (STAGE=local: make run)
 	$(PY) -m scripts.build_guide --stage $(STAGE)
@@ -81,4 +84,4 @@ schools: venv ## load a school map into the local stack (make run): make schools
 	@$(PY) -m scripts.schools '$(CSV)'
 
 clean:
-	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache vendor

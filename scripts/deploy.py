@@ -16,17 +16,19 @@ then the app.
 After that a plain ``chalice deploy --stage <stage>`` deploys a working app: the stage's
 environment is in the config, its role's policy is ``.chalice/policy-<stage>.json``
 (checked in, named by the template's deterministic names). ``make deploy`` runs
-``make infra``, ``chalice deploy``, then ``scripts/gateway_responses.py``, which puts API
+``make infra``, ``scripts/bytecode.py`` (the package's compiled bytecode: Lambda cannot write
+it, decision 76), ``chalice deploy``, then ``scripts/gateway_responses.py``, which puts API
 Gateway's own errors as problem+json on the deployed REST API (``chalice deploy`` imports
 the API without them), then ``scripts/event_sources.py``, which turns on
 ``ReportBatchItemFailures`` on the stage's event source mappings (Chalice cannot).
 
 ``--package`` instead deploys the app as a CloudFormation stack, as before
-(docs/decisions.md 13 and 46): ``chalice package --merge-template infra/gateway.json``
-builds the SAM template and zip (its SQS and DynamoDB events given
-``ReportBatchItemFailures``), both go to the artifacts bucket, and the stack
-``khidmat-<stage>-api`` is created or updated through a change set. One stage is deployed
-one way or the other, never both: both would consume the same queues and stream.
+(docs/decisions.md 13 and 46): the bytecode, then
+``chalice package --merge-template infra/gateway.json`` builds the SAM template and zip
+(its SQS and DynamoDB events given ``ReportBatchItemFailures``), both go to the artifacts
+bucket, and the stack ``khidmat-<stage>-api`` is created or updated through a change set. One
+stage is deployed one way or the other, never both: both would consume the same queues and
+stream.
 
 ``--dry-run`` changes nothing: no stack, no config file, no package, no upload. It reads
 the stack's outputs when it can and prints what each step would do.
@@ -47,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from infra import stack
-from scripts import event_sources, gateway_responses
+from scripts import bytecode, event_sources, gateway_responses
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".chalice" / "config.json"
@@ -332,6 +334,8 @@ def deploy(stage: str, config_path: Path, base_url: str = "", origins: str = "")
         artifacts_bucket({}, {})  # fails now, before anything is deployed
     session, outputs = infra(stage, config_path, base_url, origins)
     bucket = artifacts_bucket(outputs, dict(os.environ))
+    files, size = bytecode.build()
+    print(f"bytecode: {files} library files ({size / 1e6:.1f} MB) in vendor/, chalicelib/ in place")
     with tempfile.TemporaryDirectory(prefix="khidmat-package-") as outdir:
         sam = package(stage, Path(outdir) / "out", session.region_name)
         result = deploy_app(session, stage, sam, bucket)
@@ -382,6 +386,7 @@ def dry_run(stage: str, config_path: Path, base_url: str = "", package_path: boo
     from chalicelib.services.equivalence.library import guide
 
     print(f"would build {guide.key_of(guide.version_of(guide.contents()))} if it is missing")
+    print("then: python -m scripts.bytecode (the package's compiled bytecode, decision 76)")
     if not package_path:
         print(f"then make deploy runs: chalice deploy --stage {stage}")
         wanted = len(gateway_responses.responses())
