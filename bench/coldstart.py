@@ -13,7 +13,8 @@ a few parts in a thousand whatever else the machine is doing.
 
 The imports are not the whole of it: bench/first_requests.py serves one request of each
 kind a citizen makes (a case read, a booking, a results read, a search) on a cold process,
-its AWS calls over HTTP to a moto server, and prints each beside the import floor.
+its AWS calls over HTTP to a moto server, and prints each beside the import floor and the
+stack's floor, in wall time and CPU instructions (decision 76).
 """
 
 from __future__ import annotations

@@ -8,12 +8,22 @@ Nothing of this runs in the bench's own process: a host process starts the moto 
 deploys the stack, seeds it and prepares each request (fresh objects where the request
 changes them: each booking books its own request); the cold processes then each serve one.
 So the bench's process keeps no client or connection pointing at a server that is gone.
+
+Beside the import floor, a second floor: the stack's (``STACK_FLOOR``), a cold process that
+imports what DESIGN.md puts in every handler (Chalice, boto3, PynamoDB, Powertools' Logger and
+Metrics, pydantic with one model) and reads one item from DynamoDB: what any request of any
+app on this stack costs before its own code. When valgrind is installed, each kind's first
+request is also counted in CPU instructions (callgrind: the same count whatever else the
+machine is doing, the moto server's work in its own process not counted), and the case read
+once more without bytecode, as a package that carries none runs it on Lambda (decision 76).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -26,6 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
 KINDS = ("case read", "booking", "results read", "search")
+GOAL_RATIO = 1.25  # of the import floor, for each kind (the issue's goal)
 SKIP_ENV = {"PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE", "AWS_ENDPOINT_URL"}
 
 # One request in a cold process: what the Lambda runtime does, minus the runtime itself.
@@ -45,6 +56,32 @@ class Context:
 
 status = app(event, Context())["statusCode"]
 print("STATUS", status, round((time.perf_counter() - imported) * 1000, 1))
+"""
+
+# What any request on this stack costs before the app's own code: the libraries of every
+# handler, one model, one GetItem (an item that does not exist: the call, not the data).
+STACK_FLOOR = """
+import os
+import chalice, boto3, pynamodb.models
+from aws_lambda_powertools import Logger, Metrics
+from pydantic import BaseModel
+from pynamodb.attributes import UnicodeAttribute
+
+class Answer(BaseModel):
+    id: str
+
+class Item(pynamodb.models.Model):
+    class Meta:
+        table_name = os.environ["CASES_TABLE"]
+        region = os.environ["AWS_REGION"]
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+try:
+    Item.get("STACK-FLOOR", "NONE")
+except Item.DoesNotExist:
+    pass
+Answer(id="none").model_dump_json()
 """
 
 Figures = dict[str, float | int | str | list[str]]
@@ -105,7 +142,7 @@ def _prepare(key_dir: Path) -> dict[str, list[dict[str, Any]]]:
     case = equivalence_file()
     read = event("GET", "/cases/{case_id}", case, {}, _headers(owner))
     bookings = []
-    for _ in range(RUNS):
+    for _ in range(RUNS + 1):  # one more for the count of instructions
         values = consular._to_book()
         token = mint("citizen", sub=values.pop("sub"), acr="cnie", directory=key_dir)
         body = json.loads(values.pop("body"))
@@ -116,10 +153,10 @@ def _prepare(key_dir: Path) -> dict[str, list[dict[str, Any]]]:
     query = {"q": "دكتوراه الطب", "country": "EG"}
     search = event("GET", "/equivalence/decisions", {}, query, _headers())
     return {
-        "case read": [read] * RUNS,
+        "case read": [read] * (RUNS + 1),
         "booking": bookings,
-        "results read": [results] * RUNS,
-        "search": [search] * RUNS,
+        "results read": [results] * (RUNS + 1),
+        "search": [search] * (RUNS + 1),
     }
 
 
@@ -178,12 +215,14 @@ def _python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def _cold_request(event: dict[str, Any], env: dict[str, str]) -> tuple[float, int, float]:
-    """The process's wall time, the answer's status, and the time after ``import app``
-    (the request itself: what it imports on first use and its AWS calls)."""
+def _cold_request(
+    event: dict[str, Any], env: dict[str, str], under: tuple[str, ...] = ()
+) -> tuple[float, int, float, str]:
+    """The process's wall time, the answer's status, the time after ``import app`` (the
+    request itself: what it imports on first use and its AWS calls), and its stderr."""
     started = time.perf_counter()
     done = subprocess.run(
-        [_python(), "-c", CHILD, json.dumps(event)],
+        [*under, _python(), "-c", CHILD, json.dumps(event)],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -196,18 +235,74 @@ def _cold_request(event: dict[str, Any], env: dict[str, str]) -> tuple[float, in
     if done.returncode != 0 or not status:
         raise RuntimeError(f"a cold request failed:\n{done.stderr[-2000:]}")
     _, code, after_import = status[-1].split()
-    return elapsed, int(code), float(after_import)
+    return elapsed, int(code), float(after_import), done.stderr
 
 
-def _cold_floor(code: str, env: dict[str, str]) -> float:
+def _cold_code(code: str, env: dict[str, str], under: tuple[str, ...] = ()) -> tuple[float, str]:
+    """The wall time of a fresh process running ``code``, and its stderr."""
     started = time.perf_counter()
-    subprocess.run([_python(), "-c", code], cwd=ROOT, env=env, stdin=subprocess.DEVNULL, check=True)
-    return (time.perf_counter() - started) * 1000
+    done = subprocess.run(
+        [*under, _python(), "-c", code],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"`python -c {code!r}` failed:\n{done.stderr[-2000:]}")
+    return (time.perf_counter() - started) * 1000, done.stderr
+
+
+CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+
+
+def _collected(stderr: str) -> int:
+    found = re.search(r"Collected : (\d+)", stderr)
+    if found is None:
+        raise RuntimeError(f"callgrind gave no count:\n{stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def _without_bytecode(env: dict[str, str], scratch: Path) -> dict[str, str]:
+    """An environment where Python finds no bytecode and writes none: an empty cache
+    elsewhere, as on Lambda with a package that carries none."""
+    empty = scratch / "no-bytecode"
+    empty.mkdir(exist_ok=True)
+    return {**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(empty)}
+
+
+def instruction_figures(
+    floor_code: str, events: dict[str, list[dict[str, Any]]], env: dict[str, str], scratch: Path
+) -> Figures:
+    """One callgrind run of each: the two floors, each kind's first request (its last
+    prepared event, which the timed runs left unused), and the case read without bytecode."""
+    if shutil.which("valgrind") is None:
+        return {"first_request.instructions": "valgrind not installed"}
+    figures: Figures = {
+        "first_request.floor_instructions": _collected(_cold_code(floor_code, env, CALLGRIND)[1]),
+        "first_request.stack_floor_instructions": _collected(
+            _cold_code(STACK_FLOOR, env, CALLGRIND)[1]
+        ),
+    }
+    for kind in KINDS:
+        *_, stderr = _cold_request(events[kind][RUNS], env, CALLGRIND)
+        figures[f"first_request.{_key(kind)}_instructions"] = _collected(stderr)
+    bare = _without_bytecode(env, scratch)
+    *_, stderr = _cold_request(events["case read"][RUNS], bare, CALLGRIND)
+    figures["first_request.case_read_without_bytecode_instructions"] = _collected(stderr)
+    return figures
+
+
+def _key(kind: str) -> str:
+    return kind.replace(" ", "_")
 
 
 def measure(floor_code: str) -> Figures:
     """Median wall time of each kind's first request on a cold process, beside the import
-    floor (``floor_code``) run in the same rounds, so that a busy moment weighs on both."""
+    floor (``floor_code``) and the stack floor run in the same rounds, so that a busy moment
+    weighs on all; then their CPU instructions."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "requests.json"
@@ -235,14 +330,17 @@ def measure(floor_code: str) -> Figures:
             timings: dict[str, list[float]] = {kind: [] for kind in KINDS}
             statuses: dict[str, set[int]] = {kind: set() for kind in KINDS}
             floors: list[float] = []
+            stack_floors: list[float] = []
             requests: dict[str, list[float]] = {kind: [] for kind in KINDS}
             for n in range(RUNS):
-                floors.append(_cold_floor(floor_code, env))
+                floors.append(_cold_code(floor_code, env)[0])
+                stack_floors.append(_cold_code(STACK_FLOOR, env)[0])
                 for kind in KINDS[n % len(KINDS) :] + KINDS[: n % len(KINDS)]:
-                    elapsed, status, after = _cold_request(prepared["events"][kind][n], env)
+                    elapsed, status, after, _ = _cold_request(prepared["events"][kind][n], env)
                     timings[kind].append(elapsed)
                     requests[kind].append(after)
                     statuses[kind].add(status)
+            counted = instruction_figures(floor_code, prepared["events"], env, Path(scratch))
         finally:
             if hosting.stdin is not None:
                 hosting.stdin.close()
@@ -251,52 +349,70 @@ def measure(floor_code: str) -> Figures:
             except subprocess.TimeoutExpired:
                 hosting.kill()
             log.close()
-    floor_ms = statistics.median(floors)
-    figures: Figures = {"first_request.runs": RUNS, "first_request.floor_ms": round(floor_ms, 1)}
+    floor_ms, stack_ms = statistics.median(floors), statistics.median(stack_floors)
+    figures: Figures = {
+        "first_request.runs": RUNS,
+        "first_request.floor_ms": round(floor_ms, 1),
+        "first_request.stack_floor_ms": round(stack_ms, 1),
+        "first_request.goal_ratio": GOAL_RATIO,
+    }
     for kind in KINDS:
-        key = kind.replace(" ", "_")
         median = statistics.median(timings[kind])
-        figures[f"first_request.{key}_ms"] = round(median, 1)
-        figures[f"first_request.{key}_ratio"] = round(median / floor_ms, 2)
-        figures[f"first_request.{key}_after_import_ms"] = round(
+        figures[f"first_request.{_key(kind)}_ms"] = round(median, 1)
+        figures[f"first_request.{_key(kind)}_ratio"] = round(median / floor_ms, 2)
+        figures[f"first_request.{_key(kind)}_stack_ratio"] = round(median / stack_ms, 2)
+        figures[f"first_request.{_key(kind)}_after_import_ms"] = round(
             statistics.median(requests[kind]), 1
         )
-        figures[f"first_request.{key}_status"] = ",".join(str(s) for s in sorted(statuses[kind]))
-    figures["first_request.instructions"] = perf_instructions()
-    return figures
-
-
-def perf_instructions() -> str:
-    """Whether ``perf`` can count CPU instructions here (a VM often exposes no counter)."""
-    import shutil
-
-    if shutil.which("perf") is None:
-        return "not available (no perf)"
-    done = subprocess.run(
-        ["perf", "stat", "-x,", "-e", "instructions:u", "true"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0 or "<not supported>" in done.stderr or "<not counted>" in done.stderr:
-        return "not available (perf_event_open: no hardware instruction counter on this machine)"
-    return "available"
+        figures[f"first_request.{_key(kind)}_status"] = ",".join(
+            str(s) for s in sorted(statuses[kind])
+        )
+    return {**figures, **counted}
 
 
 def report(figures: dict[str, object]) -> list[str]:
-    floor = figures["first_request.floor_ms"]
+    floor, stack = figures["first_request.floor_ms"], figures["first_request.stack_floor_ms"]
     lines = [
         f"{'':<32}first request on a cold process (median of {figures['first_request.runs']}, "
-        f"wall time from process start; the import floor in the same rounds {floor} ms;"
-        " AWS calls go to a local moto server):"
+        f"wall time from process start, AWS calls to a local moto server); in the same rounds "
+        f"the import floor {floor} ms and the stack floor {stack} ms (the libraries of every "
+        "handler, one pydantic model, one GetItem):"
     ]
     for kind in KINDS:
-        key = kind.replace(" ", "_")
+        key = _key(kind)
         lines.append(
             f"{'':<34}{kind:<14}{figures[f'first_request.{key}_ms']:>7.0f} ms  "
-            f"ratio {figures[f'first_request.{key}_ratio']:.2f}  "
+            f"import floor x{figures[f'first_request.{key}_ratio']:.2f}  "
+            f"stack floor x{figures[f'first_request.{key}_stack_ratio']:.2f}  "
             f"(after `import app`: {figures[f'first_request.{key}_after_import_ms']:.0f} ms)  "
             f"[{figures[f'first_request.{key}_status']}]"
         )
-    lines.append(f"{'':<34}CPU instructions of these: {figures['first_request.instructions']}")
+    return lines + _instruction_lines(figures)
+
+
+def _instruction_lines(figures: dict[str, object]) -> list[str]:
+    if "first_request.floor_instructions" not in figures:
+        return [f"{'':<34}CPU instructions: {figures.get('first_request.instructions')}"]
+
+    def count(name: str) -> int:
+        return int(str(figures[f"first_request.{name}_instructions"]))
+
+    floor, stack = count("floor"), count("stack_floor")
+    goal = float(str(figures["first_request.goal_ratio"]))
+    lines = [
+        f"{'':<32}CPU instructions (callgrind, one run each): import floor {floor / 1e6:,.0f} M, "
+        f"stack floor {stack / 1e6:,.0f} M (x{stack / floor:.2f} the import floor)"
+    ]
+    for kind in KINDS:
+        n = count(_key(kind))
+        met = "met" if n <= goal * floor else "not met"
+        lines.append(
+            f"{'':<34}{kind:<14}{n / 1e6:>7,.0f} M  import floor x{n / floor:.2f} "
+            f"(goal <= {goal}: {met})  stack floor x{n / stack:.2f}"
+        )
+    bare, case_read = count("case_read_without_bytecode"), count("case_read")
+    lines.append(
+        f"{'':<34}the case read without bytecode (a package that carries none, on Lambda): "
+        f"{bare / 1e6:,.0f} M, x{bare / case_read:.1f} the same with it (make bytecode)"
+    )
     return lines
