@@ -13,9 +13,10 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.credentials import issuance, types
+from chalicelib.credentials.orders import OrderCode, OrderShare
 from chalicelib.credentials.sdjwt import Verified
 from chalicelib.credentials.statuslist import Reference
-from chalicelib.refusals import Refusal
+from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.equivalence import ports
 from chalicelib.store import credentials as store
 from chalicelib.store.cases import Also
@@ -126,7 +127,7 @@ def create_share(
     presentation = sdjwt.present(sd_jwt_vc(case, decision or {}), chosen)
     code = SHARE_PREFIX + secrets.token_urlsafe(24)
     at = clock.now()
-    share = store.OrderShare(
+    share = OrderShare(
         share_id(code), citizen.subject, case.id, recipient, presentation, at,
         at + timedelta(days=days), None,
     )  # fmt: skip
@@ -146,14 +147,14 @@ def holders_file(citizen: Any, case_id: str, purpose: str, cid: str, read: bool)
     return case
 
 
-def share_status(share: store.OrderShare, at: Any) -> str:
+def share_status(share: OrderShare, at: Any) -> str:
     """valid, expired or revoked (by its holder, or the order's bit: read when verified)."""
     if share.revoked_at is not None:
         return "revoked"
     return "expired" if at >= share.expires_at else "valid"
 
 
-def shares(citizen: Any, case_id: str, cid: str) -> list[tuple[store.OrderShare, str]]:
+def shares(citizen: Any, case_id: str, cid: str) -> list[tuple[OrderShare, str]]:
     """The file's order shares with their status as their holder sees it, newest first: a
     share whose order's bit was set since (a new code, a revocation) says revoked."""
     case = holders_file(citizen, case_id, "GET decision shares", cid, read=True)
@@ -189,7 +190,7 @@ def shown(presentation: str) -> tuple[Reference | None, list[str]]:
     return bit, names
 
 
-def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderCode]:
+def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, OrderCode]:
     """A new verification code for the file's order in force (decision 55), as the bac
     certificate's (decision 52): the order is issued again under a new status bit, in one
     transaction with the old bit set and the old code marked replaced, so the old code
@@ -197,8 +198,6 @@ def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderC
     wallet's too) answer revoked. The code itself (128 random bits) is answered once; only
     its digest is stored."""
     import secrets
-
-    from pynamodb.exceptions import TransactWriteError
 
     from chalicelib.services.equivalence import domain
     from chalicelib.workflow.lifecycle import find
@@ -215,10 +214,10 @@ def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderC
     new = issuance.allocate()
     at = clock.now()
     code = secrets.token_hex(16)
-    made = store.OrderCode(code_id(code), case.id, number, sd_jwt_vc(case, decision, bit=new), at)
+    made = OrderCode(code_id(code), case.id, number, sd_jwt_vc(case, decision, bit=new), at)
     try:
         store.order_code_rotated(old, new, made)
-    except TransactWriteError as error:
+    except LostRace as error:
         raise Refusal("conflict", "The order's code just changed; ask again.") from error
     # A revocation committed meanwhile set the old bit, not this one: set here.
     again = find(case.id)
