@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,12 +27,14 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.credentials.orders import OrderCode, OrderShare
 from chalicelib.credentials.statuslist import Reference
+from chalicelib.refusals import LostRace
 from chalicelib.store.binding import bound, connection
 from chalicelib.store.cases import Also
 
@@ -237,20 +238,6 @@ class OrderShareItem(Model):
     by_lookup = OrderShareLookup()
 
 
-@dataclass(frozen=True)
-class OrderShare:
-    share_id: str
-    owner: str
-    case_id: str
-    label: str
-    presentation: str
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-    verifications: int = 0
-    last_verified_at: datetime | None = None
-
-
 def save_order_share(share: OrderShare) -> None:
     bound(OrderShareItem)(
         f"VCSHARE#{share.share_id}",
@@ -336,16 +323,6 @@ class OrderCodeItem(Model):
     replaced_at = UTCDateTimeAttribute(null=True)
 
 
-@dataclass(frozen=True)
-class OrderCode:
-    code_id: str
-    case_id: str
-    number: int
-    presentation: str
-    created_at: datetime
-    replaced_at: datetime | None = None
-
-
 def load_order_code(code_id: str) -> OrderCode | None:
     try:
         item = bound(OrderCodeItem).get(f"VCORDERCODE#{code_id}", "CODE")
@@ -364,7 +341,8 @@ def load_order_code(code_id: str) -> OrderCode | None:
 def order_code_rotated(old: Reference | None, new: Reference, code: OrderCode) -> None:
     """One transaction (decision 55): the order's record names the new bit and the new code
     (if it still names the old bit: a concurrent rotation loses), the old bit set, the old
-    code marked replaced, the new code written. Raises ``TransactWriteError`` on a lost race."""
+    code marked replaced, the new code written. A lost race (another rotation, a code or a
+    record written meanwhile) is a ``LostRace`` naming ``order_code``: nothing is written."""
     pk, sk = _order_key(code.case_id, code.number)
     record = bound(OrderCredentialItem)
     old_code = None
@@ -373,33 +351,36 @@ def order_code_rotated(old: Reference | None, new: Reference, code: OrderCode) -
             old_code = record.get(pk, sk).code_id
         except DoesNotExist:
             old_code = None
-    transaction = TransactWrite(connection=connection())
-    with transaction:
-        item = record(pk, sk, list_id=new.list_id, index=new.index, issued_at=code.created_at)
-        item.code_id = code.code_id
-        if old is None:
-            transaction.save(item, condition=OrderCredentialItem.pk.does_not_exist())
-        else:
-            condition = (OrderCredentialItem.list_id == old.list_id) & (
-                OrderCredentialItem.index == old.index
+    try:
+        transaction = TransactWrite(connection=connection())
+        with transaction:
+            item = record(pk, sk, list_id=new.list_id, index=new.index, issued_at=code.created_at)
+            item.code_id = code.code_id
+            if old is None:
+                transaction.save(item, condition=OrderCredentialItem.pk.does_not_exist())
+            else:
+                condition = (OrderCredentialItem.list_id == old.list_id) & (
+                    OrderCredentialItem.index == old.index
+                )
+                transaction.save(item, condition=condition)
+                invalidate(old).add(transaction)
+            if old_code:
+                codes = bound(OrderCodeItem)
+                transaction.update(
+                    codes(f"VCORDERCODE#{old_code}", "CODE"),
+                    actions=[codes.replaced_at.set(code.created_at)],
+                    condition=OrderCodeItem.replaced_at.does_not_exist(),
+                )
+            transaction.save(
+                bound(OrderCodeItem)(
+                    f"VCORDERCODE#{code.code_id}",
+                    "CODE",
+                    case_id=code.case_id,
+                    number=code.number,
+                    presentation=code.presentation,
+                    created_at=code.created_at,
+                ),
+                condition=OrderCodeItem.pk.does_not_exist(),
             )
-            transaction.save(item, condition=condition)
-            invalidate(old).add(transaction)
-        if old_code:
-            codes = bound(OrderCodeItem)
-            transaction.update(
-                codes(f"VCORDERCODE#{old_code}", "CODE"),
-                actions=[codes.replaced_at.set(code.created_at)],
-                condition=OrderCodeItem.replaced_at.does_not_exist(),
-            )
-        transaction.save(
-            bound(OrderCodeItem)(
-                f"VCORDERCODE#{code.code_id}",
-                "CODE",
-                case_id=code.case_id,
-                number=code.number,
-                presentation=code.presentation,
-                created_at=code.created_at,
-            ),
-            condition=OrderCodeItem.pk.does_not_exist(),
-        )
+    except TransactWriteError as error:
+        raise LostRace(failed=frozenset({"order_code"})) from error

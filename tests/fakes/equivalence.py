@@ -1,26 +1,29 @@
 """The equivalence service's adapters in memory (``chalicelib.services.equivalence.ports``):
-the staff queues read from the in-memory cases, the status bits of orders whose credentials
-were issued, the applicant's verified contacts, the committees' members and sittings, and the
-audit records of staff lists. The write that goes with a revocation or
-a replacement is an ``in_memory`` ``Also`` that ``InMemoryCases`` checks and applies in the
-transition's own all-or-nothing step, with the condition of
-``chalicelib.store.credentials.order_superseded``."""
+the staff queues read from the in-memory cases, the credentials of orders (the status bit of
+each order whose credentials were issued, its shares and its own codes), the applicant's
+verified contacts, the committees' members and sittings, and the audit records of staff
+lists. The write that goes with a revocation or a replacement is an ``in_memory`` ``Also``
+that ``InMemoryCases`` checks and applies in the transition's own all-or-nothing step, with
+the condition of ``chalicelib.store.credentials.order_superseded``; a new code's writes
+stand or fall together, with the conditions of ``order_code_rotated``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from chalicelib.credentials.orders import OrderCode, OrderShare
 from chalicelib.credentials.statuslist import Reference
 from chalicelib.identity import Principal
 from chalicelib.notify.contacts import identity_name, identity_verified
-from chalicelib.refusals import FieldError, Refusal
+from chalicelib.refusals import FieldError, LostRace, Refusal
 from chalicelib.store.cases import Also, Page
 from chalicelib.store.equivalence_committees import AlreadyClosed, Sitting
 from chalicelib.workflow.case import Contact
 from tests.fakes.cases import InMemoryCases, in_memory
+from tests.fakes.credentials import InMemoryStatusBits
 
 
 @dataclass
@@ -56,13 +59,26 @@ class InMemoryQueues:
 
 @dataclass
 class InMemoryOrders:
-    """``issued[(case id, order number)]``: the bit of an order whose credentials were
-    issued; ``invalid``: the bits set to 1. A revocation or replacement sets the order's bit
-    if one was issued, else checks that none is issued meanwhile (a ``LostRace`` naming
-    ``order_status_bit``), as DynamoDB's transaction does."""
+    """The credentials of orders, as ``chalicelib.store.credentials`` keeps them (one object
+    for the ``Orders`` and ``OrderCredentials`` ports): ``issued[(case id, order number)]``
+    the bit of an order whose credentials were issued, recorded once; ``code_in_force`` the
+    digest of the code the order's record names; ``codes`` and ``shares`` by digest; the
+    bits set to 1 in ``bits``, the credentials' status lists (give it the one the
+    credentials' port uses, so a verifier reads them). A revocation or replacement sets the
+    order's bit if one was issued, else checks that none is issued meanwhile (a ``LostRace``
+    naming ``order_status_bit``), as DynamoDB's transaction does."""
 
     issued: dict[tuple[str, int], Reference] = field(default_factory=dict)
-    invalid: set[Reference] = field(default_factory=set)
+    bits: InMemoryStatusBits = field(default_factory=InMemoryStatusBits)
+    code_in_force: dict[tuple[str, int], str] = field(default_factory=dict)
+    codes: dict[str, OrderCode] = field(default_factory=dict)
+    shares: dict[str, OrderShare] = field(default_factory=dict)
+
+    @property
+    def invalid(self) -> set[Reference]:
+        """Every bit set to 1, in any list."""
+        lists = self.bits.invalid.items()
+        return {Reference(list_id, index) for list_id, indices in lists for index in indices}
 
     def order_superseded(self, case_id: str, number: int) -> Also:
         key = (case_id, number)
@@ -70,10 +86,66 @@ class InMemoryOrders:
         if found is not None:
             return in_memory(
                 "order_status_bit",
-                lambda: self.invalid.add(found),
+                lambda: self.bits.set_invalid(found),
                 lambda: self.issued.get(key) == found,
             )
         return in_memory("order_status_bit", lambda: None, lambda: key not in self.issued)
+
+    def order_reference(self, case_id: str, number: int) -> Reference | None:
+        return self.issued.get((case_id, number))
+
+    def record_order_reference(
+        self, case_id: str, number: int, reference: Reference, at: datetime
+    ) -> Reference:
+        """Written once: if another request wrote it first, that one."""
+        return self.issued.setdefault((case_id, number), reference)
+
+    def order_code_rotated(self, old: Reference | None, new: Reference, code: OrderCode) -> None:
+        """All or nothing: the record still names ``old`` (none: no record), the old code
+        not replaced yet, the new code not taken; then the record names the new bit and
+        code, the old bit is set and the old code marked replaced."""
+        key = (code.case_id, code.number)
+        old_code = self.codes.get(self.code_in_force.get(key, "")) if old is not None else None
+        record_holds = self.issued.get(key) == old if old is not None else key not in self.issued
+        holds = record_holds and code.code_id not in self.codes
+        if not holds or (old_code is not None and old_code.replaced_at is not None):
+            raise LostRace(failed=frozenset({"order_code"}))
+        self.issued[key], self.code_in_force[key] = new, code.code_id
+        if old is not None:
+            self.bits.set_invalid(old)
+        if old_code is not None:
+            self.codes[old_code.code_id] = replace(old_code, replaced_at=code.created_at)
+        self.codes[code.code_id] = code
+
+    def load_order_code(self, code_id: str) -> OrderCode | None:
+        return self.codes.get(code_id)
+
+    def save_order_share(self, share: OrderShare) -> None:
+        if share.share_id in self.shares:  # DynamoDB's conditional put: a PutError
+            raise RuntimeError(f"share {share.share_id} exists")
+        self.shares[share.share_id] = share
+
+    def load_order_share(self, share_id: str) -> OrderShare | None:
+        return self.shares.get(share_id)
+
+    def order_shares_of(self, case_id: str, limit: int = 100) -> list[OrderShare]:
+        """Newest first, as the lookup index sorts them (``<created at>#<id>``)."""
+        of_file = [s for s in self.shares.values() if s.case_id == case_id]
+        of_file.sort(key=lambda s: f"{s.created_at.isoformat()}#{s.share_id}", reverse=True)
+        return of_file[:limit]
+
+    def count_order_verification(self, share_id: str, at: datetime) -> None:
+        share = self.shares[share_id]
+        counted = share.verifications + 1
+        self.shares[share_id] = replace(share, verifications=counted, last_verified_at=at)
+
+    def revoke_order_share(self, share_id: str, owner: str, at: datetime) -> bool:
+        """Only the owner's; revoked once (the first moment stays, as ``if_not_exists``)."""
+        share = self.shares.get(share_id)
+        if share is None or share.owner != owner:
+            return False
+        self.shares[share_id] = replace(share, revoked_at=share.revoked_at or at)
+        return True
 
 
 @dataclass

@@ -4,22 +4,28 @@ order has one status bit, recorded the first time a credential of it is issued; 
 transition that revokes or replaces the order sets that bit in its own transaction
 (``superseded``). The holder shares the order (decision 54), lists the shares, and gives the
 order a verification code of its own, which a new one replaces (decision 55): the order then
-moves to a new bit, so everything given before ends."""
+moves to a new bit, so everything given before ends.
+
+The order's record, shares and codes are the ``OrderCredentials`` port's (``ports.py``), its
+bits the credentials' ``StatusBits``: DynamoDB's, or a unit test's in memory (decision 77)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
 from chalicelib.credentials import issuance, types
+from chalicelib.credentials import ports as credential_ports
+from chalicelib.credentials.orders import OrderCode, OrderShare
 from chalicelib.credentials.sdjwt import Verified
 from chalicelib.credentials.statuslist import Reference
-from chalicelib.refusals import Refusal
+from chalicelib.refusals import LostRace, Refusal
 from chalicelib.services.equivalence import ports
-from chalicelib.store import credentials as store
-from chalicelib.store.cases import Also
 from chalicelib.workflow.case import Case
+
+if TYPE_CHECKING:
+    from chalicelib.store.cases import Also
 
 
 def in_force(decision: Mapping[str, Any] | None) -> bool:
@@ -38,10 +44,11 @@ def order_bit(case: Case, decision: Mapping[str, Any]) -> Reference:
     """The order's status bit: the one recorded, or a new one recorded now (once)."""
 
     number = int(decision["number"])
-    found = store.order_reference(case.id, number)
+    records = ports.order_credentials()
+    found = records.order_reference(case.id, number)
     if found is not None:
         return found
-    return store.record_order_reference(case.id, number, issuance.allocate(), clock.now())
+    return records.record_order_reference(case.id, number, issuance.allocate(), clock.now())
 
 
 def sd_jwt_vc(
@@ -64,7 +71,7 @@ def sd_jwt_vc(
     again = find(case.id)
     current = domain.current_decision(again.payload) if again else None
     if current is None or current.get("number") != decision["number"] or not in_force(current):
-        store.set_invalid(bit)
+        credential_ports.status_bits().set_invalid(bit)
         raise Refusal("conflict", "The decision just changed; ask again.")
     clear, disclosable = types.equivalence_claims(
         case.reference,
@@ -74,6 +81,14 @@ def sd_jwt_vc(
         decision,
     )
     return issuance.issue(types.EQUIVALENCE, clear, disclosable, bit, clock.now(), holder_jwk)
+
+
+def held(citizen: Any, case: Case, decision: Mapping[str, Any]) -> str:
+    """The order as its holder's credential: an officer who reads the file reads its copy,
+    the credential is the holder's to hold."""
+    if case.owner != citizen.subject:
+        raise Refusal("forbidden", "The credential is issued to the file's holder only.")
+    return sd_jwt_vc(case, decision)
 
 
 def superseded(case: Case, decisions_after: list[Mapping[str, Any]]) -> list[Also]:
@@ -126,11 +141,11 @@ def create_share(
     presentation = sdjwt.present(sd_jwt_vc(case, decision or {}), chosen)
     code = SHARE_PREFIX + secrets.token_urlsafe(24)
     at = clock.now()
-    share = store.OrderShare(
+    share = OrderShare(
         share_id(code), citizen.subject, case.id, recipient, presentation, at,
         at + timedelta(days=days), None,
     )  # fmt: skip
-    store.save_order_share(share)
+    ports.order_credentials().save_order_share(share)
     return code, share
 
 
@@ -146,19 +161,20 @@ def holders_file(citizen: Any, case_id: str, purpose: str, cid: str, read: bool)
     return case
 
 
-def share_status(share: store.OrderShare, at: Any) -> str:
+def share_status(share: OrderShare, at: Any) -> str:
     """valid, expired or revoked (by its holder, or the order's bit: read when verified)."""
     if share.revoked_at is not None:
         return "revoked"
     return "expired" if at >= share.expires_at else "valid"
 
 
-def shares(citizen: Any, case_id: str, cid: str) -> list[tuple[store.OrderShare, str]]:
+def shares(citizen: Any, case_id: str, cid: str) -> list[tuple[OrderShare, str]]:
     """The file's order shares with their status as their holder sees it, newest first: a
     share whose order's bit was set since (a new code, a revocation) says revoked."""
     case = holders_file(citizen, case_id, "GET decision shares", cid, read=True)
     at = clock.now()
-    found = [s for s in store.order_shares_of(case.id) if s.owner == citizen.subject]
+    of_file = ports.order_credentials().order_shares_of(case.id)
+    found = [s for s in of_file if s.owner == citizen.subject]
     bits: dict[Reference | None, bool] = {}
     listed = []
     for share in found:
@@ -189,7 +205,7 @@ def shown(presentation: str) -> tuple[Reference | None, list[str]]:
     return bit, names
 
 
-def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderCode]:
+def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, OrderCode]:
     """A new verification code for the file's order in force (decision 55), as the bac
     certificate's (decision 52): the order is issued again under a new status bit, in one
     transaction with the old bit set and the old code marked replaced, so the old code
@@ -197,8 +213,6 @@ def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderC
     wallet's too) answer revoked. The code itself (128 random bits) is answered once; only
     its digest is stored."""
     import secrets
-
-    from pynamodb.exceptions import TransactWriteError
 
     from chalicelib.services.equivalence import domain
     from chalicelib.workflow.lifecycle import find
@@ -211,20 +225,21 @@ def rotate_code(citizen: Any, case_id: str, cid: str) -> tuple[str, store.OrderC
             "Only an equivalence order granted or conditional, and in force, has a code.",
         )
     number = int(decision["number"])
-    old = store.order_reference(case.id, number)
+    records = ports.order_credentials()
+    old = records.order_reference(case.id, number)
     new = issuance.allocate()
     at = clock.now()
     code = secrets.token_hex(16)
-    made = store.OrderCode(code_id(code), case.id, number, sd_jwt_vc(case, decision, bit=new), at)
+    made = OrderCode(code_id(code), case.id, number, sd_jwt_vc(case, decision, bit=new), at)
     try:
-        store.order_code_rotated(old, new, made)
-    except TransactWriteError as error:
+        records.order_code_rotated(old, new, made)
+    except LostRace as error:
         raise Refusal("conflict", "The order's code just changed; ask again.") from error
     # A revocation committed meanwhile set the old bit, not this one: set here.
     again = find(case.id)
     current = domain.current_decision(again.payload) if again else None
     if current is None or current.get("number") != number or not in_force(current):
-        store.set_invalid(new)
+        credential_ports.status_bits().set_invalid(new)
     return code, made
 
 
@@ -239,8 +254,10 @@ def is_order_code(code: str) -> bool:
 
 
 def revoke_share(citizen: Any, share: str) -> None:
-
-    if len(share) != 32 or not store.revoke_order_share(share, citizen.subject, clock.now()):
+    """The holder's share revoked (anyone else's, or none: 404)."""
+    if len(share) != 32:
+        raise Refusal("not-found")
+    if not ports.order_credentials().revoke_order_share(share, citizen.subject, clock.now()):
         raise Refusal("not-found")
 
 
@@ -251,14 +268,15 @@ def verify_share(code: str) -> tuple[str, Verified | None]:
     (the new code opens the order). A valid share's verification is counted."""
 
     at = clock.now()
+    records = ports.order_credentials()
     if is_order_code(code):
-        own = store.load_order_code(code_id(code))
+        own = records.load_order_code(code_id(code))
         if own is None:
             return "unknown", None
         if own.replaced_at is not None:
             return "replaced", None
         return _checked(own.presentation, at)
-    found = store.load_order_share(share_id(code)) if code.startswith(SHARE_PREFIX) else None
+    found = records.load_order_share(share_id(code)) if code.startswith(SHARE_PREFIX) else None
     if found is None:
         return "unknown", None
     status = share_status(found, at)
@@ -266,8 +284,19 @@ def verify_share(code: str) -> tuple[str, Verified | None]:
         return status, None
     status, proved = _checked(found.presentation, at)
     if proved is not None:
-        store.count_order_verification(found.share_id, at)
+        records.count_order_verification(found.share_id, at)
     return status, proved
+
+
+def presented(code: str) -> str | None:
+    """What a code presents, as stored: the order's own code (decision 55) every claim, a
+    share the claims it names."""
+    records = ports.order_credentials()
+    if is_order_code(code):
+        own = records.load_order_code(code_id(code))
+        return own.presentation if own else None
+    found = records.load_order_share(share_id(code))
+    return found.presentation if found else None
 
 
 def _checked(presentation: str, at: Any) -> tuple[str, Verified | None]:

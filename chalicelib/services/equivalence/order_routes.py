@@ -178,7 +178,7 @@ def verify_order_share(call: Call, code: str) -> Reply:
         issuer=None if proved is None else str(proved.payload.get("iss", "")),
         claims=claims,
         disclosed=None if proved is None else sorted(proved.disclosed),
-        presentation=None if proved is None else _presentation(code),
+        presentation=None if proved is None else credential.presented(code),
     )
     return Reply(out.model_dump(mode="json"), headers={"Vary": "Accept"})
 
@@ -191,14 +191,3 @@ def _flat(value: object) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False)
-
-
-def _presentation(code: str) -> str | None:
-    from chalicelib.services.equivalence import credential
-    from chalicelib.store import credentials as store
-
-    if credential.is_order_code(code):  # the order's own code (decision 55)
-        own = store.load_order_code(credential.code_id(code))
-        return own.presentation if own else None
-    found = store.load_order_share(credential.share_id(code))
-    return found.presentation if found else None

@@ -1,13 +1,15 @@
 """What the equivalence service needs of the world outside its rules, beside the case
 repository (``chalicelib.workflow.repository``): the staff queues (``Queues``), the status bit
-of an order that a transition revokes or replaces (``Orders``), the applicant's verified
+of an order that a transition revokes or replaces (``Orders``), the order's credential
+record, its shares and its own codes (``OrderCredentials``), the applicant's verified
 contacts (``Contacts``), the committees' members and sittings (``Committees``) and the audit
 record of a staff list of files (``Reads``). Protocols, so that the use cases of
-``service.py`` and ``sittings.py`` run against AWS (``chalicelib.store.cases``,
+``service.py``, ``sittings.py`` and ``credential.py`` run against AWS (``chalicelib.store.cases``,
 ``chalicelib.store.credentials``, ``chalicelib.notify.contacts``,
 ``chalicelib.store.equivalence_committees`` and ``chalicelib.workflow.access``, the default)
 or, in unit tests, against the in-memory fakes of ``tests/fakes/equivalence.py``, in
-milliseconds (decision §69).
+milliseconds (decisions §69 and §77). The bits an order's credentials carry are the
+credentials' own port (``chalicelib.credentials.ports.StatusBits``).
 
 The writes that stand or fall with a transition stay ``Also`` values (a name and what it adds
 to the transaction): the case repository in use is the one that understands them."""
@@ -22,6 +24,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from chalicelib.ports import Overrides
 
 if TYPE_CHECKING:
+    from chalicelib.credentials.orders import OrderCode, OrderShare
+    from chalicelib.credentials.statuslist import Reference
     from chalicelib.identity import Principal
     from chalicelib.store.cases import Also, Page
     from chalicelib.store.equivalence_committees import Sitting
@@ -46,6 +50,36 @@ class Orders(Protocol):
     replaces it writes with itself."""
 
     def order_superseded(self, case_id: str, number: int) -> Also: ...
+
+
+class OrderCredentials(Protocol):
+    """An order's credential record (its status bit, recorded once whoever asks first; the
+    code in force), its shares and its own codes (decisions 49, 54, 55). A share revoked
+    names its owner (``False``: not theirs, or none); ``order_code_rotated`` raises
+    ``chalicelib.refusals.LostRace`` when the record no longer names ``old`` (another
+    rotation won), writing nothing."""
+
+    def order_reference(self, case_id: str, number: int) -> Reference | None: ...
+
+    def record_order_reference(
+        self, case_id: str, number: int, reference: Reference, at: datetime
+    ) -> Reference: ...
+
+    def order_code_rotated(
+        self, old: Reference | None, new: Reference, code: OrderCode
+    ) -> None: ...
+
+    def load_order_code(self, code_id: str) -> OrderCode | None: ...
+
+    def save_order_share(self, share: OrderShare) -> None: ...
+
+    def load_order_share(self, share_id: str) -> OrderShare | None: ...
+
+    def order_shares_of(self, case_id: str, limit: int = 100) -> list[OrderShare]: ...
+
+    def count_order_verification(self, share_id: str, at: datetime) -> None: ...
+
+    def revoke_order_share(self, share_id: str, owner: str, at: datetime) -> bool: ...
 
 
 class Contacts(Protocol):
@@ -97,6 +131,7 @@ class Ports:
     contacts: Contacts | None = None
     committees: Committees | None = None
     reads: Reads | None = None
+    order_credentials: OrderCredentials | None = None
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
@@ -116,6 +151,15 @@ def queues() -> Queues:
 
 def orders() -> Orders:
     found: Orders | None = _in_use("orders")
+    if found is None:
+        from chalicelib.store import credentials as dynamodb
+
+        return dynamodb
+    return found
+
+
+def order_credentials() -> OrderCredentials:
+    found: OrderCredentials | None = _in_use("order_credentials")
     if found is None:
         from chalicelib.store import credentials as dynamodb
 

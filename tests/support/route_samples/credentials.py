@@ -62,13 +62,14 @@ def _granted() -> dict[str, str]:
 
 def an_order_share(owner: str = OWNER) -> dict[str, str]:
     """A share of OWNER's, written through the store (its file need not exist to revoke it)."""
+    from chalicelib.credentials.orders import OrderShare
     from chalicelib.services.equivalence import credential
     from chalicelib.store import credentials as store
 
     values = equivalence_file()
     code = credential.SHARE_PREFIX + uuid.uuid4().hex
     now = datetime.now(UTC)
-    share = store.OrderShare(
+    share = OrderShare(
         credential.share_id(code), owner, values["case_id"], "m", "x~", now, now, None
     )
     store.save_order_share(share)
