@@ -35,9 +35,9 @@ def source_ip(call: Call) -> str:
 
 
 def client_key(ip: str) -> str:
-    from chalicelib.store.secrets import cursor_key
+    from chalicelib.store.ratelimit import hashing_key
 
-    return hmac.new(cursor_key(), b"ratelimit\0" + ip.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(hashing_key(), b"ratelimit\0" + ip.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def limit(call: Call, bucket: str, per_minute: int = 60) -> None:
@@ -54,10 +54,10 @@ def limit(call: Call, bucket: str, per_minute: int = 60) -> None:
 
 def identity_key(issuer: str, subject: str) -> str:
     """A signed-in caller as the counters know them: a keyed hash of (issuer, subject)."""
-    from chalicelib.store.secrets import cursor_key
+    from chalicelib.store.ratelimit import hashing_key
 
     raw = b"identity\0" + issuer.encode() + b"\0" + subject.encode()
-    return hmac.new(cursor_key(), raw, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(hashing_key(), raw, hashlib.sha256).hexdigest()[:32]
 
 
 def limit_identity(
@@ -74,8 +74,6 @@ def limit_identity(
 def _take(
     bucket: str, key: Callable[[], str], allowed: int, window_seconds: int, *, fail_closed: bool
 ) -> None:
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from chalicelib.store import ratelimit as counters
 
     if allowed < 1:
@@ -83,7 +81,7 @@ def _take(
     moment, window_start, window_end = _window(window_seconds)
     try:
         taken = counters.take(bucket, key(), window_start, window_end, allowed)
-    except (BotoCoreError, ClientError) as error:
+    except counters.CountersUnavailable as error:
         logger.warning("rate limit not checked", extra={"bucket": bucket}, exc_info=True)
         if not fail_closed:
             return
@@ -116,14 +114,12 @@ def refuse_if_spent(
 ) -> None:
     """429 if the identity already used ``bucket`` ``allowed`` times in the window, without
     counting this call: for flows counted only when they succeed (``count_success``)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from chalicelib.store import ratelimit as counters
 
     moment, window_start, window_end = _window(window_seconds)
     try:
         spent = counters.used(bucket, identity_key(issuer, subject), window_start)
-    except (BotoCoreError, ClientError):
+    except counters.CountersUnavailable:
         logger.warning("rate limit not checked", extra={"bucket": bucket}, exc_info=True)
         return
     if spent >= allowed:
@@ -132,14 +128,12 @@ def refuse_if_spent(
 
 def count_success(issuer: str, subject: str, bucket: str, window_seconds: int) -> None:
     """Count one use that succeeded (checked before by ``refuse_if_spent``)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from chalicelib.store import ratelimit as counters
 
     _, window_start, window_end = _window(window_seconds)
     try:
         counters.add(bucket, identity_key(issuer, subject), window_start, window_end)
-    except (BotoCoreError, ClientError):
+    except counters.CountersUnavailable:
         logger.warning("rate limit not counted", extra={"bucket": bucket}, exc_info=True)
 
 

@@ -109,6 +109,12 @@ class _Labelled(TransactWrite):
         ]
 
 
+class TransactionCancelled(Exception):
+    """DynamoDB cancelled a transition's transaction and no condition of it failed (nothing
+    was written): it met another transaction without saying so, or it was throttled. The
+    same write may pass if tried again; a failed condition is a ``LostRace`` instead."""
+
+
 class Page(NamedTuple):
     cases: list[Case]
     last_key: dict[str, Any] | None
@@ -137,7 +143,8 @@ def save_transition(
     also: Sequence[Also] = (),
 ) -> None:
     """Write a transition (or, with ``before.version == 0``, a new case) in one transaction,
-    with the ``also`` writes of other items that must happen with it or not at all."""
+    with the ``also`` writes of other items that must happen with it or not at all. A failed
+    condition is a ``LostRace``; a cancellation without one, ``TransactionCancelled``."""
     stamp = now or after.updated_at
     item = to_item(after)
     # The transition's audit record links to the case's audit head and becomes the new head.
@@ -174,7 +181,7 @@ def save_transition(
         failed = _failed(error, transaction.ordered())
         if failed:
             raise LostRace(failed=failed) from error
-        raise
+        raise TransactionCancelled(str(error)) from error
 
 
 def _side_items(

@@ -5,9 +5,16 @@ bookkeeping, not data (no point-in-time recovery, no retention), the table alrea
 items through its TTL attribute ``expiration``, and the role may already update it. A
 counter's id starts with ``ratelimit#``, which no Powertools record id does (theirs start
 with the function's dotted name), so the two kinds never meet.
+
+When the counters cannot be used (the table, or the secret their keys are hashed under, does
+not answer) every function here raises ``CountersUnavailable``: the limiter decides what
+that means (closed for public routes, open for signed-in callers) without knowing botocore.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from chalicelib.aws import client
 from chalicelib.settings import get_settings
@@ -16,6 +23,29 @@ PREFIX = "ratelimit#"
 # A counter stays one spare window after its own ends: DynamoDB deletes expired items
 # lazily, and the limiter never reads an old window anyway (the window is in the id).
 KEEP_AFTER_WINDOW_SECONDS = 60
+
+
+class CountersUnavailable(Exception):
+    """The counters could not be read or written: AWS did not answer, or refused."""
+
+
+@contextmanager
+def _unavailable_if_aws_fails() -> Iterator[None]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (BotoCoreError, ClientError) as error:
+        raise CountersUnavailable(str(error)) from error
+
+
+def hashing_key() -> bytes:
+    """The app's secret key (Secrets Manager, read once per cold start) that client and
+    identity keys are hashed under before they reach the table."""
+    from chalicelib.store.secrets import cursor_key
+
+    with _unavailable_if_aws_fails():
+        return cursor_key()
 
 
 def counter_id(bucket: str, client_key: str, window_start: int) -> str:
@@ -27,18 +57,20 @@ def take(bucket: str, client_key: str, window_start: int, window_end: int, limit
     written) when the window already holds ``limit`` calls."""
     from botocore.exceptions import ClientError
 
-    try:
-        _add(bucket, client_key, window_start, window_end, limit)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            return False
-        raise
+    with _unavailable_if_aws_fails():
+        try:
+            _add(bucket, client_key, window_start, window_end, limit)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
     return True
 
 
 def add(bucket: str, client_key: str, window_start: int, window_end: int) -> None:
     """Counts one use in the window, whatever it already holds (a use that happened)."""
-    _add(bucket, client_key, window_start, window_end, None)
+    with _unavailable_if_aws_fails():
+        _add(bucket, client_key, window_start, window_end, None)
 
 
 def _add(bucket: str, client_key: str, start: int, end: int, limit: int | None) -> None:
@@ -59,10 +91,11 @@ def _add(bucket: str, client_key: str, start: int, end: int, limit: int | None) 
 
 def used(bucket: str, client_key: str, window_start: int) -> int:
     """How many calls the window has counted (0 for a window never written)."""
-    answer = client("dynamodb").get_item(
-        TableName=get_settings().idempotency_table,
-        Key={"id": {"S": counter_id(bucket, client_key, window_start)}},
-        ProjectionExpression="#calls",
-        ExpressionAttributeNames={"#calls": "calls"},
-    )
+    with _unavailable_if_aws_fails():
+        answer = client("dynamodb").get_item(
+            TableName=get_settings().idempotency_table,
+            Key={"id": {"S": counter_id(bucket, client_key, window_start)}},
+            ProjectionExpression="#calls",
+            ExpressionAttributeNames={"#calls": "calls"},
+        )
     return int(answer.get("Item", {}).get("calls", {}).get("N", "0"))

@@ -1,9 +1,11 @@
 """The case repository in memory (``chalicelib.workflow.repository.CaseRepository``): the same
 contract as DynamoDB's, one transition all or nothing, a stale version or a failed ``also``
 a ``LostRace`` naming it. ``also`` writes are recorded by name; ``refuse`` names the ones
-whose condition fails, as another writer's would. An ``also`` built by ``in_memory`` (a
-fake store's write) says itself whether its condition holds and what it applies: every
-condition is read before anything is applied, so one transaction is all or nothing."""
+whose condition fails, as another writer's would; the next ``cancel`` writes are cancelled
+with no condition failing (``TransactionCancelled``), as DynamoDB cancels a throttled one.
+An ``also`` built by ``in_memory`` (a fake store's write) says itself whether its condition
+holds and what it applies: every condition is read before anything is applied, so one
+transaction is all or nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.refusals import LostRace
-from chalicelib.store.cases import Also
+from chalicelib.store.cases import Also, TransactionCancelled
 from chalicelib.workflow.case import Case, Document, HistoryEntry
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ class InMemoryCases:
     also_written: list[str] = field(default_factory=list)
     exports: list[tuple[str, str]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    cancel: int = 0
     writes: int = 0
     _ids: Iterable[int] = field(default_factory=itertools.count)
     _counters: dict[str, int] = field(default_factory=dict)
@@ -86,6 +89,9 @@ class InMemoryCases:
             failed.add("case")
         if failed:
             raise LostRace(failed=frozenset(failed))
+        if self.cancel:
+            self.cancel -= 1
+            raise TransactionCancelled("cancelled (the fake's)")
         self.writes += 1
         self.cases[after.id] = after
         self.histories.setdefault(after.id, []).append(entry)

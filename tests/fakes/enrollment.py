@@ -11,13 +11,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, Refusal
 from chalicelib.services.enrollment.domain import fold
 from chalicelib.store.cases import Also
 from chalicelib.store.enrollment.applications import Figures, Page
+from chalicelib.store.enrollment.catalogue import SchoolNotSaved
 from chalicelib.workflow.case import Case, Contact
 from tests.fakes.cases import InMemoryCases, in_memory
 
@@ -133,7 +132,7 @@ class InMemoryCatalogue:
 
     def save_school(self, school: Mapping[str, Any], demo: str | None = None) -> None:
         if school["code"] in self.failing:
-            raise TransactWriteError("Transaction cancelled (the fake's failing school)")
+            raise SchoolNotSaved(school["code"], "TransactWriteError")  # as DynamoDB's cancel
         self.schools[school["code"]] = dict(school)
         self.demos[school["code"]] = demo
         self.regions[school["province"]] = school["region"]

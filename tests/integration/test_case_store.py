@@ -109,6 +109,29 @@ def test_a_stale_case_cannot_be_written(stack: Any) -> None:
         lifecycle.act(DEMO, case, "withdraw", OWNER, {})  # the version it read is gone
 
 
+def test_a_transaction_cancelled_with_no_failed_condition_is_said_in_our_words(
+    stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A throttled transaction is no lost race: ``TransactionCancelled``, nothing written,
+    and no caller ever needs PynamoDB's exception to tell it apart."""
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    case = submitted(stack)
+    inner = BaseClient._make_api_call
+
+    def throttled(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if operation == "TransactWriteItems":
+            error = {"Error": {"Code": "ThrottlingException", "Message": "slow down"}}
+            raise ClientError(error, operation)
+        return inner(client, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", throttled)
+    with pytest.raises(store.TransactionCancelled):
+        lifecycle.act(DEMO, case, "request_complement", OFFICER, {}, "send the diploma")
+    assert lifecycle.load(case.id).version == case.version
+
+
 def test_owner_index_lists_newest_first(stack: Any) -> None:
     owner = Actor("owner-list", frozenset({"citizen"}))
     opened = [

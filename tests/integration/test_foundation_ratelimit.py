@@ -125,15 +125,47 @@ def test_a_signed_in_identity_has_its_allowance_of_the_minute(
 
 
 def _counters_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB stops answering the counters' writes (the store says so in its own words)."""
+    from botocore.client import BaseClient
     from botocore.exceptions import ClientError
 
-    from chalicelib.store import ratelimit as counters
+    inner = BaseClient._make_api_call
 
-    def unavailable(*args: Any, **kwargs: Any) -> bool:
-        error = {"Error": {"Code": "ServiceUnavailable", "Message": "down"}}
-        raise ClientError(error, "UpdateItem")
+    def unavailable(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        counter = str(params.get("Key", {}).get("id", {}).get("S", ""))
+        if operation == "UpdateItem" and counter.startswith(counter_store.PREFIX):
+            error = {"Error": {"Code": "ServiceUnavailable", "Message": "down"}}
+            raise ClientError(error, operation)
+        return inner(client, operation, params)
 
-    monkeypatch.setattr(counters, "take", unavailable)
+    monkeypatch.setattr(BaseClient, "_make_api_call", unavailable)
+
+
+def test_a_key_that_cannot_be_read_fails_closed_in_public_and_open_for_signed_in_callers(
+    stack: Any, frozen_clock: list[float], token: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counters' ids are hashed under the app's secret: a cold start that cannot read it
+    is a counter that does not answer, with the same answers."""
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    from chalicelib.store import secrets
+
+    inner = BaseClient._make_api_call
+
+    def no_secret(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if operation == "GetSecretValue":
+            error = {"Error": {"Code": "InternalServiceError", "Message": "down"}}
+            raise ClientError(error, operation)
+        return inner(client, operation, params)
+
+    secrets.cursor_key.cache_clear()
+    monkeypatch.setattr(BaseClient, "_make_api_call", no_secret)
+    signed_in = {"Authorization": f"Bearer {token('citizen', sub='keyless')}"}
+    with Client(limited_app, stage_name="local") as test_client:
+        refused = _get(test_client, monkeypatch, "203.0.113.51")
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "5"
+        assert test_client.http.get("/mine", headers=signed_in).status_code == 200
 
 
 def test_buckets_are_counted_apart(stack: Any, frozen_clock: list[float]) -> None:

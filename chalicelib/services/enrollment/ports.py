@@ -75,7 +75,7 @@ class Catalogue(Protocol):
     def region_of(self, province: str) -> str | None: ...
 
     def save_school(self, school: Mapping[str, Any], demo: str | None = None) -> None:
-        """The school and its sector, all or nothing (a ``PynamoDBException``: nothing)."""
+        """The school and its sector, all or nothing (a ``SchoolNotSaved``: nothing)."""
         ...
 
 

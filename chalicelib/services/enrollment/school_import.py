@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from pynamodb.exceptions import PynamoDBException
-
 from chalicelib.observability import logger
 from chalicelib.services.enrollment import ports, school_map
+from chalicelib.store.enrollment.catalogue import SchoolNotSaved
 
 MAX_ERRORS = 500  # listed in the answer (the total is given too): it stays well under 400 KB
 
@@ -26,11 +25,9 @@ def load(text: str, demo: str | None = None) -> dict[str, Any]:
     for line, school in parsed.schools:
         try:
             catalogue.save_school(school, demo)
-        except PynamoDBException as error:  # nothing of it was written: say so, go on
-            logger.warning(
-                "school map: a school not written", extra={"error": type(error).__name__}
-            )
-            why = f"not written ({type(error).__name__}); nothing of it changed, load it again"
+        except SchoolNotSaved as error:  # nothing of it was written: say so, go on
+            logger.warning("school map: a school not written", extra={"error": error.why})
+            why = f"not written ({error.why}); nothing of it changed, load it again"
             errors.append(school_map.LineError(line, "line", why))
             continue
         loaded.append(school["code"])

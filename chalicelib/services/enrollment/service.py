@@ -10,8 +10,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-
 from chalicelib import clock
 from chalicelib.identity import Principal
 from chalicelib.refusals import FieldError, LostRace, Refusal
@@ -19,7 +17,7 @@ from chalicelib.services.enrollment import domain, ports, validation
 from chalicelib.services.enrollment import problems as _problems  # noqa: F401 (registers them)
 from chalicelib.services.enrollment.machines import ENROLLMENT
 from chalicelib.services.enrollment.names import fold, matches
-from chalicelib.store.cases import Also
+from chalicelib.store.cases import Also, TransactionCancelled
 from chalicelib.store.enrollment.applications import Page
 from chalicelib.workflow import access, lifecycle
 from chalicelib.workflow.case import Case
@@ -173,7 +171,7 @@ def _retrying(create: Callable[[], Case]) -> Case:
     for attempt in range(1, CREATE_TRIES + 1):
         try:
             return create()
-        except TransactWriteError:
+        except TransactionCancelled:
             if attempt == CREATE_TRIES:
                 raise
     raise AssertionError("unreachable")

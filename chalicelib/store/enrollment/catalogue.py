@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.services.enrollment.domain import fold
@@ -14,6 +15,16 @@ from chalicelib.store.binding import bound, connection
 from chalicelib.store.enrollment.models import ProvinceItem, SchoolItem, SectorItem
 
 School = dict[str, Any]
+
+
+class SchoolNotSaved(Exception):
+    """DynamoDB did not save the school (nothing of it written). ``why`` is the name of the
+    library's error, which the import's report quotes on the school's line."""
+
+    def __init__(self, code: str, why: str) -> None:
+        super().__init__(f"school {code} not saved ({why})")
+        self.code = code
+        self.why = why
 
 
 def _key(text: str) -> str:
@@ -27,8 +38,15 @@ def _sector_pk(area: Mapping[str, str]) -> str:
 def save_school(school: Mapping[str, Any], demo: str | None = None) -> None:
     """A school, its sector entries and its province's region, in one transaction (all of it
     or nothing); the sector entries of districts it no longer serves are deleted with it, so
-    an address lookup never finds a school that stopped serving it. Safe to run again."""
-    record = dict(school)
+    an address lookup never finds a school that stopped serving it. Safe to run again.
+    ``SchoolNotSaved`` when DynamoDB refuses or fails."""
+    try:
+        _save(dict(school), demo)
+    except PynamoDBException as error:
+        raise SchoolNotSaved(school["code"], type(error).__name__) from error
+
+
+def _save(record: School, demo: str | None) -> None:
     before = _school_item(record["code"])
     served = {_sector_pk(area) for area in record["sector"]}
     gone = {_sector_pk(a) for a in (before.school["sector"] if before else [])} - served

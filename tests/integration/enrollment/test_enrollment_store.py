@@ -210,6 +210,31 @@ def test_the_catalogue_answers_by_commune_and_by_address(school: str) -> None:
     assert catalogue.region_of("RABAT") == "RSK" and catalogue.school("NOPE") is None
 
 
+def test_a_school_dynamodb_does_not_save_is_named_and_left_as_it_was(
+    school: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalogue says which school failed, in its own words: its callers (the import's
+    report) never see PynamoDB's exceptions."""
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    inner = BaseClient._make_api_call
+
+    def cancelled(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if operation == "TransactWriteItems":
+            error = {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"}}
+            raise ClientError(error, operation)
+        return inner(client, operation, params)
+
+    before = catalogue.school(school)
+    assert before is not None
+    monkeypatch.setattr(BaseClient, "_make_api_call", cancelled)
+    with pytest.raises(catalogue.SchoolNotSaved) as refused:
+        catalogue.save_school({**before, "name_fr": "Renommée"})
+    assert (refused.value.code, refused.value.why) == (school, "TransactWriteError")
+    assert catalogue.school(school) == before
+
+
 def test_massar_receives_the_pupil_and_the_school(school: str) -> None:
     case = service.file(guardian(), body(school), "fr")
     record = pupil_record(case)

@@ -13,6 +13,7 @@ import pytest
 from chalicelib.identity import Principal
 from chalicelib.refusals import LostRace
 from chalicelib.services.enrollment import domain, service
+from chalicelib.store.cases import TransactionCancelled
 from chalicelib.workflow import lifecycle
 from chalicelib.workflow.engine import TransitionRefused
 from tests.unit.enrollment.world import (
@@ -106,6 +107,18 @@ def test_a_failed_guard_writes_nothing_of_the_transaction(world: World) -> None:
     assert lost.value.failed == {"live_request"}
     assert world.applications.counters[(2027, SCHOOL)] == before
     assert lifecycle.load(case.id).state == "submitted"
+
+
+def test_a_filing_dynamodb_cancels_without_a_failed_condition_is_tried_again(
+    world: World,
+) -> None:
+    world.cases.cancel = service.CREATE_TRIES - 1  # the school's counters busy a moment
+    case = service.file(guardian(), request(), "fr")
+    assert world.cases.cancel == 0 and list(world.cases.cases) == [case.id]
+    world.cases.cancel = service.CREATE_TRIES  # busy all along: the last cancel goes up
+    with pytest.raises(TransactionCancelled):
+        service.file(guardian(), request(certificate="99/2021"), "fr")
+    assert list(world.cases.cases) == [case.id]
 
 
 def test_approval_needs_the_photo_then_queues_the_massar_export(world: World) -> None:
