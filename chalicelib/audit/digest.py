@@ -11,11 +11,10 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.audit import statement
-from chalicelib.aws import client
 from chalicelib.documents import signing
 from chalicelib.observability import logger
-from chalicelib.settings import get_settings
 from chalicelib.store import audit
+from chalicelib.store import audit_digests as digests
 
 
 class DayNotOver(ValueError):
@@ -45,52 +44,17 @@ def publish_digest(day: date, *, allow_open_day: bool = False) -> dict[str, Any]
     signed_at = clock.now().isoformat(timespec="seconds")
     unsigned = statement.body(statement.summarise(day, links), signing.key_id(), signed_at)
     digest = statement.with_signature(unsigned, signing.sign(statement.signed_bytes(unsigned)))
-    if not _put_once(key_of(day), json.dumps(digest, indent=1).encode()):
+    if not digests.put_once(key_of(day), json.dumps(digest, indent=1).encode()):
         return read_digest(day) or digest  # another run published it first: that one stands
     logger.info("audit digest published", extra={"day": digest["date"], "count": len(links)})
     return digest
 
 
-def _put_once(key: str, body: bytes) -> bool:
-    """Write ``key`` only if it does not exist; False if it does. The bucket's default
-    retention locks the version written; the checksum is what S3 asks of locked writes."""
-    from botocore.exceptions import ClientError
-
-    try:
-        client("s3").put_object(
-            Bucket=get_settings().audit_bucket,
-            Key=key,
-            Body=body,
-            ContentType="application/json",
-            ChecksumAlgorithm="SHA256",
-            IfNoneMatch="*",
-        )
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
-            return False
-        raise
-    return True
-
-
 def read_digest(day: date, version_id: str = "") -> dict[str, Any] | None:
     """The published digest of ``day`` (or one version of it), or None: one GetObject."""
-    s3 = client("s3")
-    where = {"Bucket": get_settings().audit_bucket, "Key": key_of(day)}
-    try:
-        answer = s3.get_object(**where, **({"VersionId": version_id} if version_id else {}))
-    except s3.exceptions.NoSuchKey:
-        return None
-    value = json.loads(answer["Body"].read())
-    return value if isinstance(value, dict) else None
+    return digests.read(key_of(day), version_id)
 
 
 def versions_of(day: date) -> tuple[list[str], bool]:
-    """The digest object's versions, newest first, and whether a delete marker hides them
-    (Object Lock keeps every version; a delete marker only hides it from a plain GET)."""
-    answer = client("s3").list_object_versions(
-        Bucket=get_settings().audit_bucket, Prefix=key_of(day)
-    )
-    mine = [v for v in answer.get("Versions", []) if v["Key"] == key_of(day)]
-    markers = [m for m in answer.get("DeleteMarkers", []) if m["Key"] == key_of(day)]
-    ordered = sorted(mine, key=lambda v: v["LastModified"], reverse=True)
-    return [str(v["VersionId"]) for v in ordered], any(m.get("IsLatest") for m in markers)
+    """The digest object's versions, newest first, and whether a delete marker hides them."""
+    return digests.versions(key_of(day))

@@ -1,6 +1,7 @@
 """The walls of the house, read from the source: the kernel knows no HTTP and no service,
 a service's repositories know only that service's domain model, no service imports another,
-nothing of the app imports the scripts, and no import of our own hides behind ImportError."""
+nothing of the app imports the scripts, only the adapters know the AWS libraries, and no
+import of our own hides behind ImportError."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "chalicelib"
 KERNEL = ("chalicelib.workflow", "chalicelib.documents", "chalicelib.notify")
+# DESIGN.md: repositories and adapters are the only code that imports boto3 or PynamoDB
+# (decision 78); ``chalicelib.aws`` builds the clients they share.
+AWS_LIBRARIES = ("boto3", "botocore", "pynamodb")
+ADAPTERS = ("chalicelib.store", "chalicelib.documents", "chalicelib.notify", "chalicelib.aws")
 SERVICES = sorted(p.name for p in (APP / "services").iterdir() if (p / "__init__.py").exists())
 
 
@@ -83,7 +88,17 @@ def broken_walls() -> list[str]:
                 own_domain = parts[2] == repository_of and (len(parts) < 4 or parts[3] == "domain")
                 if not own_domain:
                     broken.append(f"a repository knows only its service's domain: {where}")
-    return broken
+    return broken + aws_outside_adapters()
+
+
+def aws_outside_adapters() -> list[str]:
+    return [
+        f"only the adapters know the AWS libraries: {module_of(path)}:{line} imports {name}"
+        for path in app_modules()
+        if not module_of(path).startswith(ADAPTERS)
+        for name, line in imports_of(path)
+        if name.split(".")[0] in AWS_LIBRARIES
+    ]
 
 
 def test_the_walls_between_kernel_services_and_edge_stand() -> None:
@@ -118,6 +133,8 @@ def test_no_import_of_our_own_code_hides_behind_import_error() -> None:
         ("chalicelib.services.consular.day", "chalicelib.services.etimbre.fee_payments", "service"),
         ("chalicelib.store.enrollment.catalogue", "chalicelib.services.enrollment.names", "repo"),
         ("chalicelib.credentials.offers", "chalicelib.services.bac.certificates", "sources"),
+        ("chalicelib.services.enrollment.service", "pynamodb.exceptions", "adapters"),
+        ("chalicelib.api.ratelimit", "botocore.exceptions", "adapters"),
     ],
 )
 def test_the_check_sees_a_broken_wall(
