@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from chalicelib.refusals import Refusal
 
@@ -68,6 +68,7 @@ def fee_payments() -> FeePayments:
 
 
 PortSet = TypeVar("PortSet")
+Default = TypeVar("Default")
 
 
 class Overrides(Generic[PortSet]):
@@ -84,6 +85,13 @@ class Overrides(Generic[PortSet]):
             if found is not None:
                 return found
         return None
+
+    def find_or(self, name: str, default: Default) -> Default:
+        """The port ``name`` a test put in place, else ``default`` (the module that talks to
+        AWS, imported by the caller: its type, checked against the port's Protocol by mypy
+        at the caller's return, is the one this gives)."""
+        found = self.find(name)
+        return default if found is None else cast(Default, found)
 
     @contextmanager
     def using(self, ports: PortSet) -> Iterator[PortSet]:

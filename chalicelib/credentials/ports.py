@@ -75,33 +75,24 @@ class Ports:
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
-_in_use = _OVERRIDES.find
+_in_use = _OVERRIDES.find_or
 using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def status_bits() -> StatusBits:
     """The store in use: DynamoDB's unless a test put another in place."""
-    found: StatusBits | None = _in_use("status_bits")
-    if found is None:
-        from chalicelib.store import credentials as dynamodb
+    from chalicelib.store import credentials as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("status_bits", dynamodb)
 
 
 def grants() -> Grants:
-    found: Grants | None = _in_use("grants")
-    if found is None:
-        from chalicelib.store import vci as dynamodb
+    from chalicelib.store import vci as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("grants", dynamodb)
 
 
 def signer() -> Signer:
-    found: Signer | None = _in_use("signer")
-    if found is None:
-        from chalicelib.documents import signing as kms
+    from chalicelib.documents import signing as kms
 
-        return kms
-    return found
+    return _in_use("signer", kms)

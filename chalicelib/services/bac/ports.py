@@ -240,114 +240,78 @@ class Ports:
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
-_in_use = _OVERRIDES.find
+_in_use = _OVERRIDES.find_or
 using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def candidates() -> Candidates:
     """The store in use: DynamoDB's unless a test put another in place."""
-    found: Candidates | None = _in_use("candidates")
-    if found is None:
-        from chalicelib.store.bac import candidates as dynamodb
+    from chalicelib.store.bac import candidates as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("candidates", dynamodb)
 
 
 def sessions() -> Sessions:
-    found: Sessions | None = _in_use("sessions")
-    if found is None:
-        from chalicelib.store.bac import sessions as dynamodb
+    from chalicelib.store.bac import sessions as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("sessions", dynamodb)
 
 
 def certificates() -> Certificates:
-    found: Certificates | None = _in_use("certificates")
-    if found is None:
-        from chalicelib.store.bac import certificates as dynamodb
+    from chalicelib.store.bac import certificates as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("certificates", dynamodb)
 
 
 def writes() -> Writes:
-    found: Writes | None = _in_use("writes")
-    if found is None:
-        from chalicelib.store.bac import transactions as dynamodb
+    from chalicelib.store.bac import transactions as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("writes", dynamodb)
 
 
 def contacts() -> Contacts:
-    found: Contacts | None = _in_use("contacts")
-    if found is None:
-        from chalicelib.notify import contacts as verified
+    from chalicelib.notify import contacts as verified
 
-        return verified
-    return found
+    return _in_use("contacts", verified)
 
 
 def credentials() -> Credentials:
-    found: Credentials | None = _in_use("credentials")
-    if found is None:
-        from chalicelib.credentials import issuance
+    from chalicelib.credentials import issuance
 
-        return issuance
-    return found
+    return _in_use("credentials", issuance)
 
 
 def signer() -> Signer:
-    found: Signer | None = _in_use("signer")
-    if found is None:
-        from chalicelib.documents import signing as kms
+    from chalicelib.documents import signing as kms
 
-        return kms
-    return found
+    return _in_use("signer", kms)
 
 
 def uploads() -> Uploads:
-    found: Uploads | None = _in_use("uploads")
-    if found is None:
-        from chalicelib.documents import uploads as s3
+    from chalicelib.documents import uploads as s3
 
-        return s3
-    return found
+    return _in_use("uploads", s3)
 
 
 def jobs() -> Jobs:
-    found: Jobs | None = _in_use("jobs")
-    if found is None:
-        from chalicelib.jobs import runner
+    from chalicelib.jobs import runner
 
-        return runner
-    return found
+    return _in_use("jobs", runner)
 
 
 def files() -> Files:
-    found: Files | None = _in_use("files")
-    if found is None:
-        from chalicelib.documents import storage as s3
+    from chalicelib.documents import storage as s3
 
-        return s3
-    return found
+    return _in_use("files", s3)
 
 
 def queues() -> Queues:
-    found: Queues | None = _in_use("queues")
-    if found is None:
-        from chalicelib.store import cases as dynamodb
+    from chalicelib.store import cases as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("queues", dynamodb)
 
 
 def reads() -> Reads:
-    found: Reads | None = _in_use("reads")
-    if found is None:
-        from chalicelib.workflow import access
+    from chalicelib.workflow import access
 
-        return access
-    return found
+    return _in_use("reads", access)

@@ -229,51 +229,36 @@ class Ports:
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
-_in_use = _OVERRIDES.find
+_in_use = _OVERRIDES.find_or
 using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def appointments() -> Appointments:
     """The store in use: DynamoDB's unless a test put another in place."""
-    found: Appointments | None = _in_use("appointments")
-    if found is None:
-        from chalicelib.store.consular import repository as dynamodb
+    from chalicelib.store.consular import repository as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("appointments", dynamodb)
 
 
 def own_cases() -> OwnCases:
-    found: OwnCases | None = _in_use("own_cases")
-    if found is None:
-        from chalicelib.store import cases as dynamodb
+    from chalicelib.store import cases as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("own_cases", dynamodb)
 
 
 def quotas() -> Quotas:
-    found: Quotas | None = _in_use("quotas")
-    if found is None:
-        from chalicelib.api import quotas as counted
+    from chalicelib.api import quotas as counted
 
-        return counted
-    return found
+    return _in_use("quotas", counted)
 
 
 def rounds() -> Rounds:
-    found: Rounds | None = _in_use("rounds")
-    if found is None:
-        from chalicelib.store.consular import rounds as dynamodb
+    from chalicelib.store.consular import rounds as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("rounds", dynamodb)
 
 
 def draw_secrets() -> DrawSecrets:
-    found: DrawSecrets | None = _in_use("draw_secrets")
-    if found is None:
-        from chalicelib.store.consular import draw_secret as kms
+    from chalicelib.store.consular import draw_secret as kms
 
-        return kms
-    return found
+    return _in_use("draw_secrets", kms)

@@ -103,41 +103,32 @@ class Ports:
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
-_in_use = _OVERRIDES.find
+_in_use = _OVERRIDES.find_or
 using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def applications() -> Applications:
     """The store in use: DynamoDB's unless a test put another in place."""
-    found: Applications | None = _in_use("applications")
-    if found is None:
-        from chalicelib.store.enrollment import applications as dynamodb
+    from chalicelib.store.enrollment import applications as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("applications", dynamodb)
 
 
 def catalogue() -> Catalogue:
-    found: Catalogue | None = _in_use("catalogue")
-    if found is None:
-        from chalicelib.store.enrollment import catalogue as dynamodb
+    from chalicelib.store.enrollment import catalogue as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("catalogue", dynamodb)
 
 
 def contacts() -> Contacts:
-    found: Contacts | None = _in_use("contacts")
-    if found is None:
-        from chalicelib.notify import contacts as verified
+    from chalicelib.notify import contacts as verified
 
-        return verified
-    return found
+    return _in_use("contacts", verified)
 
 
 def massar() -> Massar:
     """Massar as the stage has it (``massar.massar``: its API, or the local stand-in)."""
-    found: Massar | None = _in_use("massar")
+    found: Massar | None = _OVERRIDES.find("massar")
     if found is None:
         from chalicelib.services.enrollment import massar as ministry
 

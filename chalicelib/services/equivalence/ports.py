@@ -135,60 +135,42 @@ class Ports:
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
-_in_use = _OVERRIDES.find
+_in_use = _OVERRIDES.find_or
 using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def queues() -> Queues:
     """The store in use: DynamoDB's unless a test put another in place."""
-    found: Queues | None = _in_use("queues")
-    if found is None:
-        from chalicelib.store import cases as dynamodb
+    from chalicelib.store import cases as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("queues", dynamodb)
 
 
 def orders() -> Orders:
-    found: Orders | None = _in_use("orders")
-    if found is None:
-        from chalicelib.store import credentials as dynamodb
+    from chalicelib.store import credentials as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("orders", dynamodb)
 
 
 def order_credentials() -> OrderCredentials:
-    found: OrderCredentials | None = _in_use("order_credentials")
-    if found is None:
-        from chalicelib.store import credentials as dynamodb
+    from chalicelib.store import credentials as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("order_credentials", dynamodb)
 
 
 def contacts() -> Contacts:
-    found: Contacts | None = _in_use("contacts")
-    if found is None:
-        from chalicelib.notify import contacts as verified
+    from chalicelib.notify import contacts as verified
 
-        return verified
-    return found
+    return _in_use("contacts", verified)
 
 
 def committees() -> Committees:
-    found: Committees | None = _in_use("committees")
-    if found is None:
-        from chalicelib.store import equivalence_committees as dynamodb
+    from chalicelib.store import equivalence_committees as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("committees", dynamodb)
 
 
 def reads() -> Reads:
-    found: Reads | None = _in_use("reads")
-    if found is None:
-        from chalicelib.workflow import access as audited
+    from chalicelib.workflow import access as audited
 
-        return audited
-    return found
+    return _in_use("reads", audited)

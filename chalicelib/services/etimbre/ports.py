@@ -169,78 +169,54 @@ class Ports:
 
 
 _OVERRIDES: Overrides[Ports] = Overrides()
-_in_use = _OVERRIDES.find
+_in_use = _OVERRIDES.find_or
 using = _OVERRIDES.using  # ports.using(Ports(...)) in a test
 
 
 def reads() -> Reads:
     """The store in use: DynamoDB's unless a test put another in place."""
-    found: Reads | None = _in_use("reads")
-    if found is None:
-        from chalicelib.store.etimbre import reads as dynamodb
+    from chalicelib.store.etimbre import reads as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("reads", dynamodb)
 
 
 def sales() -> Sales:
-    found: Sales | None = _in_use("sales")
-    if found is None:
-        from chalicelib.store.etimbre import stamps as dynamodb
+    from chalicelib.store.etimbre import stamps as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("sales", dynamodb)
 
 
 def callbacks() -> Callbacks:
-    found: Callbacks | None = _in_use("callbacks")
-    if found is None:
-        from chalicelib.store.etimbre import webhooks as dynamodb
+    from chalicelib.store.etimbre import webhooks as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("callbacks", dynamodb)
 
 
 def exits() -> Exits:
-    found: Exits | None = _in_use("exits")
-    if found is None:
-        from chalicelib.store.etimbre import exits as dynamodb
+    from chalicelib.store.etimbre import exits as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("exits", dynamodb)
 
 
 def refund_asks() -> RefundAsks:
-    found: RefundAsks | None = _in_use("refund_asks")
-    if found is None:
-        from chalicelib.store.etimbre import refund_asks as dynamodb
+    from chalicelib.store.etimbre import refund_asks as dynamodb
 
-        return dynamodb
-    return found
+    return _in_use("refund_asks", dynamodb)
 
 
 def gateway() -> Gateway:
-    found: Gateway | None = _in_use("gateway")
-    if found is None:
-        from chalicelib.services.etimbre import gateway as http
+    from chalicelib.services.etimbre import gateway as http
 
-        return http
-    return found
+    return _in_use("gateway", http)
 
 
 def contacts() -> Contacts:
-    found: Contacts | None = _in_use("contacts")
-    if found is None:
-        from chalicelib.notify import contacts as verified
+    from chalicelib.notify import contacts as verified
 
-        return verified
-    return found
+    return _in_use("contacts", verified)
 
 
 def settlements() -> Settlements:
-    found: Settlements | None = _in_use("settlements")
-    if found is None:
-        from chalicelib.services.etimbre import settlement_file as s3
+    from chalicelib.services.etimbre import settlement_file as s3
 
-        return s3
-    return found
+    return _in_use("settlements", s3)
