@@ -31,8 +31,9 @@ TABLES: dict[str, tuple[str, ...]] = {
 STREAMS = ("cases", "stamps")  # tables whose stream feeds a handler (outbox, reconciliation)
 SERVICE_TABLES = ("cases", "reference", "slots", "stamps")
 # The queues the app sends to or consumes. The other DLQs are only redrive targets; the
-# outbox's is written by the app when it gives a message up.
-QUEUES = ("uploads", "timers", "massar", "outbox-retry", "outbox-dlq", "jobs")
+# outbox's is written by the app when it gives a message up, the stream failures' by Lambda,
+# with the function's role, for a stream batch out of retries (decision 79).
+QUEUES = ("uploads", "timers", "massar", "outbox-retry", "outbox-dlq", "jobs", "stream-failures")
 
 # No Scan anywhere (DESIGN.md rule 5): a Scan slipped onto a request path fails in AWS too.
 # TransactWriteItems and TransactGetItems have no IAM actions of their own: each item is

@@ -198,13 +198,14 @@ def package(
     merge_template: Path = GATEWAY,
 ) -> Path:
     """Run ``chalice package`` (it needs a region, and no AWS); return the SAM template, its
-    stream and queue events set to report batch item failures (Chalice cannot say so)."""
+    stream and queue events set to report batch item failures, and its stream events given a
+    retry limit and a failures queue (Chalice cannot say so)."""
     env = {**os.environ, "AWS_DEFAULT_REGION": region}
     command = package_command(stage, outdir, merge_template)
     subprocess.run(command, cwd=project_dir, env=env, check=True)
     sam = outdir / "sam.json"
     template = json.loads(sam.read_text())
-    if event_sources.in_template(template):
+    if event_sources.in_template(template, stage):
         sam.write_text(json.dumps(template, indent=2) + "\n")
     return sam
 
@@ -396,11 +397,13 @@ def dry_run(stage: str, config_path: Path, base_url: str = "", package_path: boo
         )
         print(
             f"then: python -m scripts.event_sources --stage {stage} "
-            f"(sets {event_sources.REPORT} on the stage's event source mappings)"
+            f"(sets {event_sources.REPORT} on the stage's event source mappings, and on the"
+            " streams' a retry limit and the stage's stream failures queue)"
         )
         return
     print("would run: chalice " + " ".join(package_command(stage, Path("<tmp>/out"))[3:]))
     print(f"with {event_sources.REPORT} on the template's SQS and DynamoDB events")
+    print("and on its stream events a retry limit and the stage's stream failures queue")
     try:
         bucket = artifacts_bucket(outputs, dict(os.environ))
         print(f"would upload the zip and template to s3://{bucket}/khidmat-{stage}/")

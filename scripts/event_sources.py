@@ -13,7 +13,16 @@ those functions, and adds ``ReportBatchItemFailures`` where it is missing
 later ``chalice deploy`` updates a mapping's batch size and window only, so the setting
 stays.
 
-On the package path (``scripts.deploy --package``) ``in_template`` writes the same setting
+A stream mapping (DynamoDB, Kinesis) also gets a limit: Lambda retries a stream batch from
+its first failed record until it expires (a day, for DynamoDB), holding its shard all that
+time, so one record no handler can take would stop every later case's notifications. Here
+a failing batch is split to find the record (``BisectBatchOnFunctionError``), retried
+``STREAM_RETRIES`` times, then described in the stage's ``stream-failures`` queue (the shard
+and sequence numbers; the records stay readable from the stream for a day) and the shard
+moves on (decision 79). SQS mappings need none of it: their queues' redrive policies move a
+message that keeps failing to a dead-letter queue.
+
+On the package path (``scripts.deploy --package``) ``in_template`` writes the same settings
 into the SAM template's SQS and DynamoDB events instead.
 """
 
@@ -32,6 +41,9 @@ REPORT = "ReportBatchItemFailures"
 BATCH_SOURCES = ("sqs", "dynamodb", "kinesis")  # the sources whose mappings take REPORT
 EVENT_RECORDS = ("sqs_event", "dynamodb_event", "kinesis_event")  # Chalice's record types
 SAM_EVENTS = ("SQS", "DynamoDB", "Kinesis")
+STREAM_SOURCES = ("dynamodb", "kinesis")
+SAM_STREAM_EVENTS = ("DynamoDB", "Kinesis")
+STREAM_RETRIES = 10  # a handler's bug or a poison record, not a blip: the blips pass in fewer
 ATTEMPTS = 6  # a mapping Chalice just created or updated answers "in use" for a few seconds
 
 
@@ -67,32 +79,60 @@ def _source(mapping: dict[str, Any]) -> str:
     return parts[2] if len(parts) > 2 else ""
 
 
+def failures_queue(stage: str, region: str = "", account: str = "") -> str:
+    """The ARN of the stage's stream failures queue (``infra/template.yaml`` names it)."""
+    return f"arn:aws:sqs:{region}:{account}:khidmat-{stage}-stream-failures"
+
+
+def _missing(mapping: dict[str, Any], stage: str) -> dict[str, Any]:
+    """What ``update_event_source_mapping`` must set on ``mapping`` (nothing: it is right)."""
+    source = _source(mapping)
+    if source not in BATCH_SOURCES:
+        return {}
+    missing: dict[str, Any] = {}
+    types = list(mapping.get("FunctionResponseTypes") or [])
+    if REPORT not in types:
+        missing["FunctionResponseTypes"] = [*types, REPORT]
+    if source not in STREAM_SOURCES:
+        return missing
+    region, account = str(mapping["EventSourceArn"]).split(":")[3:5]
+    destination = {"OnFailure": {"Destination": failures_queue(stage, region, account)}}
+    if mapping.get("MaximumRetryAttempts") != STREAM_RETRIES:
+        missing["MaximumRetryAttempts"] = STREAM_RETRIES
+    if mapping.get("BisectBatchOnFunctionError") is not True:
+        missing["BisectBatchOnFunctionError"] = True
+    if (mapping.get("DestinationConfig") or {}).get("OnFailure") != destination["OnFailure"]:
+        missing["DestinationConfig"] = destination
+    return missing
+
+
 def apply(
     lambda_client: Any,
     functions: Iterable[str],
     recorded: Iterable[str] = (),
     sleep: Callable[[float], None] = time.sleep,
+    *,
+    stage: str,
 ) -> list[str]:
     """Add ``ReportBatchItemFailures`` to every SQS, DynamoDB or Kinesis mapping of
-    ``functions`` (and those ``recorded``) that lacks it; return the UUIDs changed."""
+    ``functions`` (and those ``recorded``), and the stream mappings' limit, where missing;
+    return the UUIDs changed."""
     uuids = list(dict.fromkeys([*_mappings_of(lambda_client, functions), *recorded]))
     changed = []
     for uuid in uuids:
-        mapping = lambda_client.get_event_source_mapping(UUID=uuid)
-        types = list(mapping.get("FunctionResponseTypes") or [])
-        if _source(mapping) not in BATCH_SOURCES or REPORT in types:
-            continue
-        _update(lambda_client, uuid, [*types, REPORT], sleep)
-        changed.append(uuid)
+        missing = _missing(lambda_client.get_event_source_mapping(UUID=uuid), stage)
+        if missing:
+            _update(lambda_client, uuid, missing, sleep)
+            changed.append(uuid)
     return changed
 
 
 def _update(
-    lambda_client: Any, uuid: str, types: list[str], sleep: Callable[[float], None]
+    lambda_client: Any, uuid: str, fields: dict[str, Any], sleep: Callable[[float], None]
 ) -> None:
     for attempt in range(ATTEMPTS):
         try:
-            lambda_client.update_event_source_mapping(UUID=uuid, FunctionResponseTypes=types)
+            lambda_client.update_event_source_mapping(UUID=uuid, **fields)
             return
         except lambda_client.exceptions.ResourceInUseException:
             if attempt == ATTEMPTS - 1:
@@ -100,10 +140,16 @@ def _update(
             sleep(2.0**attempt)
 
 
-def in_template(template: dict[str, Any]) -> list[str]:
+def in_template(template: dict[str, Any], stage: str) -> list[str]:
     """The package path: ``ReportBatchItemFailures`` on every SQS, DynamoDB and Kinesis
-    event of the SAM template's functions (SAM makes each an event source mapping with
-    it); return the events changed."""
+    event of the SAM template's functions, and the stream events' limit (SAM makes each an
+    event source mapping with them); return the events changed."""
+    queue = failures_queue(stage, "${AWS::Region}", "${AWS::AccountId}")
+    stream = {
+        "MaximumRetryAttempts": STREAM_RETRIES,
+        "BisectBatchOnFunctionError": True,
+        "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": {"Fn::Sub": queue}}},
+    }
     changed = []
     for name, resource in template.get("Resources", {}).items():
         events = resource.get("Properties", {}).get("Events", {})
@@ -111,9 +157,13 @@ def in_template(template: dict[str, Any]) -> list[str]:
             if event.get("Type") not in SAM_EVENTS:
                 continue
             properties = event.setdefault("Properties", {})
+            before = dict(properties)
             types = list(properties.get("FunctionResponseTypes", []))
             if REPORT not in types:
                 properties["FunctionResponseTypes"] = [*types, REPORT]
+            if event["Type"] in SAM_STREAM_EVENTS:
+                properties.update(stream)
+            if properties != before:
                 changed.append(f"{name}.{event_name}")
     return changed
 
@@ -129,11 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     except NotDeployed as error:
         print(f"event sources: {error}", file=sys.stderr)
         return 2
-    changed = apply(boto3.client("lambda"), functions, recorded)
+    changed = apply(boto3.client("lambda"), functions, recorded, stage=args.stage)
     if changed:
-        print(f"event sources: {REPORT} set on {len(changed)} mappings: {', '.join(changed)}")
+        print(f"event sources: {REPORT} and the streams' limit set on {', '.join(changed)}")
     else:
-        print(f"event sources: every mapping of the stage's functions already has {REPORT}")
+        print("event sources: every mapping of the stage's functions is already set")
     return 0
 
 

@@ -7,9 +7,9 @@ with ``ReportBatchItemFailures`` (docs/decisions.md 63): a queue's messages are 
 the failed ones, which come back once the queue's visibility timeout has passed (and go to
 its dead-letter queue after its ``maxReceiveCount``); a stream shard resumes at its first
 failed record, delivering it and the records after it again. A handler that raises fails
-its whole batch. Unlike Lambda, whose shard waits until the record expires (24 h), the
-pump gives a stream record up after ``STREAM_ATTEMPTS`` deliveries and says so, so that a
-local stack never stalls.
+its whole batch. As Lambda does after the stream mapping's retries (``scripts/event_sources.py``,
+decision 79), the pump gives a stream record up, after ``STREAM_ATTEMPTS`` deliveries here,
+and says so, so that a local stack never stalls.
 
 ``make run`` runs it in a thread; tests call ``drain()`` to deliver everything pending.
 """
@@ -124,7 +124,7 @@ class Pump:
         self.failures.append(Failure("cases_stream", number, given_up=True))
         print(
             f"event pump: stream record {number} failed {STREAM_ATTEMPTS} times, skipped "
-            "(on AWS its shard would wait until the record expires)",
+            "(on AWS, after its retries, the stage's stream failures queue describes it)",
             flush=True,
         )
         return records[first + 1 :]

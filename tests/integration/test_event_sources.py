@@ -106,16 +106,36 @@ def test_every_mapping_reports_failures_then_a_second_run_changes_nothing(
     functions, recorded = event_sources.deployed("dev", project)
     assert sorted(recorded) == sorted(uuids) and len(functions) == 2
 
-    changed = event_sources.apply(lam, functions, recorded, sleep=lambda _: None)
+    changed = event_sources.apply(lam, functions, recorded, sleep=lambda _: None, stage="dev")
 
     assert sorted(changed) == sorted(uuids)
     assert [_types(lam, u) for u in uuids] == [["ReportBatchItemFailures"]] * 2
-    assert event_sources.apply(lam, functions, recorded) == []
+    assert event_sources.apply(lam, functions, recorded, stage="dev") == []
+
+
+def test_a_stream_mapping_gets_a_retry_limit_and_the_stage_s_failures_queue(
+    deployed: tuple[Any, Path, list[str]],
+) -> None:
+    """A record no handler can take would hold its shard for a day: after its retries the
+    batch is described in the stage's failures queue and the shard moves on (decision 79)."""
+    lam, project, (queue_mapping, stream_mapping) = deployed
+    event_sources.apply(lam, *event_sources.deployed("dev", project), stage="dev")
+
+    stream = lam.get_event_source_mapping(UUID=stream_mapping)
+    account = stream["EventSourceArn"].split(":")[4]
+    assert stream["MaximumRetryAttempts"] == event_sources.STREAM_RETRIES
+    assert stream["BisectBatchOnFunctionError"] is True
+    assert stream["DestinationConfig"]["OnFailure"]["Destination"] == (
+        f"arn:aws:sqs:{REGION}:{account}:khidmat-dev-stream-failures"
+    )
+    queue = lam.get_event_source_mapping(UUID=queue_mapping)
+    assert "OnFailure" not in (queue.get("DestinationConfig") or {})  # its redrive policy
+    assert queue.get("MaximumRetryAttempts") in (None, -1)
 
 
 def test_a_later_chalice_deploy_keeps_the_setting(deployed: tuple[Any, Path, list[str]]) -> None:
     lam, project, uuids = deployed
-    event_sources.apply(lam, *event_sources.deployed("dev", project))
+    event_sources.apply(lam, *event_sources.deployed("dev", project), stage="dev")
 
     chalice = TypedAWSClient(boto3.Session(region_name=REGION)._session)
     chalice.update_lambda_event_source(uuids[0], batch_size=5)  # what a redeploy calls
@@ -123,7 +143,7 @@ def test_a_later_chalice_deploy_keeps_the_setting(deployed: tuple[Any, Path, lis
     found = lam.get_event_source_mapping(UUID=uuids[0])
     assert found["BatchSize"] == 5
     assert found["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert event_sources.apply(lam, *event_sources.deployed("dev", project)) == []
+    assert event_sources.apply(lam, *event_sources.deployed("dev", project), stage="dev") == []
 
 
 def test_a_mapping_still_settling_is_tried_again(
@@ -143,7 +163,7 @@ def test_a_mapping_still_settling_is_tried_again(
         return real(**kwargs)
 
     monkeypatch.setattr(lam, "update_event_source_mapping", busy_once)
-    changed = event_sources.apply(lam, [], uuids, sleep=waits.append)
+    changed = event_sources.apply(lam, [], uuids, sleep=waits.append, stage="dev")
 
     assert sorted(changed) == sorted(uuids) and waits == [1.0]
     assert [_types(lam, u) for u in uuids] == [["ReportBatchItemFailures"]] * 2
@@ -173,7 +193,7 @@ def test_the_package_template_s_stream_and_queue_events_report_failures() -> Non
             "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
         }
     }
-    assert sorted(event_sources.in_template(template)) == [
+    assert sorted(event_sources.in_template(template, "dev")) == [
         "CasesStream.Cases",
         "TimerCallbacks.Timers",
     ]
@@ -183,7 +203,14 @@ def test_the_package_template_s_stream_and_queue_events_report_failures() -> Non
         "FunctionResponseTypes": ["ReportBatchItemFailures"],
     }
     assert "FunctionResponseTypes" not in events["Nightly"]["Properties"]
-    assert event_sources.in_template(template) == []  # already there: unchanged
+    cases = template["Resources"]["CasesStream"]["Properties"]["Events"]["Cases"]
+    assert cases["Properties"]["MaximumRetryAttempts"] == event_sources.STREAM_RETRIES
+    assert cases["Properties"]["BisectBatchOnFunctionError"] is True
+    queue = "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:khidmat-dev-stream-failures"
+    assert cases["Properties"]["DestinationConfig"] == {
+        "OnFailure": {"Type": "SQS", "Destination": {"Fn::Sub": queue}}
+    }
+    assert event_sources.in_template(template, "dev") == []  # already there: unchanged
 
 
 EVENT_APP = """from chalice import Chalice
@@ -250,14 +277,14 @@ def test_after_a_real_chalice_deploy_and_a_redeploy(stack: Any, tmp_path: Path) 
         assert len(functions) == 2 and len(uuids) == 2
         assert [_types(lam, u) for u in uuids] == [[], []]
 
-        assert sorted(event_sources.apply(lam, functions, uuids)) == sorted(uuids)
+        assert sorted(event_sources.apply(lam, functions, uuids, stage="dev")) == sorted(uuids)
 
         chalice_deploy(batch=7)
         assert event_sources.deployed("dev", tmp_path) == (functions, uuids)  # updated in place
         queue_mapping = next(u for u in uuids if ":sqs:" in _arn(lam, u))
         assert lam.get_event_source_mapping(UUID=queue_mapping)["BatchSize"] == 7
         assert [_types(lam, u) for u in uuids] == [["ReportBatchItemFailures"]] * 2
-        assert event_sources.apply(lam, functions, uuids) == []
+        assert event_sources.apply(lam, functions, uuids, stage="dev") == []
     finally:
         for mapping in uuids:
             lam.delete_event_source_mapping(UUID=mapping)
