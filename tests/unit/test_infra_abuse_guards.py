@@ -30,3 +30,24 @@ def test_an_alarm_watches_the_account_s_sms_spending() -> None:
     assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/SNS", "SMSMonthToDateSpentUSD")
     assert alarm["Threshold"] == {"Ref": "SmsMonthlySpendAlarmUsd"}
     assert alarm["AlarmActions"] == [{"Ref": "OperationsTopic"}]
+
+
+def test_every_dead_letter_queue_and_the_stream_failures_queue_wake_the_operators() -> None:
+    """A message there is work no retry will finish (decisions 63 and 79): one is enough."""
+    found = resources()
+    queues = {
+        name
+        for name, r in found.items()
+        if r["Type"] == "AWS::SQS::Queue"
+        and (name.endswith("DeadLetterQueue") or "Failures" in name)
+    }
+    watched = {
+        r["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for r in found.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"]["Namespace"] == "AWS/SQS"
+    }
+    assert queues == watched and "StreamFailuresQueue" in queues and len(queues) == 6
+    for r in found.values():
+        if r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"]["Namespace"] == "AWS/SQS":
+            assert r["Properties"]["Threshold"] == 1
+            assert r["Properties"]["AlarmActions"] == [{"Ref": "OperationsTopic"}]
