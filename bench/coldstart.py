@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -109,11 +108,7 @@ def instructions(code: str) -> int | None:
     if shutil.which("valgrind") is None:
         return None
     _run(code)  # writes any stale .pyc first: compiling a module is not a cold start's cost
-    done = _run(code, under=("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"))
-    found = re.search(r"Collected : (\d+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"callgrind gave no count for {code!r}:\n{done.stderr[-2000:]}")
-    return int(found.group(1))
+    return first_requests.collected(_run(code, under=first_requests.CALLGRIND).stderr)
 
 
 def instruction_figures() -> Figures:

@@ -258,7 +258,8 @@ def _cold_code(code: str, env: dict[str, str], under: tuple[str, ...] = ()) -> t
 CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
 
 
-def _collected(stderr: str) -> int:
+def collected(stderr: str) -> int:
+    """The instruction count callgrind printed on ``stderr``."""
     found = re.search(r"Collected : (\d+)", stderr)
     if found is None:
         raise RuntimeError(f"callgrind gave no count:\n{stderr[-2000:]}")
@@ -281,17 +282,17 @@ def instruction_figures(
     if shutil.which("valgrind") is None:
         return {"first_request.instructions": "valgrind not installed"}
     figures: Figures = {
-        "first_request.floor_instructions": _collected(_cold_code(floor_code, env, CALLGRIND)[1]),
-        "first_request.stack_floor_instructions": _collected(
+        "first_request.floor_instructions": collected(_cold_code(floor_code, env, CALLGRIND)[1]),
+        "first_request.stack_floor_instructions": collected(
             _cold_code(STACK_FLOOR, env, CALLGRIND)[1]
         ),
     }
     for kind in KINDS:
         *_, stderr = _cold_request(events[kind][RUNS], env, CALLGRIND)
-        figures[f"first_request.{_key(kind)}_instructions"] = _collected(stderr)
+        figures[f"first_request.{_key(kind)}_instructions"] = collected(stderr)
     bare = _without_bytecode(env, scratch)
     *_, stderr = _cold_request(events["case read"][RUNS], bare, CALLGRIND)
-    figures["first_request.case_read_without_bytecode_instructions"] = _collected(stderr)
+    figures["first_request.case_read_without_bytecode_instructions"] = collected(stderr)
     return figures
 
 
